@@ -1,0 +1,78 @@
+/**
+ * The typed shapes that flow through the app: file -> Dataset -> trainer -> EmbeddingSnapshot.
+ * Interactions are columns of typed arrays (one entry per kept row), never arrays of objects.
+ */
+
+/** Dense 0-based index into `Dataset.userIds`. */
+export type UserIndex = number & { readonly __brand: 'UserIndex' };
+/** Dense 0-based index into `Dataset.itemIds`. */
+export type ItemIndex = number & { readonly __brand: 'ItemIndex' };
+
+export type InteractionKind = 'explicit' | 'implicit';
+
+export interface ParseIssue {
+  /** 1-based line number in the file the problem was found in (0 when not tied to a line). */
+  line: number;
+  message: string;
+}
+
+/**
+ * A multi-valued categorical feature per entity (e.g. a movie's genres), stored as CSR:
+ * the features of entity e are `values[offsets[e] .. offsets[e+1])`, each an index into `names`.
+ */
+export interface FeatureTable {
+  names: string[];
+  offsets: Int32Array; // length = entities + 1
+  values: Int32Array; // feature indices
+}
+
+export interface Dataset {
+  /** File name, or "MovieLens latest-small (sample)". */
+  name: string;
+  kind: InteractionKind;
+  /** Per-row dense user index, length = rows. */
+  user: Int32Array;
+  /** Per-row dense item index, length = rows. */
+  item: Int32Array;
+  /** Per-row rating (explicit) or weight (implicit; 1 when the file has no value column). */
+  rating: Float32Array;
+  /** Per-row timestamp in the file's unit, or null when the file has none. */
+  timestamp: Float64Array | null;
+  /** Original string ids; index = dense index. */
+  userIds: string[];
+  itemIds: string[];
+  /** Display label per item (title from metadata, else the id). */
+  itemLabels: string[];
+  /** Item features (e.g. genres), CSR over items. Empty table when no metadata. */
+  itemFeatures: FeatureTable;
+  /** User features (e.g. attributes), CSR over users. Empty table when no metadata. */
+  userFeatures: FeatureTable;
+  /** Smallest and largest rating kept. */
+  ratingMin: number;
+  ratingMax: number;
+  /** Rows rejected while parsing (each explained in `issues`, first 100 kept). */
+  skippedRows: number;
+  issues: ParseIssue[];
+}
+
+export function emptyFeatureTable(entities: number): FeatureTable {
+  return { names: [], offsets: new Int32Array(entities + 1), values: new Int32Array(0) };
+}
+
+export function datasetRows(d: Dataset): number {
+  return d.user.length;
+}
+
+/** The learned parameters of a factor model, as read back from the backend after an epoch. */
+export interface EmbeddingSnapshot {
+  epoch: number;
+  dim: number;
+  /** users x dim, row-major. */
+  userFactors: Float32Array;
+  /** items x dim, row-major. */
+  itemFactors: Float32Array;
+  /** Per-user and per-item additive bias (zeros for models without biases). */
+  userBias: Float32Array;
+  itemBias: Float32Array;
+  globalBias: number;
+}
