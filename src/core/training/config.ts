@@ -1,0 +1,67 @@
+/** Training settings, their defaults and ranges (the UI renders these; the worker validates). */
+// No tfjs import here: the page's main bundle uses these without loading tfjs.
+
+export const OPTIMIZERS = ['sgd', 'momentum', 'adagrad', 'rmsprop', 'adam'] as const;
+export type OptimizerName = (typeof OPTIMIZERS)[number];
+
+export const OPTIMIZER_LABELS: Record<OptimizerName, string> = {
+  sgd: 'SGD',
+  momentum: 'Momentum (0.9)',
+  adagrad: 'Adagrad',
+  rmsprop: 'RMSProp',
+  adam: 'Adam',
+};
+
+export interface TrainConfig {
+  model: string;
+  dim: number;
+  epochs: number;
+  batchSize: number;
+  learningRate: number;
+  l2: number;
+  optimizer: OptimizerName;
+  testFraction: number;
+  seed: number;
+  /** Projection refresh while training: every this many epochs (0 = never). */
+  projectEvery: number;
+}
+
+export const DEFAULT_CONFIG: TrainConfig = {
+  model: 'biased-mf',
+  dim: 32,
+  epochs: 10,
+  batchSize: 4096,
+  learningRate: 0.02,
+  l2: 0.15,
+  optimizer: 'adam',
+  testFraction: 0.2,
+  seed: 42,
+  projectEvery: 2,
+};
+
+type NumericKey = Exclude<keyof TrainConfig, 'model' | 'optimizer'>;
+
+export const LIMITS: Record<NumericKey, { min: number; max: number; step: number; integer: boolean }> = {
+  dim: { min: 1, max: 512, step: 1, integer: true },
+  epochs: { min: 1, max: 1000, step: 1, integer: true },
+  batchSize: { min: 1, max: 262144, step: 1, integer: true },
+  learningRate: { min: 1e-6, max: 10, step: 0.001, integer: false },
+  l2: { min: 0, max: 10, step: 0.01, integer: false },
+  testFraction: { min: 0.05, max: 0.5, step: 0.05, integer: false },
+  seed: { min: 0, max: 2 ** 31 - 1, step: 1, integer: true },
+  projectEvery: { min: 0, max: 1000, step: 1, integer: true },
+};
+
+/** Returns one message per invalid field (empty when the config is valid). */
+export function validateConfig(c: TrainConfig): string[] {
+  const problems: string[] = [];
+  for (const key of Object.keys(LIMITS) as NumericKey[]) {
+    const v = c[key];
+    const { min, max, integer } = LIMITS[key];
+    if (typeof v !== 'number' || !Number.isFinite(v)) problems.push(`${key} must be a number`);
+    else if (v < min || v > max) problems.push(`${key} must be between ${min} and ${max}, got ${v}`);
+    else if (integer && !Number.isInteger(v)) problems.push(`${key} must be a whole number, got ${v}`);
+  }
+  if (!OPTIMIZERS.includes(c.optimizer)) problems.push(`unknown optimizer "${c.optimizer}"`);
+  return problems;
+}

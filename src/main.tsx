@@ -1,0 +1,22 @@
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { App } from './ui/App';
+import { LabContext } from './ui/lab-context';
+import { Lab } from './state/lab';
+import { installLabApi } from './state/lab-api';
+import './ui/styles.css';
+
+const lab = new Lab();
+installLabApi(lab);
+lab.start();
+if (new URLSearchParams(location.search).get('sample') !== 'none') {
+  void lab.data.loadSample(import.meta.env.BASE_URL);
+}
+
+createRoot(document.getElementById('root')!).render(
+  <StrictMode>
+    <LabContext.Provider value={lab}>
+      <App />
+    </LabContext.Provider>
+  </StrictMode>,
+);

@@ -1,0 +1,391 @@
+/**
+ * The 3D point cloud, in the manner of vz_projector's ScatterPlot: it owns three.js, draws points
+ * with per-point colour, shape and size, and answers "which point is under the cursor?", but knows
+ * nothing about what a point means. The caller turns data and selection into these arrays.
+ * Renders on demand: a frame is drawn only after a change, or while the camera is still moving.
+ */
+
+import {
+  BufferAttribute,
+  BufferGeometry,
+  LineBasicMaterial,
+  LineSegments,
+  Matrix4,
+  Points,
+  Scene,
+  type ShaderMaterial,
+  WebGLRenderer,
+} from 'three';
+import { CameraRig } from './cameraRig';
+import {
+  EMPHASIS_NEIGHBOUR,
+  EMPHASIS_NONE,
+  EMPHASIS_SELECTED,
+  GROW_NEIGHBOUR,
+  GROW_SELECTED,
+  createPointMaterial,
+} from './pointMaterial';
+import { PointerInput, type ClickListener, type HoverListener } from './pointerInput';
+import { boundingSphere, pickNearest, projectPoint, type PickInput } from './screenProjection';
+
+/** Default point diameter, CSS px. */
+const DEFAULT_SIZE = 6;
+/** Default colour (sRGB 0..1): a light blue that reads on the dark background. */
+const DEFAULT_COLOR = [0.54, 0.71, 0.97] as const;
+
+export class EmbeddingScene {
+  private readonly canvas: HTMLCanvasElement;
+  private readonly renderer: WebGLRenderer;
+  private readonly scene = new Scene();
+  private readonly rig: CameraRig;
+  private readonly material: ShaderMaterial;
+  private readonly lineMaterial = new LineBasicMaterial({
+    color: 0xe8eaf0,
+    transparent: true,
+    opacity: 0.6,
+    depthWrite: false,
+  });
+  private geometry = new BufferGeometry();
+  private readonly lineGeometry = new BufferGeometry();
+  private readonly points: Points;
+  private readonly lines: LineSegments;
+  private readonly resizeObserver: ResizeObserver | null;
+  private readonly viewProjection = new Matrix4();
+
+  private n = 0;
+  private dims: 2 | 3 = 3;
+  private positions: Float32Array = new Float32Array(0);
+  private sizes: Float32Array = new Float32Array(0);
+  private visible: Float32Array = new Float32Array(0);
+  private emphasis: Float32Array = new Float32Array(0);
+  private selected: number | null = null;
+  private neighbours: number[] = [];
+  private tween: { from: Float32Array; to: Float32Array; start: number; ms: number } | null = null;
+  /** Drawn diameters incl. highlight enlargement, for picking; rebuilt lazily after changes. */
+  private pickSizes: Float32Array | null = null;
+  private lineCapacity = 0;
+  private frame = 0;
+  private disposed = false;
+  private readonly input: PointerInput;
+
+  constructor(canvas: HTMLCanvasElement) {
+    this.canvas = canvas;
+    // preserveDrawingBuffer: screenshots, PNG export and isBlank() read the canvas after the frame.
+    this.renderer = new WebGLRenderer({ canvas, antialias: true, preserveDrawingBuffer: true });
+    this.renderer.setPixelRatio(window.devicePixelRatio || 1);
+    this.renderer.setClearColor(0x0f1117, 1);
+    this.material = createPointMaterial(this.renderer.getPixelRatio());
+    this.rig = new CameraRig(canvas, () => this.requestRender());
+
+    this.points = new Points(this.geometry, this.material);
+    this.lines = new LineSegments(this.lineGeometry, this.lineMaterial);
+    // Positions change in place (animation); stale bounding spheres would cull visible points.
+    this.points.frustumCulled = false;
+    this.lines.frustumCulled = false;
+    this.lines.renderOrder = 0;
+    this.points.renderOrder = 1;
+    this.scene.add(this.lines, this.points);
+    this.rebuild(0, new Float32Array(0));
+
+    this.input = new PointerInput(
+      canvas,
+      (x, y) => this.pick(x, y),
+      (key) => this.rig.handleKey(key),
+    );
+    this.resizeObserver =
+      typeof ResizeObserver === 'undefined' ? null : new ResizeObserver(() => this.resize());
+    this.resizeObserver?.observe(canvas);
+    this.resize();
+  }
+
+  /**
+   * Sets point positions (n x 3 world units; z = 0 for 2D, forced so in 2D mode). A new n resets
+   * colours, shapes, sizes, visibility and highlight to defaults; the same n keeps them, and with
+   * transitionMs > 0 the points glide from where they are. The array is copied.
+   */
+  setPoints(positions: Float32Array, dims: 2 | 3, transitionMs = 0): void {
+    if (positions.length % 3 !== 0) throw new RangeError('setPoints: positions must be n x 3');
+    const n = positions.length / 3;
+    const target = positions.slice();
+    if (dims === 2) for (let i = 0; i < n; i++) target[i * 3 + 2] = 0;
+    const dimsChanged = dims !== this.dims;
+    const nChanged = n !== this.n;
+    this.dims = dims;
+    this.rig.setDims(dims);
+
+    if (nChanged) {
+      this.rebuild(n, target);
+      this.tween = null;
+    } else if (transitionMs > 0 && n > 0 && !dimsChanged) {
+      this.tween = {
+        from: this.positions.slice(),
+        to: target,
+        start: performance.now(),
+        ms: transitionMs,
+      };
+    } else {
+      this.tween = null;
+      this.positions.set(target);
+      this.markPositionsChanged();
+    }
+    // Reframe for a new data set or mode, but never under a user exploring the same cloud.
+    if (nChanged || dimsChanged) this.resetCamera();
+    this.requestRender();
+  }
+
+  /** Per-point colour, n x 3 sRGB in 0..1. */
+  setColors(rgb: Float32Array): void {
+    this.checkLength(rgb, 3, 'setColors');
+    this.attribute('pointColor').set(rgb);
+    this.touch('pointColor');
+  }
+
+  /** Per-point shape: 0 disc (items), 1 square (users), 2 triangle (features). */
+  setShapes(shapes: Uint8Array): void {
+    this.checkLength(shapes, 1, 'setShapes');
+    this.attribute('shape').set(shapes);
+    this.touch('shape');
+  }
+
+  /** Per-point diameter in CSS px (device pixels = this x devicePixelRatio). */
+  setSizes(sizes: Float32Array): void {
+    this.checkLength(sizes, 1, 'setSizes');
+    this.sizes.set(sizes);
+    this.pickSizes = null;
+    this.touch('size');
+  }
+
+  /** Per-point visibility (nonzero = shown); null shows every point. Hidden points are not picked. */
+  setVisible(mask: Uint8Array | null): void {
+    if (mask) {
+      this.checkLength(mask, 1, 'setVisible');
+      this.visible.set(mask);
+      for (let i = 0; i < this.n; i++) this.visible[i] = this.visible[i] ? 1 : 0;
+    } else {
+      this.visible.fill(1);
+    }
+    this.touch('visible');
+    this.updateLines();
+  }
+
+  /**
+   * Emphasises `selected` (larger, white ring) and its `neighbours` (slightly larger, joined to it by
+   * lines) and dims every other point a little. null clears the highlight.
+   */
+  setHighlight(selected: number | null, neighbours: number[]): void {
+    const inRange = (i: number) => Number.isInteger(i) && i >= 0 && i < this.n;
+    this.emphasis.fill(EMPHASIS_NONE);
+    this.selected = selected !== null && inRange(selected) ? selected : null;
+    this.neighbours = this.selected === null ? [] : neighbours.filter(inRange);
+    for (const j of this.neighbours) this.emphasis[j] = EMPHASIS_NEIGHBOUR;
+    if (this.selected !== null) this.emphasis[this.selected] = EMPHASIS_SELECTED;
+    this.material.uniforms.uHasSelection.value = this.selected === null ? 0 : 1;
+    this.pickSizes = null;
+    this.touch('emphasis');
+    this.updateLines();
+  }
+
+  /** The visible point nearest (x, y) (CSS px from the canvas's top-left) within radiusPx, or null. */
+  pick(x: number, y: number, radiusPx = 8): number | null {
+    return pickNearest(this.pickInput(), x, y, radiusPx);
+  }
+
+  /** Where point i is drawn, CSS px from the canvas's top-left; null if hidden, behind or off screen. */
+  screenPosition(i: number): { x: number; y: number } | null {
+    if (!(i >= 0 && i < this.n) || !this.visible[i]) return null;
+    const input = this.pickInput();
+    const p = projectPoint(input.m, this.positions, i, input.width, input.height);
+    if (!p || p.x < 0 || p.y < 0 || p.x > input.width || p.y > input.height) return null;
+    return { x: p.x, y: p.y };
+  }
+
+  /** Hover: (index or null, CSS px x, y) on every pointer move over the canvas; returns unsubscribe. */
+  onHover(cb: HoverListener): () => void {
+    this.input.hover.add(cb);
+    return () => this.input.hover.delete(cb);
+  }
+
+  /** Click (press and release without dragging): the picked index or null; returns unsubscribe. */
+  onClick(cb: ClickListener): () => void {
+    this.input.click.add(cb);
+    return () => this.input.click.delete(cb);
+  }
+
+  /** Frames the visible points. */
+  resetCamera(): void {
+    const { centre, radius } = boundingSphere(this.positions, this.n, this.visible);
+    this.rig.frame(centre, radius);
+    this.requestRender();
+  }
+
+  /** Follows the canvas's CSS size (also called by a ResizeObserver). */
+  resize(): void {
+    const width = this.canvas.clientWidth;
+    const height = this.canvas.clientHeight;
+    if (width === 0 || height === 0) return;
+    const ratio = window.devicePixelRatio || 1;
+    if (ratio !== this.renderer.getPixelRatio()) {
+      this.renderer.setPixelRatio(ratio);
+      this.material.uniforms.uPixelRatio.value = ratio;
+    }
+    this.renderer.setSize(width, height, false);
+    this.rig.setAspect(width / height);
+    this.requestRender();
+  }
+
+  /** True when the last frame is only background (no point drew a pixel): a check for tests. */
+  isBlank(): boolean {
+    this.render();
+    const gl = this.renderer.getContext();
+    const w = gl.drawingBufferWidth;
+    const h = gl.drawingBufferHeight;
+    const pixels = new Uint8Array(w * h * 4);
+    gl.readPixels(0, 0, w, h, gl.RGBA, gl.UNSIGNED_BYTE, pixels);
+    const bg = [0x0f, 0x11, 0x17];
+    for (let p = 0; p < pixels.length; p += 4) {
+      for (let c = 0; c < 3; c++) if (Math.abs(pixels[p + c] - bg[c]) > 6) return false;
+    }
+    return true;
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    cancelAnimationFrame(this.frame);
+    this.resizeObserver?.disconnect();
+    this.input.dispose();
+    this.rig.dispose();
+    this.geometry.dispose();
+    this.lineGeometry.dispose();
+    this.material.dispose();
+    this.lineMaterial.dispose();
+    this.renderer.dispose();
+  }
+
+  /** Schedules one frame (no-op if one is already scheduled). */
+  requestRender(): void {
+    if (this.frame || this.disposed) return;
+    this.frame = requestAnimationFrame(() => {
+      this.frame = 0;
+      this.render();
+    });
+  }
+
+  private render(): void {
+    if (this.disposed) return;
+    let moving = this.rig.update();
+    if (this.tween) {
+      const { from, to, start, ms } = this.tween;
+      const t = Math.min(1, (performance.now() - start) / ms);
+      const e = t * t * (3 - 2 * t); // smoothstep: no jolt at either end
+      for (let j = 0; j < to.length; j++) this.positions[j] = from[j] + (to[j] - from[j]) * e;
+      this.markPositionsChanged();
+      if (t >= 1) this.tween = null;
+      else moving = true;
+    }
+    this.renderer.render(this.scene, this.rig.camera);
+    if (moving) this.requestRender();
+  }
+
+  /** New buffers for n points, with default colour, shape, size and visibility. */
+  private rebuild(n: number, positions: Float32Array): void {
+    this.n = n;
+    this.positions = positions;
+    this.sizes = new Float32Array(n).fill(DEFAULT_SIZE);
+    this.visible = new Float32Array(n).fill(1);
+    this.emphasis = new Float32Array(n);
+    const colours = new Float32Array(n * 3);
+    for (let i = 0; i < n; i++) colours.set(DEFAULT_COLOR, i * 3);
+    this.geometry.dispose();
+    this.geometry = new BufferGeometry();
+    this.geometry.setAttribute('position', new BufferAttribute(this.positions, 3));
+    this.geometry.setAttribute('pointColor', new BufferAttribute(colours, 3));
+    this.geometry.setAttribute('shape', new BufferAttribute(new Float32Array(n), 1));
+    this.geometry.setAttribute('size', new BufferAttribute(this.sizes, 1));
+    this.geometry.setAttribute('visible', new BufferAttribute(this.visible, 1));
+    this.geometry.setAttribute('emphasis', new BufferAttribute(this.emphasis, 1));
+    this.points.geometry = this.geometry;
+    this.selected = null;
+    this.neighbours = [];
+    this.pickSizes = null;
+    this.material.uniforms.uHasSelection.value = 0;
+    this.updateLines();
+  }
+
+  private attribute(name: string): Float32Array {
+    return this.geometry.getAttribute(name).array as Float32Array;
+  }
+
+  private touch(name: string): void {
+    this.geometry.getAttribute(name).needsUpdate = true;
+    this.requestRender();
+  }
+
+  private markPositionsChanged(): void {
+    this.geometry.getAttribute('position').needsUpdate = true;
+    this.updateLines();
+  }
+
+  private checkLength(a: ArrayLike<number>, per: number, what: string): void {
+    if (a.length !== this.n * per) {
+      throw new RangeError(
+        `${what}: expected ${this.n * per} values for ${this.n} points, got ${a.length}`,
+      );
+    }
+  }
+
+  /** Segments from the selected point to each visible neighbour, at current positions. */
+  private updateLines(): void {
+    const s = this.selected;
+    const targets =
+      s === null || !this.visible[s] ? [] : this.neighbours.filter((j) => this.visible[j]);
+    if (targets.length > this.lineCapacity || this.lineCapacity === 0) {
+      // Growing needs a new buffer; dispose first so the old GPU buffer is freed, not orphaned.
+      this.lineCapacity = Math.max(16, 2 * targets.length);
+      this.lineGeometry.dispose();
+      this.lineGeometry.setAttribute(
+        'position',
+        new BufferAttribute(new Float32Array(this.lineCapacity * 6), 3),
+      );
+    }
+    const attr = this.lineGeometry.getAttribute('position');
+    const segs = attr.array as Float32Array;
+    targets.forEach((j, k) => {
+      for (let a = 0; a < 3; a++) {
+        segs[k * 6 + a] = this.positions[(s as number) * 3 + a];
+        segs[k * 6 + 3 + a] = this.positions[j * 3 + a];
+      }
+    });
+    attr.needsUpdate = true;
+    this.lineGeometry.setDrawRange(0, targets.length * 2);
+    this.requestRender();
+  }
+
+  private pickInput(): PickInput {
+    const camera = this.rig.camera;
+    camera.updateMatrixWorld();
+    this.viewProjection.multiplyMatrices(camera.projectionMatrix, camera.matrixWorldInverse);
+    return {
+      m: this.viewProjection.elements,
+      positions: this.positions,
+      n: this.n,
+      // CSS size now, not at the last resize: the browser stretches the last frame to fit it.
+      width: this.canvas.clientWidth,
+      height: this.canvas.clientHeight,
+      visible: this.visible,
+      sizes: this.emphasisedSizes(),
+    };
+  }
+
+  /** Drawn diameters, including the shader's enlargement of highlighted points (cached). */
+  private emphasisedSizes(): ArrayLike<number> {
+    if (this.selected === null) return this.sizes;
+    if (!this.pickSizes) {
+      const out = this.sizes.slice();
+      for (const j of this.neighbours) out[j] *= GROW_NEIGHBOUR;
+      out[this.selected] = this.sizes[this.selected] * GROW_SELECTED;
+      this.pickSizes = out;
+    }
+    return this.pickSizes;
+  }
+}

@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest';
+import { Matrix4, PerspectiveCamera, Vector3 } from 'three';
+import {
+  boundingSphere,
+  pickNearest,
+  projectPoint,
+  toXYZ,
+  type PickInput,
+} from './screenProjection';
+
+function view(): { m: Matrix4; camera: PerspectiveCamera } {
+  const camera = new PerspectiveCamera(45, 800 / 600, 0.01, 100);
+  camera.position.set(1, 0.5, 3);
+  camera.lookAt(0, 0, 0);
+  camera.updateMatrixWorld();
+  const m = new Matrix4().multiplyMatrices(camera.projectionMatrix, camera.matrixWorldInverse);
+  return { m, camera };
+}
+
+describe('projectPoint', () => {
+  it('agrees with three.js Vector3.project', () => {
+    const { m, camera } = view();
+    const positions = Float32Array.from([0.3, -0.2, 0.5, -1, 1, -1]);
+    for (let i = 0; i < 2; i++) {
+      const v = new Vector3(...positions.subarray(i * 3, i * 3 + 3)).project(camera);
+      const p = projectPoint(m.elements, positions, i, 800, 600);
+      expect(p?.x).toBeCloseTo((v.x + 1) * 400, 3);
+      expect(p?.y).toBeCloseTo((1 - v.y) * 300, 3);
+    }
+  });
+
+  it('rejects points behind the camera', () => {
+    const { m } = view();
+    expect(projectPoint(m.elements, Float32Array.from([2, 1, 6]), 0, 800, 600)).toBeNull();
+  });
+});
+
+describe('pickNearest', () => {
+  const { m } = view();
+  const positions = Float32Array.from([0, 0, 0, 0.02, 0, 0, 0.5, 0.5, 0]);
+  const input: PickInput = {
+    m: m.elements,
+    positions,
+    n: 3,
+    width: 800,
+    height: 600,
+    visible: null,
+    sizes: null,
+  };
+
+  it('finds the point drawn under the cursor, and nothing far away', () => {
+    const p = projectPoint(m.elements, positions, 2, 800, 600)!;
+    expect(pickNearest(input, p.x + 3, p.y - 2, 8)).toBe(2);
+    expect(pickNearest(input, p.x + 30, p.y, 8)).toBeNull();
+  });
+
+  it('skips hidden points and honours big sprites', () => {
+    const p = projectPoint(m.elements, positions, 0, 800, 600)!;
+    expect(pickNearest({ ...input, visible: [0, 1, 1] }, p.x, p.y, 8)).toBe(1);
+    expect(pickNearest({ ...input, visible: [1, 0, 0] }, p.x + 15, p.y, 8)).toBeNull();
+    expect(pickNearest({ ...input, visible: [1, 0, 0], sizes: [40, 6, 6] }, p.x + 15, p.y, 8)).toBe(
+      0,
+    );
+  });
+});
+
+describe('helpers', () => {
+  it('toXYZ pads 2D layouts with z = 0', () => {
+    expect(Array.from(toXYZ(Float32Array.from([1, 2, 3, 4]), 2, 2))).toEqual([1, 2, 0, 3, 4, 0]);
+  });
+
+  it('boundingSphere covers visible points and has a floor', () => {
+    const s = boundingSphere(Float32Array.from([0, 0, 0, 2, 0, 0, 100, 0, 0]), 3, [1, 1, 0]);
+    expect(s.centre).toEqual([1, 0, 0]);
+    expect(s.radius).toBeCloseTo(1);
+    expect(boundingSphere(new Float32Array(3), 1, null).radius).toBeGreaterThan(0);
+    expect(boundingSphere(new Float32Array(0), 0, null)).toEqual({ centre: [0, 0, 0], radius: 1 });
+  });
+});

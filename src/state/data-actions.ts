@@ -1,0 +1,179 @@
+/**
+ * Loading data sets: the built-in sample, an uploaded interactions file (preview, mapping,
+ * "Use this data") and item / user metadata. A rejected file never replaces the loaded data.
+ */
+import { buildInteractions } from '../core/data/build';
+import { previewCsv, type Delimiter } from '../core/data/csv';
+import { guessMapping, validateMapping, type ColumnMapping } from '../core/data/columns';
+import {
+  attachItemMetadata,
+  attachUserMetadata,
+  parseItemMetadata,
+  parseUserMetadata,
+} from '../core/data/metadata';
+import { summarize } from '../core/data/summary';
+import { emptyFeatureTable, type Dataset } from '../core/data/types';
+import type { Store } from './store';
+import type { LabState } from './lab-state';
+
+export const SAMPLE_NAME = 'MovieLens latest-small (sample)';
+
+function message(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+/** Reads a file as text, refusing what is clearly not text. */
+export async function readTextFile(file: File): Promise<string> {
+  const bytes = new Uint8Array(await file.arrayBuffer());
+  if (bytes.length === 0) throw new Error(`${file.name}: the file is empty`);
+  const head = bytes.subarray(0, 4096);
+  if (head.includes(0)) throw new Error(`${file.name}: this looks like a binary file, not delimited text`);
+  return new TextDecoder('utf-8').decode(bytes);
+}
+
+export class DataActions {
+  constructor(
+    private readonly store: Store<LabState>,
+    /** Called when the data set changes, so training and projection state can reset. */
+    private readonly onDataset: (d: Dataset) => void,
+  ) {}
+
+  private fail(source: string, msg: string): void {
+    this.store.set((s) => ({ errors: [...s.errors, { source, message: msg }].slice(-20) }));
+  }
+
+  private setDataset(d: Dataset, note: string | null): void {
+    const { itemMeta, userMeta } = this.store.get();
+    let dataset = d;
+    const notes: string[] = note ? [note] : [];
+    if (itemMeta) {
+      const r = attachItemMetadata(dataset, itemMeta);
+      dataset = r.dataset;
+      notes.push(`${itemMeta.name}: metadata for ${r.matched} of ${dataset.itemIds.length} items (${r.unmatched} ids not in the data)`);
+    }
+    if (userMeta) {
+      const r = attachUserMetadata(dataset, userMeta);
+      dataset = r.dataset;
+      notes.push(`${userMeta.name}: metadata for ${r.matched} of ${dataset.userIds.length} users`);
+    }
+    this.store.set({
+      dataset,
+      summary: summarize(dataset),
+      datasetStatus: 'ready',
+      datasetMessage: notes.join('. ') || null,
+      upload: null,
+    });
+    this.onDataset(dataset);
+  }
+
+  async loadSample(base: string): Promise<void> {
+    this.store.set({ datasetStatus: 'loading', datasetMessage: 'Loading the MovieLens sample…' });
+    try {
+      const get = async (f: string) => {
+        const res = await fetch(`${base}samples/ml-latest-small/${f}`);
+        if (!res.ok) throw new Error(`could not fetch the sample's ${f} (HTTP ${res.status})`);
+        return res.text();
+      };
+      const [ratings, movies] = await Promise.all([get('ratings.csv'), get('movies.csv')]);
+      const d = buildInteractions({
+        name: SAMPLE_NAME,
+        text: ratings,
+        delimiter: ',',
+        hasHeader: true,
+        mapping: { user: 0, item: 1, rating: 2, timestamp: 3 },
+        kind: 'explicit',
+      });
+      this.store.set({ itemMeta: parseItemMetadata('movies.csv', movies), userMeta: null });
+      this.setDataset(d, null);
+    } catch (e) {
+      this.store.set({ datasetStatus: this.store.get().dataset ? 'ready' : 'empty', datasetMessage: null });
+      this.fail('data', `Sample: ${message(e)}`);
+    }
+  }
+
+  async openInteractions(file: File): Promise<void> {
+    try {
+      const text = await readTextFile(file);
+      const preview = previewCsv(text, 8);
+      this.store.set({
+        upload: {
+          fileName: file.name,
+          text,
+          preview,
+          delimiter: preview.delimiter,
+          hasHeader: preview.hasHeader,
+          mapping: guessMapping(preview.header, preview.rows),
+          error: null,
+        },
+      });
+    } catch (e) {
+      this.store.set({ upload: null });
+      this.fail('data', message(e));
+    }
+  }
+
+  /** Re-reads the preview with another delimiter / header choice and re-guesses the mapping. */
+  setFormat(delimiter: Delimiter, hasHeader: boolean): void {
+    const u = this.store.get().upload;
+    if (!u) return;
+    const preview = previewCsv(u.text, 8, { delimiter, hasHeader });
+    this.store.set({
+      upload: { ...u, delimiter, hasHeader, preview, mapping: guessMapping(preview.header, preview.rows), error: null },
+    });
+  }
+
+  setMapping(mapping: ColumnMapping): void {
+    const u = this.store.get().upload;
+    if (u) this.store.set({ upload: { ...u, mapping, error: null } });
+  }
+
+  cancelUpload(): void {
+    this.store.set({ upload: null });
+  }
+
+  applyUpload(): void {
+    const u = this.store.get().upload;
+    if (!u) return;
+    const invalid = validateMapping(u.mapping, u.preview.header.length);
+    if (invalid) {
+      this.store.set({ upload: { ...u, error: invalid } });
+      return;
+    }
+    try {
+      const d = buildInteractions({
+        name: u.fileName,
+        text: u.text,
+        delimiter: u.delimiter,
+        hasHeader: u.hasHeader,
+        mapping: u.mapping,
+      });
+      // Metadata of the previous data set does not describe this one.
+      this.store.set({ itemMeta: null, userMeta: null });
+      const note = d.skippedRows
+        ? `${u.fileName}: ${d.user.length} rows kept, ${d.skippedRows} skipped (see the problems list)`
+        : null;
+      this.setDataset(d, note);
+    } catch (e) {
+      this.store.set({ upload: { ...u, error: message(e) } });
+      this.fail('data', message(e));
+    }
+  }
+
+  async openMetadata(file: File, of: 'item' | 'user'): Promise<void> {
+    try {
+      const text = await readTextFile(file);
+      if (of === 'item') this.store.set({ itemMeta: parseItemMetadata(file.name, text) });
+      else this.store.set({ userMeta: parseUserMetadata(file.name, text) });
+      const d = this.store.get().dataset;
+      if (d) this.setDataset(stripMetadata(d, of), null);
+    } catch (e) {
+      this.fail('data', message(e));
+    }
+  }
+}
+
+/** The dataset with one side's metadata removed, before attaching a newly loaded file. */
+function stripMetadata(d: Dataset, of: 'item' | 'user'): Dataset {
+  if (of === 'user') return { ...d, userFeatures: emptyFeatureTable(d.userIds.length) };
+  return { ...d, itemLabels: d.itemIds.slice(), itemFeatures: emptyFeatureTable(d.itemIds.length) };
+}

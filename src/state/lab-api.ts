@@ -1,0 +1,75 @@
+/** `window.__lab`: the read-only automation contract (../shared/CONTRACT.md). Changes nothing. */
+import type { Lab } from './lab';
+import { pointOf } from './points';
+import type { PointKind } from './lab-state';
+
+export function labSnapshot(lab: Lab) {
+  const s = lab.store.get();
+  const d = s.dataset;
+  const t = s.training;
+  const p = s.projection;
+  const n = p.coords ? p.coords.length / p.coordsDims : 0;
+  return {
+    dataset: d && {
+      name: d.name,
+      rows: d.user.length,
+      skippedRows: d.skippedRows,
+      users: d.userIds.length,
+      items: d.itemIds.length,
+      kind: d.kind,
+      itemFeatures: d.itemFeatures.names.length,
+      userFeatures: d.userFeatures.names.length,
+      issues: d.issues.slice(0, 100).map((i) => ({ line: i.line, message: i.message })),
+    },
+    training: {
+      status: t.status,
+      backend: t.backend,
+      model: t.model,
+      epoch: t.epoch,
+      epochsTotal: t.epochsTotal,
+      step: t.step,
+      rowsPerSecond: t.rowsPerSecond,
+      history: t.history.map((h) => ({ epoch: h.epoch, trainLoss: h.trainLoss, rmse: h.rmse, mae: h.mae })),
+      error: t.error,
+      // Additions beyond the contract's minimum:
+      fallbackReason: t.fallbackReason,
+      renderer: t.renderer,
+      baselines: t.baselines && { globalMeanRmse: t.baselines.globalMean.rmse, biasRmse: t.baselines.biases.rmse },
+    },
+    projection: {
+      status: p.status,
+      method: p.coords ? p.method : null,
+      dims: p.coords ? p.coordsDims : null,
+      points: n,
+      counts: {
+        user: n && d ? d.userIds.length : 0,
+        item: n && d ? d.itemIds.length : 0,
+        feature: 0,
+      },
+      epoch: p.epoch,
+    },
+    selection: s.selection && {
+      kind: s.selection.kind,
+      id: s.selection.id,
+      label: s.selection.label,
+      neighbors: s.selection.neighbors.map((x) => ({ kind: x.kind, id: x.id, label: x.label, score: x.score })),
+      ...(s.selection.recommendations
+        ? { recommendations: s.selection.recommendations.map((r) => ({ id: r.id, label: r.label, score: r.score })) }
+        : {}),
+    },
+    errors: s.errors.map((e) => ({ ...e })),
+  };
+}
+
+export function installLabApi(lab: Lab): void {
+  const api = {
+    snapshot: () => JSON.parse(JSON.stringify(labSnapshot(lab))) as ReturnType<typeof labSnapshot>,
+    screenPosition(kind: PointKind, id: string): { x: number; y: number } | null {
+      const d = lab.store.get().dataset;
+      if (!d || !lab.store.get().projection.coords) return null;
+      const index = (kind === 'item' ? d.itemIds : kind === 'user' ? d.userIds : []).indexOf(id);
+      return index < 0 ? null : lab.screenPosition(pointOf(d, kind, index));
+    },
+  };
+  Object.defineProperty(window, '__lab', { value: Object.freeze(api), configurable: true });
+}

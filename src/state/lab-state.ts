@@ -1,0 +1,145 @@
+/** The app's state: what the UI renders and `window.__lab` reports. Replaced, never mutated. */
+import type { Dataset, EmbeddingSnapshot } from '../core/data/types';
+import type { DatasetSummary } from '../core/data/summary';
+import type { CsvPreview, Delimiter } from '../core/data/csv';
+import type { ColumnMapping } from '../core/data/columns';
+import type { ItemMetadata, UserMetadata } from '../core/data/metadata';
+import { DEFAULT_CONFIG, type TrainConfig } from '../core/training/config';
+import type { RatingMetrics } from '../core/metrics/rating';
+import type { BackendName, HistoryEntry } from '../worker/training/protocol';
+import type { ProjectionMethod } from '../worker/projection/protocol';
+
+export type TrainingStatus = 'idle' | 'running' | 'paused' | 'done' | 'stopped' | 'error';
+export type PointKind = 'user' | 'item' | 'feature';
+
+export interface UploadState {
+  fileName: string;
+  text: string;
+  preview: CsvPreview;
+  delimiter: Delimiter;
+  hasHeader: boolean;
+  mapping: ColumnMapping;
+  error: string | null;
+}
+
+export interface TrainingState {
+  status: TrainingStatus;
+  backend: BackendName | null;
+  fallbackReason: string | null;
+  renderer: string | null;
+  config: TrainConfig;
+  /** The model of the current / last run. */
+  model: string;
+  /** Fractional epochs done. */
+  epoch: number;
+  epochsTotal: number;
+  step: number;
+  stepsPerEpoch: number;
+  rowsPerSecond: number | null;
+  etaSeconds: number | null;
+  trainRows: number;
+  testRows: number;
+  history: HistoryEntry[];
+  /** Loss readings during training: x = fractional epoch. */
+  lossCurve: { epoch: number; loss: number }[];
+  baselines: { globalMean: RatingMetrics; biases: RatingMetrics } | null;
+  startedAt: number | null;
+  error: string | null;
+}
+
+export interface ProjectionState {
+  status: 'idle' | 'running' | 'done' | 'error';
+  method: ProjectionMethod;
+  dims: 2 | 3;
+  phase: string;
+  fraction: number;
+  /** Layout of the points (n x dims), items first then users; null before the first run. */
+  coords: Float32Array | null;
+  /** The layout's dimensionality (may differ from `dims` while a new run is pending). */
+  coordsDims: 2 | 3;
+  /** Training epoch of the embeddings laid out. */
+  epoch: number | null;
+  ms: number | null;
+  explained: number[] | null;
+  error: string | null;
+}
+
+export interface SelectionDetail {
+  kind: PointKind;
+  index: number;
+  id: string;
+  label: string;
+  interactions: number;
+  bias: number;
+  neighbors: { kind: PointKind; index: number; id: string; label: string; score: number }[];
+  recommendations?: { index: number; id: string; label: string; score: number }[];
+}
+
+export type ColorBy = 'kind' | 'genre';
+
+export interface LabState {
+  dataset: Dataset | null;
+  summary: DatasetSummary | null;
+  datasetStatus: 'empty' | 'loading' | 'ready';
+  datasetMessage: string | null;
+  upload: UploadState | null;
+  /** Metadata loaded and waiting for (or attached to) the dataset. */
+  itemMeta: ItemMetadata | null;
+  userMeta: UserMetadata | null;
+  training: TrainingState;
+  embeddings: EmbeddingSnapshot | null;
+  projection: ProjectionState;
+  selection: SelectionDetail | null;
+  colorBy: ColorBy;
+  errors: { source: string; message: string }[];
+}
+
+export function initialState(): LabState {
+  return {
+    dataset: null,
+    summary: null,
+    datasetStatus: 'empty',
+    datasetMessage: null,
+    upload: null,
+    itemMeta: null,
+    userMeta: null,
+    training: {
+      status: 'idle',
+      backend: null,
+      fallbackReason: null,
+      renderer: null,
+      config: DEFAULT_CONFIG,
+      model: DEFAULT_CONFIG.model,
+      epoch: 0,
+      epochsTotal: DEFAULT_CONFIG.epochs,
+      step: 0,
+      stepsPerEpoch: 0,
+      rowsPerSecond: null,
+      etaSeconds: null,
+      trainRows: 0,
+      testRows: 0,
+      history: [],
+      lossCurve: [],
+      baselines: null,
+      startedAt: null,
+      error: null,
+    },
+    embeddings: null,
+    projection: {
+      status: 'idle',
+      method: 'umap',
+      dims: 3,
+      phase: '',
+      fraction: 0,
+      coords: null,
+      coordsDims: 3,
+      epoch: null,
+      ms: null,
+      explained: null,
+      error: null,
+    },
+    selection: null,
+    colorBy: 'kind',
+    errors: [],
+  };
+}

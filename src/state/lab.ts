@@ -1,0 +1,257 @@
+/**
+ * The app controller: owns the store and the workers' clients, turns worker events into state,
+ * and is the only writer of state. UI components call its methods; they never talk to workers.
+ */
+import { createStore, type Store } from './store';
+import { initialState, type ColorBy, type LabState, type PointKind, type TrainingState } from './lab-state';
+import { DataActions } from './data-actions';
+import { describeSelection } from './selection';
+import { pointCount, projectionInput } from './points';
+import { TrainingClient } from '../worker/training/client';
+import type { TrainingEvent } from '../worker/training/protocol';
+import { ProjectionCancelledError, ProjectionClient } from '../worker/projection/client';
+import type { ProjectionMethod } from '../worker/projection/protocol';
+import type { TrainConfig } from '../core/training/config';
+import type { Dataset } from '../core/data/types';
+
+/** What the lab needs of the 3D view (for the test API's screenPosition). */
+export interface SceneHandle {
+  screenPosition(point: number): { x: number; y: number } | null;
+}
+
+/** Loss readings kept for the chart: enough for a smooth curve, bounded for long runs. */
+const MAX_LOSS_POINTS = 2000;
+
+export class Lab {
+  readonly store: Store<LabState> = createStore(initialState());
+  readonly data: DataActions;
+  private scene: SceneHandle | null = null;
+  private training: TrainingClient | null = null;
+  private readonly projection = new ProjectionClient();
+
+  constructor() {
+    this.data = new DataActions(this.store, (d) => this.onDataset(d));
+  }
+
+  /** Starts the training worker early, so the backend is known before the first run. */
+  start(): void {
+    this.training ??= new TrainingClient((e) => this.onTrainingEvent(e));
+  }
+
+  /** The 3D view registers itself here (null when it unmounts). */
+  attachScene(scene: SceneHandle | null): void {
+    this.scene = scene;
+  }
+
+  /** Where an entity's point is drawn, CSS px relative to the canvas, or null. */
+  screenPosition(point: number): { x: number; y: number } | null {
+    return this.scene?.screenPosition(point) ?? null;
+  }
+
+  dispose(): void {
+    this.training?.dispose();
+    this.training = null;
+    this.projection.dispose();
+  }
+
+  private setTraining(patch: Partial<TrainingState>): void {
+    this.store.set((s) => ({ training: { ...s.training, ...patch } }));
+  }
+
+  private reportError(source: string, message: string): void {
+    this.store.set((s) => ({ errors: [...s.errors, { source, message }].slice(-20) }));
+  }
+
+  private onDataset(_d: Dataset): void {
+    if (this.isTraining()) this.stop();
+    this.projection.cancel();
+    const fresh = initialState();
+    this.store.set((s) => ({
+      embeddings: null,
+      selection: null,
+      projection: { ...fresh.projection, method: s.projection.method, dims: s.projection.dims },
+      training: {
+        ...fresh.training,
+        backend: s.training.backend,
+        fallbackReason: s.training.fallbackReason,
+        renderer: s.training.renderer,
+        config: s.training.config,
+      },
+    }));
+  }
+
+  isTraining(): boolean {
+    const st = this.store.get().training.status;
+    return st === 'running' || st === 'paused';
+  }
+
+  setConfig(patch: Partial<TrainConfig>): void {
+    this.setTraining({ config: { ...this.store.get().training.config, ...patch } });
+  }
+
+  train(): void {
+    const { dataset, training } = this.store.get();
+    if (!dataset || this.isTraining()) return;
+    this.start();
+    const config = training.config;
+    this.setTraining({
+      status: 'running',
+      model: config.model,
+      epoch: 0,
+      epochsTotal: config.epochs,
+      step: 0,
+      history: [],
+      lossCurve: [],
+      rowsPerSecond: null,
+      etaSeconds: null,
+      baselines: null,
+      error: null,
+      startedAt: performance.now(),
+    });
+    this.training!.send({
+      type: 'train',
+      config,
+      data: {
+        users: dataset.userIds.length,
+        items: dataset.itemIds.length,
+        user: dataset.user,
+        item: dataset.item,
+        rating: dataset.rating,
+        ratingMin: dataset.ratingMin,
+        ratingMax: dataset.ratingMax,
+      },
+    });
+  }
+
+  pause(): void {
+    this.training?.send({ type: 'pause' });
+  }
+  resume(): void {
+    this.training?.send({ type: 'resume' });
+  }
+  stop(): void {
+    this.training?.send({ type: 'stop' });
+  }
+
+  private onTrainingEvent(e: TrainingEvent): void {
+    const t = this.store.get().training;
+    switch (e.type) {
+      case 'backend':
+        this.setTraining({ backend: e.backend, fallbackReason: e.fallbackReason, renderer: e.renderer });
+        return;
+      case 'started':
+        this.setTraining({
+          baselines: e.baselines,
+          stepsPerEpoch: e.stepsPerEpoch,
+          trainRows: e.trainRows,
+          testRows: e.testRows,
+        });
+        return;
+      case 'progress': {
+        const curve = [...t.lossCurve, { epoch: e.epoch, loss: e.loss }];
+        this.setTraining({
+          epoch: e.epoch,
+          step: e.step,
+          rowsPerSecond: e.rowsPerSecond,
+          etaSeconds: e.etaSeconds,
+          lossCurve: curve.length > MAX_LOSS_POINTS ? curve.filter((_, i) => i % 2 === 0) : curve,
+        });
+        return;
+      }
+      case 'epoch': {
+        this.setTraining({ history: [...t.history, e.entry], epoch: e.entry.epoch });
+        this.store.set({ embeddings: e.snapshot });
+        this.refreshSelection();
+        const every = t.config.projectEvery;
+        const last = e.entry.epoch >= t.epochsTotal;
+        if (every > 0 && (e.entry.epoch % every === 0 || last || this.store.get().projection.coords === null)) {
+          void this.project();
+        }
+        return;
+      }
+      case 'status':
+        this.setTraining({ status: e.status, ...(e.status === 'done' ? { etaSeconds: 0 } : {}) });
+        return;
+      case 'error':
+        this.setTraining({ status: t.status === 'idle' && !t.startedAt ? 'idle' : 'error', error: e.message });
+        this.reportError('training', e.message);
+        return;
+    }
+  }
+
+  setProjection(method: ProjectionMethod, dims: 2 | 3): void {
+    this.store.set((s) => ({ projection: { ...s.projection, method, dims } }));
+  }
+
+  setColorBy(colorBy: ColorBy): void {
+    this.store.set({ colorBy });
+  }
+
+  /** Lays out the latest embeddings; a newer request supersedes a running one. */
+  async project(): Promise<void> {
+    const { embeddings, projection, dataset } = this.store.get();
+    if (!embeddings || !dataset) return;
+    const { method, dims } = projection;
+    const n = pointCount(dataset);
+    const sameLayout = projection.coords && projection.coordsDims === dims && projection.coords.length === n * dims;
+    this.store.set((s) => ({ projection: { ...s.projection, status: 'running', phase: 'starting', fraction: 0, error: null } }));
+    try {
+      const result = await this.projection.project(
+        {
+          method,
+          dims,
+          data: projectionInput(embeddings),
+          n,
+          d: embeddings.dim,
+          params: { seed: 42 },
+          align: sameLayout ? projection.coords : null,
+        },
+        (p) =>
+          this.store.set((s) => ({
+            projection: {
+              ...s.projection,
+              phase: p.phase,
+              fraction: p.fraction,
+              ...(p.coords ? { coords: p.coords, coordsDims: dims, epoch: embeddings.epoch } : {}),
+            },
+          })),
+      );
+      this.store.set((s) => ({
+        projection: {
+          ...s.projection,
+          status: 'done',
+          fraction: 1,
+          coords: result.coords,
+          coordsDims: dims,
+          epoch: embeddings.epoch,
+          ms: result.ms,
+          explained: result.explained ?? null,
+        },
+      }));
+    } catch (e) {
+      if (e instanceof ProjectionCancelledError) return;
+      const message = e instanceof Error ? e.message : String(e);
+      this.store.set((s) => ({ projection: { ...s.projection, status: 'error', error: message } }));
+      this.reportError('projection', message);
+    }
+  }
+
+  select(kind: PointKind, index: number): void {
+    const { dataset, embeddings } = this.store.get();
+    if (!dataset) return;
+    this.store.set({ selection: describeSelection(dataset, embeddings, kind, index) });
+  }
+
+  clearSelection(): void {
+    this.store.set({ selection: null });
+  }
+
+  private refreshSelection(): void {
+    const sel = this.store.get().selection;
+    if (sel) this.select(sel.kind, sel.index);
+  }
+
+  dismissError(i: number): void {
+    this.store.set((s) => ({ errors: s.errors.filter((_, k) => k !== i) }));
+  }
+}

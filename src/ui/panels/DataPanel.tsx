@@ -1,0 +1,117 @@
+import { useState, type DragEvent } from 'react';
+import { useLab, useLabState } from '../lab-context';
+import { fmtInt } from '../format';
+import { UploadMapper } from './UploadMapper';
+
+function FileInput({ label, accept, onFile }: { label: string; accept: string; onFile(f: File): void }) {
+  return (
+    <label className="file-input">
+      <span>{label}</span>
+      <input
+        type="file"
+        accept={accept}
+        aria-label={label}
+        onChange={(e) => {
+          const f = e.target.files?.[0];
+          if (f) onFile(f);
+          e.target.value = '';
+        }}
+      />
+    </label>
+  );
+}
+
+export function DataPanel() {
+  const lab = useLab();
+  const summary = useLabState((s) => s.summary);
+  const dataset = useLabState((s) => s.dataset);
+  const status = useLabState((s) => s.datasetStatus);
+  const message = useLabState((s) => s.datasetMessage);
+  const upload = useLabState((s) => s.upload);
+  const [over, setOver] = useState(false);
+
+  const onDrop = (e: DragEvent) => {
+    e.preventDefault();
+    setOver(false);
+    const f = e.dataTransfer.files[0];
+    if (f) void lab.data.openInteractions(f);
+  };
+
+  return (
+    <section className="panel" aria-labelledby="data-heading">
+      <h2 id="data-heading">Data</h2>
+      {status === 'loading' && <p className="muted">{message}</p>}
+      {dataset && summary && (
+        <>
+          <p className="dataset-name">{dataset.name}</p>
+          <dl className="stats">
+            <dt>Rows</dt>
+            <dd>{fmtInt(summary.rows)}</dd>
+            <dt>Users</dt>
+            <dd>{fmtInt(summary.users)}</dd>
+            <dt>Items</dt>
+            <dd>{fmtInt(summary.items)}</dd>
+            <dt>Kind</dt>
+            <dd>{dataset.kind}</dd>
+            <dt>Ratings</dt>
+            <dd>
+              {summary.ratingMin} – {summary.ratingMax} (mean {summary.meanRating.toFixed(2)})
+            </dd>
+            <dt>Sparsity</dt>
+            <dd>{(summary.sparsity * 100).toFixed(2)}%</dd>
+            <dt>Item features</dt>
+            <dd>{summary.itemFeatures}</dd>
+            {dataset.skippedRows > 0 && (
+              <>
+                <dt>Skipped</dt>
+                <dd>{fmtInt(dataset.skippedRows)} rows</dd>
+              </>
+            )}
+          </dl>
+          {message && <p className="note">{message}</p>}
+          {dataset.issues.length > 0 && (
+            <details className="issues">
+              <summary>{dataset.issues.length} problems found while reading</summary>
+              <ul>
+                {dataset.issues.map((i, k) => (
+                  <li key={k}>
+                    line {i.line}: {i.message}
+                  </li>
+                ))}
+              </ul>
+            </details>
+          )}
+        </>
+      )}
+      {status === 'empty' && !upload && <p className="muted">No data loaded. Drop a CSV of interactions below.</p>}
+      <div
+        className={`dropzone${over ? ' over' : ''}`}
+        onDragOver={(e) => {
+          e.preventDefault();
+          setOver(true);
+        }}
+        onDragLeave={() => setOver(false)}
+        onDrop={onDrop}
+      >
+        <p>Drop an interactions CSV here (user, item, optional rating and timestamp), or choose:</p>
+        <FileInput label="Interactions file" accept=".csv,.tsv,.txt,.dat" onFile={(f) => void lab.data.openInteractions(f)} />
+        <FileInput
+          label="Item metadata file"
+          accept=".csv,.tsv,.txt,.dat"
+          onFile={(f) => void lab.data.openMetadata(f, 'item')}
+        />
+        <FileInput
+          label="User metadata file"
+          accept=".csv,.tsv,.txt,.dat"
+          onFile={(f) => void lab.data.openMetadata(f, 'user')}
+        />
+        {!dataset?.name.includes('sample') && (
+          <button type="button" className="link" onClick={() => void lab.data.loadSample(import.meta.env.BASE_URL)}>
+            Load the MovieLens sample
+          </button>
+        )}
+      </div>
+      {upload && <UploadMapper />}
+    </section>
+  );
+}

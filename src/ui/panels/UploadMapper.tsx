@@ -1,0 +1,111 @@
+import { useId } from 'react';
+import { useLab, useLabState } from '../lab-context';
+import type { Delimiter } from '../../core/data/csv';
+import type { ColumnMapping } from '../../core/data/columns';
+
+const DELIMITERS: { value: Delimiter; label: string }[] = [
+  { value: ',', label: 'comma' },
+  { value: '\t', label: 'tab' },
+  { value: ';', label: 'semicolon' },
+  { value: '|', label: 'pipe' },
+  { value: '::', label: ':: (MovieLens .dat)' },
+];
+
+const ROLES: { key: keyof ColumnMapping; label: string; optional: boolean }[] = [
+  { key: 'user', label: 'User column', optional: false },
+  { key: 'item', label: 'Item column', optional: false },
+  { key: 'rating', label: 'Rating column', optional: true },
+  { key: 'timestamp', label: 'Timestamp column', optional: true },
+];
+
+/** Preview of an uploaded file with its guessed format and column mapping, all changeable. */
+export function UploadMapper() {
+  const lab = useLab();
+  const upload = useLabState((s) => s.upload)!;
+  const id = useId();
+  const { preview, mapping } = upload;
+  return (
+    <div className="upload" role="group" aria-label="Column mapping">
+      <h3>{upload.fileName}</h3>
+      <div className="row">
+        <div className="field">
+          <label htmlFor={`${id}-delim`}>Delimiter</label>
+          <select
+            id={`${id}-delim`}
+            value={upload.delimiter}
+            onChange={(e) => lab.data.setFormat(e.target.value as Delimiter, upload.hasHeader)}
+          >
+            {DELIMITERS.map((d) => (
+              <option key={d.label} value={d.value}>
+                {d.label}
+              </option>
+            ))}
+          </select>
+        </div>
+        <label className="check">
+          <input
+            type="checkbox"
+            checked={upload.hasHeader}
+            onChange={(e) => lab.data.setFormat(upload.delimiter, e.target.checked)}
+          />
+          First row is a header
+        </label>
+      </div>
+      <div className="row wrap">
+        {ROLES.map((r) => (
+          <div className="field" key={r.key}>
+            <label htmlFor={`${id}-${r.key}`}>{r.label}</label>
+            <select
+              id={`${id}-${r.key}`}
+              value={mapping[r.key] ?? -1}
+              onChange={(e) => {
+                const v = Number(e.target.value);
+                lab.data.setMapping({ ...mapping, [r.key]: v < 0 ? null : v });
+              }}
+            >
+              {r.optional && <option value={-1}>(none)</option>}
+              {preview.header.map((h, j) => (
+                <option key={j} value={j}>
+                  {h}
+                </option>
+              ))}
+            </select>
+          </div>
+        ))}
+      </div>
+      <div className="table-wrap">
+        <table className="preview">
+          <thead>
+            <tr>
+              {preview.header.map((h, j) => (
+                <th key={j}>{h}</th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {preview.rows.map((row, i) => (
+              <tr key={i}>
+                {preview.header.map((_, j) => (
+                  <td key={j}>{row[j] ?? ''}</td>
+                ))}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      {upload.error && (
+        <p className="error" role="alert">
+          {upload.error}
+        </p>
+      )}
+      <div className="row">
+        <button type="button" className="primary" onClick={() => lab.data.applyUpload()}>
+          Use this data
+        </button>
+        <button type="button" onClick={() => lab.data.cancelUpload()}>
+          Cancel
+        </button>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,147 @@
+import { describe, expect, it } from 'vitest';
+import { ProjectionSession } from './session';
+import type { ProjectRequest, ProjectionResponse } from './protocol';
+import { UmapRunner } from '../../core/projection/umap';
+import { mulberry32, normalArray } from '../../core/util/random';
+
+function clusters(n: number, d: number, seed: number): Float32Array {
+  const data = normalArray(n * d, 0.2, mulberry32(seed));
+  for (let i = 0; i < n; i++) data[i * d + (i % 3)] += 3;
+  return data;
+}
+
+/** A session whose messages are recorded; `until` resolves when a message matches. */
+function harness(sliceMs = 1) {
+  const messages: ProjectionResponse[] = [];
+  const transfers: ArrayBuffer[][] = [];
+  const waiters: {
+    test: (m: ProjectionResponse) => boolean;
+    resolve: (m: ProjectionResponse) => void;
+  }[] = [];
+  const session = new ProjectionSession(
+    (msg, transfer) => {
+      messages.push(msg);
+      transfers.push(transfer);
+      for (const w of waiters.splice(0)) {
+        if (w.test(msg)) w.resolve(msg);
+        else waiters.push(w);
+      }
+    },
+    { sliceMs },
+  );
+  const until = (test: (m: ProjectionResponse) => boolean) =>
+    new Promise<ProjectionResponse>((resolve) => waiters.push({ test, resolve }));
+  return { session, messages, transfers, until };
+}
+
+function request(id: number, over: Partial<ProjectRequest> = {}): ProjectRequest {
+  const n = 90;
+  const d = 6;
+  return {
+    type: 'project',
+    id,
+    method: 'umap',
+    dims: 3,
+    data: clusters(n, d, 1),
+    n,
+    d,
+    params: { nEpochs: 60, seed: 3 },
+    ...over,
+  };
+}
+
+const tick = () => new Promise((r) => setTimeout(r, 20));
+
+describe('ProjectionSession', () => {
+  it('answers PCA with explained variance and transfers the result', async () => {
+    const h = harness();
+    h.session.handle(request(1, { method: 'pca', dims: 2 }));
+    const done = await h.until((m) => m.type === 'done');
+    if (done.type !== 'done') throw new Error('unreachable');
+    expect(done.coords.length).toBe(90 * 2);
+    expect(done.explained?.length).toBe(2);
+    expect(Math.max(...done.coords.map(Math.abs))).toBeCloseTo(1, 6);
+    expect(h.transfers.at(-1)).toEqual([done.coords.buffer]);
+  });
+
+  it('runs UMAP in slices with rising progress, snapshots, and the runner’s exact result', async () => {
+    const h = harness();
+    const req = request(1);
+    const direct = new UmapRunner(req.data.slice(), req.n, req.d, {
+      dims: 3,
+      nEpochs: 60,
+      seed: 3,
+    });
+    direct.initialize();
+    direct.step(60);
+    h.session.handle(req);
+    const done = await h.until((m) => m.type === 'done');
+    if (done.type !== 'done') throw new Error('unreachable');
+    expect(Array.from(done.coords)).toEqual(Array.from(direct.embedding()));
+    const progress = h.messages.filter((m) => m.type === 'progress');
+    expect(progress[0]).toMatchObject({ phase: 'neighbours', fraction: 0 });
+    const fractions = progress.map((m) => m.fraction);
+    expect(fractions).toEqual([...fractions].sort((a, b) => a - b));
+    const snapshots = progress.filter((m) => m.coords);
+    expect(snapshots.length).toBeGreaterThanOrEqual(3);
+    expect(snapshots.length).toBeLessThanOrEqual(10);
+    for (const s of snapshots) expect(s.coords?.length).toBe(90 * 3);
+  });
+
+  it('lets the latest request win', async () => {
+    const h = harness();
+    h.session.handle(request(1, { params: { nEpochs: 5000 } }));
+    await h.until((m) => m.id === 1 && m.type === 'progress' && m.fraction > 0.3);
+    h.session.handle(request(2, { method: 'pca' }));
+    await h.until((m) => m.id === 2 && m.type === 'done');
+    await tick();
+    expect(h.messages.some((m) => m.id === 1 && m.type === 'done')).toBe(false);
+    expect(h.messages.at(-1)).toMatchObject({ id: 2, type: 'done' });
+  });
+
+  it('skips a request superseded before it started', async () => {
+    const h = harness();
+    h.session.handle(request(1));
+    h.session.handle(request(2, { method: 'pca' }));
+    await h.until((m) => m.type === 'done');
+    await tick();
+    expect(h.messages.every((m) => m.id === 2)).toBe(true);
+  });
+
+  it('stops on cancel and sends nothing more', async () => {
+    const h = harness();
+    h.session.handle(request(1, { params: { nEpochs: 5000 } }));
+    await h.until((m) => m.type === 'progress' && m.fraction > 0.3);
+    h.session.handle({ type: 'cancel', id: 1 });
+    await tick();
+    const count = h.messages.length;
+    await tick();
+    expect(h.messages.length).toBe(count);
+    expect(h.messages.some((m) => m.type === 'done')).toBe(false);
+  });
+
+  it('aligns to a previous layout', async () => {
+    const h = harness();
+    h.session.handle(request(1, { method: 'pca' }));
+    const first = await h.until((m) => m.type === 'done');
+    if (first.type !== 'done') throw new Error('unreachable');
+    // Same data with axes negated: PCA alone could flip, alignment must bring it back.
+    const flipped = request(2, { method: 'pca', align: first.coords.slice() });
+    for (let j = 0; j < flipped.data.length; j++) flipped.data[j] = -flipped.data[j];
+    h.session.handle(flipped);
+    const second = await h.until((m) => m.type === 'done' && m.id === 2);
+    if (second.type !== 'done') throw new Error('unreachable');
+    second.coords.forEach((v, j) => expect(v).toBeCloseTo(first.coords[j], 4));
+  });
+
+  it('falls back for tiny inputs and reports bad shapes as errors', async () => {
+    const h = harness();
+    h.session.handle(request(1, { n: 5, data: clusters(5, 6, 2) }));
+    const tiny = await h.until((m) => m.type === 'done');
+    expect(tiny.type === 'done' && tiny.coords.length).toBe(15);
+    h.session.handle(request(2, { n: 7 }));
+    const err = await h.until((m) => m.type === 'error');
+    expect(err).toMatchObject({ type: 'error', id: 2 });
+    expect(err.type === 'error' && err.message).toMatch(/not 7x6/);
+  });
+});

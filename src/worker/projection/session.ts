@@ -1,0 +1,159 @@
+/**
+ * The projection worker's logic as a plain class, so it runs in Node tests without a Worker.
+ * One job at a time, latest wins: a new 'project' or a 'cancel' stops the running job at its next
+ * slice boundary, and a stopped job sends nothing more.
+ */
+
+import { pca } from '../../core/projection/pca';
+import { UmapRunner } from '../../core/projection/umap';
+import { procrustesAlign } from '../../core/projection/align';
+import {
+  transferablesOf,
+  type ProjectRequest,
+  type ProjectionRequest,
+  type ProjectionResponse,
+} from './protocol';
+
+export type Post = (msg: ProjectionResponse, transfer: ArrayBuffer[]) => void;
+
+export interface SessionOptions {
+  /** Time budget of one UMAP slice before yielding to the event loop, ms (default 25). */
+  sliceMs?: number;
+  /** How to yield between slices (default setTimeout 0); tests may inject their own. */
+  defer?: (fn: () => void) => void;
+  /** Clock in ms (default performance.now). */
+  now?: () => number;
+}
+
+/** Share of a UMAP request's progress bar given to the neighbour graph, the unsliceable part. */
+const GRAPH_SHARE = 0.3;
+/** Intermediate layouts are sent this often, as a fraction of the epochs. */
+const SNAPSHOT_EVERY = 0.1;
+
+export class ProjectionSession {
+  private readonly post: Post;
+  private readonly sliceMs: number;
+  private readonly defer: (fn: () => void) => void;
+  private readonly now: () => number;
+  /** Id of the job allowed to keep running; any other job stops when it next looks. */
+  private current: number | null = null;
+
+  constructor(post: Post, opts: SessionOptions = {}) {
+    this.post = post;
+    this.sliceMs = opts.sliceMs ?? 25;
+    this.defer = opts.defer ?? ((fn) => setTimeout(fn, 0));
+    this.now = opts.now ?? (() => performance.now());
+  }
+
+  handle(msg: ProjectionRequest): void {
+    if (msg.type === 'cancel') {
+      if (this.current === msg.id) this.current = null;
+      return;
+    }
+    this.current = msg.id;
+    const started = this.now();
+    // Yield once first: a burst of requests (e.g. a slider being dragged) then only runs the last.
+    this.defer(() => this.run(msg, started));
+  }
+
+  private send(msg: ProjectionResponse): void {
+    this.post(msg, transferablesOf(msg));
+  }
+
+  private live(id: number): boolean {
+    return this.current === id;
+  }
+
+  private run(req: ProjectRequest, started: number): void {
+    if (!this.live(req.id)) return;
+    try {
+      validate(req);
+      const align =
+        req.align && req.align.length === req.n * req.dims && req.n > 0 ? req.align : null;
+      const finish = (raw: Float32Array): Float32Array =>
+        align ? procrustesAlign(align, raw, req.n, req.dims) : raw;
+
+      if (req.method === 'pca') {
+        const { coords, explained } = pca(req.data, req.n, req.d, req.dims);
+        const fitted = finish(fitToUnit(coords, req.n, req.dims));
+        this.complete(req.id, { coords: fitted, explained }, started);
+        return;
+      }
+
+      this.send({ type: 'progress', id: req.id, phase: 'neighbours', fraction: 0 });
+      const runner = new UmapRunner(req.data, req.n, req.d, { dims: req.dims, ...req.params });
+      const total = runner.initialize();
+      if (total === 0) {
+        this.complete(req.id, { coords: finish(runner.embedding()) }, started);
+        return;
+      }
+      this.send({ type: 'progress', id: req.id, phase: 'optimise', fraction: GRAPH_SHARE });
+      this.optimise(req.id, runner, total, finish, started, SNAPSHOT_EVERY);
+    } catch (err) {
+      this.fail(req.id, err);
+    }
+  }
+
+  /** One slice of epochs, then re-schedules itself unless superseded or finished. */
+  private optimise(
+    id: number,
+    runner: UmapRunner,
+    total: number,
+    finish: (raw: Float32Array) => Float32Array,
+    started: number,
+    nextSnapshot: number,
+  ): void {
+    if (!this.live(id)) return;
+    try {
+      const sliceStart = this.now();
+      let done = runner.step(1);
+      while (done < total && this.now() - sliceStart < this.sliceMs) done = runner.step(1);
+      if (done >= total) {
+        this.complete(id, { coords: finish(runner.embedding()) }, started);
+        return;
+      }
+      const fraction = GRAPH_SHARE + ((1 - GRAPH_SHARE) * done) / total;
+      if (done / total >= nextSnapshot) {
+        const coords = finish(runner.embedding());
+        this.send({ type: 'progress', id, phase: 'optimise', fraction, coords });
+        nextSnapshot = (Math.floor(done / total / SNAPSHOT_EVERY) + 1) * SNAPSHOT_EVERY;
+      } else {
+        this.send({ type: 'progress', id, phase: 'optimise', fraction });
+      }
+      this.defer(() => this.optimise(id, runner, total, finish, started, nextSnapshot));
+    } catch (err) {
+      this.fail(id, err);
+    }
+  }
+
+  private complete(
+    id: number,
+    result: { coords: Float32Array; explained?: number[] },
+    started: number,
+  ): void {
+    if (this.current === id) this.current = null;
+    this.send({ type: 'done', id, ...result, ms: this.now() - started });
+  }
+
+  private fail(id: number, err: unknown): void {
+    if (this.current === id) this.current = null;
+    this.send({ type: 'error', id, message: err instanceof Error ? err.message : String(err) });
+  }
+}
+
+function validate(req: ProjectRequest): void {
+  const { n, d, data, dims } = req;
+  if (!Number.isInteger(n) || !Number.isInteger(d) || n < 0 || d < 1) {
+    throw new RangeError(`bad shape ${n}x${d}`);
+  }
+  if (data.length !== n * d) throw new RangeError(`data has ${data.length} values, not ${n}x${d}`);
+  if (dims !== 2 && dims !== 3) throw new RangeError(`dims must be 2 or 3, not ${String(dims)}`);
+}
+
+/** PCA coordinates are in embedding units; fit them to [-1, 1] like UMAP's so views agree. */
+function fitToUnit(coords: Float32Array, n: number, dims: number): Float32Array {
+  let max = 0;
+  for (const v of coords) max = Math.max(max, Math.abs(v));
+  if (max > 0) for (let j = 0; j < n * dims; j++) coords[j] /= max;
+  return coords;
+}

@@ -1,0 +1,61 @@
+/** Messages between the main thread and the training worker. Typed arrays are transferred. */
+import type { EmbeddingSnapshot } from '../../core/data/types';
+import type { TrainConfig } from '../../core/training/config';
+import type { RatingMetrics } from '../../core/metrics/rating';
+
+export type BackendName = 'webgl' | 'webgpu' | 'wasm' | 'cpu';
+
+/** Interactions with dense indices, as the trainer needs them. */
+export interface TrainingDataPayload {
+  users: number;
+  items: number;
+  user: Int32Array;
+  item: Int32Array;
+  rating: Float32Array;
+  ratingMin: number;
+  ratingMax: number;
+}
+
+export type TrainingRequest =
+  | { type: 'train'; data: TrainingDataPayload; config: TrainConfig }
+  | { type: 'pause' }
+  | { type: 'resume' }
+  | { type: 'stop' };
+
+export interface HistoryEntry {
+  epoch: number;
+  trainLoss: number;
+  rmse?: number;
+  mae?: number;
+  /** Wall time of the epoch's training steps, seconds (evaluation excluded). */
+  seconds: number;
+}
+
+export type TrainingEvent =
+  | { type: 'backend'; backend: BackendName; fallbackReason: string | null; renderer: string | null }
+  | {
+      type: 'started';
+      trainRows: number;
+      testRows: number;
+      stepsPerEpoch: number;
+      baselines: { globalMean: RatingMetrics; biases: RatingMetrics };
+    }
+  | {
+      type: 'progress';
+      /** Fractional epochs done, e.g. 1.25. */
+      epoch: number;
+      step: number;
+      /** Mean training loss over the steps since the previous progress event. */
+      loss: number;
+      rowsPerSecond: number;
+      etaSeconds: number;
+    }
+  | { type: 'epoch'; entry: HistoryEntry; snapshot: EmbeddingSnapshot }
+  | { type: 'status'; status: 'running' | 'paused' | 'done' | 'stopped' }
+  | { type: 'error'; message: string };
+
+export function transferablesOfEvent(e: TrainingEvent): ArrayBuffer[] {
+  if (e.type !== 'epoch') return [];
+  const s = e.snapshot;
+  return [s.userFactors, s.itemFactors, s.userBias, s.itemBias].map((a) => a.buffer as ArrayBuffer);
+}

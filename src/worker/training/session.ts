@@ -1,0 +1,179 @@
+/**
+ * The training worker's logic as a plain class (testable in Node on the cpu backend): splits the
+ * data, fits the reference baselines, runs the Trainer with pause / resume / stop, and posts
+ * progress about every `progressMs` (one GPU read each), plus metrics and embeddings per epoch.
+ */
+import { Trainer, type TrainData } from '../../core/training/trainer';
+import { validateConfig, type TrainConfig } from '../../core/training/config';
+import { randomSplit, take } from '../../core/data/split';
+import { fitBiases, meanRating, predictBiases, type Interactions } from '../../core/models/baseline';
+import { ratingMetrics } from '../../core/metrics/rating';
+import type { TrainingDataPayload, TrainingEvent, TrainingRequest } from './protocol';
+
+export type Post = (e: TrainingEvent) => void;
+
+const nextTask = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
+
+export class TrainingSession {
+  private paused = false;
+  private stopped = false;
+  private resume: (() => void) | null = null;
+  private running: Promise<void> | null = null;
+
+  constructor(
+    private readonly post: Post,
+    private readonly progressMs = 250,
+  ) {}
+
+  handle(msg: TrainingRequest): void {
+    switch (msg.type) {
+      case 'train':
+        if (this.running) {
+          this.post({ type: 'error', message: 'Training is already running; stop it first.' });
+          return;
+        }
+        this.paused = false;
+        this.stopped = false;
+        this.running = this.run(msg.data, msg.config)
+          .catch((e: unknown) => this.post({ type: 'error', message: e instanceof Error ? e.message : String(e) }))
+          .finally(() => (this.running = null));
+        return;
+      case 'pause':
+        if (this.running && !this.paused) {
+          this.paused = true;
+          this.post({ type: 'status', status: 'paused' });
+        }
+        return;
+      case 'resume':
+        this.unpause();
+        return;
+      case 'stop':
+        this.stopped = true;
+        this.unpause();
+        return;
+    }
+  }
+
+  /** Resolves when the current run (if any) has finished. */
+  whenIdle(): Promise<void> {
+    return this.running ?? Promise.resolve();
+  }
+
+  private unpause(): void {
+    if (!this.paused) return;
+    this.paused = false;
+    this.post({ type: 'status', status: 'running' });
+    this.resume?.();
+    this.resume = null;
+  }
+
+  private async run(payload: TrainingDataPayload, config: TrainConfig): Promise<void> {
+    const problems = validateConfig(config);
+    if (problems.length) throw new Error(`Invalid settings: ${problems.join('; ')}`);
+    const data = splitPayload(payload, config);
+    const mean = meanRating(data.train.rating);
+    const clip = [payload.ratingMin, payload.ratingMax] as const;
+    const biases = fitBiases(data.train, data.users, data.items);
+    const trainer = new Trainer(data, config);
+    try {
+      this.post({
+        type: 'started',
+        trainRows: data.train.rating.length,
+        testRows: data.test.rating.length,
+        stepsPerEpoch: trainer.stepsPerEpoch,
+        baselines: {
+          globalMean: ratingMetrics(new Float32Array(data.test.rating.length).fill(mean), data.test.rating, ...clip),
+          biases: ratingMetrics(predictBiases(biases, data.test.user, data.test.item), data.test.rating, ...clip),
+        },
+      });
+      this.post({ type: 'status', status: 'running' });
+      await this.loop(trainer, config);
+      this.post({ type: 'status', status: this.stopped ? 'stopped' : 'done' });
+    } finally {
+      trainer.dispose();
+    }
+  }
+
+  private async loop(trainer: Trainer, config: TrainConfig): Promise<void> {
+    const totalRows = trainer.rowsPerEpoch * config.epochs;
+    let rowsDone = 0;
+    let windowRows = 0;
+    let windowStart = performance.now();
+    let epochStart = windowStart;
+    let epochLoss = 0;
+    let epochLossSteps = 0;
+    let stepsPerRead = 1;
+    let sinceRead = 0;
+    while (!trainer.finished && !this.stopped) {
+      if (this.paused) {
+        const pausedAt = performance.now();
+        await new Promise<void>((resolve) => (this.resume = resolve));
+        // Time spent paused is neither throughput nor epoch time.
+        const away = performance.now() - pausedAt;
+        windowStart += away;
+        epochStart += away;
+        continue;
+      }
+      const rows = trainer.nextBatchRows;
+      trainer.step();
+      rowsDone += rows;
+      windowRows += rows;
+      sinceRead++;
+      const endOfEpoch = trainer.stepInEpoch === 0;
+      if (sinceRead < stepsPerRead && !endOfEpoch) continue;
+      const taken = await trainer.takeLoss(); // the one GPU read: it also waits for the steps
+      const now = performance.now();
+      const elapsed = (now - windowStart) / 1000;
+      const rowsPerSecond = windowRows / Math.max(elapsed, 1e-6);
+      if (taken) {
+        epochLoss += taken.loss * taken.steps;
+        epochLossSteps += taken.steps;
+        this.post({
+          type: 'progress',
+          epoch: trainer.epoch + trainer.stepInEpoch / trainer.stepsPerEpoch,
+          step: trainer.totalSteps,
+          loss: taken.loss,
+          rowsPerSecond,
+          etaSeconds: (totalRows - rowsDone) / rowsPerSecond,
+        });
+      }
+      // Aim for a read every progressMs: fewer reads keep the GPU pipeline full.
+      const msPerStep = (now - windowStart) / sinceRead;
+      stepsPerRead = Math.max(1, Math.min(256, Math.round(this.progressMs / Math.max(msPerStep, 0.01))));
+      sinceRead = 0;
+      windowRows = 0;
+      windowStart = now;
+      if (endOfEpoch) {
+        const epochSeconds = (now - epochStart) / 1000;
+        const metrics = await trainer.evaluate();
+        const snapshot = await trainer.snapshot();
+        this.post({
+          type: 'epoch',
+          entry: { epoch: trainer.epoch, trainLoss: epochLoss / epochLossSteps, ...metrics, seconds: epochSeconds },
+          snapshot,
+        });
+        epochLoss = 0;
+        epochLossSteps = 0;
+        windowStart = epochStart = performance.now();
+      }
+      await nextTask(); // let pause / stop messages in
+    }
+  }
+}
+
+function splitPayload(p: TrainingDataPayload, config: TrainConfig): TrainData {
+  const split = randomSplit(p.rating.length, config.testFraction, config.seed);
+  const pick = (rows: Int32Array): Interactions => ({
+    user: take(p.user, rows),
+    item: take(p.item, rows),
+    rating: take(p.rating, rows),
+  });
+  return {
+    users: p.users,
+    items: p.items,
+    train: pick(split.train),
+    test: pick(split.test),
+    ratingMin: p.ratingMin,
+    ratingMax: p.ratingMax,
+  };
+}

@@ -1,0 +1,12 @@
+/// <reference lib="webworker" />
+import { selectBackend } from './backend';
+import { TrainingSession } from './session';
+import { transferablesOfEvent, type TrainingEvent, type TrainingRequest } from './protocol';
+
+const post = (e: TrainingEvent) => self.postMessage(e, { transfer: transferablesOfEvent(e) });
+const session = new TrainingSession(post);
+const ready = selectBackend('webgl').then(
+  (choice) => post({ type: 'backend', ...choice }),
+  (e: unknown) => post({ type: 'error', message: e instanceof Error ? e.message : String(e) }),
+);
+self.onmessage = (ev: MessageEvent<TrainingRequest>) => void ready.then(() => session.handle(ev.data));
