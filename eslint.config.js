@@ -26,15 +26,22 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['react', 'react-dom', 'three', 'three/*'], message: 'src/core is pure: no UI or three.js.' },
-            { group: ['**/ui/**', '**/state/**', '**/scene/**', '**/worker/**'], message: 'src/core imports nothing above it.' },
+            {
+              group: ['react', 'react-dom', 'three', 'three/*'],
+              message: 'src/core is pure: no UI or three.js.',
+            },
+            {
+              group: ['**/ui/**', '**/state/**', '**/scene/**', '**/worker/**'],
+              message: 'src/core imports nothing above it.',
+            },
           ],
         },
       ],
     },
   },
   {
+    // Node scripts; callbacks passed to page.evaluate run in the browser.
     files: ['scripts/**/*.mjs', 'bench/**/*.mjs', '.ci/**/*.mjs', '*.config.{js,ts}'],
-    languageOptions: { globals: { ...globals.node } },
+    languageOptions: { globals: { ...globals.node, ...globals.browser } },
   },
 );

@@ -27,7 +27,8 @@ export async function readTextFile(file: File): Promise<string> {
   const bytes = new Uint8Array(await file.arrayBuffer());
   if (bytes.length === 0) throw new Error(`${file.name}: the file is empty`);
   const head = bytes.subarray(0, 4096);
-  if (head.includes(0)) throw new Error(`${file.name}: this looks like a binary file, not delimited text`);
+  if (head.includes(0))
+    throw new Error(`${file.name}: this looks like a binary file, not delimited text`);
   return new TextDecoder('utf-8').decode(bytes);
 }
 
@@ -49,7 +50,9 @@ export class DataActions {
     if (itemMeta) {
       const r = attachItemMetadata(dataset, itemMeta);
       dataset = r.dataset;
-      notes.push(`${itemMeta.name}: metadata for ${r.matched} of ${dataset.itemIds.length} items (${r.unmatched} ids not in the data)`);
+      notes.push(
+        `${itemMeta.name}: metadata for ${r.matched} of ${dataset.itemIds.length} items (${r.unmatched} ids not in the data)`,
+      );
     }
     if (userMeta) {
       const r = attachUserMetadata(dataset, userMeta);
@@ -86,7 +89,10 @@ export class DataActions {
       this.store.set({ itemMeta: parseItemMetadata('movies.csv', movies), userMeta: null });
       this.setDataset(d, null);
     } catch (e) {
-      this.store.set({ datasetStatus: this.store.get().dataset ? 'ready' : 'empty', datasetMessage: null });
+      this.store.set({
+        datasetStatus: this.store.get().dataset ? 'ready' : 'empty',
+        datasetMessage: null,
+      });
       this.fail('data', `Sample: ${message(e)}`);
     }
   }
@@ -118,7 +124,14 @@ export class DataActions {
     if (!u) return;
     const preview = previewCsv(u.text, 8, { delimiter, hasHeader });
     this.store.set({
-      upload: { ...u, delimiter, hasHeader, preview, mapping: guessMapping(preview.header, preview.rows), error: null },
+      upload: {
+        ...u,
+        delimiter,
+        hasHeader,
+        preview,
+        mapping: guessMapping(preview.header, preview.rows),
+        error: null,
+      },
     });
   }
 

@@ -29,12 +29,20 @@ export function labSnapshot(lab: Lab) {
       epochsTotal: t.epochsTotal,
       step: t.step,
       rowsPerSecond: t.rowsPerSecond,
-      history: t.history.map((h) => ({ epoch: h.epoch, trainLoss: h.trainLoss, rmse: h.rmse, mae: h.mae })),
+      history: t.history.map((h) => ({
+        epoch: h.epoch,
+        trainLoss: h.trainLoss,
+        rmse: h.rmse,
+        mae: h.mae,
+      })),
       error: t.error,
       // Additions beyond the contract's minimum:
       fallbackReason: t.fallbackReason,
       renderer: t.renderer,
-      baselines: t.baselines && { globalMeanRmse: t.baselines.globalMean.rmse, biasRmse: t.baselines.biases.rmse },
+      baselines: t.baselines && {
+        globalMeanRmse: t.baselines.globalMean.rmse,
+        biasRmse: t.baselines.biases.rmse,
+      },
     },
     projection: {
       status: p.status,
@@ -52,9 +60,20 @@ export function labSnapshot(lab: Lab) {
       kind: s.selection.kind,
       id: s.selection.id,
       label: s.selection.label,
-      neighbors: s.selection.neighbors.map((x) => ({ kind: x.kind, id: x.id, label: x.label, score: x.score })),
+      neighbors: s.selection.neighbors.map((x) => ({
+        kind: x.kind,
+        id: x.id,
+        label: x.label,
+        score: x.score,
+      })),
       ...(s.selection.recommendations
-        ? { recommendations: s.selection.recommendations.map((r) => ({ id: r.id, label: r.label, score: r.score })) }
+        ? {
+            recommendations: s.selection.recommendations.map((r) => ({
+              id: r.id,
+              label: r.label,
+              score: r.score,
+            })),
+          }
         : {}),
     },
     errors: s.errors.map((e) => ({ ...e })),

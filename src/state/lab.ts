@@ -3,7 +3,13 @@
  * and is the only writer of state. UI components call its methods; they never talk to workers.
  */
 import { createStore, type Store } from './store';
-import { initialState, type ColorBy, type LabState, type PointKind, type TrainingState } from './lab-state';
+import {
+  initialState,
+  type ColorBy,
+  type LabState,
+  type PointKind,
+  type TrainingState,
+} from './lab-state';
 import { DataActions } from './data-actions';
 import { describeSelection } from './selection';
 import { pointCount, projectionInput } from './points';
@@ -137,7 +143,11 @@ export class Lab {
     const t = this.store.get().training;
     switch (e.type) {
       case 'backend':
-        this.setTraining({ backend: e.backend, fallbackReason: e.fallbackReason, renderer: e.renderer });
+        this.setTraining({
+          backend: e.backend,
+          fallbackReason: e.fallbackReason,
+          renderer: e.renderer,
+        });
         return;
       case 'started':
         this.setTraining({
@@ -164,7 +174,10 @@ export class Lab {
         this.refreshSelection();
         const every = t.config.projectEvery;
         const last = e.entry.epoch >= t.epochsTotal;
-        if (every > 0 && (e.entry.epoch % every === 0 || last || this.store.get().projection.coords === null)) {
+        if (
+          every > 0 &&
+          (e.entry.epoch % every === 0 || last || this.store.get().projection.coords === null)
+        ) {
           void this.project();
         }
         return;
@@ -173,7 +186,10 @@ export class Lab {
         this.setTraining({ status: e.status, ...(e.status === 'done' ? { etaSeconds: 0 } : {}) });
         return;
       case 'error':
-        this.setTraining({ status: t.status === 'idle' && !t.startedAt ? 'idle' : 'error', error: e.message });
+        this.setTraining({
+          status: t.status === 'idle' && !t.startedAt ? 'idle' : 'error',
+          error: e.message,
+        });
         this.reportError('training', e.message);
         return;
     }
@@ -193,8 +209,17 @@ export class Lab {
     if (!embeddings || !dataset) return;
     const { method, dims } = projection;
     const n = pointCount(dataset);
-    const sameLayout = projection.coords && projection.coordsDims === dims && projection.coords.length === n * dims;
-    this.store.set((s) => ({ projection: { ...s.projection, status: 'running', phase: 'starting', fraction: 0, error: null } }));
+    const sameLayout =
+      projection.coords && projection.coordsDims === dims && projection.coords.length === n * dims;
+    this.store.set((s) => ({
+      projection: {
+        ...s.projection,
+        status: 'running',
+        phase: 'starting',
+        fraction: 0,
+        error: null,
+      },
+    }));
     try {
       const result = await this.projection.project(
         {

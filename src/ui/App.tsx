@@ -14,7 +14,10 @@ export function App() {
       <header className="topbar">
         <h1>Latent Lab</h1>
         <span className="tagline">train recommenders in your browser, then look inside them</span>
-        <span className={`badge ${backend === 'webgl' ? 'ok' : 'warn'}`} title="tfjs backend in use">
+        <span
+          className={`badge ${backend === 'webgl' ? 'ok' : 'warn'}`}
+          title="tfjs backend in use"
+        >
           {backend ? `tfjs: ${backend}` : 'tfjs: starting…'}
         </span>
       </header>

@@ -12,7 +12,12 @@ export function ErrorList() {
           <span>
             <strong>{e.source}:</strong> {e.message}
           </span>
-          <button type="button" className="link" aria-label="Dismiss error" onClick={() => lab.dismissError(i)}>
+          <button
+            type="button"
+            className="link"
+            aria-label="Dismiss error"
+            onClick={() => lab.dismissError(i)}
+          >
             ✕
           </button>
         </div>

@@ -13,7 +13,8 @@ export function ratingMetrics(
   clipMax = Infinity,
 ): RatingMetrics {
   const n = actual.length;
-  if (predicted.length !== n) throw new Error(`metrics: ${predicted.length} predictions for ${n} ratings`);
+  if (predicted.length !== n)
+    throw new Error(`metrics: ${predicted.length} predictions for ${n} ratings`);
   if (n === 0) return { rmse: NaN, mae: NaN };
   let se = 0;
   let ae = 0;

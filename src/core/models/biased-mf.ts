@@ -69,7 +69,9 @@ export class BiasedMF implements RecModel {
 
   async snapshot(epoch: number): Promise<EmbeddingSnapshot> {
     const [uf, itf, ub, ib, mu] = await Promise.all(
-      [this.userFactors, this.itemFactors, this.userBias, this.itemBias, this.mu].map((v) => v.data()),
+      [this.userFactors, this.itemFactors, this.userBias, this.itemBias, this.mu].map((v) =>
+        v.data(),
+      ),
     );
     return {
       epoch,

@@ -10,7 +10,12 @@ export interface Scored {
  * The k items with the highest predicted score for user `u` (mu + b_u + b_i + p_u . q_i),
  * skipping items where `seen[i]` is non-zero. Best first.
  */
-export function recommendForUser(s: EmbeddingSnapshot, u: number, seen: Uint8Array, k: number): Scored[] {
+export function recommendForUser(
+  s: EmbeddingSnapshot,
+  u: number,
+  seen: Uint8Array,
+  k: number,
+): Scored[] {
   const d = s.dim;
   const items = s.itemBias.length;
   const base = s.globalBias + s.userBias[u];
@@ -33,7 +38,12 @@ export function recommendForUser(s: EmbeddingSnapshot, u: number, seen: Uint8Arr
 }
 
 /** Items each user interacted with, as a CSR-free per-user mask builder. */
-export function seenItems(user: Int32Array, item: Int32Array, u: number, items: number): Uint8Array {
+export function seenItems(
+  user: Int32Array,
+  item: Int32Array,
+  u: number,
+  items: number,
+): Uint8Array {
   const seen = new Uint8Array(items);
   for (let k = 0; k < user.length; k++) if (user[k] === u) seen[item[k]] = 1;
   return seen;

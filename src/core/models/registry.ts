@@ -9,6 +9,7 @@ const FACTORIES: Record<string, (ctx: ModelContext) => RecModel> = {
 
 export function createModel(name: string, ctx: ModelContext): RecModel {
   const factory = FACTORIES[name];
-  if (!factory) throw new Error(`unknown model "${name}"; known: ${MODELS.map((m) => m.name).join(', ')}`);
+  if (!factory)
+    throw new Error(`unknown model "${name}"; known: ${MODELS.map((m) => m.name).join(', ')}`);
   return factory(ctx);
 }

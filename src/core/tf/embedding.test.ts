@@ -42,8 +42,14 @@ describe('embeddingLookup', () => {
     const w = tf.randomNormal([300, d], 0, 1, 'float32', 9);
     const loss = (rowsOf: (t: tf.Tensor) => tf.Tensor2D) => () =>
       tf.sum(tf.square(tf.mul(rowsOf(table), w))) as tf.Scalar;
-    const fast = tf.variableGrads(loss((t) => embeddingLookup(t, plan)), [table]);
-    const stock = tf.variableGrads(loss((t) => tf.gather(t, plan.indices) as tf.Tensor2D), [table]);
+    const fast = tf.variableGrads(
+      loss((t) => embeddingLookup(t, plan)),
+      [table],
+    );
+    const stock = tf.variableGrads(
+      loss((t) => tf.gather(t, plan.indices) as tf.Tensor2D),
+      [table],
+    );
     expect(Math.abs(fast.value.dataSync()[0] - stock.value.dataSync()[0])).toBeLessThan(1e-3);
     const g1 = fast.grads[table.name].dataSync();
     const g2 = stock.grads[table.name].dataSync();
@@ -53,7 +59,14 @@ describe('embeddingLookup', () => {
     // Rows the batch never touched get exactly zero.
     const untouched = Array.from({ length: rows }, (_, r) => r).filter((r) => !idx.includes(r));
     for (const r of untouched) for (let j = 0; j < d; j++) expect(g1[r * d + j]).toBe(0);
-    tf.dispose([table, w, fast.value, stock.value, ...Object.values(fast.grads), ...Object.values(stock.grads)]);
+    tf.dispose([
+      table,
+      w,
+      fast.value,
+      stock.value,
+      ...Object.values(fast.grads),
+      ...Object.values(stock.grads),
+    ]);
     disposePlan(plan);
   });
 
@@ -75,7 +88,10 @@ describe('embeddingLookup', () => {
     let after = 0;
     for (let step = 0; step < 30; step++) {
       const plan = uploadPlan(buildLookupPlan(randomIndices(64, 20, step), 20));
-      const cost = opt.minimize(() => tf.sum(tf.square(tf.sub(embeddingLookup(table, plan), 1))), true);
+      const cost = opt.minimize(
+        () => tf.sum(tf.square(tf.sub(embeddingLookup(table, plan), 1))),
+        true,
+      );
       cost?.dispose();
       disposePlan(plan);
       if (step === 0) after = tf.memory().numTensors; // optimizer slots appear on the first step

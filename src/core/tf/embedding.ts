@@ -35,10 +35,16 @@ export interface LookupTensors {
  * Counting sort of `indices` (length B, values in [0, rows)) into a plan. O(B + rows).
  * `scratch` may be a previous plan of the same shape whose arrays are reused.
  */
-export function buildLookupPlan(indices: Int32Array, rows: number, scratch?: LookupPlan): LookupPlan {
+export function buildLookupPlan(
+  indices: Int32Array,
+  rows: number,
+  scratch?: LookupPlan,
+): LookupPlan {
   const b = indices.length;
   const offsets =
-    scratch && scratch.offsets.length === rows + 1 ? scratch.offsets.fill(0) : new Int32Array(rows + 1);
+    scratch && scratch.offsets.length === rows + 1
+      ? scratch.offsets.fill(0)
+      : new Int32Array(rows + 1);
   const order = scratch && scratch.order.length === b ? scratch.order : new Int32Array(b);
   for (let k = 0; k < b; k++) offsets[indices[k] + 1]++;
   for (let r = 0; r < rows; r++) offsets[r + 1] += offsets[r];

@@ -41,7 +41,10 @@ export const DEFAULT_CONFIG: TrainConfig = {
 
 type NumericKey = Exclude<keyof TrainConfig, 'model' | 'optimizer'>;
 
-export const LIMITS: Record<NumericKey, { min: number; max: number; step: number; integer: boolean }> = {
+export const LIMITS: Record<
+  NumericKey,
+  { min: number; max: number; step: number; integer: boolean }
+> = {
   dim: { min: 1, max: 512, step: 1, integer: true },
   epochs: { min: 1, max: 1000, step: 1, integer: true },
   batchSize: { min: 1, max: 262144, step: 1, integer: true },
@@ -59,8 +62,10 @@ export function validateConfig(c: TrainConfig): string[] {
     const v = c[key];
     const { min, max, integer } = LIMITS[key];
     if (typeof v !== 'number' || !Number.isFinite(v)) problems.push(`${key} must be a number`);
-    else if (v < min || v > max) problems.push(`${key} must be between ${min} and ${max}, got ${v}`);
-    else if (integer && !Number.isInteger(v)) problems.push(`${key} must be a whole number, got ${v}`);
+    else if (v < min || v > max)
+      problems.push(`${key} must be between ${min} and ${max}, got ${v}`);
+    else if (integer && !Number.isInteger(v))
+      problems.push(`${key} must be a whole number, got ${v}`);
   }
   if (!OPTIMIZERS.includes(c.optimizer)) problems.push(`unknown optimizer "${c.optimizer}"`);
   return problems;

@@ -15,15 +15,30 @@ function splitData(all: Interactions, users: number, items: number): TrainData {
     item: take(all.item, rows),
     rating: take(all.rating, rows),
   });
-  return { users, items, train: pick(s.train), test: pick(s.test), ratingMin: -Infinity, ratingMax: Infinity };
+  return {
+    users,
+    items,
+    train: pick(s.train),
+    test: pick(s.test),
+    ratingMin: -Infinity,
+    ratingMax: Infinity,
+  };
 }
 
-const planted = () => plantedLowRank({ users: 120, items: 100, rank: 3, density: 0.5, noise: 0.1, seed: 5 });
+const planted = () =>
+  plantedLowRank({ users: 120, items: 100, rank: 3, density: 0.5, noise: 0.1, seed: 5 });
 
 describe('Trainer with biased MF', () => {
   it('learns a planted low-rank matrix far better than the bias-only baseline', async () => {
     const data = splitData(planted(), 120, 100);
-    const config: TrainConfig = { ...DEFAULT_CONFIG, dim: 8, epochs: 40, batchSize: 256, learningRate: 0.02, l2: 0.01 };
+    const config: TrainConfig = {
+      ...DEFAULT_CONFIG,
+      dim: 8,
+      epochs: 40,
+      batchSize: 256,
+      learningRate: 0.02,
+      l2: 0.01,
+    };
     expect(validateConfig(config)).toEqual([]);
     const trainer = new Trainer(data, config);
     const losses: number[] = [];
@@ -33,9 +48,15 @@ describe('Trainer with biased MF', () => {
     }
     const { rmse } = await trainer.evaluate();
     const biases = fitBiases(data.train, 120, 100);
-    const base = ratingMetrics(predictBiases(biases, data.test.user, data.test.item), data.test.rating);
+    const base = ratingMetrics(
+      predictBiases(biases, data.test.user, data.test.item),
+      data.test.rating,
+    );
     const mean = meanRating(data.train.rating);
-    const globalRmse = ratingMetrics(new Float32Array(data.test.rating.length).fill(mean), data.test.rating).rmse;
+    const globalRmse = ratingMetrics(
+      new Float32Array(data.test.rating.length).fill(mean),
+      data.test.rating,
+    ).rmse;
     expect(base.rmse).toBeLessThan(globalRmse);
     expect(rmse).toBeLessThan(0.5 * base.rmse);
     expect(losses[losses.length - 1]).toBeLessThan(0.2 * losses[0]);
@@ -44,7 +65,11 @@ describe('Trainer with biased MF', () => {
 
   it('keeps the number of tensors flat across steps and frees everything on dispose', async () => {
     const before = tf.memory().numTensors;
-    const trainer = new Trainer(splitData(planted(), 120, 100), { ...DEFAULT_CONFIG, batchSize: 64, epochs: 5 });
+    const trainer = new Trainer(splitData(planted(), 120, 100), {
+      ...DEFAULT_CONFIG,
+      batchSize: 64,
+      epochs: 5,
+    });
     trainer.step();
     await trainer.takeLoss();
     const afterFirst = tf.memory().numTensors;
@@ -58,7 +83,11 @@ describe('Trainer with biased MF', () => {
 
   it('is reproducible for a fixed seed', async () => {
     const run = async () => {
-      const t = new Trainer(splitData(planted(), 120, 100), { ...DEFAULT_CONFIG, epochs: 2, batchSize: 512 });
+      const t = new Trainer(splitData(planted(), 120, 100), {
+        ...DEFAULT_CONFIG,
+        epochs: 2,
+        batchSize: 512,
+      });
       while (!t.finished) t.step();
       const m = await t.evaluate();
       t.dispose();

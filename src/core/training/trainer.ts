@@ -115,7 +115,12 @@ export class Trainer {
   /** Held-out RMSE / MAE, predictions clipped to the rating range. Reads once per chunk. */
   async evaluate(): Promise<RatingMetrics> {
     const predicted = await this.predict(this.data.test.user, this.data.test.item);
-    return ratingMetrics(predicted, this.data.test.rating, this.data.ratingMin, this.data.ratingMax);
+    return ratingMetrics(
+      predicted,
+      this.data.test.rating,
+      this.data.ratingMin,
+      this.data.ratingMax,
+    );
   }
 
   /** Scores for (user, item) pairs, [n]. */
@@ -170,7 +175,14 @@ export class Trainer {
     // Fresh arrays per batch: tfjs may keep a reference to them until the upload happens.
     const userPlan = uploadPlan(buildLookupPlan(u, users));
     const itemPlan = uploadPlan(buildLookupPlan(i, items));
-    return { size: b, user: userPlan.indices, item: itemPlan.indices, rating: tf.tensor1d(r), userPlan, itemPlan };
+    return {
+      size: b,
+      user: userPlan.indices,
+      item: itemPlan.indices,
+      rating: tf.tensor1d(r),
+      userPlan,
+      itemPlan,
+    };
   }
 }
 

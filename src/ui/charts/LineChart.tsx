@@ -30,11 +30,20 @@ function ticks(lo: number, hi: number, count: number): number[] {
   const step = 10 ** Math.floor(Math.log10(span / count));
   const nice = [1, 2, 5, 10].map((m) => m * step).find((s) => span / s <= count) ?? step * 10;
   const out: number[] = [];
-  for (let v = Math.ceil(lo / nice) * nice; v <= hi + 1e-9; v += nice) out.push(Number(v.toPrecision(12)));
+  for (let v = Math.ceil(lo / nice) * nice; v <= hi + 1e-9; v += nice)
+    out.push(Number(v.toPrecision(12)));
   return out;
 }
 
-export function LineChart({ title, series, refLines = [], xLabel, xMax, height = 180, empty }: Props) {
+export function LineChart({
+  title,
+  series,
+  refLines = [],
+  xLabel,
+  xMax,
+  height = 180,
+  empty,
+}: Props) {
   const pts = series.flatMap((s) => s.points).filter((p) => Number.isFinite(p.y));
   const has = pts.length > 0;
   const ys = [...pts.map((p) => p.y), ...refLines.map((r) => r.y)].filter(Number.isFinite);
@@ -69,7 +78,15 @@ export function LineChart({ title, series, refLines = [], xLabel, xMax, height =
         </text>
         {has &&
           refLines.map((r) => (
-            <line key={r.name} x1={PAD.l} x2={W - PAD.r} y1={sy(r.y)} y2={sy(r.y)} stroke={r.color} strokeDasharray="5 4" />
+            <line
+              key={r.name}
+              x1={PAD.l}
+              x2={W - PAD.r}
+              y1={sy(r.y)}
+              y2={sy(r.y)}
+              stroke={r.color}
+              strokeDasharray="5 4"
+            />
           ))}
         {series.map((s) => (
           <g key={s.name}>
@@ -79,7 +96,10 @@ export function LineChart({ title, series, refLines = [], xLabel, xMax, height =
               strokeWidth={2}
               points={s.points.map((p) => `${sx(p.x).toFixed(1)},${sy(p.y).toFixed(1)}`).join(' ')}
             />
-            {s.markers && s.points.map((p) => <circle key={p.x} cx={sx(p.x)} cy={sy(p.y)} r={3} fill={s.color} />)}
+            {s.markers &&
+              s.points.map((p) => (
+                <circle key={p.x} cx={sx(p.x)} cy={sy(p.y)} r={3} fill={s.color} />
+              ))}
           </g>
         ))}
         {!has && (

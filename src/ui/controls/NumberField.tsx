@@ -41,7 +41,12 @@ export function NumberField({ label, value, min, max, step, integer, disabled, o
         onChange={(e) => {
           const t = e.target.value;
           const n = Number(t);
-          const ok = t.trim() !== '' && Number.isFinite(n) && n >= min && n <= max && (!integer || Number.isInteger(n));
+          const ok =
+            t.trim() !== '' &&
+            Number.isFinite(n) &&
+            n >= min &&
+            n <= max &&
+            (!integer || Number.isInteger(n));
           setText(ok ? null : t);
           if (ok) onChange(n);
         }}

@@ -3,7 +3,15 @@ import { useLab, useLabState } from '../lab-context';
 import { fmtInt } from '../format';
 import { UploadMapper } from './UploadMapper';
 
-function FileInput({ label, accept, onFile }: { label: string; accept: string; onFile(f: File): void }) {
+function FileInput({
+  label,
+  accept,
+  onFile,
+}: {
+  label: string;
+  accept: string;
+  onFile(f: File): void;
+}) {
   return (
     <label className="file-input">
       <span>{label}</span>
@@ -83,7 +91,9 @@ export function DataPanel() {
           )}
         </>
       )}
-      {status === 'empty' && !upload && <p className="muted">No data loaded. Drop a CSV of interactions below.</p>}
+      {status === 'empty' && !upload && (
+        <p className="muted">No data loaded. Drop a CSV of interactions below.</p>
+      )}
       <div
         className={`dropzone${over ? ' over' : ''}`}
         onDragOver={(e) => {
@@ -94,7 +104,11 @@ export function DataPanel() {
         onDrop={onDrop}
       >
         <p>Drop an interactions CSV here (user, item, optional rating and timestamp), or choose:</p>
-        <FileInput label="Interactions file" accept=".csv,.tsv,.txt,.dat" onFile={(f) => void lab.data.openInteractions(f)} />
+        <FileInput
+          label="Interactions file"
+          accept=".csv,.tsv,.txt,.dat"
+          onFile={(f) => void lab.data.openInteractions(f)}
+        />
         <FileInput
           label="Item metadata file"
           accept=".csv,.tsv,.txt,.dat"
@@ -106,7 +120,11 @@ export function DataPanel() {
           onFile={(f) => void lab.data.openMetadata(f, 'user')}
         />
         {!dataset?.name.includes('sample') && (
-          <button type="button" className="link" onClick={() => void lab.data.loadSample(import.meta.env.BASE_URL)}>
+          <button
+            type="button"
+            className="link"
+            onClick={() => void lab.data.loadSample(import.meta.env.BASE_URL)}
+          >
             Load the MovieLens sample
           </button>
         )}

@@ -31,7 +31,10 @@ export function ExplorerPanel() {
   const selection = useLabState((s) => s.selection);
   const colorBy = useLabState((s) => s.colorBy);
   const training = useLabState((s) => s.training.status);
-  const coloring = useMemo(() => (dataset ? colorPoints(dataset, colorBy) : null), [dataset, colorBy]);
+  const coloring = useMemo(
+    () => (dataset ? colorPoints(dataset, colorBy) : null),
+    [dataset, colorBy],
+  );
 
   useEffect(() => {
     const s = new EmbeddingScene(canvasRef.current!);
@@ -113,14 +116,23 @@ export function ExplorerPanel() {
         </div>
         <div className="field inline">
           <label htmlFor={`${id}-color`}>Colour by</label>
-          <select id={`${id}-color`} value={colorBy} onChange={(e) => lab.setColorBy(e.target.value as ColorBy)}>
+          <select
+            id={`${id}-color`}
+            value={colorBy}
+            onChange={(e) => lab.setColorBy(e.target.value as ColorBy)}
+          >
             <option value="kind">user / item</option>
             <option value="genre" disabled={!dataset?.itemFeatures.names.length}>
               item genre
             </option>
           </select>
         </div>
-        <button type="button" className="primary" disabled={!hasEmbeddings} onClick={() => void lab.project()}>
+        <button
+          type="button"
+          className="primary"
+          disabled={!hasEmbeddings}
+          onClick={() => void lab.project()}
+        >
           Project
         </button>
       </div>
@@ -163,7 +175,8 @@ export function ExplorerPanel() {
           <>
             <ProgressBar value={projection.fraction} label="Projection progress" />
             <span className="muted small">
-              {projection.method.toUpperCase()} {projection.phase} {Math.round(projection.fraction * 100)}%
+              {projection.method.toUpperCase()} {projection.phase}{' '}
+              {Math.round(projection.fraction * 100)}%
             </span>
           </>
         ) : (

@@ -14,10 +14,12 @@ function Search() {
     if (!dataset || text.length < 2) return [];
     const out: { kind: PointKind; index: number; label: string }[] = [];
     for (let i = 0; i < dataset.itemLabels.length && out.length < MAX_MATCHES; i++) {
-      if (dataset.itemLabels[i].toLowerCase().includes(text)) out.push({ kind: 'item', index: i, label: dataset.itemLabels[i] });
+      if (dataset.itemLabels[i].toLowerCase().includes(text))
+        out.push({ kind: 'item', index: i, label: dataset.itemLabels[i] });
     }
     for (let u = 0; u < dataset.userIds.length && out.length < MAX_MATCHES; u++) {
-      if (`user ${dataset.userIds[u]}`.includes(text)) out.push({ kind: 'user', index: u, label: `User ${dataset.userIds[u]}` });
+      if (`user ${dataset.userIds[u]}`.includes(text))
+        out.push({ kind: 'user', index: u, label: `User ${dataset.userIds[u]}` });
     }
     return out;
   }, [dataset, q]);
@@ -61,7 +63,12 @@ export function SelectionPanel() {
           <div className="card-head">
             <span className={`kind ${sel.kind}`}>{sel.kind}</span>
             <strong>{sel.label}</strong>
-            <button type="button" className="link" onClick={() => lab.clearSelection()} aria-label="Clear selection">
+            <button
+              type="button"
+              className="link"
+              onClick={() => lab.clearSelection()}
+              aria-label="Clear selection"
+            >
               ✕
             </button>
           </div>
@@ -75,7 +82,11 @@ export function SelectionPanel() {
               <ol className="ranked" aria-label="Neighbours">
                 {sel.neighbors.map((n) => (
                   <li key={n.id}>
-                    <button type="button" className="link" onClick={() => lab.select(n.kind, n.index)}>
+                    <button
+                      type="button"
+                      className="link"
+                      onClick={() => lab.select(n.kind, n.index)}
+                    >
                       {n.label}
                     </button>
                     <span className="score">{n.score.toFixed(3)}</span>
@@ -90,7 +101,11 @@ export function SelectionPanel() {
               <ol className="ranked" aria-label="Recommendations">
                 {sel.recommendations.map((r) => (
                   <li key={r.id}>
-                    <button type="button" className="link" onClick={() => lab.select('item', r.index)}>
+                    <button
+                      type="button"
+                      className="link"
+                      onClick={() => lab.select('item', r.index)}
+                    >
                       {r.label}
                     </button>
                     <span className="score">{r.score.toFixed(2)}</span>

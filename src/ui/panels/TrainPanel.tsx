@@ -5,7 +5,12 @@ import { ProgressBar } from '../controls/ProgressBar';
 import { fmtDuration, fmtRate } from '../format';
 import { MODELS } from '../../core/models/catalog';
 
-import { LIMITS, OPTIMIZERS, OPTIMIZER_LABELS, type OptimizerName } from '../../core/training/config';
+import {
+  LIMITS,
+  OPTIMIZERS,
+  OPTIMIZER_LABELS,
+  type OptimizerName,
+} from '../../core/training/config';
 
 export function TrainPanel() {
   const lab = useLab();
@@ -29,7 +34,12 @@ export function TrainPanel() {
       <h2 id="train-heading">Model and training</h2>
       <div className="field">
         <label htmlFor={`${id}-model`}>Model</label>
-        <select id={`${id}-model`} value={c.model} disabled={busy} onChange={(e) => lab.setConfig({ model: e.target.value })}>
+        <select
+          id={`${id}-model`}
+          value={c.model}
+          disabled={busy}
+          onChange={(e) => lab.setConfig({ model: e.target.value })}
+        >
           {MODELS.map((m) => (
             <option key={m.name} value={m.name}>
               {m.label}
@@ -85,7 +95,10 @@ export function TrainPanel() {
         )}
       </div>
       <div className="train-status" aria-live="polite">
-        <ProgressBar value={t.epochsTotal ? t.epoch / t.epochsTotal : 0} label="Training progress" />
+        <ProgressBar
+          value={t.epochsTotal ? t.epoch / t.epochsTotal : 0}
+          label="Training progress"
+        />
         <dl className="stats">
           <dt>Status</dt>
           <dd data-testid="training-status">{t.status}</dd>
@@ -99,7 +112,9 @@ export function TrainPanel() {
           <dd>{busy ? fmtDuration(t.etaSeconds) : '–'}</dd>
           <dt>Backend</dt>
           <dd>
-            <span className={`badge ${t.backend === 'webgl' ? 'ok' : 'warn'}`}>{t.backend ?? 'starting…'}</span>
+            <span className={`badge ${t.backend === 'webgl' ? 'ok' : 'warn'}`}>
+              {t.backend ?? 'starting…'}
+            </span>
           </dd>
         </dl>
         {t.renderer && <p className="muted small">GPU: {t.renderer}</p>}

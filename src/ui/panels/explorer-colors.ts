@@ -5,7 +5,18 @@ import type { ColorBy } from '../../state/lab-state';
 export const ITEM_COLOR = '#7aa2f7';
 export const USER_COLOR = '#ff9e64';
 export const OTHER_COLOR = '#565f89';
-const PALETTE = ['#f7768e', '#9ece6a', '#e0af68', '#7dcfff', '#bb9af7', '#73daca', '#ff9e64', '#2ac3de', '#c0caf5', '#db4b4b'];
+const PALETTE = [
+  '#f7768e',
+  '#9ece6a',
+  '#e0af68',
+  '#7dcfff',
+  '#bb9af7',
+  '#73daca',
+  '#ff9e64',
+  '#2ac3de',
+  '#c0caf5',
+  '#db4b4b',
+];
 
 function rgb(hex: string): [number, number, number] {
   const v = parseInt(hex.slice(1), 16);

@@ -49,7 +49,11 @@ export async function selectBackend(preferred: BackendName = 'webgl'): Promise<B
     if (!problem) return { backend: 'webgl', fallbackReason: null, renderer: webglRenderer() };
     const cpuProblem = await tryBackend('cpu');
     if (cpuProblem) throw new Error(`no tfjs backend could start: ${problem}; ${cpuProblem}`);
-    return { backend: 'cpu', fallbackReason: `WebGL could not start (${problem}); training on the CPU`, renderer: null };
+    return {
+      backend: 'cpu',
+      fallbackReason: `WebGL could not start (${problem}); training on the CPU`,
+      renderer: null,
+    };
   }
   const problem = await tryBackend(preferred);
   if (problem) throw new Error(problem);

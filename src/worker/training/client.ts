@@ -9,7 +9,10 @@ export class TrainingClient {
     this.worker.onmessage = (ev: MessageEvent<TrainingEvent>) => onEvent(ev.data);
     this.worker.onerror = (ev: ErrorEvent) => {
       ev.preventDefault();
-      onEvent({ type: 'error', message: `Training worker failed: ${ev.message || 'could not start'}` });
+      onEvent({
+        type: 'error',
+        message: `Training worker failed: ${ev.message || 'could not start'}`,
+      });
     };
   }
 

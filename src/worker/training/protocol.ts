@@ -32,7 +32,12 @@ export interface HistoryEntry {
 }
 
 export type TrainingEvent =
-  | { type: 'backend'; backend: BackendName; fallbackReason: string | null; renderer: string | null }
+  | {
+      type: 'backend';
+      backend: BackendName;
+      fallbackReason: string | null;
+      renderer: string | null;
+    }
   | {
       type: 'started';
       trainRows: number;

@@ -6,7 +6,12 @@
 import { Trainer, type TrainData } from '../../core/training/trainer';
 import { validateConfig, type TrainConfig } from '../../core/training/config';
 import { randomSplit, take } from '../../core/data/split';
-import { fitBiases, meanRating, predictBiases, type Interactions } from '../../core/models/baseline';
+import {
+  fitBiases,
+  meanRating,
+  predictBiases,
+  type Interactions,
+} from '../../core/models/baseline';
 import { ratingMetrics } from '../../core/metrics/rating';
 import type { TrainingDataPayload, TrainingEvent, TrainingRequest } from './protocol';
 
@@ -35,7 +40,9 @@ export class TrainingSession {
         this.paused = false;
         this.stopped = false;
         this.running = this.run(msg.data, msg.config)
-          .catch((e: unknown) => this.post({ type: 'error', message: e instanceof Error ? e.message : String(e) }))
+          .catch((e: unknown) =>
+            this.post({ type: 'error', message: e instanceof Error ? e.message : String(e) }),
+          )
           .finally(() => (this.running = null));
         return;
       case 'pause':
@@ -82,8 +89,16 @@ export class TrainingSession {
         testRows: data.test.rating.length,
         stepsPerEpoch: trainer.stepsPerEpoch,
         baselines: {
-          globalMean: ratingMetrics(new Float32Array(data.test.rating.length).fill(mean), data.test.rating, ...clip),
-          biases: ratingMetrics(predictBiases(biases, data.test.user, data.test.item), data.test.rating, ...clip),
+          globalMean: ratingMetrics(
+            new Float32Array(data.test.rating.length).fill(mean),
+            data.test.rating,
+            ...clip,
+          ),
+          biases: ratingMetrics(
+            predictBiases(biases, data.test.user, data.test.item),
+            data.test.rating,
+            ...clip,
+          ),
         },
       });
       this.post({ type: 'status', status: 'running' });
@@ -139,7 +154,10 @@ export class TrainingSession {
       }
       // Aim for a read every progressMs: fewer reads keep the GPU pipeline full.
       const msPerStep = (now - windowStart) / sinceRead;
-      stepsPerRead = Math.max(1, Math.min(256, Math.round(this.progressMs / Math.max(msPerStep, 0.01))));
+      stepsPerRead = Math.max(
+        1,
+        Math.min(256, Math.round(this.progressMs / Math.max(msPerStep, 0.01))),
+      );
       sinceRead = 0;
       windowRows = 0;
       windowStart = now;
@@ -149,7 +167,12 @@ export class TrainingSession {
         const snapshot = await trainer.snapshot();
         this.post({
           type: 'epoch',
-          entry: { epoch: trainer.epoch, trainLoss: epochLoss / epochLossSteps, ...metrics, seconds: epochSeconds },
+          entry: {
+            epoch: trainer.epoch,
+            trainLoss: epochLoss / epochLossSteps,
+            ...metrics,
+            seconds: epochSeconds,
+          },
           snapshot,
         });
         epochLoss = 0;

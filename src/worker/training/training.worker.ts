@@ -9,4 +9,5 @@ const ready = selectBackend('webgl').then(
   (choice) => post({ type: 'backend', ...choice }),
   (e: unknown) => post({ type: 'error', message: e instanceof Error ? e.message : String(e) }),
 );
-self.onmessage = (ev: MessageEvent<TrainingRequest>) => void ready.then(() => session.handle(ev.data));
+self.onmessage = (ev: MessageEvent<TrainingRequest>) =>
+  void ready.then(() => session.handle(ev.data));

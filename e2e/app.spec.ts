@@ -1,0 +1,120 @@
+import { test, expect } from '@playwright/test';
+import { LabPage } from './lab-page';
+
+test('opens with the MovieLens sample loaded and a webgl backend', async ({ page }) => {
+  const lab = new LabPage(page);
+  await lab.open();
+  const s = await lab.sampleLoaded();
+  expect(s.dataset).toMatchObject({
+    rows: 100836,
+    users: 610,
+    items: 9724,
+    kind: 'explicit',
+    skippedRows: 0,
+  });
+  expect(s.dataset!.itemFeatures).toBe(19);
+  expect(s.training.backend).toBe('webgl');
+  await expect(page.getByText('MovieLens latest-small (sample)')).toBeVisible();
+  await expect(page.getByText('100,836')).toBeVisible();
+});
+
+test('?sample=none opens with no data set', async ({ page }) => {
+  const lab = new LabPage(page);
+  await lab.open('?sample=none');
+  await lab.until((s) => s.training.backend !== null);
+  expect((await lab.snapshot()).dataset).toBeNull();
+  await expect(page.getByRole('button', { name: 'Train', exact: true })).toBeDisabled();
+});
+
+test('trains 2 epochs on webgl, beats the global mean, projects, and a clicked point shows neighbours', async ({
+  page,
+}) => {
+  const lab = new LabPage(page);
+  await lab.open();
+  await lab.sampleLoaded();
+  const s = await lab.train(2);
+  expect(s.training.error).toBeNull();
+  expect(s.training.status).toBe('done');
+  expect(s.training.backend).toBe('webgl');
+  expect(s.training.history.map((h) => h.epoch)).toEqual([1, 2]);
+  const [e1, e2] = s.training.history;
+  const baseline = s.training.baselines!.globalMeanRmse;
+  expect(baseline).toBeGreaterThan(1);
+  expect(e2.rmse!).toBeLessThan(baseline);
+  expect(e2.rmse!).toBeLessThan(e1.rmse!);
+  expect(e2.trainLoss).toBeLessThan(e1.trainLoss);
+  expect(s.training.rowsPerSecond!).toBeGreaterThan(0);
+
+  // The projection runs automatically after training (UMAP, 3D).
+  const p = await lab.until(
+    (x) => x.projection.status === 'done' && x.projection.epoch === 2 && x.projection,
+  );
+  expect(p).toMatchObject({
+    method: 'umap',
+    dims: 3,
+    points: 10334,
+    counts: { user: 610, item: 9724 },
+  });
+  await expect.poll(() => lab.canvasInk()).toBeGreaterThan(2000);
+
+  // Click Toy Story where it is drawn, as a person would.
+  await page.waitForTimeout(500);
+  const pos = await page.evaluate(() => window.__lab.screenPosition('item', '1'));
+  expect(pos).not.toBeNull();
+  const canvas = page.getByTestId('embedding-canvas');
+  await canvas.click({ position: pos! });
+  const sel = await lab.until((x) => x.selection);
+  expect(sel.kind).toBe('item');
+  expect(sel.neighbors.length).toBe(10);
+  expect(sel.neighbors[0].score).toBeGreaterThanOrEqual(sel.neighbors[9].score);
+  await expect(page.getByRole('list', { name: 'Neighbours' }).getByRole('listitem')).toHaveCount(
+    10,
+  );
+
+  // A user's card lists 10 recommendations, none of them already rated.
+  await page.getByLabel('Search').fill('user 1');
+  await page.getByRole('button', { name: /user User 1$/ }).click();
+  const user = await lab.until((x) => x.selection?.kind === 'user' && x.selection);
+  expect(user.id).toBe('1');
+  expect(user.recommendations).toHaveLength(10);
+  await expect(
+    page.getByRole('list', { name: 'Recommendations' }).getByRole('listitem'),
+  ).toHaveCount(10);
+});
+
+test('PCA on demand in 2D', async ({ page }) => {
+  const lab = new LabPage(page);
+  await lab.open();
+  await lab.sampleLoaded();
+  await lab.setNumber('Epochs', 1);
+  await page.getByLabel('Projection').selectOption('PCA');
+  await page.getByLabel('Dimensions').selectOption('2D');
+  await page.getByRole('button', { name: 'Train', exact: true }).click();
+  const p = await lab.until((x) => x.projection.status === 'done' && x.projection);
+  expect(p).toMatchObject({ method: 'pca', dims: 2, points: 10334 });
+  await expect.poll(() => lab.canvasInk()).toBeGreaterThan(1000);
+  await page.getByLabel('Dimensions').selectOption('3D');
+  await page.getByRole('button', { name: 'Project' }).click();
+  await lab.until((x) => x.projection.status === 'done' && x.projection.dims === 3);
+});
+
+test('pause, resume and stop', async ({ page }) => {
+  const lab = new LabPage(page);
+  await lab.open();
+  await lab.sampleLoaded();
+  await lab.setNumber('Epochs', 50);
+  await lab.setNumber('Batch size', 1024);
+  await page.getByRole('button', { name: 'Train', exact: true }).click();
+  await lab.until((s) => s.training.step > 0);
+  await page.getByRole('button', { name: 'Pause' }).click();
+  await lab.until((s) => s.training.status === 'paused');
+  const stepAtPause = (await lab.snapshot()).training.step;
+  await page.waitForTimeout(1500);
+  expect((await lab.snapshot()).training.step).toBeLessThanOrEqual(stepAtPause + 1);
+  await page.getByRole('button', { name: 'Resume' }).click();
+  await lab.until((s) => s.training.status === 'running' && s.training.step > stepAtPause + 1);
+  await page.getByRole('button', { name: 'Stop' }).click();
+  const s = await lab.until((x) => x.training.status === 'stopped' && x);
+  expect(s.training.epoch).toBeLessThan(50);
+  await expect(page.getByRole('button', { name: 'Train', exact: true })).toBeEnabled();
+});

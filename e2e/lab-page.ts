@@ -1,0 +1,121 @@
+/** Page object: drives the app through ../shared/CONTRACT.md (accessible names + window.__lab). */
+import { expect, type Page } from '@playwright/test';
+
+export type Snapshot = {
+  dataset: null | {
+    name: string;
+    rows: number;
+    skippedRows: number;
+    users: number;
+    items: number;
+    kind: string;
+    itemFeatures: number;
+    issues: { line: number; message: string }[];
+  };
+  training: {
+    status: string;
+    backend: string | null;
+    model: string;
+    epoch: number;
+    epochsTotal: number;
+    step: number;
+    rowsPerSecond: number | null;
+    history: { epoch: number; trainLoss: number; rmse?: number; mae?: number }[];
+    error: string | null;
+    baselines: { globalMeanRmse: number; biasRmse: number } | null;
+  };
+  projection: {
+    status: string;
+    method: string | null;
+    dims: number | null;
+    points: number;
+    counts: Record<string, number>;
+    epoch: number | null;
+  };
+  selection: null | {
+    kind: string;
+    id: string;
+    label: string;
+    neighbors: { id: string; label: string; score: number }[];
+    recommendations?: { id: string; label: string; score: number }[];
+  };
+  errors: { source: string; message: string }[];
+};
+
+declare global {
+  interface Window {
+    __lab: {
+      snapshot(): Snapshot;
+      screenPosition(kind: string, id: string): { x: number; y: number } | null;
+    };
+  }
+}
+
+export class LabPage {
+  constructor(readonly page: Page) {}
+
+  async open(query = ''): Promise<void> {
+    await this.page.goto(`/${query}`);
+    await this.page.waitForFunction(() => window.__lab !== undefined);
+  }
+
+  snapshot(): Promise<Snapshot> {
+    return this.page.evaluate(() => window.__lab.snapshot());
+  }
+
+  /** Polls the snapshot until `pick` returns a truthy value. */
+  async until<T>(
+    pick: (s: Snapshot) => T | false | null | undefined,
+    timeout = 120_000,
+  ): Promise<T> {
+    let value: T | false | null | undefined;
+    await expect
+      .poll(
+        async () => {
+          value = pick(await this.snapshot());
+          return Boolean(value);
+        },
+        { timeout, intervals: [250] },
+      )
+      .toBe(true);
+    return value as T;
+  }
+
+  async sampleLoaded(): Promise<Snapshot> {
+    return this.until((s) => s.dataset?.rows === 100836 && s.training.backend !== null && s);
+  }
+
+  async setNumber(label: string, value: number): Promise<void> {
+    const box = this.page.getByLabel(label, { exact: true });
+    await box.fill(String(value));
+    await expect(box).toHaveValue(String(value));
+  }
+
+  async train(epochs: number): Promise<Snapshot> {
+    await this.setNumber('Epochs', epochs);
+    await this.page.getByRole('button', { name: 'Train', exact: true }).click();
+    return this.until(
+      (s) => ['done', 'error', 'stopped'].includes(s.training.status) && s,
+      300_000,
+    );
+  }
+
+  /** Non-background pixels in the embedding canvas (the renderer keeps its drawing buffer). */
+  async canvasInk(): Promise<number> {
+    return this.page.evaluate(() => {
+      const src = document.querySelector<HTMLCanvasElement>('[data-testid="embedding-canvas"]')!;
+      const c = document.createElement('canvas');
+      c.width = src.width;
+      c.height = src.height;
+      const ctx = c.getContext('2d')!;
+      ctx.drawImage(src, 0, 0);
+      const px = ctx.getImageData(0, 0, c.width, c.height).data;
+      const [r0, g0, b0] = [px[0], px[1], px[2]];
+      let ink = 0;
+      for (let i = 0; i < px.length; i += 4) {
+        if (Math.abs(px[i] - r0) + Math.abs(px[i + 1] - g0) + Math.abs(px[i + 2] - b0) > 40) ink++;
+      }
+      return ink;
+    });
+  }
+}

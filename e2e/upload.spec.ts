@@ -1,0 +1,75 @@
+import { test, expect } from '@playwright/test';
+import { LabPage } from './lab-page';
+
+const small = [
+  'customer;product;stars',
+  ...Array.from({ length: 60 }, (_, k) => `c${k % 12};p${(k * 7) % 15};${1 + (k % 5)}`),
+].join('\n');
+
+test('uploading a small CSV through the file input replaces the data set', async ({ page }) => {
+  const lab = new LabPage(page);
+  await lab.open('?sample=none');
+  await page
+    .getByLabel('Interactions file')
+    .setInputFiles({ name: 'shop.csv', mimeType: 'text/csv', buffer: Buffer.from(small) });
+  // The preview shows the guessed mapping before anything is loaded.
+  await expect(page.getByRole('group', { name: 'Column mapping' })).toBeVisible();
+  await expect(page.getByLabel('User column')).toHaveValue('0');
+  await expect(page.getByLabel('Item column')).toHaveValue('1');
+  await expect(page.getByLabel('Rating column')).toHaveValue('2');
+  await page.getByRole('button', { name: 'Use this data' }).click();
+  const s = await lab.until((x) => x.dataset);
+  expect(s).toMatchObject({
+    name: 'shop.csv',
+    rows: 60,
+    users: 12,
+    items: 15,
+    skippedRows: 0,
+    kind: 'explicit',
+  });
+
+  // It trains too.
+  await lab.setNumber('Batch size', 16);
+  const t = await lab.train(2);
+  expect(t.training.status).toBe('done');
+  expect(t.training.history).toHaveLength(2);
+});
+
+test('a malformed file shows an error, keeps the page and the loaded data', async ({ page }) => {
+  const lab = new LabPage(page);
+  await lab.open();
+  await lab.sampleLoaded();
+  await page.getByLabel('Interactions file').setInputFiles({
+    name: 'broken.csv',
+    mimeType: 'text/csv',
+    buffer: Buffer.from('user,item,rating\n'),
+  });
+  await page.getByRole('button', { name: 'Use this data' }).click();
+  await expect(page.getByRole('alert').first()).toContainText('broken.csv');
+  const s = await lab.snapshot();
+  expect(s.errors.some((e) => e.message.includes('broken.csv'))).toBe(true);
+  expect(s.dataset!.rows).toBe(100836);
+  await expect(page.getByRole('heading', { name: 'Latent space' })).toBeVisible();
+
+  // Rows with bad ratings are skipped and explained; the good ones are kept.
+  await page.getByLabel('Interactions file').setInputFiles({
+    name: 'mixed.csv',
+    mimeType: 'text/csv',
+    buffer: Buffer.from('user,item,rating\n1,10,4\n2,10,abc\n2,11,3\n3,12,5\n'),
+  });
+  await page.getByRole('button', { name: 'Use this data' }).click();
+  const m = await lab.until((x) => x.dataset?.name === 'mixed.csv' && x.dataset);
+  expect(m.rows + m.skippedRows).toBe(4);
+  expect(m.skippedRows).toBe(1);
+  expect(m.issues[0]).toMatchObject({ line: 3 });
+  expect(m.issues[0].message).toContain('abc');
+
+  // Binary data is refused with a message.
+  await page.getByLabel('Interactions file').setInputFiles({
+    name: 'image.png',
+    mimeType: 'image/png',
+    buffer: Buffer.from([137, 80, 78, 71, 0, 0, 0, 13, 0, 1, 2]),
+  });
+  await expect(page.getByText(/image\.png: this looks like a binary file/)).toBeVisible();
+  expect((await lab.snapshot()).dataset!.name).toBe('mixed.csv');
+});
