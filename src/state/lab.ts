@@ -34,6 +34,8 @@ export class Lab {
   private scene: SceneHandle | null = null;
   private training: TrainingClient | null = null;
   private readonly projection = new ProjectionClient();
+  /** The last finished layout, which the next one is rotated onto so points move, not jump. */
+  private lastLayout: { method: ProjectionMethod; coords: Float32Array } | null = null;
 
   constructor() {
     this.data = new DataActions(this.store, (d) => this.onDataset(d));
@@ -71,6 +73,7 @@ export class Lab {
   private onDataset(_d: Dataset): void {
     if (this.isTraining()) this.stop();
     this.projection.cancel();
+    this.lastLayout = null;
     const fresh = initialState();
     this.store.set((s) => ({
       embeddings: null,
@@ -209,8 +212,10 @@ export class Lab {
     if (!embeddings || !dataset) return;
     const { method, dims } = projection;
     const n = pointCount(dataset);
-    const sameLayout =
-      projection.coords && projection.coordsDims === dims && projection.coords.length === n * dims;
+    // Align to the last finished layout (not an intermediate one) of the same points and method.
+    const prev = this.lastLayout;
+    const align =
+      prev && prev.method === method && prev.coords.length === n * dims ? prev.coords : null;
     this.store.set((s) => ({
       projection: {
         ...s.projection,
@@ -229,7 +234,7 @@ export class Lab {
           n,
           d: embeddings.dim,
           params: { seed: 42 },
-          align: sameLayout ? projection.coords : null,
+          align,
         },
         (p) =>
           this.store.set((s) => ({
@@ -241,6 +246,7 @@ export class Lab {
             },
           })),
       );
+      this.lastLayout = { method, coords: result.coords };
       this.store.set((s) => ({
         projection: {
           ...s.projection,

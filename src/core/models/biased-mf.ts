@@ -1,90 +1,79 @@
 /**
  * Biased matrix factorisation (Funk SVD, as in Surprise's SVD and TF-recomm), written as its
- * forward pass: r(u, i) = mu + b_u + b_i + p_u . q_i. The loss is the batch mean squared error
- * plus L2 on the rows the batch touches, which is what per-rating SGD regularises.
+ * forward pass: r(u, i) = mu + b_u + b_i + p_u . q_i, with mu the training mean (fixed, as in
+ * Surprise). The loss is the batch mean squared error plus L2 on the rows the batch touches, which
+ * is what per-rating SGD regularises.
  */
 import { tf } from '../tf/tfjs';
-import { embeddingLookup } from '../tf/embedding';
+import { EmbeddingTable } from '../tf/embedding';
 import { normalArray, mulberry32 } from '../util/random';
-import type { Batch, ModelContext, RecModel } from './types';
+import type { Batch, ModelContext, RecModel, Rows } from './types';
 import type { EmbeddingSnapshot } from '../data/types';
 
 export class BiasedMF implements RecModel {
   readonly name = 'biased-mf';
-  readonly variables: tf.Variable[];
-  private readonly mu: tf.Variable;
-  private readonly userFactors: tf.Variable;
-  private readonly itemFactors: tf.Variable;
-  private readonly userBias: tf.Variable;
-  private readonly itemBias: tf.Variable;
+  readonly tables: readonly EmbeddingTable[];
+  readonly dense: readonly tf.Variable[] = [];
+  private readonly p: EmbeddingTable;
+  private readonly q: EmbeddingTable;
+  private readonly bu: EmbeddingTable;
+  private readonly bi: EmbeddingTable;
 
   constructor(private readonly ctx: ModelContext) {
     const random = mulberry32(ctx.seed);
-    // tidy frees the initial values; the variables it creates are kept.
-    const init = (rows: number) =>
-      tf.tidy(() =>
-        tf.variable(tf.tensor2d(normalArray(rows * ctx.dim, 0.1, random), [rows, ctx.dim])),
-      );
-    this.mu = tf.tidy(() => tf.variable(tf.scalar(ctx.mean)));
-    this.userFactors = init(ctx.users);
-    this.itemFactors = init(ctx.items);
-    this.userBias = tf.tidy(() => tf.variable(tf.zeros([ctx.users, 1])));
-    this.itemBias = tf.tidy(() => tf.variable(tf.zeros([ctx.items, 1])));
-    this.variables = [this.mu, this.userFactors, this.itemFactors, this.userBias, this.itemBias];
+    const { users, items, dim } = ctx;
+    this.p = new EmbeddingTable(
+      'userFactors',
+      users,
+      dim,
+      'user',
+      normalArray(users * dim, 0.1, random),
+    );
+    this.q = new EmbeddingTable(
+      'itemFactors',
+      items,
+      dim,
+      'item',
+      normalArray(items * dim, 0.1, random),
+    );
+    this.bu = new EmbeddingTable('userBias', users, 1, 'user', new Float32Array(users));
+    this.bi = new EmbeddingTable('itemBias', items, 1, 'item', new Float32Array(items));
+    this.tables = [this.p, this.q, this.bu, this.bi];
   }
 
-  private rows(b: Batch) {
-    return {
-      p: embeddingLookup(this.userFactors, b.userPlan, b.user),
-      q: embeddingLookup(this.itemFactors, b.itemPlan, b.item),
-      bu: embeddingLookup(this.userBias, b.userPlan, b.user),
-      bi: embeddingLookup(this.itemBias, b.itemPlan, b.item),
-    };
-  }
-
-  /** [B] = mu + b_u + b_i + p_u . q_i */
-  private score(r: ReturnType<BiasedMF['rows']>): tf.Tensor1D {
-    const biases = tf.add(tf.squeeze(tf.add(r.bu, r.bi), [1]), this.mu);
-    return tf.add(tf.sum(tf.mul(r.p, r.q), 1), biases);
-  }
-
-  predict(b: Batch): tf.Tensor1D {
-    return tf.tidy(() => this.score(this.rows(b)));
-  }
-
-  loss(b: Batch): tf.Scalar {
+  predict(r: Rows): tf.Tensor1D {
     return tf.tidy(() => {
-      const rows = this.rows(b);
-      const { p, q, bu, bi } = rows;
-      const pred = this.score(rows);
-      const mse = tf.mean(tf.squaredDifference(pred, b.rating));
+      const biases = tf.add(tf.reshape(tf.add(r.userBias, r.itemBias), [-1]), this.ctx.mean);
+      return tf.add(tf.sum(tf.mul(r.userFactors, r.itemFactors), 1), biases);
+    });
+  }
+
+  loss(r: Rows, b: Batch): tf.Scalar {
+    return tf.tidy(() => {
+      const mse = tf.mean(tf.squaredDifference(this.predict(r), b.rating));
       // (tfjs's AddN gradient fails on scalars, so the terms are added pairwise.)
       const penalty = tf.add(
-        tf.add(tf.sum(tf.square(p)), tf.sum(tf.square(q))),
-        tf.add(tf.sum(tf.square(bu)), tf.sum(tf.square(bi))),
+        tf.add(tf.sum(tf.square(r.userFactors)), tf.sum(tf.square(r.itemFactors))),
+        tf.add(tf.sum(tf.square(r.userBias)), tf.sum(tf.square(r.itemBias))),
       );
-      return tf.add(mse, tf.mul(this.ctx.l2 / b.size, penalty)) as tf.Scalar;
+      return tf.add(mse, tf.mul(penalty, this.ctx.l2 / b.size)) as tf.Scalar;
     });
   }
 
   async snapshot(epoch: number): Promise<EmbeddingSnapshot> {
-    const [uf, itf, ub, ib, mu] = await Promise.all(
-      [this.userFactors, this.itemFactors, this.userBias, this.itemBias, this.mu].map((v) =>
-        v.data(),
-      ),
-    );
+    const [uf, itf, ub, ib] = await Promise.all(this.tables.map((t) => t.read()));
     return {
       epoch,
       dim: this.ctx.dim,
-      userFactors: uf as Float32Array,
-      itemFactors: itf as Float32Array,
-      userBias: ub as Float32Array,
-      itemBias: ib as Float32Array,
-      globalBias: mu[0],
+      userFactors: uf,
+      itemFactors: itf,
+      userBias: ub,
+      itemBias: ib,
+      globalBias: this.ctx.mean,
     };
   }
 
   dispose(): void {
-    tf.dispose(this.variables);
+    this.tables.forEach((t) => t.dispose());
   }
 }

@@ -1,26 +1,34 @@
 import type { tf } from '../tf/tfjs';
-import type { LookupTensors } from '../tf/embedding';
+import type { EmbeddingTable } from '../tf/embedding';
 import type { EmbeddingSnapshot } from '../data/types';
 
-/** One mini-batch on the backend. Plans are present while training (fast gradients). */
+/** One mini-batch on the backend: named index columns (e.g. user, item) and the targets. */
 export interface Batch {
   size: number;
-  user: tf.Tensor1D; // int32 [B]
-  item: tf.Tensor1D; // int32 [B]
-  rating: tf.Tensor1D; // float32 [B]
-  userPlan: LookupTensors | null;
-  itemPlan: LookupTensors | null;
+  /** int32 [B] per index column. */
+  index: Record<string, tf.Tensor1D>;
+  /** float32 [B]: ratings (explicit) or weights (implicit). */
+  rating: tf.Tensor1D;
 }
 
-/** What every factor model built on the embedding op exposes to the trainer. */
+/** For each of the model's tables, its rows for the batch ([B, dim]), by table name. */
+export type Rows = Record<string, tf.Tensor2D>;
+
+/**
+ * A recommender written as its forward pass. Its embedding tables are read only through the rows
+ * the trainer looks up for it (`rows[table.name]`), which is what lets the trainer take the
+ * sparse gradient path; autodiff differentiates everything the model writes.
+ */
 export interface RecModel {
   readonly name: string;
-  readonly variables: tf.Variable[];
-  /** Forward pass: predicted score per batch row, [B]. */
-  predict(batch: Batch): tf.Tensor1D;
+  readonly tables: readonly EmbeddingTable[];
+  /** Parameters that are not embedding tables (trained by a stock optimizer). */
+  readonly dense: readonly tf.Variable[];
+  /** Predicted score per batch row, [B]. */
+  predict(rows: Rows, batch: Batch): tf.Tensor1D;
   /** Training objective for one batch (scalar), including regularisation. */
-  loss(batch: Batch): tf.Scalar;
-  /** Reads the learned factors back (one GPU read per table; call between epochs, not per step). */
+  loss(rows: Rows, batch: Batch): tf.Scalar;
+  /** Reads the learned factors back (one read per table; call between epochs, not per step). */
   snapshot(epoch: number): Promise<EmbeddingSnapshot>;
   dispose(): void;
 }
@@ -28,7 +36,7 @@ export interface RecModel {
 export interface ModelContext {
   users: number;
   items: number;
-  /** Mean of the training ratings (global bias start value). */
+  /** Mean of the training ratings (the global bias). */
   mean: number;
   dim: number;
   l2: number;

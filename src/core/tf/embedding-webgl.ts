@@ -1,12 +1,18 @@
 /**
- * The webgl segment-sum: one GPGPU pass over the [R, d] output, each texel summing its row's
- * contiguous run of the sorted batch (dynamic loop bounds need WebGL 2 / GLSL ES 3.0, which tfjs
- * uses). Work: R x d texels plus B x d reads in total, instead of stock UnsortedSegmentSum's
- * R x B x d. Imported only where the webgl backend is (the training worker, the bench).
+ * The webgl kernels under the sparse embedding path. Imported only where the webgl backend is
+ * (the training worker, the bench).
+ *
+ * - Segment sum: one GPGPU pass over the [U, d] output, each texel summing its row's run of the
+ *   sorted batch (dynamic loop bounds: WebGL 2 / GLSL ES 3.0, which tfjs uses).
+ * - Row writer: the U x d new values are drawn as U x d points straight into the variable's
+ *   texture, one pixel each, so an update costs O(U x d) whatever the table's size. tfjs tensors
+ *   are immutable by design, so this reaches under it: it writes only into a variable's own
+ *   unpacked float texture, drops tfjs's CPU copy of that variable, and leaves the GL state as
+ *   tfjs had it. Anything else (packed texture, WebGL 1) declines and the portable scatter runs.
  */
-import * as tf from '@tensorflow/tfjs-core';
+import { tf } from './tfjs';
 import type { GPGPUProgram, MathBackendWebGL } from '@tensorflow/tfjs-backend-webgl';
-import { registerSegmentSum, type LookupTensors } from './embedding';
+import { registerRowWriter, registerSegmentSum, type RowPlanTensors } from './embedding';
 
 class SegmentSumProgram implements GPGPUProgram {
   variableNames = ['dy', 'order', 'offsets'];
@@ -23,18 +29,167 @@ class SegmentSumProgram implements GPGPUProgram {
       setOutput(s);
     }
   `;
-  constructor(rows: number, dim: number) {
-    this.outputShape = [rows, dim];
+  constructor(unique: number, dim: number) {
+    this.outputShape = [unique, dim];
   }
 }
 
-export function segmentSumWebgl(dy: tf.Tensor2D, plan: LookupTensors): tf.Tensor2D {
+function segmentSumWebgl(dy: tf.Tensor2D, plan: RowPlanTensors): tf.Tensor2D {
   const backend = tf.backend() as MathBackendWebGL;
-  const program = new SegmentSumProgram(plan.rows, dy.shape[1]);
+  const program = new SegmentSumProgram(plan.unique, dy.shape[1]);
   const out = backend.runWebGLProgram(program, [dy, plan.order, plan.offsets], 'float32');
   return tf.engine().makeTensorFromTensorInfo(out) as tf.Tensor2D;
 }
 
+const VERTEX = `#version 300 es
+precision highp float;
+precision highp int;
+precision highp sampler2D;
+uniform sampler2D values;   // U x d, unpacked, texture width valuesW
+uniform sampler2D rows;     // U row indices, unpacked, texture width rowsW
+uniform int valuesW;
+uniform int rowsW;
+uniform int dim;
+uniform ivec2 target;       // destination texture width, height
+out float value;
+void main() {
+  int id = gl_VertexID;
+  int k = id / dim;
+  int j = id - k * dim;
+  int row = int(texelFetch(rows, ivec2(k % rowsW, k / rowsW), 0).r + 0.5);
+  value = texelFetch(values, ivec2(id % valuesW, id / valuesW), 0).r;
+  int f = row * dim + j;
+  vec2 pixel = vec2(float(f % target.x), float(f / target.x)) + 0.5;
+  gl_Position = vec4(pixel / vec2(target) * 2.0 - 1.0, 0.0, 1.0);
+  gl_PointSize = 1.0;
+}`;
+
+const FRAGMENT = `#version 300 es
+precision highp float;
+in float value;
+out vec4 color;
+void main() { color = vec4(value, 0.0, 0.0, 0.0); }`;
+
+interface WriterGL {
+  program: WebGLProgram;
+  vao: WebGLVertexArrayObject;
+  fbo: WebGLFramebuffer;
+  u: Record<
+    'values' | 'rows' | 'valuesW' | 'rowsW' | 'dim' | 'target',
+    WebGLUniformLocation | null
+  >;
+}
+
+const writers = new WeakMap<WebGL2RenderingContext, WriterGL>();
+
+function compile(gl: WebGL2RenderingContext): WriterGL {
+  const shader = (type: number, src: string) => {
+    const s = gl.createShader(type)!;
+    gl.shaderSource(s, src);
+    gl.compileShader(s);
+    if (!gl.getShaderParameter(s, gl.COMPILE_STATUS))
+      throw new Error(`row writer shader: ${gl.getShaderInfoLog(s)}`);
+    return s;
+  };
+  const program = gl.createProgram()!;
+  gl.attachShader(program, shader(gl.VERTEX_SHADER, VERTEX));
+  gl.attachShader(program, shader(gl.FRAGMENT_SHADER, FRAGMENT));
+  gl.linkProgram(program);
+  if (!gl.getProgramParameter(program, gl.LINK_STATUS))
+    throw new Error(`row writer: ${gl.getProgramInfoLog(program)}`);
+  const u = (name: string) => gl.getUniformLocation(program, name);
+  return {
+    program,
+    vao: gl.createVertexArray()!,
+    fbo: gl.createFramebuffer()!,
+    u: {
+      values: u('values'),
+      rows: u('rows'),
+      valuesW: u('valuesW'),
+      rowsW: u('rowsW'),
+      dim: u('dim'),
+      target: u('target'),
+    },
+  };
+}
+
+type TexData = ReturnType<MathBackendWebGL['texData']['get']>;
+
+function glTexture(t: TexData): WebGLTexture | null {
+  const tex = t.texture as unknown as { texture?: WebGLTexture } | WebGLTexture | undefined;
+  if (!tex) return null;
+  return (tex as { texture?: WebGLTexture }).texture ?? (tex as WebGLTexture);
+}
+
+function writeRowsWebgl(target: tf.Variable, rows: tf.Tensor1D, values: tf.Tensor2D): boolean {
+  if (tf.env().getNumber('WEBGL_VERSION') !== 2) return false;
+  const backend = tf.backend() as MathBackendWebGL;
+  const dst = backend.texData.get(target.dataId);
+  if (dst.dtype !== 'float32' || dst.slice || dst.refCount > 1) return false;
+  backend.uploadToGPU(target.dataId);
+  if (dst.isPacked || !dst.texShape || !glTexture(dst)) return false;
+  const gl = backend.gpgpu.gl as WebGL2RenderingContext;
+  const unpacked: tf.TensorInfo[] = [];
+  const onGpu = (t: tf.TensorInfo): TexData => {
+    let info = t;
+    backend.uploadToGPU(info.dataId);
+    if (backend.texData.get(info.dataId).isPacked) {
+      info = backend.unpackTensor(info);
+      unpacked.push(info);
+    }
+    return backend.texData.get(info.dataId);
+  };
+  const vals = onGpu(values);
+  const idx = onGpu(rows);
+  let w = writers.get(gl);
+  if (!w) {
+    w = compile(gl);
+    writers.set(gl, w);
+  }
+  const saved = {
+    program: gl.getParameter(gl.CURRENT_PROGRAM) as WebGLProgram | null,
+    vao: gl.getParameter(gl.VERTEX_ARRAY_BINDING) as WebGLVertexArrayObject | null,
+    fbo: gl.getParameter(gl.FRAMEBUFFER_BINDING) as WebGLFramebuffer | null,
+    viewport: gl.getParameter(gl.VIEWPORT) as Int32Array,
+    scissor: gl.getParameter(gl.SCISSOR_BOX) as Int32Array,
+    active: gl.getParameter(gl.ACTIVE_TEXTURE) as number,
+  };
+  const [height, width] = dst.texShape;
+  gl.bindFramebuffer(gl.FRAMEBUFFER, w.fbo);
+  gl.framebufferTexture2D(gl.FRAMEBUFFER, gl.COLOR_ATTACHMENT0, gl.TEXTURE_2D, glTexture(dst), 0);
+  gl.viewport(0, 0, width, height);
+  gl.scissor(0, 0, width, height);
+  gl.useProgram(w.program);
+  gl.bindVertexArray(w.vao);
+  gl.activeTexture(gl.TEXTURE0);
+  gl.bindTexture(gl.TEXTURE_2D, glTexture(vals));
+  gl.uniform1i(w.u.values, 0);
+  gl.activeTexture(gl.TEXTURE1);
+  gl.bindTexture(gl.TEXTURE_2D, glTexture(idx));
+  gl.uniform1i(w.u.rows, 1);
+  gl.uniform1i(w.u.valuesW, vals.texShape![1]);
+  gl.uniform1i(w.u.rowsW, idx.texShape![1]);
+  gl.uniform1i(w.u.dim, values.shape[1]);
+  gl.uniform2i(w.u.target, width, height);
+  gl.drawArrays(gl.POINTS, 0, values.shape[0] * values.shape[1]);
+  // Leave GL as tfjs had it: it rebinds textures per program, the rest it assumes.
+  gl.bindTexture(gl.TEXTURE_2D, null);
+  gl.activeTexture(gl.TEXTURE0);
+  gl.bindTexture(gl.TEXTURE_2D, null);
+  gl.activeTexture(saved.active);
+  gl.framebufferTexture2D(gl.FRAMEBUFFER, gl.COLOR_ATTACHMENT0, gl.TEXTURE_2D, null, 0);
+  gl.bindFramebuffer(gl.FRAMEBUFFER, saved.fbo);
+  gl.viewport(saved.viewport[0], saved.viewport[1], saved.viewport[2], saved.viewport[3]);
+  gl.scissor(saved.scissor[0], saved.scissor[1], saved.scissor[2], saved.scissor[3]);
+  gl.bindVertexArray(saved.vao);
+  gl.useProgram(saved.program);
+  // tfjs caches downloaded values on the CPU; they are stale now.
+  dst.values = undefined;
+  for (const t of unpacked) backend.disposeIntermediateTensorInfo(t);
+  return true;
+}
+
 export function registerWebglEmbeddingKernels(): void {
   registerSegmentSum('webgl', segmentSumWebgl);
+  registerRowWriter('webgl', writeRowsWebgl);
 }

@@ -1,120 +1,195 @@
 /**
- * The one embedding-lookup op every model uses.
+ * Embedding tables and the sparse gradient path every model's lookups take.
  *
- * Forward it is `tf.gather(table, indices)`. Its gradient is where stock tfjs is slow: `gather`'s
- * gradient is `UnsortedSegmentSum` over the whole table, O(rows x batch x dim) on webgl and a
- * kernel per table row on cpu. Here the trainer sorts each batch by row on the CPU (a counting sort
- * it needs anyway), so the gradient is a segment sum over contiguous runs of the sorted batch:
- * O(batch x dim) for the rows the batch touches plus one O(rows x dim) pass that writes the dense
- * gradient. Backends may register a specialised kernel (see `embedding-webgl.ts`); every other
- * backend gets a formulation from stock ops (gather + cumsum) with the same cost.
+ * Forward, a lookup is `tf.gather(table, indices)`: [R, d] -> [B, d]. Stock tfjs differentiates
+ * that with `UnsortedSegmentSum` over the whole table (O(R x B x d) on webgl, a kernel per row on
+ * cpu) and then updates every row. Here autodiff stops at the gathered rows: the trainer asks for
+ * dL/d(rows) [B, d], sums it per distinct row over the batch sorted by row (the sort is done on
+ * the CPU while the previous step runs), giving [U, d] for the U rows the batch touched, and a
+ * row-sparse optimizer writes just those rows back. No step does O(R) work, so a step costs the
+ * same for a thousand rows or a million.
  */
-import * as tf from '@tensorflow/tfjs-core';
+import { tf } from './tfjs';
+import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 
-/** A batch's rows sorted by table row, built on the CPU. */
-export interface LookupPlan {
-  /** Table rows (R). */
-  rows: number;
+/** One batch's index column sorted by row, built on the CPU. */
+export interface RowPlan {
   /** [B] table row of each batch position. */
   indices: Int32Array;
-  /** [B] batch positions, sorted by table row (stable). */
+  /** [B] batch positions sorted by row (stable). */
   order: Int32Array;
-  /** [R + 1] CSR offsets: the batch positions of row r are order[offsets[r] .. offsets[r+1]). */
+  /**
+   * [capacity] the distinct rows, ascending, then padding: the table's spare row R. A fixed
+   * length keeps every shape of a step the same from batch to batch, so the webgl backend
+   * compiles its shaders once, not once per batch.
+   */
+  uniqueRows: Int32Array;
+  /** [capacity + 1] the positions of uniqueRows[k] are order[offsets[k] .. offsets[k+1]). */
   offsets: Int32Array;
+  /** How many of `uniqueRows` are real (the rest is padding). */
+  count: number;
 }
 
-/** A plan uploaded to the backend. The caller owns (and disposes) the tensors. */
-export interface LookupTensors {
-  rows: number;
-  indices: tf.Tensor1D;
-  order: tf.Tensor1D;
-  offsets: tf.Tensor1D;
-}
+/** The plan capacity for a table of `rows` rows and batches of `batch`: no batch touches more. */
+export const planCapacity = (rows: number, batch: number) => Math.max(1, Math.min(rows, batch));
 
 /**
- * Counting sort of `indices` (length B, values in [0, rows)) into a plan. O(B + rows).
- * `scratch` may be a previous plan of the same shape whose arrays are reused.
+ * Sorts a batch's indices (values in [0, rows)) by row: O(B log B) with a native typed-array
+ * sort, independent of the table's size.
  */
-export function buildLookupPlan(
-  indices: Int32Array,
-  rows: number,
-  scratch?: LookupPlan,
-): LookupPlan {
+export function planRows(indices: Int32Array, rows: number, capacity: number): RowPlan {
   const b = indices.length;
-  const offsets =
-    scratch && scratch.offsets.length === rows + 1
-      ? scratch.offsets.fill(0)
-      : new Int32Array(rows + 1);
-  const order = scratch && scratch.order.length === b ? scratch.order : new Int32Array(b);
-  for (let k = 0; k < b; k++) offsets[indices[k] + 1]++;
-  for (let r = 0; r < rows; r++) offsets[r + 1] += offsets[r];
-  // Fill using a moving cursor per row; offsets[r] is restored afterwards by walking back.
-  for (let k = 0; k < b; k++) order[offsets[indices[k]]++] = k;
-  for (let r = rows; r > 0; r--) offsets[r] = offsets[r - 1];
-  offsets[0] = 0;
-  return { rows, indices, order, offsets };
+  if (b > 1 << 21) throw new Error(`batch of ${b} rows is larger than the planner supports (2^21)`);
+  // row * 2^21 + position is exact in a float64 for rows below 2^32, and sorts stably.
+  const keys = new Float64Array(b);
+  for (let k = 0; k < b; k++) keys[k] = indices[k] * 2097152 + k;
+  keys.sort();
+  const order = new Int32Array(b);
+  const uniqueRows = new Int32Array(capacity).fill(rows);
+  const offsets = new Int32Array(capacity + 1).fill(b);
+  let count = 0;
+  let prev = -1;
+  for (let k = 0; k < b; k++) {
+    const row = Math.floor(keys[k] / 2097152);
+    order[k] = keys[k] - row * 2097152;
+    if (row !== prev) {
+      if (count === capacity) throw new Error(`batch touches more than ${capacity} rows`);
+      uniqueRows[count] = row;
+      offsets[count++] = k;
+      prev = row;
+    }
+  }
+  return { indices, order, uniqueRows, offsets, count };
 }
 
-export function uploadPlan(plan: LookupPlan): LookupTensors {
+/** A plan on the backend. The caller owns (and disposes) the tensors. */
+export interface RowPlanTensors {
+  indices: tf.Tensor1D;
+  order: tf.Tensor1D;
+  uniqueRows: tf.Tensor1D;
+  offsets: tf.Tensor1D;
+  /** The plan's capacity (length of uniqueRows). */
+  unique: number;
+}
+
+export function uploadRowPlan(p: RowPlan): RowPlanTensors {
   return {
-    rows: plan.rows,
-    indices: tf.tensor1d(plan.indices, 'int32'),
-    order: tf.tensor1d(plan.order, 'int32'),
-    offsets: tf.tensor1d(plan.offsets, 'int32'),
+    indices: tf.tensor1d(p.indices, 'int32'),
+    order: tf.tensor1d(p.order, 'int32'),
+    uniqueRows: tf.tensor1d(p.uniqueRows, 'int32'),
+    offsets: tf.tensor1d(p.offsets, 'int32'),
+    unique: p.uniqueRows.length,
   };
 }
 
-export function disposePlan(p: LookupTensors): void {
-  p.indices.dispose();
-  p.order.dispose();
-  p.offsets.dispose();
+export function disposeRowPlan(p: RowPlanTensors): void {
+  tf.dispose([p.indices, p.order, p.uniqueRows, p.offsets]);
 }
 
-/**
- * Dense table gradient from the batch gradient: out[r] = sum of dy[k] over batch positions k
- * with row r. dy: [B, d] -> [R, d].
- */
-export type SegmentSumKernel = (dy: tf.Tensor2D, plan: LookupTensors) => tf.Tensor2D;
+/** dy [B, d] -> [U, d]: out[k] = sum of dy over the batch positions of uniqueRows[k]. */
+export type SegmentSumKernel = (dy: tf.Tensor2D, plan: RowPlanTensors) => tf.Tensor2D;
 
-const kernels = new Map<string, SegmentSumKernel>();
+const segmentSums = new Map<string, SegmentSumKernel>();
 
-/** Registers a faster segment-sum for one tfjs backend (e.g. a GPGPU program for webgl). */
+/** Registers a faster segment sum for one tfjs backend (a GPGPU program for webgl). */
 export function registerSegmentSum(backendName: string, kernel: SegmentSumKernel): void {
-  kernels.set(backendName, kernel);
+  segmentSums.set(backendName, kernel);
 }
 
-/** Stock-op segment sum: sort the batch gradient by row, prefix-sum it, difference at offsets. */
+/** Stock-op segment sum for any backend: sort by row, prefix-sum, difference at the offsets. */
 export const segmentSumFromStockOps: SegmentSumKernel = (dy, plan) =>
   tf.tidy(() => {
     const d = dy.shape[1];
-    const sorted = tf.gather(dy, plan.order);
-    const prefix = tf.concat([tf.zeros([1, d]), tf.cumsum(sorted, 0)], 0);
-    const ends = tf.gather(prefix, tf.slice(plan.offsets, 1, plan.rows));
-    const starts = tf.gather(prefix, tf.slice(plan.offsets, 0, plan.rows));
+    const prefix = tf.concat([tf.zeros([1, d]), tf.cumsum(tf.gather(dy, plan.order), 0)], 0);
+    const ends = tf.gather(prefix, tf.slice(plan.offsets, 1, plan.unique));
+    const starts = tf.gather(prefix, tf.slice(plan.offsets, 0, plan.unique));
     return tf.sub(ends, starts) as tf.Tensor2D;
   });
 
-export function segmentSum(dy: tf.Tensor2D, plan: LookupTensors): tf.Tensor2D {
-  const kernel = kernels.get(tf.getBackend()) ?? segmentSumFromStockOps;
-  return kernel(dy, plan);
+export function segmentSum(dy: tf.Tensor2D, plan: RowPlanTensors): tf.Tensor2D {
+  return (segmentSums.get(tf.getBackend()) ?? segmentSumFromStockOps)(dy, plan);
 }
 
 /**
- * table: [R, d] (usually a tf.Variable) -> [B, d] rows at `plan.indices`, with the fast gradient.
- * Without a plan (evaluation, no gradient needed) it is a plain gather of `indices`.
+ * Writes `values` [U, d] into rows `rows` [U] (distinct) of `target` [R, d], in place where the
+ * backend allows it (webgl: a point draw into the variable's texture; cpu: its typed array).
+ * Returns false when it could not, and the caller falls back to `writeRowsByScatter`.
  */
-export function embeddingLookup(
-  table: tf.Tensor,
-  plan: LookupTensors | null,
-  indices?: tf.Tensor1D,
-): tf.Tensor2D {
-  if (!plan) {
-    if (!indices) throw new Error('embeddingLookup: indices are required without a plan');
-    return tf.gather(table, indices) as tf.Tensor2D;
-  }
-  const op = tf.customGrad((t: tf.Tensor | tf.GradSaveFunc) => ({
-    value: tf.gather(t as tf.Tensor2D, plan.indices) as tf.Tensor2D,
-    gradFunc: (dy: tf.Tensor) => segmentSum(dy as tf.Tensor2D, plan),
-  }));
-  return op(table) as tf.Tensor2D;
+export type RowWriter = (target: tf.Variable, rows: tf.Tensor1D, values: tf.Tensor2D) => boolean;
+
+const rowWriters = new Map<string, RowWriter>();
+
+export function registerRowWriter(backendName: string, writer: RowWriter): void {
+  rowWriters.set(backendName, writer);
 }
+
+/** The portable fallback: a full-table scatter, O(R x d). */
+export function writeRowsByScatter(
+  target: tf.Variable,
+  rows: tf.Tensor1D,
+  values: tf.Tensor2D,
+): void {
+  const next = tf.tidy(() => tf.tensorScatterUpdate(target, tf.expandDims(rows, 1), values));
+  target.assign(next);
+  next.dispose();
+}
+
+export function writeRows(target: tf.Variable, rows: tf.Tensor1D, values: tf.Tensor2D): void {
+  const writer = rowWriters.get(tf.getBackend());
+  if (!writer || !writer(target, rows, values)) writeRowsByScatter(target, rows, values);
+}
+
+/**
+ * cpu: the variable's values are a typed array in the backend, so writing U rows is a loop over
+ * U x d numbers (reading `values` and `rows` here is a memory copy, not a device read).
+ */
+function writeRowsCpu(target: tf.Variable, rows: tf.Tensor1D, values: tf.Tensor2D): boolean {
+  const backend = tf.backend() as MathBackendCPU;
+  const dst = backend.data.get(target.dataId);
+  if (!dst || dst.refCount > 1 || !(dst.values instanceof Float32Array)) return false;
+  const r = backend.readSync(rows.dataId) as Int32Array;
+  const v = backend.readSync(values.dataId) as Float32Array;
+  const d = values.shape[1];
+  for (let k = 0; k < r.length; k++) dst.values.set(v.subarray(k * d, (k + 1) * d), r[k] * d);
+  return true;
+}
+
+registerRowWriter('cpu', writeRowsCpu);
+
+/**
+ * An embedding table, looked up by one index column of the batch. Its weights have one spare row
+ * past `rows` ([rows + 1, dim]): padded plan entries read and write it, so no step needs a branch.
+ */
+export class EmbeddingTable {
+  readonly weights: tf.Variable;
+
+  constructor(
+    readonly name: string,
+    readonly rows: number,
+    readonly dim: number,
+    /** The batch column that indexes this table, e.g. 'user' or 'item'. */
+    readonly indexedBy: string,
+    init: Float32Array,
+  ) {
+    if (init.length !== rows * dim)
+      throw new Error(`${name}: ${init.length} initial values for ${rows} x ${dim}`);
+    const values = new Float32Array((rows + 1) * dim);
+    values.set(init);
+    // tidy frees the initial tensor; the variable it creates is kept.
+    this.weights = tf.tidy(() =>
+      tf.variable(tf.tensor2d(values, [rows + 1, dim]), true, `${name}_${tableIds++}`),
+    );
+  }
+
+  /** The learned rows (spare row dropped), [rows * dim], a copy. One read: not for the inner loop. */
+  async read(): Promise<Float32Array> {
+    const all = (await this.weights.data()) as Float32Array;
+    return all.slice(0, this.rows * this.dim);
+  }
+
+  dispose(): void {
+    this.weights.dispose();
+  }
+}
+
+let tableIds = 0;

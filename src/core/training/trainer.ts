@@ -4,16 +4,29 @@
  * mean loss of the steps since the last call with a single awaited read.
  */
 import { tf } from '../tf/tfjs';
-import { buildLookupPlan, disposePlan, uploadPlan } from '../tf/embedding';
+import {
+  disposeRowPlan,
+  planCapacity,
+  planRows,
+  segmentSum,
+  uploadRowPlan,
+  type RowPlanTensors,
+} from '../tf/embedding';
 import { createModel } from '../models/registry';
-import type { Batch, RecModel } from '../models/types';
+import type { Batch, RecModel, Rows } from '../models/types';
 import type { Interactions } from '../models/baseline';
 import { meanRating } from '../models/baseline';
 import { ratingMetrics, type RatingMetrics } from '../metrics/rating';
 import { createOptimizer } from './optimizers';
+import { createRowOptimizer, type RowOptimizer } from './row-optimizers';
 import type { TrainConfig } from './config';
 import { mulberry32, shuffledRange } from '../util/random';
 import type { EmbeddingSnapshot } from '../data/types';
+
+/** A batch with, per index column, its rows sorted for the sparse gradient (none on the stock path). */
+interface PreparedBatch extends Batch {
+  plans: Record<string, RowPlanTensors> | null;
+}
 
 export interface TrainData {
   users: number;
@@ -34,16 +47,20 @@ export class Trainer {
   /** Steps done in the current epoch. */
   stepInEpoch = 0;
   totalSteps = 0;
+  /** Stock optimizer for dense parameters (and for every table on the stock path). */
   private readonly optimizer: tf.Optimizer;
+  private readonly rowOptimizer: RowOptimizer;
   private readonly random: () => number;
-  private order: Int32Array;
+  private readonly order: Int32Array;
   private lossSum: tf.Scalar | null = null;
   private lossSteps = 0;
-  private next: Batch | null = null;
+  private next: PreparedBatch | null = null;
 
   constructor(
     private readonly data: TrainData,
     private readonly config: TrainConfig,
+    /** stockGather: differentiate plain tf.gather (the slow stock path), for the bench's comparison. */
+    private readonly options: { stockGather?: boolean } = {},
   ) {
     const n = data.train.rating.length;
     if (n === 0) throw new Error('no training rows');
@@ -56,6 +73,7 @@ export class Trainer {
       seed: config.seed,
     });
     this.optimizer = createOptimizer(config.optimizer, config.learningRate);
+    this.rowOptimizer = createRowOptimizer(config.optimizer, config.learningRate);
     this.stepsPerEpoch = Math.ceil(n / config.batchSize);
     this.random = mulberry32(config.seed ^ 0x9e3779b9);
     this.order = shuffledRange(n, this.random);
@@ -79,8 +97,7 @@ export class Trainer {
   step(): void {
     const batch = this.next ?? this.prepare();
     this.next = null;
-    const cost = this.optimizer.minimize(() => this.model.loss(batch), true, this.model.variables);
-    if (!cost) throw new Error('optimizer returned no cost');
+    const cost = this.options.stockGather ? this.stockStep(batch) : this.sparseStep(batch);
     const prev = this.lossSum;
     this.lossSum = prev ? tf.tidy(() => tf.add(prev, cost) as tf.Scalar) : cost;
     if (prev) {
@@ -96,8 +113,54 @@ export class Trainer {
       this.stepInEpoch = 0;
       shuffledRange(this.order.length, this.random, this.order);
     }
-    // Upload the following batch now, so the transfer overlaps the step the backend is running.
+    // Sort and upload the following batch now, so that overlaps the step the backend is running.
     if (!this.finished) this.next = this.prepare();
+  }
+
+  /**
+   * Autodiff down to the looked-up rows (and dense parameters), then per table a segment sum to
+   * its distinct rows and a row-sparse update.
+   */
+  private sparseStep(batch: PreparedBatch): tf.Scalar {
+    const { tables, dense } = this.model;
+    return tf.tidy(() => {
+      const rows: Rows = {};
+      for (const t of tables)
+        rows[t.name] = tf.gather(t.weights, batch.index[t.indexedBy]) as tf.Tensor2D;
+      const xs = [...tables.map((t) => rows[t.name]), ...dense];
+      const { value, grads } = tf
+        .engine()
+        .gradients(() => this.model.loss(rows, batch), xs, undefined, true);
+      this.rowOptimizer.nextStep();
+      tables.forEach((t, k) => {
+        const plan = batch.plans![t.indexedBy];
+        this.rowOptimizer.apply(t, plan.uniqueRows, segmentSum(grads[k] as tf.Tensor2D, plan));
+      });
+      if (dense.length) {
+        const named: tf.NamedTensorMap = {};
+        dense.forEach((v, k) => (named[v.name] = grads[tables.length + k]));
+        this.optimizer.applyGradients(named);
+      }
+      return value as tf.Scalar;
+    });
+  }
+
+  /** The obvious tfjs code: gather inside the loss and let stock autodiff and optimizers run. */
+  private stockStep(batch: PreparedBatch): tf.Scalar {
+    const { tables, dense } = this.model;
+    const vars = [...tables.map((t) => t.weights), ...dense];
+    const cost = this.optimizer.minimize(
+      () => {
+        const rows: Rows = {};
+        for (const t of tables)
+          rows[t.name] = tf.gather(t.weights, batch.index[t.indexedBy]) as tf.Tensor2D;
+        return this.model.loss(rows, batch);
+      },
+      true,
+      vars,
+    );
+    if (!cost) throw new Error('optimizer returned no cost');
+    return cost;
   }
 
   /** Mean training loss over the steps since the last call (null when none). One read. */
@@ -131,13 +194,16 @@ export class Trainer {
       const pred = tf.tidy(() => {
         const b: Batch = {
           size: end - start,
-          user: tf.tensor1d(user.subarray(start, end), 'int32'),
-          item: tf.tensor1d(item.subarray(start, end), 'int32'),
+          index: {
+            user: tf.tensor1d(user.subarray(start, end), 'int32'),
+            item: tf.tensor1d(item.subarray(start, end), 'int32'),
+          },
           rating: tf.zeros([end - start]),
-          userPlan: null,
-          itemPlan: null,
         };
-        return this.model.predict(b);
+        const rows: Rows = {};
+        for (const t of this.model.tables)
+          rows[t.name] = tf.gather(t.weights, b.index[t.indexedBy]) as tf.Tensor2D;
+        return this.model.predict(rows, b);
       });
       out.set((await pred.data()) as Float32Array, start);
       pred.dispose();
@@ -155,10 +221,11 @@ export class Trainer {
     this.lossSum?.dispose();
     this.lossSum = null;
     this.optimizer.dispose();
+    this.rowOptimizer.dispose();
     this.model.dispose();
   }
 
-  private prepare(): Batch {
+  private prepare(): PreparedBatch {
     const { train, users, items } = this.data;
     const start = this.stepInEpoch * this.config.batchSize;
     const end = Math.min(start + this.config.batchSize, this.order.length);
@@ -172,24 +239,31 @@ export class Trainer {
       i[k] = train.item[row];
       r[k] = train.rating[row];
     }
+    const rating = tf.tensor1d(r);
+    if (this.options.stockGather) {
+      return {
+        size: b,
+        index: { user: tf.tensor1d(u, 'int32'), item: tf.tensor1d(i, 'int32') },
+        rating,
+        plans: null,
+      };
+    }
     // Fresh arrays per batch: tfjs may keep a reference to them until the upload happens.
-    const userPlan = uploadPlan(buildLookupPlan(u, users));
-    const itemPlan = uploadPlan(buildLookupPlan(i, items));
+    const cap = (rows: number) => planCapacity(rows, this.config.batchSize);
+    const plans = {
+      user: uploadRowPlan(planRows(u, users, cap(users))),
+      item: uploadRowPlan(planRows(i, items, cap(items))),
+    };
     return {
       size: b,
-      user: userPlan.indices,
-      item: itemPlan.indices,
-      rating: tf.tensor1d(r),
-      userPlan,
-      itemPlan,
+      index: { user: plans.user.indices, item: plans.item.indices },
+      rating,
+      plans,
     };
   }
 }
 
-function disposeBatch(b: Batch): void {
-  if (b.userPlan) disposePlan(b.userPlan);
-  if (b.itemPlan) disposePlan(b.itemPlan);
-  b.user.dispose();
-  b.item.dispose();
-  b.rating.dispose();
+function disposeBatch(b: PreparedBatch): void {
+  if (b.plans) Object.values(b.plans).forEach(disposeRowPlan);
+  tf.dispose([...Object.values(b.index), b.rating]);
 }

@@ -70,8 +70,10 @@ export class ProjectionSession {
       validate(req);
       const align =
         req.align && req.align.length === req.n * req.dims && req.n > 0 ? req.align : null;
+      // Rotate onto the previous layout, then fit the box again: chaining Procrustes' least-squares
+      // scale from one refresh to the next would shrink the cloud a little every time.
       const finish = (raw: Float32Array): Float32Array =>
-        align ? procrustesAlign(align, raw, req.n, req.dims) : raw;
+        align ? fitToUnit(procrustesAlign(align, raw, req.n, req.dims), req.n, req.dims) : raw;
 
       if (req.method === 'pca') {
         const { coords, explained } = pca(req.data, req.n, req.d, req.dims);

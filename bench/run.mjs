@@ -1,0 +1,104 @@
+// npm run bench: serves the production build, runs bench.html in headless Chromium on the real
+// webgl backend, prints one table and writes bench/results.json.   Options: --quick (a smoke).
+import { spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { chromium } from '@playwright/test';
+
+const quick = process.argv.includes('--quick');
+const port = 4700 + Math.floor(Math.random() * 200);
+const server = spawn(
+  'npx',
+  ['vite', 'preview', '--port', String(port), '--strictPort', '--host', '127.0.0.1'],
+  {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  },
+);
+await new Promise((resolve, reject) => {
+  server.stdout.on('data', (d) => String(d).includes(String(port)) && resolve());
+  server.on('exit', (code) => reject(new Error(`vite preview exited with ${code}`)));
+});
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+  args: [
+    '--enable-unsafe-swiftshader',
+    '--ignore-gpu-blocklist',
+    '--no-sandbox',
+    '--disable-dev-shm-usage',
+  ],
+});
+try {
+  const page = await browser.newPage();
+  page.on('console', (m) => m.type() === 'error' && console.error('page:', m.text()));
+  await page.goto(`http://127.0.0.1:${port}/bench.html${quick ? '?quick=1' : ''}`);
+  let printed = 0;
+  for (;;) {
+    const s = await page.evaluate(() => window.__bench);
+    for (; printed < s.log.length; printed++) console.error(s.log[printed]);
+    if (s.status !== 'running') {
+      if (s.status === 'error') throw new Error(s.error);
+      report(s, browser.version());
+      break;
+    }
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+} finally {
+  await browser.close();
+  server.kill();
+}
+
+function report(s, browserVersion) {
+  const env = {
+    date: new Date().toISOString(),
+    machine: `${os.cpus()[0]?.model ?? 'unknown CPU'}, ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB`,
+    browser: `Chromium ${browserVersion} (headless)`,
+    backend: s.env.backend,
+    renderer: s.env.renderer,
+    fallbackReason: s.env.fallbackReason,
+  };
+  const fmt = (n, d = 0) =>
+    n == null
+      ? '—'
+      : n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
+  const head = [
+    'case',
+    'backend',
+    'opt',
+    'batch',
+    'table rows',
+    'ms/step',
+    'rows/s',
+    'stock ms/step',
+    'x stock',
+    'plain JS rows/s',
+    'x plain',
+    'tensors',
+  ];
+  const rows = s.rows.map((r) => [
+    r.case,
+    r.backend,
+    r.optimizer,
+    fmt(r.batch),
+    fmt(r.tableRows),
+    fmt(r.msPerStep, 1),
+    fmt(r.rowsPerSecond),
+    fmt(r.stockMsPerStep, 0),
+    r.stockMsPerStep == null ? '—' : `${fmt(r.stockMsPerStep / r.msPerStep, 0)}x`,
+    fmt(r.plainRowsPerSecond),
+    r.plainRowsPerSecond == null ? '—' : `${fmt(r.rowsPerSecond / r.plainRowsPerSecond, 2)}x`,
+    r.tensorsBefore === r.tensorsAfter ? 'flat' : `${r.tensorsBefore}->${r.tensorsAfter}`,
+  ]);
+  const widths = head.map((h, j) => Math.max(h.length, ...rows.map((r) => r[j].length)));
+  const line = (cells) => '| ' + cells.map((c, j) => c.padEnd(widths[j])).join(' | ') + ' |';
+  console.log(
+    `Machine: ${env.machine}\nBrowser: ${env.browser}\nWebGL: ${env.renderer ?? 'none'}${env.fallbackReason ? ` (${env.fallbackReason})` : ''}\n`,
+  );
+  console.log(line(head));
+  console.log('|' + widths.map((w) => '-'.repeat(w + 2)).join('|') + '|');
+  rows.forEach((r) => console.log(line(r)));
+  console.log('\nSparse path vs stock autodiff (max |difference| of the tables):');
+  for (const c of s.checks) console.log(`  ${c.name}: ${c.maxDiff.toExponential(2)}`);
+  const results = { env, quick, rows: s.rows, checks: s.checks };
+  writeFileSync(new URL('./results.json', import.meta.url), JSON.stringify(results, null, 2));
+}

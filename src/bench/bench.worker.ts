@@ -1,0 +1,127 @@
+/// <reference lib="webworker" />
+import { tf } from '../core/tf/tfjs';
+import { selectBackend } from '../worker/training/backend';
+import {
+  compareRowWriter,
+  compareSegmentSum,
+  compareWithStock,
+  runCase,
+  sampleData,
+  syntheticData,
+  type BenchCase,
+} from './cases';
+import type { BenchEvent, BenchRequest } from './protocol';
+
+const post = (e: BenchEvent) => self.postMessage(e);
+
+function suite(req: BenchRequest, backend: string): BenchCase[] {
+  if (req.quick) {
+    return [
+      {
+        name: 'smoke 200x200',
+        data: syntheticData(20_000, 200, 200),
+        batch: 512,
+        optimizer: 'adam',
+        steps: 3,
+        stockSteps: 1,
+        plain: true,
+      },
+    ];
+  }
+  const gpu = backend === 'webgl';
+  const cases: BenchCase[] = [];
+  if (req.sample) {
+    const sample = sampleData(req.sample);
+    cases.push({
+      name: 'ml-latest-small',
+      data: sample,
+      batch: 16384,
+      optimizer: 'adam',
+      steps: gpu ? 30 : 5,
+      stockSteps: 0,
+      plain: true,
+    });
+    cases.push({
+      name: 'ml-latest-small',
+      data: sample,
+      batch: 4096,
+      optimizer: 'adam',
+      steps: gpu ? 40 : 5,
+      stockSteps: 0,
+      plain: false,
+    });
+  }
+  cases.push({
+    name: '1k x 1k',
+    data: syntheticData(400_000, 1000, 1000),
+    batch: 4096,
+    optimizer: 'adam',
+    steps: gpu ? 30 : 5,
+    stockSteps: gpu ? 2 : 1,
+    plain: true,
+  });
+  cases.push({
+    name: '10k items',
+    data: syntheticData(400_000, 10_000, 10_000),
+    batch: 16384,
+    optimizer: 'adagrad',
+    steps: gpu ? 20 : 3,
+    stockSteps: 0,
+    plain: true,
+  });
+  cases.push({
+    name: '1M items',
+    data: syntheticData(400_000, 10_000, 1_000_000),
+    batch: 16384,
+    optimizer: 'adagrad',
+    steps: gpu ? 10 : 2,
+    stockSteps: 0,
+    plain: true,
+  });
+  return cases;
+}
+
+self.onmessage = async (ev: MessageEvent<BenchRequest>) => {
+  try {
+    const choice = await selectBackend('webgl');
+    post({ type: 'env', ...choice });
+    const checks = [
+      { name: 'sgd lr 1, 1 step (gradients)', optimizer: 'sgd', lr: 1, steps: 1 },
+      { name: 'sgd lr 0.05, 30 steps', optimizer: 'sgd', lr: 0.05, steps: 30 },
+      { name: 'adam lr 0.01, 1 step', optimizer: 'adam', lr: 0.01, steps: 1 },
+    ] as const;
+    for (const c of checks) {
+      post({
+        type: 'check',
+        name: `${choice.backend}: ${c.name}`,
+        maxDiff: await compareWithStock(c.optimizer, c.lr, c.steps),
+      });
+    }
+    for (const [rows, dim, touched] of [
+      [150, 8, 100],
+      [5000, 32, 1000],
+      [70_000, 32, 4096],
+    ]) {
+      const name = `${choice.backend}: row writer, ${touched} of ${rows} x ${dim}`;
+      post({ type: 'check', name, maxDiff: compareRowWriter(rows, dim, touched) });
+    }
+    for (const [rows, batch] of [
+      [150, 256],
+      [10_000, 4096],
+    ]) {
+      const name = `${choice.backend}: segment sum, batch ${batch} over ${rows} rows`;
+      post({ type: 'check', name, maxDiff: compareSegmentSum(rows, batch, 8) });
+    }
+    const backends = ev.data.quick ? [choice.backend] : [choice.backend, 'cpu'];
+    for (const backend of backends) {
+      await tf.setBackend(backend);
+      for (const c of suite(ev.data, backend)) {
+        post({ type: 'progress', message: `${backend}: ${c.name}, batch ${c.batch}` });
+        post({ type: 'row', row: await runCase(c, backend) });
+      }
+    }
+    post({ type: 'done' });
+  } catch (e) {
+    post({ type: 'error', message: e instanceof Error ? e.message : String(e) });
+  }
+};

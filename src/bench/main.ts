@@ -1,0 +1,81 @@
+/**
+ * The benchmark page (bench.html): runs the suite in a worker on the webgl backend and exposes the
+ * results on window.__bench for bench/run.mjs. `?quick=1` runs a seconds-long smoke.
+ */
+import { buildInteractions } from '../core/data/build';
+import type { BenchData, BenchEvent, BenchRequest, BenchRow } from './protocol';
+
+interface BenchState {
+  status: 'running' | 'done' | 'error';
+  env: Extract<BenchEvent, { type: 'env' }> | null;
+  rows: BenchRow[];
+  checks: { name: string; maxDiff: number }[];
+  log: string[];
+  error: string | null;
+}
+
+const state: BenchState = {
+  status: 'running',
+  env: null,
+  rows: [],
+  checks: [],
+  log: [],
+  error: null,
+};
+(window as unknown as { __bench: BenchState }).__bench = state;
+const out = document.getElementById('log')!;
+const say = (line: string) => {
+  state.log.push(line);
+  out.textContent += line + '\n';
+};
+
+async function loadSample(): Promise<BenchData> {
+  const res = await fetch(`${import.meta.env.BASE_URL}samples/ml-latest-small/ratings.csv`);
+  const d = buildInteractions({
+    name: 'ratings.csv',
+    text: await res.text(),
+    delimiter: ',',
+    hasHeader: true,
+    mapping: { user: 0, item: 1, rating: 2, timestamp: 3 },
+    kind: 'explicit',
+  });
+  // The app trains on the 80% split; the bench times the same number of rows per epoch.
+  const n = Math.round(d.user.length * 0.8);
+  return {
+    users: d.userIds.length,
+    items: d.itemIds.length,
+    user: d.user.slice(0, n),
+    item: d.item.slice(0, n),
+    rating: d.rating.slice(0, n),
+  };
+}
+
+const quick = new URLSearchParams(location.search).get('quick') === '1';
+const worker = new Worker(new URL('./bench.worker.ts', import.meta.url), { type: 'module' });
+worker.onmessage = (ev: MessageEvent<BenchEvent>) => {
+  const e = ev.data;
+  if (e.type === 'env') {
+    state.env = e;
+    say(
+      `backend ${e.backend} · ${e.renderer ?? 'no renderer'}${e.fallbackReason ? ` · ${e.fallbackReason}` : ''}`,
+    );
+  } else if (e.type === 'progress') say(e.message);
+  else if (e.type === 'row') {
+    state.rows.push(e.row);
+    say(`  ${e.row.rowsPerSecond.toFixed(0)} rows/s, ${e.row.msPerStep.toFixed(1)} ms/step`);
+  } else if (e.type === 'check') {
+    state.checks.push({ name: e.name, maxDiff: e.maxDiff });
+    say(`check ${e.name}: max |sparse - stock| = ${e.maxDiff.toExponential(2)}`);
+  } else if (e.type === 'done') state.status = 'done';
+  else {
+    state.status = 'error';
+    state.error = e.message;
+    say(`error: ${e.message}`);
+  }
+};
+worker.onerror = (e) => {
+  state.status = 'error';
+  state.error = e.message;
+};
+const req: BenchRequest = { type: 'run', quick, sample: quick ? null : await loadSample() };
+worker.postMessage(req);

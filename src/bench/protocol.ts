@@ -1,0 +1,40 @@
+/** Messages of the benchmark page's worker. */
+export interface BenchData {
+  users: number;
+  items: number;
+  user: Int32Array;
+  item: Int32Array;
+  rating: Float32Array;
+}
+
+export interface BenchRow {
+  case: string;
+  model: string;
+  backend: string;
+  optimizer: string;
+  batch: number;
+  /** Embedding table rows (users + items). */
+  tableRows: number;
+  dim: number;
+  /** The fast embedding op (this project's trainer). */
+  msPerStep: number;
+  rowsPerSecond: number;
+  /** Same model differentiating stock tf.gather; null where it was not run (too slow to finish). */
+  stockMsPerStep: number | null;
+  /** Plain typed-array SGD loop of the same model, rows/s, on this thread's CPU. */
+  plainRowsPerSecond: number | null;
+  /** tf.memory().numTensors before and after the timed steps (must be equal). */
+  tensorsBefore: number;
+  tensorsAfter: number;
+}
+
+export type BenchRequest = { type: 'run'; quick: boolean; sample: BenchData | null };
+
+export type BenchEvent =
+  | { type: 'env'; backend: string; renderer: string | null; fallbackReason: string | null }
+  | { type: 'progress'; message: string }
+  | { type: 'row'; row: BenchRow }
+  /** The sparse path against stock autodiff on this backend: max |table difference|. */
+  | { type: 'check'; name: string; maxDiff: number }
+  | { type: 'done' }
+  | { type: 'error'; message: string };
