@@ -4,6 +4,8 @@
  *
  * - Segment sum: one GPGPU pass over the [U, d] output, each texel summing its row's run of the
  *   sorted batch (dynamic loop bounds: WebGL 2 / GLSL ES 3.0, which tfjs uses).
+ * - Row update: one pass per output (param, each optimizer slot) evaluating the optimizer's
+ *   per-element rule on the rows the batch touched, instead of a dozen elementwise ops.
  * - Row writer: the U x d new values are drawn as U x d points straight into the variable's
  *   texture, one pixel each, so an update costs O(U x d) whatever the table's size. tfjs tensors
  *   are immutable by design, so this reaches under it: it writes only into a variable's own
@@ -13,6 +15,7 @@
 import { tf } from './tfjs';
 import type { GPGPUProgram, MathBackendWebGL } from '@tensorflow/tfjs-backend-webgl';
 import { registerRowWriter, registerSegmentSum, type RowPlanTensors } from './embedding';
+import { registerRowUpdate, type RowUpdateKernel } from '../training/row-optimizers';
 
 class SegmentSumProgram implements GPGPUProgram {
   variableNames = ['dy', 'order', 'offsets'];
@@ -189,7 +192,54 @@ function writeRowsWebgl(target: tf.Variable, rows: tf.Tensor1D, values: tf.Tenso
   return true;
 }
 
+/** One output of a fused row update: reads the tables at `rows`, the gradient, two uniforms. */
+class RowUpdateProgram implements GPGPUProgram {
+  variableNames: string[];
+  outputShape: number[];
+  userCode: string;
+  customUniforms = [
+    { name: 'u0', type: 'float' as const },
+    { name: 'u1', type: 'float' as const },
+  ];
+  constructor(unique: number, dim: number, slots: number, expression: string) {
+    this.outputShape = [unique, dim];
+    this.variableNames = [
+      'table',
+      'rows',
+      'grad',
+      ...Array.from({ length: slots }, (_, k) => `s${k}`),
+    ];
+    const reads = Array.from({ length: slots }, (_, k) => `float s${k} = getS${k}(r, c.y);`).join(
+      '\n',
+    );
+    this.userCode = `
+      void main() {
+        ivec2 c = getOutputCoords();
+        int r = int(getRows(c.x) + 0.5);
+        float p = getTable(r, c.y);
+        float g = getGrad(c.x, c.y);
+        ${reads}
+        setOutput(${expression});
+      }
+    `;
+  }
+}
+
+const rowUpdateWebgl: RowUpdateKernel = (rule, table, slots, rows, grad, uniforms) => {
+  const backend = tf.backend() as MathBackendWebGL;
+  const [unique, dim] = grad.shape;
+  return [rule.expressions.param, ...rule.expressions.slots].map((expression) => {
+    const program = new RowUpdateProgram(unique, dim, slots.length, expression);
+    const out = backend.runWebGLProgram(program, [table, rows, grad, ...slots], 'float32', [
+      [uniforms[0]],
+      [uniforms[1]],
+    ]);
+    return tf.engine().makeTensorFromTensorInfo(out) as tf.Tensor2D;
+  });
+};
+
 export function registerWebglEmbeddingKernels(): void {
   registerSegmentSum('webgl', segmentSumWebgl);
   registerRowWriter('webgl', writeRowsWebgl);
+  registerRowUpdate('webgl', rowUpdateWebgl);
 }

@@ -1,7 +1,11 @@
 /**
  * Row-sparse ("lazy") optimizers for embedding tables: a step reads and writes only the rows the
  * batch touched (and their slots), as TensorFlow's LazyAdam and sparse Adagrad do, so its cost does
- * not grow with the table. Rows absent from a batch keep their value and their slots.
+ * not grow with the table. Rows absent from a batch keep their value and their slots. The update
+ * rules follow tf.train's (epsilon placement included), so one step equals tf.train's step.
+ *
+ * Each rule is written once per backend style: with tf ops (any backend), and as per-element
+ * expressions that a backend may fuse into one pass per output (see registerRowUpdate).
  */
 import { tf } from '../tf/tfjs';
 import { writeRows, type EmbeddingTable } from '../tf/embedding';
@@ -15,65 +19,119 @@ export interface RowOptimizer {
   dispose(): void;
 }
 
-type Update = (
-  param: tf.Tensor,
-  grad: tf.Tensor,
-  slots: tf.Tensor[],
-  step: number,
-) => { param: tf.Tensor; slots: tf.Tensor[] };
+const EPS = 1e-7;
 
-interface Rule {
+/**
+ * One optimizer's update. `ops` computes new (param, slots) from gathered rows with tf ops.
+ * `expressions` gives the same as GLSL-style float expressions of p (param), g (gradient),
+ * s0, s1 (slots) and u0, u1 (the step's `uniforms`), for fused kernels.
+ */
+export interface RowRule {
   /** Initial value of each slot (e.g. Adagrad's accumulator starts at 0.1). */
   slots: number[];
-  update: Update;
+  uniforms(step: number): [number, number];
+  ops(
+    p: tf.Tensor,
+    g: tf.Tensor,
+    s: tf.Tensor[],
+    u: [number, number],
+  ): { param: tf.Tensor; slots: tf.Tensor[] };
+  expressions: { param: string; slots: string[] };
 }
 
-function rule(name: OptimizerName, lr: number): Rule {
-  const eps = 1e-7;
+function rule(name: OptimizerName, lr: number): RowRule {
+  const eps = EPS.toExponential();
   switch (name) {
     case 'sgd':
-      return { slots: [], update: (p, g) => ({ param: tf.sub(p, tf.mul(g, lr)), slots: [] }) };
+      return {
+        slots: [],
+        uniforms: () => [lr, 0],
+        ops: (p, g, _s, [u0]) => ({ param: tf.sub(p, tf.mul(g, u0)), slots: [] }),
+        expressions: { param: 'p - u0 * g', slots: [] },
+      };
     case 'momentum':
       return {
         slots: [0],
-        update: (p, g, [m]) => {
+        uniforms: () => [lr, 0],
+        ops: (p, g, [m], [u0]) => {
           const m2 = tf.add(tf.mul(m, 0.9), g);
-          return { param: tf.sub(p, tf.mul(m2, lr)), slots: [m2] };
+          return { param: tf.sub(p, tf.mul(m2, u0)), slots: [m2] };
         },
+        expressions: { param: 'p - u0 * (0.9 * s0 + g)', slots: ['0.9 * s0 + g'] },
       };
     case 'adagrad':
       return {
         slots: [0.1],
-        update: (p, g, [acc]) => {
+        uniforms: () => [lr, 0],
+        ops: (p, g, [acc], [u0]) => {
           const a2 = tf.add(acc, tf.square(g));
-          return { param: tf.sub(p, tf.mul(tf.div(g, tf.sqrt(tf.add(a2, eps))), lr)), slots: [a2] };
+          return { param: tf.sub(p, tf.mul(tf.div(g, tf.sqrt(tf.add(a2, EPS))), u0)), slots: [a2] };
         },
+        expressions: { param: `p - u0 * g / sqrt(s0 + g * g + ${eps})`, slots: ['s0 + g * g'] },
       };
     case 'rmsprop':
       return {
         slots: [0],
-        update: (p, g, [ms]) => {
+        uniforms: () => [lr, 0],
+        ops: (p, g, [ms], [u0]) => {
           const ms2 = tf.add(tf.mul(ms, 0.9), tf.mul(tf.square(g), 0.1));
           return {
-            param: tf.sub(p, tf.mul(tf.div(g, tf.sqrt(tf.add(ms2, eps))), lr)),
+            param: tf.sub(p, tf.mul(tf.div(g, tf.sqrt(tf.add(ms2, EPS))), u0)),
             slots: [ms2],
           };
+        },
+        expressions: {
+          param: `p - u0 * g / sqrt(0.9 * s0 + 0.1 * g * g + ${eps})`,
+          slots: ['0.9 * s0 + 0.1 * g * g'],
         },
       };
     case 'adam':
       return {
         slots: [0, 0],
-        update: (p, g, [m, v], t) => {
+        // u0 = lr / (1 - beta1^t), u1 = 1 / (1 - beta2^t): tf.train.adam's bias corrections.
+        uniforms: (t) => [lr / (1 - 0.9 ** t), 1 / (1 - 0.999 ** t)],
+        ops: (p, g, [m, v], [u0, u1]) => {
           const m2 = tf.add(tf.mul(m, 0.9), tf.mul(g, 0.1));
           const v2 = tf.add(tf.mul(v, 0.999), tf.mul(tf.square(g), 0.001));
-          // tf.train.adam's form, epsilon placement included.
-          const mHat = tf.mul(m2, lr / (1 - 0.9 ** t));
-          const delta = tf.div(mHat, tf.add(tf.sqrt(tf.mul(v2, 1 / (1 - 0.999 ** t))), eps));
+          const delta = tf.div(tf.mul(m2, u0), tf.add(tf.sqrt(tf.mul(v2, u1)), EPS));
           return { param: tf.sub(p, delta), slots: [m2, v2] };
+        },
+        expressions: {
+          param: `p - u0 * (0.9 * s0 + 0.1 * g) / (sqrt((0.999 * s1 + 0.001 * g * g) * u1) + ${eps})`,
+          slots: ['0.9 * s0 + 0.1 * g', '0.999 * s1 + 0.001 * g * g'],
         },
       };
   }
 }
+
+/**
+ * A fused update for one backend: new values [U, d] of the param (first) and each slot, computed
+ * from the full tables at `rows` and the gradient [U, d]. Must not write anything itself.
+ */
+export type RowUpdateKernel = (
+  r: RowRule,
+  table: tf.Tensor,
+  slots: tf.Tensor[],
+  rows: tf.Tensor1D,
+  grad: tf.Tensor2D,
+  uniforms: [number, number],
+) => tf.Tensor2D[];
+
+const kernels = new Map<string, RowUpdateKernel>();
+
+export function registerRowUpdate(backendName: string, kernel: RowUpdateKernel): void {
+  kernels.set(backendName, kernel);
+}
+
+const byOps: RowUpdateKernel = (r, table, slots, rows, grad, u) => {
+  const next = r.ops(
+    tf.gather(table, rows),
+    grad,
+    slots.map((s) => tf.gather(s, rows)),
+    u,
+  );
+  return [next.param, ...next.slots] as tf.Tensor2D[];
+};
 
 export function createRowOptimizer(name: OptimizerName, learningRate: number): RowOptimizer {
   const r = rule(name, learningRate);
@@ -90,12 +148,12 @@ export function createRowOptimizer(name: OptimizerName, learningRate: number): R
         slots.set(table, s);
       }
       const vars = s;
+      const kernel = kernels.get(tf.getBackend()) ?? byOps;
       tf.tidy(() => {
-        const old = tf.gather(table.weights, rows) as tf.Tensor2D;
-        const oldSlots = vars.map((v) => tf.gather(v, rows) as tf.Tensor2D);
-        const next = r.update(old, grad, oldSlots, step);
-        writeRows(table.weights, rows, next.param as tf.Tensor2D);
-        next.slots.forEach((v, k) => writeRows(vars[k], rows, v as tf.Tensor2D));
+        // Every new value is computed before any is written: each reads the old slots.
+        const [param, ...next] = kernel(r, table.weights, vars, rows, grad, r.uniforms(step));
+        writeRows(table.weights, rows, param);
+        next.forEach((v, k) => writeRows(vars[k], rows, v));
       });
     },
     dispose() {
