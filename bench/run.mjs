@@ -1,11 +1,13 @@
 // npm run bench: serves the production build, runs bench.html in headless Chromium on the real
-// webgl backend, prints one table and writes bench/results.json.   Options: --quick (a smoke).
+// webgl backend, prints one table and writes bench/results.json.
+// Options: --quick (a seconds-long smoke), --webgl-only (skip the cpu backend's rows).
 import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { chromium } from '@playwright/test';
 
 const quick = process.argv.includes('--quick');
+const webglOnly = process.argv.includes('--webgl-only');
 const port = 4700 + Math.floor(Math.random() * 200);
 const server = spawn(
   'npx',
@@ -31,7 +33,9 @@ const browser = await chromium.launch({
 try {
   const page = await browser.newPage();
   page.on('console', (m) => m.type() === 'error' && console.error('page:', m.text()));
-  await page.goto(`http://127.0.0.1:${port}/bench.html${quick ? '?quick=1' : ''}`);
+  await page.goto(
+    `http://127.0.0.1:${port}/bench.html${quick ? '?quick=1' : webglOnly ? '?cpu=0' : ''}`,
+  );
   let printed = 0;
   for (;;) {
     const s = await page.evaluate(() => window.__bench);

@@ -117,7 +117,8 @@ self.onmessage = async (ev: MessageEvent<BenchRequest>) => {
       const name = `${choice.backend}: segment sum, batch ${batch} over ${rows} rows`;
       post({ type: 'check', name, maxDiff: compareSegmentSum(rows, batch, 8) });
     }
-    const backends = ev.data.quick ? [choice.backend] : [choice.backend, 'cpu'];
+    const backends =
+      ev.data.cpu && choice.backend !== 'cpu' ? [choice.backend, 'cpu'] : [choice.backend];
     for (const backend of backends) {
       await tf.setBackend(backend);
       for (const c of suite(ev.data, backend)) {

@@ -50,7 +50,9 @@ async function loadSample(): Promise<BenchData> {
   };
 }
 
-const quick = new URLSearchParams(location.search).get('quick') === '1';
+const params = new URLSearchParams(location.search);
+const quick = params.get('quick') === '1';
+const cpu = !quick && params.get('cpu') !== '0';
 const worker = new Worker(new URL('./bench.worker.ts', import.meta.url), { type: 'module' });
 worker.onmessage = (ev: MessageEvent<BenchEvent>) => {
   const e = ev.data;
@@ -77,5 +79,5 @@ worker.onerror = (e) => {
   state.status = 'error';
   state.error = e.message;
 };
-const req: BenchRequest = { type: 'run', quick, sample: quick ? null : await loadSample() };
+const req: BenchRequest = { type: 'run', quick, cpu, sample: quick ? null : await loadSample() };
 worker.postMessage(req);

@@ -28,7 +28,13 @@ export interface BenchRow {
   tensorsAfter: number;
 }
 
-export type BenchRequest = { type: 'run'; quick: boolean; sample: BenchData | null };
+export type BenchRequest = {
+  type: 'run';
+  quick: boolean;
+  /** Also time the cpu backend (the full run does; it takes minutes). */
+  cpu: boolean;
+  sample: BenchData | null;
+};
 
 export type BenchEvent =
   | { type: 'env'; backend: string; renderer: string | null; fallbackReason: string | null }

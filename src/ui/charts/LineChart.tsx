@@ -23,7 +23,7 @@ interface Props {
 }
 
 const W = 460;
-const PAD = { l: 48, r: 12, t: 10, b: 28 };
+const PAD = { l: 48, r: 12, t: 10, b: 38 };
 
 function ticks(lo: number, hi: number, count: number): number[] {
   const span = hi - lo || 1;
@@ -41,7 +41,7 @@ export function LineChart({
   refLines = [],
   xLabel,
   xMax,
-  height = 180,
+  height = 190,
   empty,
 }: Props) {
   const pts = series.flatMap((s) => s.points).filter((p) => Number.isFinite(p.y));
@@ -69,11 +69,11 @@ export function LineChart({
           </g>
         ))}
         {ticks(0, xHi, 6).map((v) => (
-          <text key={`x${v}`} x={sx(v)} y={H - 10} textAnchor="middle" className="tick">
+          <text key={`x${v}`} x={sx(v)} y={H - 22} textAnchor="middle" className="tick">
             {v}
           </text>
         ))}
-        <text x={W - PAD.r} y={H - 10} textAnchor="end" className="tick axis-label">
+        <text x={(PAD.l + W - PAD.r) / 2} y={H - 4} textAnchor="middle" className="tick axis-label">
           {xLabel}
         </text>
         {has &&

@@ -49,6 +49,34 @@ function Search() {
   );
 }
 
+interface Entry {
+  kind: PointKind;
+  index: number;
+  id: string;
+  label: string;
+  score: number;
+}
+
+/** A titled, numbered list of points with scores; each entry selects its point. */
+function RankedList(props: { title: string; label: string; entries: Entry[]; digits: number }) {
+  const lab = useLab();
+  return (
+    <>
+      <h3>{props.title}</h3>
+      <ol className="ranked" aria-label={props.label}>
+        {props.entries.map((e) => (
+          <li key={e.id}>
+            <button type="button" className="link" onClick={() => lab.select(e.kind, e.index)}>
+              {e.label}
+            </button>
+            <span className="score">{e.score.toFixed(props.digits)}</span>
+          </li>
+        ))}
+      </ol>
+    </>
+  );
+}
+
 export function SelectionPanel() {
   const lab = useLab();
   const sel = useLabState((s) => s.selection);
@@ -77,42 +105,20 @@ export function SelectionPanel() {
           </p>
           {!hasEmbeddings && <p className="muted">Train a model to see neighbours.</p>}
           {sel.neighbors.length > 0 && (
-            <>
-              <h3>Nearest {sel.kind}s (cosine)</h3>
-              <ol className="ranked" aria-label="Neighbours">
-                {sel.neighbors.map((n) => (
-                  <li key={n.id}>
-                    <button
-                      type="button"
-                      className="link"
-                      onClick={() => lab.select(n.kind, n.index)}
-                    >
-                      {n.label}
-                    </button>
-                    <span className="score">{n.score.toFixed(3)}</span>
-                  </li>
-                ))}
-              </ol>
-            </>
+            <RankedList
+              title={`Nearest ${sel.kind}s (cosine)`}
+              label="Neighbours"
+              entries={sel.neighbors}
+              digits={3}
+            />
           )}
           {sel.recommendations && (
-            <>
-              <h3>Top 10 recommendations (unrated items)</h3>
-              <ol className="ranked" aria-label="Recommendations">
-                {sel.recommendations.map((r) => (
-                  <li key={r.id}>
-                    <button
-                      type="button"
-                      className="link"
-                      onClick={() => lab.select('item', r.index)}
-                    >
-                      {r.label}
-                    </button>
-                    <span className="score">{r.score.toFixed(2)}</span>
-                  </li>
-                ))}
-              </ol>
-            </>
+            <RankedList
+              title="Top 10 recommendations (unrated items)"
+              label="Recommendations"
+              entries={sel.recommendations.map((r) => ({ ...r, kind: 'item' as const }))}
+              digits={2}
+            />
           )}
         </div>
       )}
