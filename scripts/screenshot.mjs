@@ -1,5 +1,5 @@
 // Takes a full-page screenshot of a running build, optionally after training with the defaults:
-//   node scripts/screenshot.mjs http://127.0.0.1:4173/ out.png [--train]
+//   node scripts/screenshot.mjs http://127.0.0.1:4173/ out.png [--train] [--explore]
 // For looking at the product the way a person sees it (and for the README's picture).
 import { chromium } from '@playwright/test';
 
@@ -24,6 +24,13 @@ if (flags.includes('--train')) {
   await page.waitForFunction(projected, null, { timeout: 600_000 });
   console.log(`projected at ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   await page.waitForTimeout(1000);
+}
+if (flags.includes('--explore')) {
+  // Colour by genre and select a user, as the README's picture shows.
+  await page.getByLabel('Colour by').selectOption('genre');
+  await page.getByLabel('Search').fill('user 414');
+  await page.getByRole('button', { name: /User 414$/ }).click();
+  await page.waitForTimeout(800);
 }
 const s = await page.evaluate(() => window.__lab.snapshot());
 console.log(
