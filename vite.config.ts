@@ -4,6 +4,22 @@ import react from '@vitejs/plugin-react';
 export default defineConfig({
   plugins: [react()],
   worker: { format: 'es' },
+  // The dev server serves tfjs as its own ES modules, not pre-bundled: the gradients' deep import
+  // would otherwise land in a second bundle with a second tfjs-core whose flags are unset. Their
+  // CommonJS dependencies still need converting.
+  optimizeDeps: {
+    exclude: [
+      '@tensorflow/tfjs-core',
+      '@tensorflow/tfjs-backend-cpu',
+      '@tensorflow/tfjs-backend-webgl',
+    ],
+    include: [
+      '@tensorflow/tfjs-core > long',
+      '@tensorflow/tfjs-core > seedrandom',
+      '@tensorflow/tfjs-backend-cpu > seedrandom',
+    ],
+  },
+
   build: {
     target: 'es2022',
     chunkSizeWarningLimit: 2000,

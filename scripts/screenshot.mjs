@@ -11,7 +11,8 @@ const browser = await chromium.launch({
 const page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
 page.on('pageerror', (e) => console.error('page error:', e.message));
 await page.goto(url);
-await page.waitForFunction(() => window.__lab?.snapshot().dataset !== null, null, {
+await page.waitForFunction(() => window.__lab !== undefined, null, { timeout: 60_000 });
+await page.waitForFunction(() => window.__lab.snapshot().dataset !== null, null, {
   timeout: 60_000,
 });
 if (flags.includes('--train')) {
