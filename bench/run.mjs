@@ -8,18 +8,38 @@ import { chromium } from '@playwright/test';
 
 const quick = process.argv.includes('--quick');
 const webglOnly = process.argv.includes('--webgl-only');
+const profile = process.argv.includes('--profile');
 const port = 4700 + Math.floor(Math.random() * 200);
+// vite itself, not through npx, so that killing it stops the server.
 const server = spawn(
-  'npx',
-  ['vite', 'preview', '--port', String(port), '--strictPort', '--host', '127.0.0.1'],
+  process.execPath,
+  [
+    'node_modules/vite/bin/vite.js',
+    'preview',
+    '--port',
+    String(port),
+    '--strictPort',
+    '--host',
+    '127.0.0.1',
+  ],
   {
     stdio: ['ignore', 'pipe', 'inherit'],
   },
 );
-await new Promise((resolve, reject) => {
-  server.stdout.on('data', (d) => String(d).includes(String(port)) && resolve());
-  server.on('exit', (code) => reject(new Error(`vite preview exited with ${code}`)));
-});
+server.stdout.resume();
+let serverExit = null;
+server.on('exit', (code) => (serverExit = code));
+// Wait until the server answers (its banner can arrive split or coloured, so poll instead).
+for (let tries = 0; ; tries++) {
+  if (serverExit !== null) throw new Error(`vite preview exited with ${serverExit}`);
+  if (tries > 300) throw new Error('vite preview did not answer within 30 s');
+  const up = await fetch(`http://127.0.0.1:${port}/bench.html`).then(
+    (r) => r.ok,
+    () => false,
+  );
+  if (up) break;
+  await new Promise((r) => setTimeout(r, 100));
+}
 
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
@@ -33,16 +53,23 @@ const browser = await chromium.launch({
 try {
   const page = await browser.newPage();
   page.on('console', (m) => m.type() === 'error' && console.error('page:', m.text()));
-  await page.goto(
-    `http://127.0.0.1:${port}/bench.html${quick ? '?quick=1' : webglOnly ? '?cpu=0' : ''}`,
-  );
+  // --WEBGL_FLAG=value arguments set tfjs flags in the bench worker.
+  const query = new URLSearchParams();
+  if (quick) query.set('quick', '1');
+  else if (profile) query.set('profile', '1');
+  else if (webglOnly) query.set('cpu', '0');
+  for (const arg of process.argv.slice(2)) {
+    const m = /^--(WEBGL_\w+)=(.*)$/.exec(arg);
+    if (m) query.set(m[1], m[2]);
+  }
+  await page.goto(`http://127.0.0.1:${port}/bench.html?${query}`);
   let printed = 0;
   for (;;) {
     const s = await page.evaluate(() => window.__bench);
     for (; printed < s.log.length; printed++) console.error(s.log[printed]);
     if (s.status !== 'running') {
       if (s.status === 'error') throw new Error(s.error);
-      report(s, browser.version());
+      if (!profile) report(s, browser.version());
       break;
     }
     await new Promise((r) => setTimeout(r, 1000));

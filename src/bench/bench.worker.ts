@@ -5,6 +5,7 @@ import {
   compareRowWriter,
   compareSegmentSum,
   compareWithStock,
+  profileSteps,
   runCase,
   sampleData,
   syntheticData,
@@ -85,6 +86,14 @@ self.onmessage = async (ev: MessageEvent<BenchRequest>) => {
   try {
     const choice = await selectBackend('webgl');
     post({ type: 'env', ...choice });
+    for (const [flag, value] of Object.entries(ev.data.flags))
+      tf.env().set(flag, value === 'true' || (value !== 'false' && Number(value)));
+    if (ev.data.profile && ev.data.sample) {
+      const [sample] = suite(ev.data, choice.backend);
+      for (const line of await profileSteps(sample, 10)) post({ type: 'progress', message: line });
+      post({ type: 'done' });
+      return;
+    }
     const checks = [
       { name: 'sgd lr 1, 1 step (gradients)', optimizer: 'sgd', lr: 1, steps: 1 },
       { name: 'sgd lr 0.05, 30 steps', optimizer: 'sgd', lr: 0.05, steps: 30 },
@@ -94,12 +103,26 @@ self.onmessage = async (ev: MessageEvent<BenchRequest>) => {
       { name: 'momentum lr 0.05, 1 step', optimizer: 'momentum', lr: 0.05, steps: 1 },
       { name: 'rmsprop lr 0.01, 1 step', optimizer: 'rmsprop', lr: 0.01, steps: 1 },
       { name: 'adagrad lr 0.05, 3 steps', optimizer: 'adagrad', lr: 0.05, steps: 3 },
+      {
+        name: 'sgd lr 0.05, 30 steps, 5k items',
+        optimizer: 'sgd',
+        lr: 0.05,
+        steps: 30,
+        items: 5000,
+      },
+      {
+        name: 'adam lr 0.01, 1 step, 5k items',
+        optimizer: 'adam',
+        lr: 0.01,
+        steps: 1,
+        items: 5000,
+      },
     ] as const;
     for (const c of checks) {
       post({
         type: 'check',
         name: `${choice.backend}: ${c.name}`,
-        maxDiff: await compareWithStock(c.optimizer, c.lr, c.steps),
+        maxDiff: await compareWithStock(c.optimizer, c.lr, c.steps, 'items' in c ? c.items : 120),
       });
     }
     for (const [rows, dim, touched] of [

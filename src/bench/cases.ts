@@ -58,7 +58,7 @@ async function timeSteps(data: TrainData, config: TrainConfig, stock: boolean, s
     const t0 = performance.now();
     let rows = 0;
     for (let k = 0; k < steps; k++) {
-      rows += trainer.nextBatchRows;
+      rows += trainer.batchRows;
       trainer.step();
     }
     const loss = await trainer.takeLoss(); // one read: waits for every queued step
@@ -123,8 +123,10 @@ export async function compareWithStock(
   optimizer: OptimizerName,
   learningRate: number,
   steps: number,
+  /** 120 items: every table takes the dense update; 5,000: the item table takes the row writer. */
+  items = 120,
 ): Promise<number> {
-  const data = syntheticData(6000, 150, 120)();
+  const data = syntheticData(6000, 150, items)();
   const config: TrainConfig = {
     ...DEFAULT_CONFIG,
     dim: 8,
@@ -186,4 +188,111 @@ export function compareSegmentSum(rows: number, batch: number, dim: number): num
   tf.dispose(dy);
   disposeRowPlan(plan);
   return diff;
+}
+
+/**
+ * Where a step's time goes on webgl: runs `steps` steps with a GPU sync around every program and
+ * returns the programs by total time (name, output shape, calls, ms). Syncing serialises the
+ * pipeline, so the total exceeds an unprofiled step; the shares are what matter.
+ */
+export async function profileSteps(c: BenchCase, steps: number): Promise<string[]> {
+  const backend = tf.backend() as unknown as {
+    runWebGLProgram: (p: object, ...rest: unknown[]) => tf.TensorInfo;
+    gpgpu: { gl: WebGL2RenderingContext };
+  };
+  const gl = backend.gpgpu.gl;
+  const trainer = new Trainer(c.data(), {
+    ...DEFAULT_CONFIG,
+    batchSize: c.batch,
+    optimizer: c.optimizer,
+    epochs: 1000,
+  });
+  const original = backend.runWebGLProgram;
+  const totals = new Map<string, { calls: number; ms: number }>();
+  try {
+    for (let k = 0; k < 2 * trainer.stepsPerEpoch; k++) trainer.step();
+    await trainer.takeLoss();
+    let t0 = performance.now();
+    let inStep = 0;
+    for (let k = 0; k < steps; k++) {
+      const ts = performance.now();
+      trainer.step();
+      inStep += performance.now() - ts;
+    }
+    await trainer.takeLoss();
+    const unsynced = (performance.now() - t0) / steps;
+    totals.set('unsynced: inside step() (JS + GL calls)', { calls: 0, ms: inStep });
+    backend.runWebGLProgram = function (program, ...rest) {
+      gl.finish();
+      const t0 = performance.now();
+      const out = original.call(this, program, ...rest);
+      gl.finish();
+      const names = (program as { variableNames?: string[] }).variableNames ?? [];
+      const key = `${program.constructor.name}(${names.join(',')}) -> [${out.shape.join(',')}]`;
+      const t = totals.get(key) ?? { calls: 0, ms: 0 };
+      t.calls++;
+      t.ms += performance.now() - t0;
+      totals.set(key, t);
+      return out;
+    };
+    // Phases: JS batch preparation and the row optimizers' updates, each synced.
+    const phases = new Map<string, number>();
+    const wrap = (obj: Record<string, unknown>, method: string, label: string) => {
+      const fn = obj[method] as (...a: unknown[]) => unknown;
+      obj[method] = function (this: unknown, ...a: unknown[]) {
+        gl.finish();
+        const t = performance.now();
+        const out = fn.apply(this, a);
+        gl.finish();
+        phases.set(label, (phases.get(label) ?? 0) + performance.now() - t);
+        return out;
+      };
+    };
+    const inner = trainer as unknown as Record<string, Record<string, unknown>>;
+    wrap(inner as unknown as Record<string, unknown>, 'prepare', 'prepare (sort + upload)');
+    wrap(inner.rowOptimizer, 'apply', 'row optimizer apply');
+    wrap(inner as unknown as Record<string, unknown>, 'sparseStep', 'whole sparse step');
+    t0 = performance.now();
+    for (let k = 0; k < steps; k++) trainer.step();
+    await trainer.takeLoss();
+    const wall = (performance.now() - t0) / steps;
+    for (const [label, ms] of phases) totals.set(`phase: ${label}`, { calls: 0, ms });
+    backend.runWebGLProgram = original;
+    // Calibration: chained elementwise ops on a [batch, 32] tensor, one read at the end.
+    for (const [label, op] of [
+      ['mul', (a: tf.Tensor, b: tf.Tensor) => tf.mul(a, b)],
+      ['add', (a: tf.Tensor, b: tf.Tensor) => tf.add(a, b)],
+      ['sum axis 1', (a: tf.Tensor, b: tf.Tensor) => tf.add(tf.expandDims(tf.sum(a, 1), 1), b)],
+    ] as const) {
+      const a = tf.randomNormal([c.batch, 32]);
+      const b = tf.randomNormal([c.batch, 32]);
+      await a.data();
+      await b.data();
+      const n = 20;
+      const tc = performance.now();
+      const out = tf.tidy(() => {
+        let x = a;
+        for (let k = 0; k < n; k++) x = op(x, b);
+        return tf.sum(x);
+      });
+      await out.data();
+      totals.set(`calibration: ${label} [${c.batch},32]`, {
+        calls: 0,
+        ms: ((performance.now() - tc) / n) * steps,
+      });
+      tf.dispose([a, b, out]);
+    }
+    const sorted = [...totals].sort((a, b) => b[1].ms - a[1].ms);
+    const inPrograms = sorted.reduce((s, [, t]) => s + t.ms, 0) / steps;
+    return [
+      `profile ${c.name}, batch ${c.batch}: ${unsynced.toFixed(1)} ms/step, ${wall.toFixed(1)} ms/step synced, ${inPrograms.toFixed(1)} ms in ${sorted.reduce((s, [, t]) => s + t.calls, 0) / steps} programs`,
+      ...sorted.map(
+        ([k, t]) =>
+          `  ${(t.ms / steps).toFixed(2).padStart(7)} ms  ${String(t.calls / steps).padStart(4)}x  ${k}`,
+      ),
+    ];
+  } finally {
+    backend.runWebGLProgram = original;
+    trainer.dispose();
+  }
 }

@@ -53,6 +53,7 @@ async function loadSample(): Promise<BenchData> {
 const params = new URLSearchParams(location.search);
 const quick = params.get('quick') === '1';
 const cpu = !quick && params.get('cpu') !== '0';
+const profile = params.get('profile') === '1';
 const worker = new Worker(new URL('./bench.worker.ts', import.meta.url), { type: 'module' });
 worker.onmessage = (ev: MessageEvent<BenchEvent>) => {
   const e = ev.data;
@@ -79,5 +80,13 @@ worker.onerror = (e) => {
   state.status = 'error';
   state.error = e.message;
 };
-const req: BenchRequest = { type: 'run', quick, cpu, sample: quick ? null : await loadSample() };
+const req: BenchRequest = {
+  type: 'run',
+  quick,
+  cpu,
+  profile,
+  // WEBGL_* query parameters are set as tfjs flags in the worker (for experiments).
+  flags: Object.fromEntries([...params].filter(([k]) => k.startsWith('WEBGL_'))),
+  sample: quick ? null : await loadSample(),
+};
 worker.postMessage(req);

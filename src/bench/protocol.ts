@@ -33,6 +33,10 @@ export type BenchRequest = {
   quick: boolean;
   /** Also time the cpu backend (the full run does; it takes minutes). */
   cpu: boolean;
+  /** Instead of the suite: time every GPU program of a sample step (`?profile=1`). */
+  profile: boolean;
+  /** tfjs flags to set before running, as given (e.g. WEBGL_PACK: 'false'). */
+  flags: Record<string, string>;
   sample: BenchData | null;
 };
 

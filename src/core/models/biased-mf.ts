@@ -1,11 +1,12 @@
 /**
  * Biased matrix factorisation (Funk SVD, as in Surprise's SVD and TF-recomm), written as its
  * forward pass: r(u, i) = mu + b_u + b_i + p_u . q_i, with mu the training mean (fixed, as in
- * Surprise). The loss is the batch mean squared error plus L2 on the rows the batch touches, which
- * is what per-rating SGD regularises.
+ * Surprise). The loss is the batch mean squared error; every table carries L2 per lookup (on the
+ * rows the batch touches, which is what per-rating SGD regularises), applied by the trainer.
  */
 import { tf } from '../tf/tfjs';
 import { EmbeddingTable } from '../tf/embedding';
+import { rowDot } from '../tf/ops';
 import { normalArray, mulberry32 } from '../util/random';
 import type { Batch, ModelContext, RecModel, Rows } from './types';
 import type { EmbeddingSnapshot } from '../data/types';
@@ -28,6 +29,7 @@ export class BiasedMF implements RecModel {
       dim,
       'user',
       normalArray(users * dim, 0.1, random),
+      ctx.l2,
     );
     this.q = new EmbeddingTable(
       'itemFactors',
@@ -35,29 +37,23 @@ export class BiasedMF implements RecModel {
       dim,
       'item',
       normalArray(items * dim, 0.1, random),
+      ctx.l2,
     );
-    this.bu = new EmbeddingTable('userBias', users, 1, 'user', new Float32Array(users));
-    this.bi = new EmbeddingTable('itemBias', items, 1, 'item', new Float32Array(items));
+    this.bu = new EmbeddingTable('userBias', users, 1, 'user', new Float32Array(users), ctx.l2);
+    this.bi = new EmbeddingTable('itemBias', items, 1, 'item', new Float32Array(items), ctx.l2);
     this.tables = [this.p, this.q, this.bu, this.bi];
   }
 
   predict(r: Rows): tf.Tensor1D {
     return tf.tidy(() => {
       const biases = tf.add(tf.reshape(tf.add(r.userBias, r.itemBias), [-1]), this.ctx.mean);
-      return tf.add(tf.sum(tf.mul(r.userFactors, r.itemFactors), 1), biases);
+      return tf.add(rowDot(r.userFactors, r.itemFactors), biases);
     });
   }
 
+  /** Mean squared error; the tables' L2 (`l2` per lookup) is applied by the trainer. */
   loss(r: Rows, b: Batch): tf.Scalar {
-    return tf.tidy(() => {
-      const mse = tf.mean(tf.squaredDifference(this.predict(r), b.rating));
-      // (tfjs's AddN gradient fails on scalars, so the terms are added pairwise.)
-      const penalty = tf.add(
-        tf.add(tf.sum(tf.square(r.userFactors)), tf.sum(tf.square(r.itemFactors))),
-        tf.add(tf.sum(tf.square(r.userBias)), tf.sum(tf.square(r.itemBias))),
-      );
-      return tf.add(mse, tf.mul(penalty, this.ctx.l2 / b.size)) as tf.Scalar;
-    });
+    return tf.tidy(() => tf.mean(tf.squaredDifference(this.predict(r), b.rating)));
   }
 
   async snapshot(epoch: number): Promise<EmbeddingSnapshot> {

@@ -14,39 +14,57 @@
  */
 import { tf } from './tfjs';
 import type { GPGPUProgram, MathBackendWebGL } from '@tensorflow/tfjs-backend-webgl';
-import { registerRowWriter, registerSegmentSum, type RowPlanTensors } from './embedding';
-import { registerRowUpdate, type RowUpdateKernel } from '../training/row-optimizers';
+import { registerRowWriter, registerSegmentSum, type SegmentSumKernel } from './embedding';
+import {
+  registerRowUpdate,
+  type DenseUpdateKernel,
+  type RowUpdateKernel,
+} from '../training/row-optimizers';
 
 class SegmentSumProgram implements GPGPUProgram {
   variableNames = ['dy', 'order', 'offsets'];
   outputShape: number[];
-  userCode = `
-    void main() {
-      ivec2 c = getOutputCoords();
-      int start = int(getOffsets(c.x));
-      int end = int(getOffsets(c.x + 1));
-      float s = 0.0;
-      for (int k = start; k < end; k++) {
-        s += getDy(int(getOrder(k)), c.y);
-      }
-      setOutput(s);
-    }
-  `;
-  constructor(unique: number, dim: number) {
+  userCode: string;
+  customUniforms?: { name: string; type: 'float' }[];
+  constructor(unique: number, dim: number, decay: boolean) {
     this.outputShape = [unique, dim];
+    if (decay) {
+      this.variableNames.push('rows', 'table');
+      this.customUniforms = [{ name: 'coef', type: 'float' }];
+    }
+    this.userCode = `
+      void main() {
+        ivec2 c = getOutputCoords();
+        int start = int(getOffsets(c.x));
+        int end = int(getOffsets(c.x + 1));
+        float s = 0.0;
+        for (int k = start; k < end; k++) {
+          s += getDy(int(getOrder(k)), c.y);
+        }
+        ${decay ? 's += coef * float(end - start) * getTable(int(getRows(c.x) + 0.5), c.y);' : ''}
+        setOutput(s);
+      }
+    `;
   }
 }
 
-function segmentSumWebgl(dy: tf.Tensor2D, plan: RowPlanTensors): tf.Tensor2D {
+const segmentSumWebgl: SegmentSumKernel = (dy, plan, decay) => {
   const backend = tf.backend() as MathBackendWebGL;
-  const program = new SegmentSumProgram(plan.unique, dy.shape[1]);
-  const out = backend.runWebGLProgram(program, [dy, plan.order, plan.offsets], 'float32');
+  const withDecay = !!decay?.coef;
+  const program = new SegmentSumProgram(plan.unique, dy.shape[1], withDecay);
+  const inputs = [dy, plan.order, plan.offsets];
+  const out = withDecay
+    ? backend.runWebGLProgram(program, [...inputs, plan.uniqueRows, decay.table], 'float32', [
+        [decay.coef],
+      ])
+    : backend.runWebGLProgram(program, inputs, 'float32');
   return tf.engine().makeTensorFromTensorInfo(out) as tf.Tensor2D;
-}
+};
 
 // Each written row is one or two horizontal runs of pixels (two when it wraps onto the next
 // texture row): drawn as quads, two triangles each, so the rasteriser fills U x d pixels from
-// 12 x U vertices. (One point per value was 3x slower on SwiftShader than the whole dense step.)
+// 6 or 12 x U vertices. (One point per value was 3x slower on SwiftShader than the whole dense
+// step.) Only the plan's real rows are drawn, not its padding.
 const VERTEX = `#version 300 es
 precision highp float;
 precision highp int;
@@ -55,14 +73,15 @@ uniform sampler2D rows;     // U row indices, unpacked, texture width rowsW
 uniform int rowsW;
 uniform int dim;
 uniform ivec2 target;       // destination texture width, height
+uniform int parts;          // quads per row: 1 when no row can wrap (width a multiple of dim)
 flat out int entry;         // which of the U rows this quad writes
 flat out int rowStart;      // flat index of the row's first value in the destination
 void main() {
   int v = gl_VertexID;
   int run = v / 6;
   int corner = v - run * 6;
-  int k = run / 2;
-  int part = run - k * 2;
+  int k = run / parts;
+  int part = run - k * parts;
   int row = int(texelFetch(rows, ivec2(k % rowsW, k / rowsW), 0).r + 0.5);
   int f0 = row * dim;
   int x0 = f0 % target.x;
@@ -106,7 +125,7 @@ interface WriterGL {
   vao: WebGLVertexArrayObject;
   fbo: WebGLFramebuffer;
   u: Record<
-    'values' | 'rows' | 'valuesW' | 'rowsW' | 'dim' | 'target',
+    'values' | 'rows' | 'valuesW' | 'rowsW' | 'dim' | 'target' | 'parts',
     WebGLUniformLocation | null
   >;
 }
@@ -140,6 +159,7 @@ function compile(gl: WebGL2RenderingContext): WriterGL {
       rowsW: u('rowsW'),
       dim: u('dim'),
       target: u('target'),
+      parts: u('parts'),
     },
   };
 }
@@ -152,7 +172,12 @@ function glTexture(t: TexData): WebGLTexture | null {
   return (tex as { texture?: WebGLTexture }).texture ?? (tex as WebGLTexture);
 }
 
-function writeRowsWebgl(target: tf.Variable, rows: tf.Tensor1D, values: tf.Tensor2D): boolean {
+function writeRowsWebgl(
+  target: tf.Variable,
+  rows: tf.Tensor1D,
+  values: tf.Tensor2D,
+  count: number,
+): boolean {
   if (tf.env().getNumber('WEBGL_VERSION') !== 2) return false;
   const backend = tf.backend() as MathBackendWebGL;
   const dst = backend.texData.get(target.dataId);
@@ -203,7 +228,9 @@ function writeRowsWebgl(target: tf.Variable, rows: tf.Tensor1D, values: tf.Tenso
   gl.uniform1i(w.u.rowsW, idx.texShape![1]);
   gl.uniform1i(w.u.dim, values.shape[1]);
   gl.uniform2i(w.u.target, width, height);
-  gl.drawArrays(gl.TRIANGLES, 0, values.shape[0] * 12);
+  const parts = width % values.shape[1] === 0 ? 1 : 2;
+  gl.uniform1i(w.u.parts, parts);
+  gl.drawArrays(gl.TRIANGLES, 0, count * 6 * parts);
   // Leave GL as tfjs had it: it rebinds textures per program, the rest it assumes.
   gl.bindTexture(gl.TEXTURE_2D, null);
   gl.activeTexture(gl.TEXTURE0);
@@ -254,6 +281,58 @@ class RowUpdateProgram implements GPGPUProgram {
   }
 }
 
+/** One output of a fused row update over the whole table: untouched rows pass through. */
+class DenseUpdateProgram implements GPGPUProgram {
+  variableNames: string[];
+  outputShape: number[];
+  userCode: string;
+  customUniforms = [
+    { name: 'u0', type: 'float' as const },
+    { name: 'u1', type: 'float' as const },
+  ];
+  constructor(rows: number, dim: number, slots: number, expression: string, keep: string) {
+    this.outputShape = [rows, dim];
+    this.variableNames = [
+      'table',
+      'positions',
+      'grad',
+      ...Array.from({ length: slots }, (_, k) => `s${k}`),
+    ];
+    const reads = Array.from({ length: slots }, (_, k) => `float s${k} = getS${k}(c.x, c.y);`).join(
+      '\n',
+    );
+    this.userCode = `
+      void main() {
+        ivec2 c = getOutputCoords();
+        float p = getTable(c.x, c.y);
+        ${reads}
+        float k = getPositions(c.x);
+        if (k < 0.0) {
+          setOutput(${keep});
+        } else {
+          float g = getGrad(int(k + 0.5), c.y);
+          setOutput(${expression});
+        }
+      }
+    `;
+  }
+}
+
+const denseUpdateWebgl: DenseUpdateKernel = (rule, table, slots, positions, grad, uniforms) => {
+  const backend = tf.backend() as MathBackendWebGL;
+  const [rows, dim] = table.shape;
+  const outputs = [rule.expressions.param, ...rule.expressions.slots];
+  return outputs.map((expression, k) => {
+    const keep = k === 0 ? 'p' : `s${k - 1}`;
+    const program = new DenseUpdateProgram(rows, dim, slots.length, expression, keep);
+    const out = backend.runWebGLProgram(program, [table, positions, grad, ...slots], 'float32', [
+      [uniforms[0]],
+      [uniforms[1]],
+    ]);
+    return tf.engine().makeTensorFromTensorInfo(out) as tf.Tensor2D;
+  });
+};
+
 const rowUpdateWebgl: RowUpdateKernel = (rule, table, slots, rows, grad, uniforms) => {
   const backend = tf.backend() as MathBackendWebGL;
   const [unique, dim] = grad.shape;
@@ -270,5 +349,5 @@ const rowUpdateWebgl: RowUpdateKernel = (rule, table, slots, rows, grad, uniform
 export function registerWebglEmbeddingKernels(): void {
   registerSegmentSum('webgl', segmentSumWebgl);
   registerRowWriter('webgl', writeRowsWebgl);
-  registerRowUpdate('webgl', rowUpdateWebgl);
+  registerRowUpdate('webgl', rowUpdateWebgl, denseUpdateWebgl);
 }

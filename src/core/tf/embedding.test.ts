@@ -51,6 +51,23 @@ describe('segmentSum', () => {
   });
 });
 
+describe('segmentSum with row decay', () => {
+  it('adds coef x lookups x the row, the gradient of L2 per lookup', () => {
+    const dy = tf.tensor2d([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12], [6, 2]);
+    const table = tf.tensor2d([0, 0, 1, -1, 0, 0, 2, 3, 10, 20, 0, 0], [6, 2]);
+    const plan = uploadRowPlan(planRows(Int32Array.from([4, 1, 1, 3, 4, 4]), 5, 4));
+    // rows 1 (twice), 3 (once), 4 (three times), then padding on spare row 5 (no lookups)
+    const expected = [8 + 1, 10 - 1, 7 + 1, 8 + 1.5, 21 + 15, 24 + 30, 0, 0];
+    for (const kernel of [segmentSum, segmentSumFromStockOps]) {
+      const out = kernel(dy, plan, { table, coef: 0.5 });
+      expect(Array.from(out.dataSync())).toEqual(expected);
+      out.dispose();
+    }
+    tf.dispose([dy, table]);
+    disposeRowPlan(plan);
+  });
+});
+
 describe('writeRows', () => {
   it('writes given rows in place and leaves the others, like the scatter fallback', () => {
     const a = tf.variable(tf.tensor2d([0, 0, 1, 1, 2, 2, 3, 3], [4, 2]));

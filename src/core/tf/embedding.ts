@@ -28,7 +28,21 @@ export interface RowPlan {
   offsets: Int32Array;
   /** How many of `uniqueRows` are real (the rest is padding). */
   count: number;
+  /**
+   * [rows + 1] the inverse of uniqueRows: the position of each table row in it, or -1 when the
+   * batch does not touch the row (and for the spare row). Built only for tables small enough to
+   * update in one dense pass (see `denseUpdatePays`); null otherwise.
+   */
+  positions: Int32Array | null;
 }
+
+/**
+ * Whether one pass over the whole table (R + 1 rows) beats writing the U touched rows one by one.
+ * Measured on SwiftShader: a dense elementwise pass costs about 1 ns per value, a row drawn into a
+ * texture about 1 us, so dense wins up to tens of table rows per touched row; 16 keeps the dense
+ * pass's worst case a few milliseconds and leaves catalogues of a million rows on the O(U) path.
+ */
+export const denseUpdatePays = (rows: number, capacity: number) => rows + 1 <= 16 * capacity;
 
 /** The plan capacity for a table of `rows` rows and batches of `batch`: no batch touches more. */
 export const planCapacity = (rows: number, batch: number) => Math.max(1, Math.min(rows, batch));
@@ -59,7 +73,12 @@ export function planRows(indices: Int32Array, rows: number, capacity: number): R
       prev = row;
     }
   }
-  return { indices, order, uniqueRows, offsets, count };
+  let positions: Int32Array | null = null;
+  if (denseUpdatePays(rows, capacity)) {
+    positions = new Int32Array(rows + 1).fill(-1);
+    for (let k = 0; k < count; k++) positions[uniqueRows[k]] = k;
+  }
+  return { indices, order, uniqueRows, offsets, count, positions };
 }
 
 /** A plan on the backend. The caller owns (and disposes) the tensors. */
@@ -70,6 +89,10 @@ export interface RowPlanTensors {
   offsets: tf.Tensor1D;
   /** The plan's capacity (length of uniqueRows). */
   unique: number;
+  /** How many of uniqueRows are real rows (known on the CPU, so a writer can skip the padding). */
+  count: number;
+  /** [rows + 1] see RowPlan.positions. */
+  positions: tf.Tensor1D | null;
 }
 
 export function uploadRowPlan(p: RowPlan): RowPlanTensors {
@@ -79,15 +102,36 @@ export function uploadRowPlan(p: RowPlan): RowPlanTensors {
     uniqueRows: tf.tensor1d(p.uniqueRows, 'int32'),
     offsets: tf.tensor1d(p.offsets, 'int32'),
     unique: p.uniqueRows.length,
+    count: p.count,
+    positions: p.positions ? tf.tensor1d(p.positions, 'int32') : null,
   };
 }
 
 export function disposeRowPlan(p: RowPlanTensors): void {
   tf.dispose([p.indices, p.order, p.uniqueRows, p.offsets]);
+  p.positions?.dispose();
 }
 
-/** dy [B, d] -> [U, d]: out[k] = sum of dy over the batch positions of uniqueRows[k]. */
-export type SegmentSumKernel = (dy: tf.Tensor2D, plan: RowPlanTensors) => tf.Tensor2D;
+/**
+ * L2 on the looked-up rows, folded into the segment sum: adds `coef x n_k x table[row_k]` to row
+ * k's sum, n_k being how often the batch looks the row up. That is the gradient of
+ * (coef / 2) x sum over the batch of |row|^2, per-rating SGD's regularisation, without a single
+ * [B, d] pass of its own.
+ */
+export interface RowDecay {
+  table: tf.Tensor;
+  coef: number;
+}
+
+/**
+ * dy [B, d] -> [U, d]: out[k] = sum of dy over the batch positions of uniqueRows[k] (plus the
+ * decay term, when given).
+ */
+export type SegmentSumKernel = (
+  dy: tf.Tensor2D,
+  plan: RowPlanTensors,
+  decay?: RowDecay,
+) => tf.Tensor2D;
 
 const segmentSums = new Map<string, SegmentSumKernel>();
 
@@ -97,25 +141,38 @@ export function registerSegmentSum(backendName: string, kernel: SegmentSumKernel
 }
 
 /** Stock-op segment sum for any backend: sort by row, prefix-sum, difference at the offsets. */
-export const segmentSumFromStockOps: SegmentSumKernel = (dy, plan) =>
+export const segmentSumFromStockOps: SegmentSumKernel = (dy, plan, decay) =>
   tf.tidy(() => {
     const d = dy.shape[1];
     const prefix = tf.concat([tf.zeros([1, d]), tf.cumsum(tf.gather(dy, plan.order), 0)], 0);
     const ends = tf.gather(prefix, tf.slice(plan.offsets, 1, plan.unique));
     const starts = tf.gather(prefix, tf.slice(plan.offsets, 0, plan.unique));
-    return tf.sub(ends, starts) as tf.Tensor2D;
+    const sums = tf.sub(ends, starts) as tf.Tensor2D;
+    if (!decay?.coef) return sums;
+    const counts = tf.sub(
+      tf.slice(plan.offsets, 1, plan.unique),
+      tf.slice(plan.offsets, 0, plan.unique),
+    );
+    const scale = tf.mul(tf.expandDims(tf.cast(counts, 'float32'), 1), decay.coef);
+    return tf.add(sums, tf.mul(tf.gather(decay.table, plan.uniqueRows), scale)) as tf.Tensor2D;
   });
 
-export function segmentSum(dy: tf.Tensor2D, plan: RowPlanTensors): tf.Tensor2D {
-  return (segmentSums.get(tf.getBackend()) ?? segmentSumFromStockOps)(dy, plan);
+export function segmentSum(dy: tf.Tensor2D, plan: RowPlanTensors, decay?: RowDecay): tf.Tensor2D {
+  return (segmentSums.get(tf.getBackend()) ?? segmentSumFromStockOps)(dy, plan, decay);
 }
 
 /**
  * Writes `values` [U, d] into rows `rows` [U] (distinct) of `target` [R, d], in place where the
- * backend allows it (webgl: a point draw into the variable's texture; cpu: its typed array).
+ * backend allows it (webgl: quads drawn into the variable's texture; cpu: its typed array). Only
+ * the first `count` rows need writing (the rest is padding that points at the spare row).
  * Returns false when it could not, and the caller falls back to `writeRowsByScatter`.
  */
-export type RowWriter = (target: tf.Variable, rows: tf.Tensor1D, values: tf.Tensor2D) => boolean;
+export type RowWriter = (
+  target: tf.Variable,
+  rows: tf.Tensor1D,
+  values: tf.Tensor2D,
+  count: number,
+) => boolean;
 
 const rowWriters = new Map<string, RowWriter>();
 
@@ -134,23 +191,33 @@ export function writeRowsByScatter(
   next.dispose();
 }
 
-export function writeRows(target: tf.Variable, rows: tf.Tensor1D, values: tf.Tensor2D): void {
+export function writeRows(
+  target: tf.Variable,
+  rows: tf.Tensor1D,
+  values: tf.Tensor2D,
+  count = values.shape[0],
+): void {
   const writer = rowWriters.get(tf.getBackend());
-  if (!writer || !writer(target, rows, values)) writeRowsByScatter(target, rows, values);
+  if (!writer || !writer(target, rows, values, count)) writeRowsByScatter(target, rows, values);
 }
 
 /**
  * cpu: the variable's values are a typed array in the backend, so writing U rows is a loop over
  * U x d numbers (reading `values` and `rows` here is a memory copy, not a device read).
  */
-function writeRowsCpu(target: tf.Variable, rows: tf.Tensor1D, values: tf.Tensor2D): boolean {
+function writeRowsCpu(
+  target: tf.Variable,
+  rows: tf.Tensor1D,
+  values: tf.Tensor2D,
+  count: number,
+): boolean {
   const backend = tf.backend() as MathBackendCPU;
   const dst = backend.data.get(target.dataId);
   if (!dst || dst.refCount > 1 || !(dst.values instanceof Float32Array)) return false;
   const r = backend.readSync(rows.dataId) as Int32Array;
   const v = backend.readSync(values.dataId) as Float32Array;
   const d = values.shape[1];
-  for (let k = 0; k < r.length; k++) dst.values.set(v.subarray(k * d, (k + 1) * d), r[k] * d);
+  for (let k = 0; k < count; k++) dst.values.set(v.subarray(k * d, (k + 1) * d), r[k] * d);
   return true;
 }
 
@@ -170,6 +237,11 @@ export class EmbeddingTable {
     /** The batch column that indexes this table, e.g. 'user' or 'item'. */
     readonly indexedBy: string,
     init: Float32Array,
+    /**
+     * L2 per lookup: the objective gains (l2 / B) x the sum over the batch of |row|^2. The
+     * trainer applies it (folded into the sparse gradient), so models leave it out of `loss`.
+     */
+    readonly l2 = 0,
   ) {
     if (init.length !== rows * dim)
       throw new Error(`${name}: ${init.length} initial values for ${rows} x ${dim}`);

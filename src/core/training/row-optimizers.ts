@@ -8,14 +8,14 @@
  * expressions that a backend may fuse into one pass per output (see registerRowUpdate).
  */
 import { tf } from '../tf/tfjs';
-import { writeRows, type EmbeddingTable } from '../tf/embedding';
+import { writeRows, type EmbeddingTable, type RowPlanTensors } from '../tf/embedding';
 import type { OptimizerName } from './config';
 
 export interface RowOptimizer {
   /** Call once per training step, before the tables' `apply` (bias correction counts steps). */
   nextStep(): void;
-  /** grad: [U, d] for the distinct rows `rows` [U] of `table`. */
-  apply(table: EmbeddingTable, rows: tf.Tensor1D, grad: tf.Tensor2D): void;
+  /** grad: [U, d] for the distinct rows `plan.uniqueRows` [U] of `table`. */
+  apply(table: EmbeddingTable, plan: RowPlanTensors, grad: tf.Tensor2D): void;
   dispose(): void;
 }
 
@@ -117,10 +117,30 @@ export type RowUpdateKernel = (
   uniforms: [number, number],
 ) => tf.Tensor2D[];
 
-const kernels = new Map<string, RowUpdateKernel>();
+/**
+ * The same update as one pass over the whole table: new values [R + 1, d] of the param and each
+ * slot, where rows absent from the batch (positions[r] < 0) keep their values. For tables small
+ * next to the batch, where one dense pass costs less than writing rows one by one.
+ */
+export type DenseUpdateKernel = (
+  r: RowRule,
+  table: tf.Tensor,
+  slots: tf.Tensor[],
+  positions: tf.Tensor1D,
+  grad: tf.Tensor2D,
+  uniforms: [number, number],
+) => tf.Tensor2D[];
 
-export function registerRowUpdate(backendName: string, kernel: RowUpdateKernel): void {
+const kernels = new Map<string, RowUpdateKernel>();
+const denseKernels = new Map<string, DenseUpdateKernel>();
+
+export function registerRowUpdate(
+  backendName: string,
+  kernel: RowUpdateKernel,
+  dense?: DenseUpdateKernel,
+): void {
   kernels.set(backendName, kernel);
+  if (dense) denseKernels.set(backendName, dense);
 }
 
 const byOps: RowUpdateKernel = (r, table, slots, rows, grad, u) => {
@@ -141,19 +161,25 @@ export function createRowOptimizer(name: OptimizerName, learningRate: number): R
     nextStep() {
       step++;
     },
-    apply(table, rows, grad) {
+    apply(table, plan, grad) {
       let s = slots.get(table);
       if (!s) {
         s = r.slots.map((v) => tf.tidy(() => tf.variable(tf.fill(table.weights.shape, v), false)));
         slots.set(table, s);
       }
-      const vars = s;
-      const kernel = kernels.get(tf.getBackend()) ?? byOps;
+      const vars = [table.weights, ...s];
+      const dense = plan.positions && denseKernels.get(tf.getBackend());
       tf.tidy(() => {
         // Every new value is computed before any is written: each reads the old slots.
-        const [param, ...next] = kernel(r, table.weights, vars, rows, grad, r.uniforms(step));
-        writeRows(table.weights, rows, param);
-        next.forEach((v, k) => writeRows(vars[k], rows, v));
+        const [param, ...rest] = vars;
+        if (dense) {
+          const next = dense(r, param, rest, plan.positions!, grad, r.uniforms(step));
+          next.forEach((v, k) => vars[k].assign(v));
+        } else {
+          const kernel = kernels.get(tf.getBackend()) ?? byOps;
+          const next = kernel(r, param, rest, plan.uniqueRows, grad, r.uniforms(step));
+          next.forEach((v, k) => writeRows(vars[k], plan.uniqueRows, v, plan.count));
+        }
       });
     },
     dispose() {

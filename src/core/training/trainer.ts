@@ -10,6 +10,7 @@ import {
   planRows,
   segmentSum,
   uploadRowPlan,
+  type EmbeddingTable,
   type RowPlanTensors,
 } from '../tf/embedding';
 import { createModel } from '../models/registry';
@@ -87,10 +88,12 @@ export class Trainer {
     return this.epoch >= this.config.epochs;
   }
 
-  /** Rows in the batch that `step()` will run next. */
-  get nextBatchRows(): number {
-    const start = this.stepInEpoch * this.config.batchSize;
-    return Math.min(this.config.batchSize, this.rowsPerEpoch - start);
+  /**
+   * Rows in every batch. All batches have the same size, so every shape of a step is the same
+   * and webgl compiles its shaders once (an epoch's last batch is topped up from its start).
+   */
+  get batchRows(): number {
+    return Math.min(this.config.batchSize, this.rowsPerEpoch);
   }
 
   /** One optimisation step on the next mini-batch. No GPU-to-CPU read. */
@@ -134,7 +137,8 @@ export class Trainer {
       this.rowOptimizer.nextStep();
       tables.forEach((t, k) => {
         const plan = batch.plans![t.indexedBy];
-        this.rowOptimizer.apply(t, plan.uniqueRows, segmentSum(grads[k] as tf.Tensor2D, plan));
+        const decay = { table: t.weights, coef: (2 * t.l2) / batch.size };
+        this.rowOptimizer.apply(t, plan, segmentSum(grads[k] as tf.Tensor2D, plan, decay));
       });
       if (dense.length) {
         const named: tf.NamedTensorMap = {};
@@ -154,7 +158,7 @@ export class Trainer {
         const rows: Rows = {};
         for (const t of tables)
           rows[t.name] = tf.gather(t.weights, batch.index[t.indexedBy]) as tf.Tensor2D;
-        return this.model.loss(rows, batch);
+        return tf.add(this.model.loss(rows, batch), rowPenalty(tables, rows, batch.size));
       },
       true,
       vars,
@@ -227,14 +231,14 @@ export class Trainer {
 
   private prepare(): PreparedBatch {
     const { train, users, items } = this.data;
+    const n = this.order.length;
     const start = this.stepInEpoch * this.config.batchSize;
-    const end = Math.min(start + this.config.batchSize, this.order.length);
-    const b = end - start;
+    const b = this.batchRows;
     const u = new Int32Array(b);
     const i = new Int32Array(b);
     const r = new Float32Array(b);
     for (let k = 0; k < b; k++) {
-      const row = this.order[start + k];
+      const row = this.order[(start + k) % n];
       u[k] = train.user[row];
       i[k] = train.item[row];
       r[k] = train.rating[row];
@@ -261,6 +265,18 @@ export class Trainer {
       plans,
     };
   }
+}
+
+/**
+ * The tables' L2 as a term of the objective, (l2 / B) x sum |row|^2, for the stock path; the
+ * sparse path folds the same gradient into its segment sums.
+ */
+function rowPenalty(tables: readonly EmbeddingTable[], rows: Rows, batchSize: number): tf.Scalar {
+  return tables.reduce(
+    (sum, t) =>
+      t.l2 ? tf.add(sum, tf.mul(tf.sum(tf.square(rows[t.name])), t.l2 / batchSize)) : sum,
+    tf.scalar(0),
+  );
 }
 
 function disposeBatch(b: PreparedBatch): void {

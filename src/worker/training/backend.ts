@@ -45,6 +45,12 @@ export async function selectBackend(preferred: BackendName = 'webgl'): Promise<B
   if (preferred === 'webgl') {
     // Software WebGL (SwiftShader) is slow but works; tfjs refuses it unless told otherwise.
     tf.env().set('SOFTWARE_WEBGL_ENABLED', true);
+    // Unpacked (one value per texel) throughout: the embedding kernels are unpacked, and mixing
+    // layouts costs a conversion pass per tensor that crosses. Measured with
+    // `node bench/run.mjs --profile [--WEBGL_PACK=false]` on SwiftShader: a biased-MF step at
+    // batch 16,384 went from 73 GPU programs and 89 ms to 52 programs and 71 ms. (Matrix
+    // products still use tfjs's packed program, which needs no flag.)
+    tf.env().set('WEBGL_PACK', false);
     const problem = await tryBackend('webgl');
     if (!problem) return { backend: 'webgl', fallbackReason: null, renderer: webglRenderer() };
     const cpuProblem = await tryBackend('cpu');

@@ -110,8 +110,7 @@ export class TrainingSession {
   }
 
   private async loop(trainer: Trainer, config: TrainConfig): Promise<void> {
-    const totalRows = trainer.rowsPerEpoch * config.epochs;
-    let rowsDone = 0;
+    const totalSteps = trainer.stepsPerEpoch * config.epochs;
     let windowRows = 0;
     let windowStart = performance.now();
     let epochStart = windowStart;
@@ -129,9 +128,8 @@ export class TrainingSession {
         epochStart += away;
         continue;
       }
-      const rows = trainer.nextBatchRows;
+      const rows = trainer.batchRows;
       trainer.step();
-      rowsDone += rows;
       windowRows += rows;
       sinceRead++;
       const endOfEpoch = trainer.stepInEpoch === 0;
@@ -149,7 +147,7 @@ export class TrainingSession {
           step: trainer.totalSteps,
           loss: taken.loss,
           rowsPerSecond,
-          etaSeconds: (totalRows - rowsDone) / rowsPerSecond,
+          etaSeconds: ((totalSteps - trainer.totalSteps) * trainer.batchRows) / rowsPerSecond,
         });
       }
       // Aim for a read every progressMs: fewer reads keep the GPU pipeline full.
