@@ -26,3 +26,128 @@ export function take<T extends Int32Array | Float32Array>(column: T, rows: Int32
   for (let k = 0; k < rows.length; k++) out[k] = column[rows[k]];
   return out;
 }
+
+/**
+ * Per-user leave-last-n-out: for each user, the `holdOut` interactions with the latest
+ * timestamps go to test and the rest to train. Equal timestamps are ordered by row index (the
+ * later row counts as later). Users with at most `holdOut` interactions keep all their rows in
+ * train, so every test user also has training history. Both halves are in ascending row order.
+ * O(n log n): a counting sort by user, then a sort of each user's rows by time.
+ */
+export function temporalSplit(
+  user: Int32Array,
+  timestamp: Float64Array,
+  users: number,
+  holdOut: number,
+): Split {
+  const rows = user.length;
+  if (timestamp.length !== rows) {
+    throw new Error(`temporal split: ${timestamp.length} timestamps for ${rows} rows`);
+  }
+  if (!(Number.isInteger(users) && users >= 0)) {
+    throw new Error(`temporal split: user count must be a non-negative integer, got ${users}`);
+  }
+  if (!(Number.isInteger(holdOut) && holdOut >= 0)) {
+    throw new Error(`temporal split: hold-out must be a non-negative integer, got ${holdOut}`);
+  }
+  const offsets = countingOffsets(user, users, 'temporal split', 'user');
+  for (let r = 0; r < rows; r++) {
+    if (Number.isNaN(timestamp[r])) throw new Error(`temporal split: row ${r} has no timestamp`);
+  }
+
+  // Rows grouped by user; within a user, ascending row order (the counting sort is stable).
+  const byUser = new Int32Array(rows);
+  const fill = offsets.slice(0, users);
+  for (let r = 0; r < rows; r++) byUser[fill[user[r]]++] = r;
+
+  const isTest = new Uint8Array(rows);
+  let nTest = 0;
+  const byTime = (a: number, b: number): number => timestamp[a] - timestamp[b] || a - b;
+  for (let u = 0; u < users; u++) {
+    const from = offsets[u];
+    const to = offsets[u + 1];
+    if (holdOut === 0 || to - from <= holdOut) continue;
+    const own = byUser.subarray(from, to).sort(byTime);
+    for (let j = own.length - holdOut; j < own.length; j++) isTest[own[j]] = 1;
+    nTest += holdOut;
+  }
+  return splitByMark(isTest, nTest);
+}
+
+/**
+ * Cold-start split: holds out `round(entities * fraction)` whole entities (users or items,
+ * whichever `entity` is the per-row column of), chosen by a seeded shuffle of the entity ids.
+ * Every row of a held-out entity goes to test, every other row to train, so no held-out entity
+ * appears in train. Both halves are in ascending row order; `heldOut` is ascending.
+ */
+export function coldStartSplit(
+  entity: Int32Array,
+  entities: number,
+  fraction: number,
+  seed: number,
+): Split & { heldOut: Int32Array } {
+  if (!(Number.isInteger(entities) && entities >= 0)) {
+    throw new Error(
+      `cold-start split: entity count must be a non-negative integer, got ${entities}`,
+    );
+  }
+  if (!(fraction >= 0 && fraction < 1)) {
+    throw new Error(`cold-start split: fraction must be in [0, 1), got ${fraction}`);
+  }
+  const rows = entity.length;
+  for (let r = 0; r < rows; r++) {
+    const e = entity[r];
+    if (e < 0 || e >= entities) {
+      throw new Error(`cold-start split: row ${r} has entity ${e}, outside 0..${entities - 1}`);
+    }
+  }
+  const order = shuffledRange(entities, mulberry32(seed));
+  const heldOut = order.slice(0, Math.round(entities * fraction)).sort();
+  const held = new Uint8Array(entities);
+  for (let j = 0; j < heldOut.length; j++) held[heldOut[j]] = 1;
+
+  const isTest = new Uint8Array(rows);
+  let nTest = 0;
+  for (let r = 0; r < rows; r++) {
+    if (held[entity[r]]) {
+      isTest[r] = 1;
+      nTest++;
+    }
+  }
+  return { ...splitByMark(isTest, nTest), heldOut };
+}
+
+/**
+ * CSR offsets of a per-row index column: rows with index e number `offsets[e+1] - offsets[e]`.
+ * Throws when an index lies outside `0..count-1`.
+ */
+function countingOffsets(
+  column: Int32Array,
+  count: number,
+  what: string,
+  name: string,
+): Int32Array {
+  const offsets = new Int32Array(count + 1);
+  for (let r = 0; r < column.length; r++) {
+    const e = column[r];
+    if (e < 0 || e >= count) {
+      throw new Error(`${what}: row ${r} has ${name} ${e}, outside 0..${count - 1}`);
+    }
+    offsets[e + 1]++;
+  }
+  for (let e = 0; e < count; e++) offsets[e + 1] += offsets[e];
+  return offsets;
+}
+
+/** Rows with `isTest[r]` set (there are `nTest` of them) to test, the rest to train, ascending. */
+function splitByMark(isTest: Uint8Array, nTest: number): Split {
+  const test = new Int32Array(nTest);
+  const train = new Int32Array(isTest.length - nTest);
+  let a = 0;
+  let b = 0;
+  for (let r = 0; r < isTest.length; r++) {
+    if (isTest[r]) test[a++] = r;
+    else train[b++] = r;
+  }
+  return { train, test };
+}

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { tf } from './tfjs';
+import { mulberry32 } from '../util/random';
 import {
   disposeRowPlan,
   planRows,
@@ -32,6 +33,18 @@ describe('planRows', () => {
     expect(Array.from(plan.uniqueRows)).toEqual([3, 50_000_000]);
     expect(Array.from(plan.order)).toEqual([1, 0, 2]);
     expect(Array.from(planRows(Int32Array.from([7]), 8, 1).offsets)).toEqual([0, 1]);
+  });
+  it('gives the same plan from the counting sort and the comparison sort', () => {
+    const random = mulberry32(5);
+    const idx = Int32Array.from({ length: 500 }, () => Math.floor(random() * 300));
+    const counted = planRows(idx, 300, 300); // 300 <= 4 x 500: counting sort
+    const sorted = planRows(idx, 2001, 300); // 2001 > 4 x 500: comparison sort
+    expect(Array.from(counted.order)).toEqual(Array.from(sorted.order));
+    expect(Array.from(counted.offsets)).toEqual(Array.from(sorted.offsets));
+    expect(counted.count).toBe(sorted.count);
+    expect(Array.from(counted.uniqueRows.subarray(0, counted.count))).toEqual(
+      Array.from(sorted.uniqueRows.subarray(0, sorted.count)),
+    );
   });
 });
 

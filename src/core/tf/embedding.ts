@@ -48,29 +48,45 @@ export const denseUpdatePays = (rows: number, capacity: number) => rows + 1 <= 1
 export const planCapacity = (rows: number, batch: number) => Math.max(1, Math.min(rows, batch));
 
 /**
- * Sorts a batch's indices (values in [0, rows)) by row: O(B log B) with a native typed-array
- * sort, independent of the table's size.
+ * Sorts a batch's indices (values in [0, rows)) by row, stably: a counting sort when the table is
+ * at most 4x the batch, else a native typed-array sort, O(B log B) whatever the table's size.
  */
 export function planRows(indices: Int32Array, rows: number, capacity: number): RowPlan {
   const b = indices.length;
-  if (b > 1 << 21) throw new Error(`batch of ${b} rows is larger than the planner supports (2^21)`);
-  // row * 2^21 + position is exact in a float64 for rows below 2^32, and sorts stably.
-  const keys = new Float64Array(b);
-  for (let k = 0; k < b; k++) keys[k] = indices[k] * 2097152 + k;
-  keys.sort();
   const order = new Int32Array(b);
   const uniqueRows = new Int32Array(capacity).fill(rows);
   const offsets = new Int32Array(capacity + 1).fill(b);
   let count = 0;
-  let prev = -1;
-  for (let k = 0; k < b; k++) {
-    const row = Math.floor(keys[k] / 2097152);
-    order[k] = keys[k] - row * 2097152;
-    if (row !== prev) {
-      if (count === capacity) throw new Error(`batch touches more than ${capacity} rows`);
-      uniqueRows[count] = row;
-      offsets[count++] = k;
-      prev = row;
+  const addRow = (row: number, at: number) => {
+    if (count === capacity) throw new Error(`batch touches more than ${capacity} rows`);
+    uniqueRows[count] = row;
+    offsets[count++] = at;
+  };
+  if (rows <= 4 * b) {
+    // Counting sort, O(B + R): cheaper than a comparison sort when the table is not much larger
+    // than the batch (and it is stable by construction).
+    const starts = new Int32Array(rows + 1);
+    for (let k = 0; k < b; k++) starts[indices[k] + 1]++;
+    for (let r = 0; r < rows; r++) {
+      if (starts[r + 1] > 0) addRow(r, starts[r]);
+      starts[r + 1] += starts[r];
+    }
+    for (let k = 0; k < b; k++) order[starts[indices[k]]++] = k;
+  } else {
+    if (b > 1 << 21)
+      throw new Error(`batch of ${b} rows is larger than the planner supports (2^21)`);
+    // row * 2^21 + position is exact in a float64 for rows below 2^32, and sorts stably.
+    const keys = new Float64Array(b);
+    for (let k = 0; k < b; k++) keys[k] = indices[k] * 2097152 + k;
+    keys.sort();
+    let prev = -1;
+    for (let k = 0; k < b; k++) {
+      const row = Math.floor(keys[k] / 2097152);
+      order[k] = keys[k] - row * 2097152;
+      if (row !== prev) {
+        addRow(row, k);
+        prev = row;
+      }
     }
   }
   let positions: Int32Array | null = null;

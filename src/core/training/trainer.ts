@@ -53,7 +53,7 @@ export class Trainer {
   private readonly rowOptimizer: RowOptimizer;
   private readonly random: () => number;
   private readonly order: Int32Array;
-  private lossSum: tf.Scalar | null = null;
+  private losses: tf.Scalar[] = [];
   private lossSteps = 0;
   private next: PreparedBatch | null = null;
 
@@ -101,12 +101,9 @@ export class Trainer {
     const batch = this.next ?? this.prepare();
     this.next = null;
     const cost = this.options.stockGather ? this.stockStep(batch) : this.sparseStep(batch);
-    const prev = this.lossSum;
-    this.lossSum = prev ? tf.tidy(() => tf.add(prev, cost) as tf.Scalar) : cost;
-    if (prev) {
-      prev.dispose();
-      cost.dispose();
-    }
+    // Summed at read time, one program per read rather than one per step (folded at 64).
+    this.losses.push(cost);
+    if (this.losses.length === 64) this.losses = [this.sumLosses()];
     this.lossSteps++;
     disposeBatch(batch);
     this.totalSteps++;
@@ -169,10 +166,10 @@ export class Trainer {
 
   /** Mean training loss over the steps since the last call (null when none). One read. */
   async takeLoss(): Promise<{ loss: number; steps: number } | null> {
-    if (!this.lossSum) return null;
-    const sum = this.lossSum;
+    if (!this.losses.length) return null;
+    const sum = this.sumLosses();
     const steps = this.lossSteps;
-    this.lossSum = null;
+    this.losses = [];
     this.lossSteps = 0;
     const value = (await sum.data())[0];
     sum.dispose();
@@ -215,6 +212,13 @@ export class Trainer {
     return out;
   }
 
+  /** The queued step losses added up (and disposed). */
+  private sumLosses(): tf.Scalar {
+    const sum = this.losses.length === 1 ? this.losses[0] : (tf.addN(this.losses) as tf.Scalar);
+    if (this.losses.length > 1) tf.dispose(this.losses);
+    return sum;
+  }
+
   snapshot(): Promise<EmbeddingSnapshot> {
     return this.model.snapshot(this.epoch);
   }
@@ -222,8 +226,8 @@ export class Trainer {
   dispose(): void {
     if (this.next) disposeBatch(this.next);
     this.next = null;
-    this.lossSum?.dispose();
-    this.lossSum = null;
+    tf.dispose(this.losses);
+    this.losses = [];
     this.optimizer.dispose();
     this.rowOptimizer.dispose();
     this.model.dispose();
