@@ -5,6 +5,7 @@ import {
   compareRowWriter,
   compareSegmentSum,
   compareWithStock,
+  memoryOverSteps,
   profileSteps,
   runCase,
   sampleData,
@@ -139,6 +140,12 @@ self.onmessage = async (ev: MessageEvent<BenchRequest>) => {
     ]) {
       const name = `${choice.backend}: segment sum, batch ${batch} over ${rows} rows`;
       post({ type: 'check', name, maxDiff: compareSegmentSum(rows, batch, 8) });
+    }
+    if (ev.data.quick) {
+      const [smoke] = suite(ev.data, choice.backend);
+      const steps = 1000;
+      const name = `${choice.backend}: ${smoke.name}, batch ${smoke.batch}, adam`;
+      post({ type: 'memory', name, steps, ...(await memoryOverSteps(smoke, steps)) });
     }
     const backends =
       ev.data.cpu && choice.backend !== 'cpu' ? [choice.backend, 'cpu'] : [choice.backend];

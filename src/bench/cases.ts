@@ -19,7 +19,7 @@ import { uniformInteractions } from '../core/data/synthetic';
 import { createPlainMF, plainMean, plainSgdPass } from '../core/training/plain-sgd';
 import { shuffledRange, mulberry32 } from '../core/util/random';
 import type { Interactions } from '../core/models/baseline';
-import type { BenchData, BenchRow } from './protocol';
+import type { BenchData, BenchRow, MemoryUse } from './protocol';
 
 export interface BenchCase {
   name: string;
@@ -293,6 +293,34 @@ export async function profileSteps(c: BenchCase, steps: number): Promise<string[
     ];
   } finally {
     backend.runWebGLProgram = original;
+    trainer.dispose();
+  }
+}
+
+function memoryUse(): MemoryUse {
+  const m = tf.memory() as tf.MemoryInfo & { numBytesInGPUAllocated?: number };
+  return { tensors: m.numTensors, gpuBytes: m.numBytesInGPUAllocated ?? null };
+}
+
+/**
+ * Memory over a long run: tensors and GPU texture bytes after one epoch of warm-up (optimizer
+ * slots, texture pool) and again after `steps` more steps, with a read every 50 steps as the app
+ * does.
+ */
+export async function memoryOverSteps(c: BenchCase, steps: number) {
+  const config = { ...DEFAULT_CONFIG, batchSize: c.batch, optimizer: c.optimizer, epochs: 1e6 };
+  const trainer = new Trainer(c.data(), config);
+  try {
+    for (let k = 0; k < trainer.stepsPerEpoch + 1; k++) trainer.step();
+    await trainer.takeLoss();
+    const before = memoryUse();
+    for (let k = 1; k <= steps; k++) {
+      trainer.step();
+      if (k % 50 === 0) await trainer.takeLoss();
+    }
+    await trainer.takeLoss();
+    return { before, after: memoryUse() };
+  } finally {
     trainer.dispose();
   }
 }

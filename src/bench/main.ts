@@ -10,6 +10,7 @@ interface BenchState {
   env: Extract<BenchEvent, { type: 'env' }> | null;
   rows: BenchRow[];
   checks: { name: string; maxDiff: number }[];
+  memory: Extract<BenchEvent, { type: 'memory' }>[];
   log: string[];
   error: string | null;
 }
@@ -19,6 +20,7 @@ const state: BenchState = {
   env: null,
   rows: [],
   checks: [],
+  memory: [],
   log: [],
   error: null,
 };
@@ -69,6 +71,10 @@ worker.onmessage = (ev: MessageEvent<BenchEvent>) => {
   } else if (e.type === 'check') {
     state.checks.push({ name: e.name, maxDiff: e.maxDiff });
     say(`check ${e.name}: max |sparse - stock| = ${e.maxDiff.toExponential(2)}`);
+  } else if (e.type === 'memory') {
+    state.memory.push(e);
+    const show = (m: typeof e.before) => `${m.tensors} tensors, ${m.gpuBytes ?? '—'} GPU bytes`;
+    say(`memory ${e.name}: ${show(e.before)} -> after ${e.steps} steps ${show(e.after)}`);
   } else if (e.type === 'done') state.status = 'done';
   else {
     state.status = 'error';

@@ -28,6 +28,12 @@ export interface BenchRow {
   tensorsAfter: number;
 }
 
+export interface MemoryUse {
+  tensors: number;
+  /** Bytes of GPU textures tfjs holds (in use and pooled); null off webgl. */
+  gpuBytes: number | null;
+}
+
 export type BenchRequest = {
   type: 'run';
   quick: boolean;
@@ -46,5 +52,7 @@ export type BenchEvent =
   | { type: 'row'; row: BenchRow }
   /** The sparse path against stock autodiff on this backend: max |table difference|. */
   | { type: 'check'; name: string; maxDiff: number }
+  /** Backend memory after a warm-up and after `steps` more steps (must be equal). */
+  | { type: 'memory'; name: string; steps: number; before: MemoryUse; after: MemoryUse }
   | { type: 'done' }
   | { type: 'error'; message: string };

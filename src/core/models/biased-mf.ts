@@ -1,12 +1,13 @@
 /**
  * Biased matrix factorisation (Funk SVD, as in Surprise's SVD and TF-recomm), written as its
  * forward pass: r(u, i) = mu + b_u + b_i + p_u . q_i, with mu the training mean (fixed, as in
- * Surprise). The loss is the batch mean squared error; every table carries L2 per lookup (on the
+ * Surprise). Each side is one table whose last column is the bias, scored by the fused
+ * `biasedDot` op: two lookups per rating instead of four. The loss is the batch mean squared error; every table carries L2 per lookup (on the
  * rows the batch touches, which is what per-rating SGD regularises), applied by the trainer.
  */
 import { tf } from '../tf/tfjs';
 import { EmbeddingTable } from '../tf/embedding';
-import { rowDot } from '../tf/ops';
+import { biasedDot } from '../tf/ops';
 import { normalArray, mulberry32 } from '../util/random';
 import type { Batch, ModelContext, RecModel, Rows } from './types';
 import type { EmbeddingSnapshot } from '../data/types';
@@ -15,40 +16,28 @@ export class BiasedMF implements RecModel {
   readonly name = 'biased-mf';
   readonly tables: readonly EmbeddingTable[];
   readonly dense: readonly tf.Variable[] = [];
-  private readonly p: EmbeddingTable;
-  private readonly q: EmbeddingTable;
-  private readonly bu: EmbeddingTable;
-  private readonly bi: EmbeddingTable;
+  /** [users, dim + 1]: p_u, then b_u in the last column (one lookup serves both). */
+  private readonly users: EmbeddingTable;
+  /** [items, dim + 1]: q_i, then b_i. */
+  private readonly items: EmbeddingTable;
 
   constructor(private readonly ctx: ModelContext) {
     const random = mulberry32(ctx.seed);
-    const { users, items, dim } = ctx;
-    this.p = new EmbeddingTable(
-      'userFactors',
-      users,
-      dim,
-      'user',
-      normalArray(users * dim, 0.1, random),
-      ctx.l2,
-    );
-    this.q = new EmbeddingTable(
-      'itemFactors',
-      items,
-      dim,
-      'item',
-      normalArray(items * dim, 0.1, random),
-      ctx.l2,
-    );
-    this.bu = new EmbeddingTable('userBias', users, 1, 'user', new Float32Array(users), ctx.l2);
-    this.bi = new EmbeddingTable('itemBias', items, 1, 'item', new Float32Array(items), ctx.l2);
-    this.tables = [this.p, this.q, this.bu, this.bi];
+    const { dim, l2 } = ctx;
+    const init = (rows: number) => {
+      const factors = normalArray(rows * dim, 0.1, random);
+      const out = new Float32Array(rows * (dim + 1)); // biases start at 0
+      for (let r = 0; r < rows; r++)
+        out.set(factors.subarray(r * dim, (r + 1) * dim), r * (dim + 1));
+      return out;
+    };
+    this.users = new EmbeddingTable('users', ctx.users, dim + 1, 'user', init(ctx.users), l2);
+    this.items = new EmbeddingTable('items', ctx.items, dim + 1, 'item', init(ctx.items), l2);
+    this.tables = [this.users, this.items];
   }
 
   predict(r: Rows): tf.Tensor1D {
-    return tf.tidy(() => {
-      const biases = tf.add(tf.reshape(tf.add(r.userBias, r.itemBias), [-1]), this.ctx.mean);
-      return tf.add(rowDot(r.userFactors, r.itemFactors), biases);
-    });
+    return tf.tidy(() => tf.add(biasedDot(r.users, r.items), this.ctx.mean));
   }
 
   /** Mean squared error; the tables' L2 (`l2` per lookup) is applied by the trainer. */
@@ -57,19 +46,26 @@ export class BiasedMF implements RecModel {
   }
 
   async snapshot(epoch: number): Promise<EmbeddingSnapshot> {
-    const [uf, itf, ub, ib] = await Promise.all(this.tables.map((t) => t.read()));
-    return {
-      epoch,
-      dim: this.ctx.dim,
-      userFactors: uf,
-      itemFactors: itf,
-      userBias: ub,
-      itemBias: ib,
-      globalBias: this.ctx.mean,
-    };
+    const [u, i] = await Promise.all([this.users.read(), this.items.read()]);
+    const dim = this.ctx.dim;
+    const [userFactors, userBias] = splitLastColumn(u, dim);
+    const [itemFactors, itemBias] = splitLastColumn(i, dim);
+    return { epoch, dim, userFactors, itemFactors, userBias, itemBias, globalBias: this.ctx.mean };
   }
 
   dispose(): void {
     this.tables.forEach((t) => t.dispose());
   }
+}
+
+/** [rows, dim + 1] row-major -> ([rows, dim], [rows]). */
+function splitLastColumn(all: Float32Array, dim: number): [Float32Array, Float32Array] {
+  const rows = all.length / (dim + 1);
+  const factors = new Float32Array(rows * dim);
+  const last = new Float32Array(rows);
+  for (let r = 0; r < rows; r++) {
+    factors.set(all.subarray(r * (dim + 1), r * (dim + 1) + dim), r * dim);
+    last[r] = all[r * (dim + 1) + dim];
+  }
+  return [factors, last];
 }

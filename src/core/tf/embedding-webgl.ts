@@ -13,6 +13,7 @@
  *   tfjs had it. Anything else (packed texture, WebGL 1) declines and the portable scatter runs.
  */
 import { tf } from './tfjs';
+import { BIASED_DOT, BIASED_DOT_GRAD } from './ops';
 import type { GPGPUProgram, MathBackendWebGL } from '@tensorflow/tfjs-backend-webgl';
 import { registerRowWriter, registerSegmentSum, type SegmentSumKernel } from './embedding';
 import {
@@ -346,7 +347,75 @@ const rowUpdateWebgl: RowUpdateKernel = (rule, table, slots, rows, grad, uniform
   });
 };
 
+/** The fused bi-linear score: out[b] = a[b, :d] . c[b, :d] + a[b, d] + c[b, d]. */
+class BiasedDotProgram implements GPGPUProgram {
+  variableNames = ['A', 'C'];
+  outputShape: number[];
+  userCode: string;
+  constructor(rows: number, width: number) {
+    this.outputShape = [rows];
+    const d = width - 1;
+    this.userCode = `
+      void main() {
+        int b = getOutputCoords();
+        float s = getA(b, ${d}) + getC(b, ${d});
+        for (int j = 0; j < ${d}; j++) {
+          s += getA(b, j) * getC(b, j);
+        }
+        setOutput(s);
+      }
+    `;
+  }
+}
+
+/** Its gradient for one side: out[b, j] = dy[b] x (j < d ? other[b, j] : 1). */
+class BiasedDotGradProgram implements GPGPUProgram {
+  variableNames = ['dy', 'other'];
+  outputShape: number[];
+  userCode: string;
+  constructor(rows: number, width: number) {
+    this.outputShape = [rows, width];
+    this.userCode = `
+      void main() {
+        ivec2 c = getOutputCoords();
+        float o = c.y < ${width - 1} ? getOther(c.x, c.y) : 1.0;
+        setOutput(getDy(c.x) * o);
+      }
+    `;
+  }
+}
+
+let registered = false;
+
 export function registerWebglEmbeddingKernels(): void {
+  if (registered) return;
+  registered = true;
+  tf.registerKernel({
+    kernelName: BIASED_DOT,
+    backendName: 'webgl',
+    kernelFunc: ({ inputs, backend }) => {
+      const [rows, width] = inputs.a!.shape;
+      const program = new BiasedDotProgram(rows, width);
+      return (backend as MathBackendWebGL).runWebGLProgram(
+        program,
+        [inputs.a!, inputs.c!],
+        'float32',
+      );
+    },
+  });
+  tf.registerKernel({
+    kernelName: BIASED_DOT_GRAD,
+    backendName: 'webgl',
+    kernelFunc: ({ inputs, backend }) => {
+      const [rows, width] = inputs.other!.shape;
+      const program = new BiasedDotGradProgram(rows, width);
+      return (backend as MathBackendWebGL).runWebGLProgram(
+        program,
+        [inputs.dy!, inputs.other!],
+        'float32',
+      );
+    },
+  });
   registerSegmentSum('webgl', segmentSumWebgl);
   registerRowWriter('webgl', writeRowsWebgl);
   registerRowUpdate('webgl', rowUpdateWebgl, denseUpdateWebgl);
