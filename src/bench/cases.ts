@@ -303,22 +303,24 @@ function memoryUse(): MemoryUse {
 }
 
 /**
- * Memory over a long run: tensors and GPU texture bytes after one epoch of warm-up (optimizer
- * slots, texture pool) and again after `steps` more steps, with a read every 50 steps as the app
- * does.
+ * Memory over a long run: tensors and GPU texture bytes after a warm-up (optimizer slots, the
+ * texture pool, an epoch boundary) and again after `steps` more steps, reading the loss every 50
+ * steps as the app does.
  */
 export async function memoryOverSteps(c: BenchCase, steps: number) {
   const config = { ...DEFAULT_CONFIG, batchSize: c.batch, optimizer: c.optimizer, epochs: 1e6 };
   const trainer = new Trainer(c.data(), config);
-  try {
-    for (let k = 0; k < trainer.stepsPerEpoch + 1; k++) trainer.step();
-    await trainer.takeLoss();
-    const before = memoryUse();
-    for (let k = 1; k <= steps; k++) {
+  const run = async (n: number) => {
+    for (let k = 1; k <= n; k++) {
       trainer.step();
       if (k % 50 === 0) await trainer.takeLoss();
     }
     await trainer.takeLoss();
+  };
+  try {
+    await run(Math.ceil((2 * trainer.stepsPerEpoch) / 50) * 50);
+    const before = memoryUse();
+    await run(steps);
     return { before, after: memoryUse() };
   } finally {
     trainer.dispose();

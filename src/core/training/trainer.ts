@@ -101,9 +101,11 @@ export class Trainer {
     const batch = this.next ?? this.prepare();
     this.next = null;
     const cost = this.options.stockGather ? this.stockStep(batch) : this.sparseStep(batch);
-    // Summed at read time, one program per read rather than one per step (folded at 64).
+    // Summed at read time, one program per read rather than one per step. Folded at 16 inputs:
+    // tfjs 4.22's webgl AddN splits longer lists, and that path grew the GPU texture pool by 24
+    // bytes a read (caught by the bench's 1,000-step memory check).
     this.losses.push(cost);
-    if (this.losses.length === 64) this.losses = [this.sumLosses()];
+    if (this.losses.length === 16) this.losses = [this.sumLosses()];
     this.lossSteps++;
     disposeBatch(batch);
     this.totalSteps++;
