@@ -1,5 +1,5 @@
 // Takes a full-page screenshot of a running build, optionally after training with the defaults:
-//   node scripts/screenshot.mjs http://127.0.0.1:4173/ out.png [--train] [--explore]
+//   node scripts/screenshot.mjs http://127.0.0.1:4173/ out.png [--train [--project-at-end]] [--explore]
 // For looking at the product the way a person sees it (and for the README's picture).
 import { chromium } from '@playwright/test';
 
@@ -16,6 +16,8 @@ await page.waitForFunction(() => window.__lab.snapshot().dataset !== null, null,
   timeout: 60_000,
 });
 if (flags.includes('--train')) {
+  if (flags.includes('--project-at-end'))
+    await page.getByLabel('Re-project every (epochs; 0: at the end)').fill('0');
   const t0 = Date.now();
   await page.getByRole('button', { name: 'Train', exact: true }).click();
   const done = () => ['done', 'error', 'stopped'].includes(window.__lab.snapshot().training.status);

@@ -177,10 +177,11 @@ export class Lab {
         this.refreshSelection();
         const every = t.config.projectEvery;
         const last = e.entry.epoch >= t.epochsTotal;
-        if (
+        // Live re-projection every `every` epochs (0: only when training ends).
+        const live =
           every > 0 &&
-          (e.entry.epoch % every === 0 || last || this.store.get().projection.coords === null)
-        ) {
+          (e.entry.epoch % every === 0 || this.store.get().projection.coords === null);
+        if (live || last) {
           void this.project();
         }
         return;

@@ -13,7 +13,7 @@ export function MetricsPanel() {
       <h2 id="metrics-heading">Training curves</h2>
       <div className="charts">
         <LineChart
-          title="Training loss (MSE + L2)"
+          title="Training loss (MSE)"
           series={[{ name: 'loss', color: '#7aa2f7', points: loss }]}
           xLabel="epoch"
           xMax={t.epochsTotal}

@@ -71,6 +71,7 @@ export function TrainPanel() {
         </div>
         {num('testFraction', 'Held-out fraction')}
         {num('seed', 'Seed')}
+        {num('projectEvery', 'Re-project every (epochs; 0: at the end)')}
       </div>
       <div className="row buttons">
         {!busy && (
