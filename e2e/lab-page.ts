@@ -20,7 +20,16 @@ export type Snapshot = {
     epochsTotal: number;
     step: number;
     rowsPerSecond: number | null;
-    history: { epoch: number; trainLoss: number; rmse?: number; mae?: number }[];
+    history: {
+      epoch: number;
+      trainLoss: number;
+      rmse?: number;
+      mae?: number;
+      recallAtK?: number;
+      ndcgAtK?: number;
+      k?: number;
+      ranking?: { ndcg10: number; auc: number | null };
+    }[];
     error: string | null;
     baselines: { globalMeanRmse: number; biasRmse: number } | null;
   };

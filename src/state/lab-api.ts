@@ -34,6 +34,10 @@ export function labSnapshot(lab: Lab) {
         trainLoss: h.trainLoss,
         rmse: h.rmse,
         mae: h.mae,
+        recallAtK: h.recallAtK,
+        ndcgAtK: h.ndcgAtK,
+        k: h.k,
+        ranking: h.ranking,
       })),
       error: t.error,
       // Additions beyond the contract's minimum:

@@ -179,8 +179,7 @@ export class Lab {
         const last = e.entry.epoch >= t.epochsTotal;
         // Live re-projection every `every` epochs (0: only when training ends).
         const live =
-          every > 0 &&
-          (e.entry.epoch % every === 0 || this.store.get().projection.coords === null);
+          every > 0 && (e.entry.epoch % every === 0 || this.store.get().projection.coords === null);
         if (live || last) {
           void this.project();
         }

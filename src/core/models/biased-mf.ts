@@ -40,6 +40,17 @@ export class BiasedMF implements RecModel {
     return tf.tidy(() => tf.add(biasedDot(r.users, r.items), this.ctx.mean));
   }
 
+  /** p_u . q_i + b_i for every item (mu and b_u do not change a user's ranking). */
+  scoreItems(users: Int32Array): tf.Tensor2D {
+    const { dim } = this.ctx;
+    return tf.tidy(() => {
+      const u = tf.slice(tf.gather(this.users.weights, users), [0, 0], [-1, dim]);
+      const items = tf.slice(this.items.weights, [0, 0], [this.ctx.items, dim + 1]);
+      const [q, bias] = tf.split(items, [dim, 1], 1);
+      return tf.add(tf.matMul(u, q, false, true), tf.reshape(bias, [1, -1])) as tf.Tensor2D;
+    });
+  }
+
   /** Mean squared error; the tables' L2 (`l2` per lookup) is applied by the trainer. */
   loss(r: Rows, b: Batch): tf.Scalar {
     return tf.tidy(() => tf.mean(tf.squaredDifference(this.predict(r), b.rating)));

@@ -26,7 +26,12 @@ export interface RecModel {
   readonly dense: readonly tf.Variable[];
   /** Predicted score per batch row, [B]. */
   predict(rows: Rows, batch: Batch): tf.Tensor1D;
-  /** Training objective for one batch (scalar), including regularisation. */
+  /**
+   * Scores of every item for these users, [users.length, items], for ranking metrics and top-k
+   * lists. Terms that are the same for all of a user's items may be left out.
+   */
+  scoreItems?(users: Int32Array): tf.Tensor2D;
+  /** Training objective for one batch (scalar); tables' L2 is applied by the trainer. */
   loss(rows: Rows, batch: Batch): tf.Scalar;
   /** Reads the learned factors back (one read per table; call between epochs, not per step). */
   snapshot(epoch: number): Promise<EmbeddingSnapshot>;

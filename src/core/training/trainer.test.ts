@@ -7,6 +7,8 @@ import { randomSplit, take } from '../data/split';
 import { fitBiases, meanRating, predictBiases } from '../models/baseline';
 import { ratingMetrics } from '../metrics/rating';
 import type { Interactions } from '../models/baseline';
+import { evaluateRanking, factorScorer } from '../metrics/evaluate-ranking';
+import { groupByUser } from '../metrics/ranking';
 
 function splitData(all: Interactions, users: number, items: number): TrainData {
   const s = randomSplit(all.rating.length, 0.2, 1);
@@ -60,6 +62,38 @@ describe('Trainer with biased MF', () => {
     expect(base.rmse).toBeLessThan(globalRmse);
     expect(rmse).toBeLessThan(0.5 * base.rmse);
     expect(losses[losses.length - 1]).toBeLessThan(0.2 * losses[0]);
+    trainer.dispose();
+  });
+
+  it('ranks held-out items with the model scores, as factor scoring of its snapshot does', async () => {
+    const data = splitData(planted(), 120, 100);
+    const trainer = new Trainer(data, { ...DEFAULT_CONFIG, dim: 8, epochs: 2, batchSize: 256 });
+    while (!trainer.finished) trainer.step();
+    const before = tf.memory().numTensors;
+    const report = (await trainer.rankingReport(true))!;
+    expect(tf.memory().numTensors).toBe(before);
+    const s = await trainer.snapshot();
+    const [uf, itf, ib] = [
+      tf.tensor2d(s.userFactors, [120, 8]),
+      tf.tensor2d(s.itemFactors, [100, 8]),
+      tf.tensor1d(s.itemBias),
+    ];
+    const reference = await evaluateRanking(
+      factorScorer(uf, itf, ib),
+      groupByUser(data.train.user, data.train.item, 120),
+      groupByUser(data.test.user, data.test.item, 120),
+      120,
+      100,
+      { k: 10, recallAt: [10, 20] },
+    );
+    tf.dispose([uf, itf, ib]);
+    expect(report.metrics.users).toBe(reference.metrics.users);
+    expect(report.metrics.users).toBeGreaterThan(100);
+    expect(report.at[20].recall).toBeCloseTo(reference.at[20].recall, 6);
+    expect(report.at[10].ndcg).toBeCloseTo(reference.at[10].ndcg, 6);
+    expect(report.metrics.auc).toBeCloseTo(reference.metrics.auc, 6);
+    for (const v of [report.at[20].recall, report.at[10].ndcg, report.metrics.auc])
+      expect(v).toBeGreaterThan(0);
     trainer.dispose();
   });
 

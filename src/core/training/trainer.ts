@@ -18,6 +18,8 @@ import type { Batch, RecModel, Rows } from '../models/types';
 import type { Interactions } from '../models/baseline';
 import { meanRating } from '../models/baseline';
 import { ratingMetrics, type RatingMetrics } from '../metrics/rating';
+import { groupByUser, type UserItems } from '../metrics/ranking';
+import { evaluateRanking, type RankingReport } from '../metrics/evaluate-ranking';
 import { createOptimizer } from './optimizers';
 import { createRowOptimizer, type RowOptimizer } from './row-optimizers';
 import type { TrainConfig } from './config';
@@ -56,6 +58,7 @@ export class Trainer {
   private losses: tf.Scalar[] = [];
   private lossSteps = 0;
   private next: PreparedBatch | null = null;
+  private grouped: { train: UserItems; test: UserItems } | null = null;
 
   constructor(
     private readonly data: TrainData,
@@ -219,6 +222,27 @@ export class Trainer {
     const sum = this.losses.length === 1 ? this.losses[0] : (tf.addN(this.losses) as tf.Scalar);
     if (this.losses.length > 1) tf.dispose(this.losses);
     return sum;
+  }
+
+  /**
+   * Ranking metrics on the held-out split: every item scored for every user with held-out items,
+   * training items excluded, in blocks on the backend (one read a block). Null when the model
+   * cannot score all items.
+   */
+  async rankingReport(withAuc: boolean): Promise<RankingReport | null> {
+    const model = this.model;
+    if (!model.scoreItems) return null;
+    const { users, items, train, test } = this.data;
+    this.grouped ??= {
+      train: groupByUser(train.user, train.item, users),
+      test: groupByUser(test.user, test.item, users),
+    };
+    const { train: seen, test: heldOut } = this.grouped;
+    return evaluateRanking((u) => model.scoreItems!(u), seen, heldOut, users, items, {
+      k: 10,
+      recallAt: [10, 20],
+      withAuc,
+    });
   }
 
   snapshot(): Promise<EmbeddingSnapshot> {

@@ -7,6 +7,13 @@ export function MetricsPanel() {
   const loss = t.lossCurve.map((p) => ({ x: p.epoch, y: p.loss }));
   const rmse = t.history.filter((h) => h.rmse != null).map((h) => ({ x: h.epoch, y: h.rmse! }));
   const mae = t.history.filter((h) => h.mae != null).map((h) => ({ x: h.epoch, y: h.mae! }));
+  const recall = t.history
+    .filter((h) => h.recallAtK != null)
+    .map((h) => ({ x: h.epoch, y: h.recallAtK! }));
+  const ndcg = t.history
+    .filter((h) => h.ranking != null)
+    .map((h) => ({ x: h.epoch, y: h.ranking!.ndcg10 }));
+  const last = t.history.at(-1);
   const b = t.baselines;
   return (
     <section className="panel metrics" aria-labelledby="metrics-heading">
@@ -37,7 +44,26 @@ export function MetricsPanel() {
           xMax={t.epochsTotal}
           empty="Evaluated after each epoch"
         />
+        <LineChart
+          title="Held-out ranking (all items, seen excluded)"
+          series={[
+            { name: 'Recall@20', color: '#7dcfff', points: recall, markers: true },
+            { name: 'NDCG@10', color: '#ff9e64', points: ndcg, markers: true },
+          ]}
+          xLabel="epoch"
+          xMax={t.epochsTotal}
+          empty="Ranked after each epoch"
+        />
       </div>
+      {last?.ranking && (
+        <p className="ranking-summary">
+          Epoch {last.epoch}: Precision@10 {fmtNum(last.ranking.precision10)} · Recall@10{' '}
+          {fmtNum(last.ranking.recall10)} · HitRate@10 {fmtNum(last.ranking.hitRate10)} · MAP@10{' '}
+          {fmtNum(last.ranking.map10)} · MRR {fmtNum(last.ranking.mrr10)} · coverage@10{' '}
+          {fmtNum(last.ranking.coverage10)}
+          {last.ranking.auc != null && <> · AUC {fmtNum(last.ranking.auc)}</>}
+        </p>
+      )}
       {t.history.length > 0 && (
         <table className="history">
           <caption className="sr-only">Per-epoch metrics</caption>
@@ -47,6 +73,8 @@ export function MetricsPanel() {
               <th>Train loss</th>
               <th>RMSE</th>
               <th>MAE</th>
+              <th>Recall@20</th>
+              <th>NDCG@10</th>
               <th>Time</th>
             </tr>
           </thead>
@@ -57,6 +85,8 @@ export function MetricsPanel() {
                 <td>{fmtNum(h.trainLoss)}</td>
                 <td>{fmtNum(h.rmse)}</td>
                 <td>{fmtNum(h.mae)}</td>
+                <td>{fmtNum(h.recallAtK)}</td>
+                <td>{fmtNum(h.ranking?.ndcg10)}</td>
                 <td>{h.seconds.toFixed(2)} s</td>
               </tr>
             ))}

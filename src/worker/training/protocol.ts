@@ -27,6 +27,21 @@ export interface HistoryEntry {
   trainLoss: number;
   rmse?: number;
   mae?: number;
+  /** Held-out ranking over all items, training items excluded (CONTRACT: at k = 20). */
+  recallAtK?: number;
+  ndcgAtK?: number;
+  k?: number;
+  /** More ranking metrics: at 10 (and recall / NDCG at 20); AUC on the last epoch only. */
+  ranking?: {
+    precision10: number;
+    recall10: number;
+    ndcg10: number;
+    hitRate10: number;
+    map10: number;
+    mrr10: number;
+    coverage10: number;
+    auc: number | null;
+  };
   /** Wall time of the epoch's training steps, seconds (evaluation excluded). */
   seconds: number;
 }

@@ -162,6 +162,8 @@ export class TrainingSession {
       if (endOfEpoch) {
         const epochSeconds = (now - epochStart) / 1000;
         const metrics = await trainer.evaluate();
+        // AUC scores every item against every held-out one: kept for the last epoch.
+        const ranking = await trainer.rankingReport(trainer.finished);
         const snapshot = await trainer.snapshot();
         this.post({
           type: 'epoch',
@@ -169,6 +171,21 @@ export class TrainingSession {
             epoch: trainer.epoch,
             trainLoss: epochLoss / epochLossSteps,
             ...metrics,
+            ...(ranking && {
+              k: 20,
+              recallAtK: ranking.at[20].recall,
+              ndcgAtK: ranking.at[20].ndcg,
+              ranking: {
+                precision10: ranking.at[10].precision,
+                recall10: ranking.at[10].recall,
+                ndcg10: ranking.at[10].ndcg,
+                hitRate10: ranking.at[10].hitRate,
+                map10: ranking.metrics.map,
+                mrr10: ranking.metrics.mrr,
+                coverage10: ranking.metrics.coverage,
+                auc: Number.isNaN(ranking.metrics.auc) ? null : ranking.metrics.auc,
+              },
+            }),
             seconds: epochSeconds,
           },
           snapshot,
