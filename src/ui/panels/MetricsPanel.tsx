@@ -52,7 +52,7 @@ export function MetricsPanel() {
           ]}
           xLabel="epoch"
           xMax={t.epochsTotal}
-          empty="Ranked after each epoch"
+          empty="Ranked after the last epoch"
         />
       </div>
       {last?.ranking && (

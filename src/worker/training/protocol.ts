@@ -31,7 +31,7 @@ export interface HistoryEntry {
   recallAtK?: number;
   ndcgAtK?: number;
   k?: number;
-  /** More ranking metrics: at 10 (and recall / NDCG at 20); AUC on the last epoch only. */
+  /** More ranking metrics at 10, and AUC. (Rating models: on the last epoch only.) */
   ranking?: {
     precision10: number;
     recall10: number;
