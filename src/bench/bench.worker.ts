@@ -126,13 +126,16 @@ self.onmessage = async (ev: MessageEvent<BenchRequest>) => {
         maxDiff: await compareWithStock(c.optimizer, c.lr, c.steps, 'items' in c ? c.items : 120),
       });
     }
-    for (const [rows, dim, touched] of [
+    // A table past the texture size limit wraps rows across texture lines; that case takes about
+    // 45 s in software WebGL, so the quick smoke leaves it to the full run.
+    const writerCases = [
       [150, 8, 100],
       [5000, 32, 1000],
-      [70_000, 32, 4096],
-    ]) {
+      ...(ev.data.quick ? [] : [[70_000, 32, 4096]]),
+    ];
+    for (const [rows, dim, touched] of writerCases) {
       const name = `${choice.backend}: row writer, ${touched} of ${rows} x ${dim}`;
-      post({ type: 'check', name, maxDiff: compareRowWriter(rows, dim, touched) });
+      post({ type: 'check', name, maxDiff: await compareRowWriter(rows, dim, touched) });
     }
     for (const [rows, batch] of [
       [150, 256],

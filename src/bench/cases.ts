@@ -11,7 +11,6 @@ import {
   segmentSumFromStockOps,
   uploadRowPlan,
   writeRows,
-  writeRowsByScatter,
 } from '../core/tf/embedding';
 import { Trainer, type TrainData } from '../core/training/trainer';
 import { DEFAULT_CONFIG, type OptimizerName, type TrainConfig } from '../core/training/config';
@@ -155,25 +154,28 @@ export async function compareWithStock(
   return max;
 }
 
-/** The backend's in-place row writer against the portable scatter: max |difference|. */
-export function compareRowWriter(rows: number, dim: number, touched: number): number {
-  const init = tf.randomNormal([rows, dim], 0, 1, 'float32', 1);
-  const a = tf.variable(init.clone());
-  const b = tf.variable(init.clone());
-  init.dispose();
-  const idx = tf.tensor1d(
-    Array.from({ length: touched }, (_, k) => (k * 7) % rows),
-    'int32',
-  );
-  // Through an op, so that the values arrive packed the way an optimizer's do.
-  const values = tf.tidy(() =>
-    tf.mul(tf.randomNormal([touched, dim], 5, 1, 'float32', 2), 2),
-  ) as tf.Tensor2D;
-  writeRows(a, idx, values);
-  writeRowsByScatter(b, idx, values);
-  const diff = tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0]);
-  tf.dispose([a, b, idx, values]);
-  return diff;
+/**
+ * The backend's in-place row writer against the same writes done in JavaScript: max |difference|
+ * over the whole table (untouched rows must be unchanged). (tfjs's webgl scatter, the portable
+ * fallback, costs rows x dim x touched and took 90 s at 70,000 rows, so it is not the reference.)
+ */
+export async function compareRowWriter(rows: number, dim: number, touched: number) {
+  const random = mulberry32(1);
+  const init = Float32Array.from({ length: rows * dim }, () => random() - 0.5);
+  const raw = Float32Array.from({ length: touched * dim }, () => random() + 5);
+  const rowIds = Int32Array.from({ length: touched }, (_, k) => (k * 7) % rows);
+  const table = tf.variable(tf.tensor2d(init, [rows, dim]));
+  const idx = tf.tensor1d(rowIds, 'int32');
+  // Through an op, so that the values arrive as an optimizer's do (a program's output).
+  const values = tf.tidy(() => tf.mul(tf.tensor2d(raw, [touched, dim]), 2)) as tf.Tensor2D;
+  writeRows(table, idx, values);
+  const got = (await table.data()) as Float32Array;
+  const expected = init.slice();
+  rowIds.forEach((r, k) => {
+    for (let j = 0; j < dim; j++) expected[r * dim + j] = raw[k * dim + j] * 2;
+  });
+  tf.dispose([table, idx, values]);
+  return got.reduce((max, v, k) => Math.max(max, Math.abs(v - expected[k])), 0);
 }
 
 /** The backend's segment sum against the stock-op formulation: max |difference|. */
@@ -191,16 +193,15 @@ export function compareSegmentSum(rows: number, batch: number, dim: number): num
 }
 
 /**
- * Where a step's time goes on webgl: runs `steps` steps with a GPU sync around every program and
- * returns the programs by total time (name, output shape, calls, ms). Syncing serialises the
- * pipeline, so the total exceeds an unprofiled step; the shares are what matter.
+ * Where a step's time goes on webgl: wall ms/step, the JS time spent inside `step()` (the rest is
+ * the GPU), the GPU programs a step runs (by program and output shape), and what one elementwise
+ * pass over a [batch, 32] tensor costs. Programs are counted, not timed: in a worker, Chromium's
+ * gl.finish() does not wait for SwiftShader, so per-program timings mislead.
  */
 export async function profileSteps(c: BenchCase, steps: number): Promise<string[]> {
   const backend = tf.backend() as unknown as {
     runWebGLProgram: (p: object, ...rest: unknown[]) => tf.TensorInfo;
-    gpgpu: { gl: WebGL2RenderingContext };
   };
-  const gl = backend.gpgpu.gl;
   const trainer = new Trainer(c.data(), {
     ...DEFAULT_CONFIG,
     batchSize: c.batch,
@@ -208,11 +209,11 @@ export async function profileSteps(c: BenchCase, steps: number): Promise<string[
     epochs: 1000,
   });
   const original = backend.runWebGLProgram;
-  const totals = new Map<string, { calls: number; ms: number }>();
+  const counts = new Map<string, number>();
   try {
-    for (let k = 0; k < 2 * trainer.stepsPerEpoch; k++) trainer.step();
+    for (let k = 0; k < 2 * trainer.stepsPerEpoch; k++) trainer.step(); // compile, warm the pool
     await trainer.takeLoss();
-    let t0 = performance.now();
+    const t0 = performance.now();
     let inStep = 0;
     for (let k = 0; k < steps; k++) {
       const ts = performance.now();
@@ -220,81 +221,47 @@ export async function profileSteps(c: BenchCase, steps: number): Promise<string[
       inStep += performance.now() - ts;
     }
     await trainer.takeLoss();
-    const unsynced = (performance.now() - t0) / steps;
-    totals.set('unsynced: inside step() (JS + GL calls)', { calls: 0, ms: inStep });
+    const wall = (performance.now() - t0) / steps;
     backend.runWebGLProgram = function (program, ...rest) {
-      gl.finish();
-      const t0 = performance.now();
       const out = original.call(this, program, ...rest);
-      gl.finish();
       const names = (program as { variableNames?: string[] }).variableNames ?? [];
       const key = `${program.constructor.name}(${names.join(',')}) -> [${out.shape.join(',')}]`;
-      const t = totals.get(key) ?? { calls: 0, ms: 0 };
-      t.calls++;
-      t.ms += performance.now() - t0;
-      totals.set(key, t);
+      counts.set(key, (counts.get(key) ?? 0) + 1);
       return out;
     };
-    // Phases: JS batch preparation and the row optimizers' updates, each synced.
-    const phases = new Map<string, number>();
-    const wrap = (obj: Record<string, unknown>, method: string, label: string) => {
-      const fn = obj[method] as (...a: unknown[]) => unknown;
-      obj[method] = function (this: unknown, ...a: unknown[]) {
-        gl.finish();
-        const t = performance.now();
-        const out = fn.apply(this, a);
-        gl.finish();
-        phases.set(label, (phases.get(label) ?? 0) + performance.now() - t);
-        return out;
-      };
-    };
-    const inner = trainer as unknown as Record<string, Record<string, unknown>>;
-    wrap(inner as unknown as Record<string, unknown>, 'prepare', 'prepare (sort + upload)');
-    wrap(inner.rowOptimizer, 'apply', 'row optimizer apply');
-    wrap(inner as unknown as Record<string, unknown>, 'sparseStep', 'whole sparse step');
-    t0 = performance.now();
     for (let k = 0; k < steps; k++) trainer.step();
     await trainer.takeLoss();
-    const wall = (performance.now() - t0) / steps;
-    for (const [label, ms] of phases) totals.set(`phase: ${label}`, { calls: 0, ms });
     backend.runWebGLProgram = original;
-    // Calibration: chained elementwise ops on a [batch, 32] tensor, one read at the end.
-    for (const [label, op] of [
-      ['mul', (a: tf.Tensor, b: tf.Tensor) => tf.mul(a, b)],
-      ['add', (a: tf.Tensor, b: tf.Tensor) => tf.add(a, b)],
-      ['sum axis 1', (a: tf.Tensor, b: tf.Tensor) => tf.add(tf.expandDims(tf.sum(a, 1), 1), b)],
-    ] as const) {
-      const a = tf.randomNormal([c.batch, 32]);
-      const b = tf.randomNormal([c.batch, 32]);
-      await a.data();
-      await b.data();
-      const n = 20;
-      const tc = performance.now();
-      const out = tf.tidy(() => {
-        let x = a;
-        for (let k = 0; k < n; k++) x = op(x, b);
-        return tf.sum(x);
-      });
-      await out.data();
-      totals.set(`calibration: ${label} [${c.batch},32]`, {
-        calls: 0,
-        ms: ((performance.now() - tc) / n) * steps,
-      });
-      tf.dispose([a, b, out]);
-    }
-    const sorted = [...totals].sort((a, b) => b[1].ms - a[1].ms);
-    const inPrograms = sorted.reduce((s, [, t]) => s + t.ms, 0) / steps;
+    const pass = await elementwisePassMs([c.batch, 32]);
+    const total = [...counts.values()].reduce((a, b) => a + b, 0) / steps;
     return [
-      `profile ${c.name}, batch ${c.batch}: ${unsynced.toFixed(1)} ms/step, ${wall.toFixed(1)} ms/step synced, ${inPrograms.toFixed(1)} ms in ${sorted.reduce((s, [, t]) => s + t.calls, 0) / steps} programs`,
-      ...sorted.map(
-        ([k, t]) =>
-          `  ${(t.ms / steps).toFixed(2).padStart(7)} ms  ${String(t.calls / steps).padStart(4)}x  ${k}`,
-      ),
+      `profile ${c.name}, batch ${c.batch}: ${wall.toFixed(1)} ms/step, ${(inStep / steps).toFixed(1)} ms of it in JS; ${total} GPU programs a step; one elementwise pass over [${c.batch}, 32] takes ${pass.toFixed(1)} ms`,
+      ...[...counts]
+        .sort((a, b) => b[1] - a[1])
+        .map(([k, n]) => `  ${String(n / steps).padStart(5)}x  ${k}`),
     ];
   } finally {
     backend.runWebGLProgram = original;
     trainer.dispose();
   }
+}
+
+/** ms per elementwise multiply of a tensor of `shape`: 20 chained, one read at the end. */
+async function elementwisePassMs(shape: number[]): Promise<number> {
+  const a = tf.randomNormal(shape);
+  const b = tf.randomNormal(shape);
+  await Promise.all([a.data(), b.data()]);
+  const n = 20;
+  const t0 = performance.now();
+  const out = tf.tidy(() => {
+    let x: tf.Tensor = a;
+    for (let k = 0; k < n; k++) x = tf.mul(x, b);
+    return tf.sum(x);
+  });
+  await out.data();
+  const ms = (performance.now() - t0) / n;
+  tf.dispose([a, b, out]);
+  return ms;
 }
 
 function memoryUse(): MemoryUse {

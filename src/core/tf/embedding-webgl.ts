@@ -4,8 +4,12 @@
  *
  * - Segment sum: one GPGPU pass over the [U, d] output, each texel summing its row's run of the
  *   sorted batch (dynamic loop bounds: WebGL 2 / GLSL ES 3.0, which tfjs uses).
+ * - Segment sum also adds the tables' L2 (coef x lookups x row) in the same pass.
  * - Row update: one pass per output (param, each optimizer slot) evaluating the optimizer's
  *   per-element rule on the rows the batch touched, instead of a dozen elementwise ops.
+ * - Dense update: the same rule as one pass over the whole table, untouched rows passed through;
+ *   chosen for tables small next to the batch (`denseUpdatePays`), where it beats drawing rows.
+ * - biasedDot and its gradient: the bi-linear score with biases in one pass each.
  * - Row writer: the U x d new values are drawn straight into the variable's texture as one
  *   quad per row, so an update costs O(U x d) whatever the table's size. tfjs tensors
  *   are immutable by design, so this reaches under it: it writes only into a variable's own
