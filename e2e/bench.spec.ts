@@ -33,7 +33,7 @@ test('bench smoke on webgl: sparse path equals stock autodiff and memory is flat
   const bench = await page.evaluate(() => (window as unknown as { __bench: Bench }).__bench);
   expect(bench.error).toBeNull();
   expect(bench.env?.backend).toBe('webgl');
-  expect(bench.checks.length).toBeGreaterThanOrEqual(12);
+  expect(bench.checks.length).toBeGreaterThanOrEqual(14);
   for (const c of bench.checks) expect(c.maxDiff, c.name).toBeLessThan(1e-4);
   expect(bench.rows.length).toBeGreaterThan(0);
   expect(bench.memory.length).toBe(1);

@@ -104,6 +104,8 @@ self.onmessage = async (ev: MessageEvent<BenchRequest>) => {
       { name: 'momentum lr 0.05, 1 step', optimizer: 'momentum', lr: 0.05, steps: 1 },
       { name: 'rmsprop lr 0.01, 1 step', optimizer: 'rmsprop', lr: 0.01, steps: 1 },
       { name: 'adagrad lr 0.05, 3 steps', optimizer: 'adagrad', lr: 0.05, steps: 3 },
+      { name: 'adamax lr 0.01, 1 step', optimizer: 'adamax', lr: 0.01, steps: 1 },
+      { name: 'adadelta lr 1, 1 step', optimizer: 'adadelta', lr: 1, steps: 1 },
       {
         name: 'sgd lr 0.05, 5 steps, 5k items',
         optimizer: 'sgd',

@@ -1,7 +1,15 @@
 /** Training settings, their defaults and ranges (the UI renders these; the worker validates). */
 // No tfjs import here: the page's main bundle uses these without loading tfjs.
 
-export const OPTIMIZERS = ['sgd', 'momentum', 'adagrad', 'rmsprop', 'adam'] as const;
+export const OPTIMIZERS = [
+  'sgd',
+  'momentum',
+  'adagrad',
+  'adadelta',
+  'rmsprop',
+  'adam',
+  'adamax',
+] as const;
 export type OptimizerName = (typeof OPTIMIZERS)[number];
 
 export const OPTIMIZER_LABELS: Record<OptimizerName, string> = {
@@ -10,6 +18,8 @@ export const OPTIMIZER_LABELS: Record<OptimizerName, string> = {
   adagrad: 'Adagrad',
   rmsprop: 'RMSProp',
   adam: 'Adam',
+  adamax: 'Adamax',
+  adadelta: 'Adadelta (rho 0.95)',
 };
 
 export interface TrainConfig {

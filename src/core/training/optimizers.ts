@@ -14,5 +14,9 @@ export function createOptimizer(name: OptimizerName, learningRate: number): tf.O
       return tf.train.rmsprop(learningRate);
     case 'adam':
       return tf.train.adam(learningRate);
+    case 'adamax':
+      return tf.train.adamax(learningRate);
+    case 'adadelta':
+      return tf.train.adadelta(learningRate);
   }
 }

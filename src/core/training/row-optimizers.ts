@@ -85,6 +85,44 @@ function rule(name: OptimizerName, lr: number): RowRule {
           slots: ['0.9 * s0 + 0.1 * g * g'],
         },
       };
+    case 'adamax':
+      return {
+        slots: [0, 0],
+        // u0 = lr / (1 - beta1^t), as tf.train.adamax; s1 is the weighted infinity norm.
+        uniforms: (t) => [lr / (1 - 0.9 ** t), 0],
+        ops: (p, g, [m, u], [u0]) => {
+          const m2 = tf.add(tf.mul(m, 0.9), tf.mul(g, 0.1));
+          const u2 = tf.maximum(tf.mul(u, 0.999), tf.abs(g));
+          return { param: tf.sub(p, tf.mul(tf.div(m2, tf.add(u2, EPS)), u0)), slots: [m2, u2] };
+        },
+        expressions: {
+          param: `p - u0 * (0.9 * s0 + 0.1 * g) / (max(0.999 * s1, abs(g)) + ${eps})`,
+          slots: ['0.9 * s0 + 0.1 * g', 'max(0.999 * s1, abs(g))'],
+        },
+      };
+    case 'adadelta': {
+      // As tf.train.adadelta (rho 0.95), whose step scales g by the accumulators before this
+      // step's update: sqrt(updates + eps) / sqrt(grads + eps).
+      const step = `(sqrt(s1 + ${eps}) / sqrt(s0 + ${eps}) * g)`;
+      return {
+        slots: [0, 0],
+        uniforms: () => [lr, 0],
+        ops: (p, g, [acc, accUpd], [u0]) => {
+          const upd = tf.mul(tf.div(tf.sqrt(tf.add(accUpd, EPS)), tf.sqrt(tf.add(acc, EPS))), g);
+          return {
+            param: tf.sub(p, tf.mul(upd, u0)),
+            slots: [
+              tf.add(tf.mul(acc, 0.95), tf.mul(tf.square(g), 0.05)),
+              tf.add(tf.mul(accUpd, 0.95), tf.mul(tf.square(upd), 0.05)),
+            ],
+          };
+        },
+        expressions: {
+          param: `p - u0 * ${step}`,
+          slots: ['0.95 * s0 + 0.05 * g * g', `0.95 * s1 + 0.05 * ${step} * ${step}`],
+        },
+      };
+    }
     case 'adam':
       return {
         slots: [0, 0],
