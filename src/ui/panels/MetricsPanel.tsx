@@ -18,7 +18,9 @@ export function MetricsPanel() {
   return (
     <section className="panel metrics" aria-labelledby="metrics-heading">
       <h2 id="metrics-heading">Training curves</h2>
-      <div className="charts">
+      {/* The ranking chart appears once there is a curve to draw (a rating model is ranked only
+          after its last epoch: the summary line below shows that report). */}
+      <div className={recall.length > 1 ? 'charts three' : 'charts'}>
         <LineChart
           title="Training loss (MSE)"
           series={[{ name: 'loss', color: '#7aa2f7', points: loss }]}
@@ -44,23 +46,26 @@ export function MetricsPanel() {
           xMax={t.epochsTotal}
           empty="Evaluated after each epoch"
         />
-        <LineChart
-          title="Held-out ranking (all items, seen excluded)"
-          series={[
-            { name: 'Recall@20', color: '#7dcfff', points: recall, markers: true },
-            { name: 'NDCG@10', color: '#ff9e64', points: ndcg, markers: true },
-          ]}
-          xLabel="epoch"
-          xMax={t.epochsTotal}
-          empty="Ranked after the last epoch"
-        />
+        {recall.length > 1 && (
+          <LineChart
+            title="Held-out ranking (all items, seen excluded)"
+            series={[
+              { name: 'Recall@20', color: '#7dcfff', points: recall, markers: true },
+              { name: 'NDCG@10', color: '#ff9e64', points: ndcg, markers: true },
+            ]}
+            xLabel="epoch"
+            xMax={t.epochsTotal}
+            empty="Ranked after the last epoch"
+          />
+        )}
       </div>
       {last?.ranking && (
         <p className="ranking-summary">
-          Epoch {last.epoch}: Precision@10 {fmtNum(last.ranking.precision10)} · Recall@10{' '}
-          {fmtNum(last.ranking.recall10)} · HitRate@10 {fmtNum(last.ranking.hitRate10)} · MAP@10{' '}
-          {fmtNum(last.ranking.map10)} · MRR {fmtNum(last.ranking.mrr10)} · coverage@10{' '}
-          {fmtNum(last.ranking.coverage10)}
+          Ranking on the held-out split after epoch {last.epoch} (all items, seen ones excluded):
+          Recall@20 {fmtNum(last.recallAtK)} · NDCG@10 {fmtNum(last.ranking.ndcg10)} · Precision@10{' '}
+          {fmtNum(last.ranking.precision10)} · Recall@10 {fmtNum(last.ranking.recall10)} ·
+          HitRate@10 {fmtNum(last.ranking.hitRate10)} · MAP@10 {fmtNum(last.ranking.map10)} · MRR{' '}
+          {fmtNum(last.ranking.mrr10)} · coverage@10 {fmtNum(last.ranking.coverage10)}
           {last.ranking.auc != null && <> · AUC {fmtNum(last.ranking.auc)}</>}
         </p>
       )}
