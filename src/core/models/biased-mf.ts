@@ -13,15 +13,15 @@ import type { Batch, ModelContext, RecModel, Rows } from './types';
 import type { EmbeddingSnapshot } from '../data/types';
 
 export class BiasedMF implements RecModel {
-  readonly name = 'biased-mf';
+  readonly name: string = 'biased-mf';
   readonly tables: readonly EmbeddingTable[];
   readonly dense: readonly tf.Variable[] = [];
   /** [users, dim + 1]: p_u, then b_u in the last column (one lookup serves both). */
-  private readonly users: EmbeddingTable;
+  protected readonly users: EmbeddingTable;
   /** [items, dim + 1]: q_i, then b_i. */
-  private readonly items: EmbeddingTable;
+  protected readonly items: EmbeddingTable;
 
-  constructor(private readonly ctx: ModelContext) {
+  constructor(protected readonly ctx: ModelContext) {
     const random = mulberry32(ctx.seed);
     const { dim, l2 } = ctx;
     const init = (rows: number) => {

@@ -21,4 +21,13 @@ export const MODELS: readonly ModelInfo[] = [
       'L2 regularisation of the rows each batch touches.',
     kinds: ['explicit'],
   },
+  {
+    name: 'bpr',
+    label: 'BPR matrix factorisation (implicit)',
+    description:
+      'Bayesian personalised ranking: every interaction is a positive, and the model learns to ' +
+      'score it above an item sampled uniformly from the catalogue (pairwise logistic loss). ' +
+      'Ratings are read as interactions. Judged by ranking the held-out items, not by RMSE.',
+    kinds: ['implicit', 'explicit'],
+  },
 ];

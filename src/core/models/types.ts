@@ -21,6 +21,11 @@ export type Rows = Record<string, tf.Tensor2D>;
  */
 export interface RecModel {
   readonly name: string;
+  /**
+   * Pairwise (implicit) models: the batch's `item` column holds B positives and then B sampled
+   * negatives, 2B rows, and `rating` is unused. Rating metrics do not apply.
+   */
+  readonly pairwise?: boolean;
   readonly tables: readonly EmbeddingTable[];
   /** Parameters that are not embedding tables (trained by a stock optimizer). */
   readonly dense: readonly tf.Variable[];

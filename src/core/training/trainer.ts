@@ -264,8 +264,10 @@ export class Trainer {
     const n = this.order.length;
     const start = this.stepInEpoch * this.config.batchSize;
     const b = this.batchRows;
+    // Pairwise models get B positives, then B negatives drawn uniformly from the catalogue.
+    const pairwise = !!this.model.pairwise;
     const u = new Int32Array(b);
-    const i = new Int32Array(b);
+    const i = new Int32Array(pairwise ? 2 * b : b);
     const r = new Float32Array(b);
     for (let k = 0; k < b; k++) {
       const row = this.order[(start + k) % n];
@@ -273,6 +275,7 @@ export class Trainer {
       i[k] = train.item[row];
       r[k] = train.rating[row];
     }
+    if (pairwise) for (let k = b; k < 2 * b; k++) i[k] = Math.floor(this.random() * items);
     const rating = tf.tensor1d(r);
     if (this.options.stockGather) {
       return {
@@ -283,10 +286,9 @@ export class Trainer {
       };
     }
     // Fresh arrays per batch: tfjs may keep a reference to them until the upload happens.
-    const cap = (rows: number) => planCapacity(rows, this.config.batchSize);
     const plans = {
-      user: uploadRowPlan(planRows(u, users, cap(users))),
-      item: uploadRowPlan(planRows(i, items, cap(items))),
+      user: uploadRowPlan(planRows(u, users, planCapacity(users, b))),
+      item: uploadRowPlan(planRows(i, items, planCapacity(items, i.length))),
     };
     return {
       size: b,

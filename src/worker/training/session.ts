@@ -161,10 +161,13 @@ export class TrainingSession {
       windowStart = now;
       if (endOfEpoch) {
         const epochSeconds = (now - epochStart) / 1000;
-        const metrics = await trainer.evaluate();
-        // Ranking scores every item for every user (about 0.6 s on the sample in software WebGL,
-        // as long as an epoch): for a rating model it is a final report, after the last epoch.
-        const ranking = trainer.finished ? await trainer.rankingReport(true) : null;
+        // Rating metrics for rating models. Ranking scores every item for every user (about
+        // 0.6 s on the sample in software WebGL, as long as an epoch): every epoch for ranking
+        // models, and a final report after a rating model's last epoch. AUC on the last epoch.
+        const ranker = !!trainer.model.pairwise;
+        const metrics = ranker ? {} : await trainer.evaluate();
+        const ranking =
+          ranker || trainer.finished ? await trainer.rankingReport(trainer.finished) : null;
         const snapshot = await trainer.snapshot();
         this.post({
           type: 'epoch',
