@@ -126,3 +126,23 @@ test('pause, resume and stop', async ({ page }) => {
   expect(s.training.epoch).toBeLessThan(50);
   await expect(page.getByRole('button', { name: 'Train', exact: true })).toBeEnabled();
 });
+
+test('trains the implicit BPR model for an epoch on webgl and ranks every epoch', async ({
+  page,
+}) => {
+  const lab = new LabPage(page);
+  await lab.open();
+  await lab.sampleLoaded();
+  await page.getByLabel('Model', { exact: true }).selectOption('bpr');
+  await expect(page.getByText(/Bayesian personalised ranking/)).toBeVisible();
+  const s = await lab.train(1);
+  expect(s.training.error).toBeNull();
+  expect(s.training.backend).toBe('webgl');
+  expect(s.training.model).toBe('bpr');
+  const [e1] = s.training.history;
+  expect(e1.rmse).toBeUndefined();
+  expect(e1.k).toBe(20);
+  // One epoch of BPR already ranks held-out items far above chance (about 0.002 at k = 20).
+  expect(e1.recallAtK!).toBeGreaterThan(0.05);
+  expect(e1.ranking!.auc!).toBeGreaterThan(0.8);
+});
