@@ -135,6 +135,8 @@ test('trains the implicit BPR model for an epoch on webgl and ranks every epoch'
   await lab.sampleLoaded();
   await page.getByLabel('Model', { exact: true }).selectOption('bpr');
   await expect(page.getByText(/Bayesian personalised ranking/)).toBeVisible();
+  // Choosing the model applies its measured defaults.
+  await expect(page.getByLabel('L2 regularisation')).toHaveValue('0.01');
   const s = await lab.train(1);
   expect(s.training.error).toBeNull();
   expect(s.training.backend).toBe('webgl');

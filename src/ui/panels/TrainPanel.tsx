@@ -38,7 +38,10 @@ export function TrainPanel() {
           id={`${id}-model`}
           value={c.model}
           disabled={busy}
-          onChange={(e) => lab.setConfig({ model: e.target.value })}
+          onChange={(e) => {
+            const chosen = MODELS.find((m) => m.name === e.target.value);
+            lab.setConfig({ model: e.target.value, ...chosen?.defaults });
+          }}
         >
           {MODELS.map((m) => (
             <option key={m.name} value={m.name}>
