@@ -22,6 +22,7 @@
  * Scoring runs in blocks of users: one [block, items] tensor per block, read with one awaited
  * `data()` (never `dataSync`, which would stall a webgl worker), then disposed.
  */
+import { popularityScores } from '../models/popularity';
 import { tf } from '../tf/tfjs';
 import { RankingAccumulator, topK, userAuc } from './ranking';
 import type { RankingMetrics, UserItems } from './ranking';
@@ -198,17 +199,7 @@ function checkLists(list: UserItems, users: number, items: number, what: string)
  * tensor held by the returned function until its `dispose()` is called.
  */
 export function popularityScorer(trainItem: Int32Array, items: number): DisposableScoreBlock {
-  if (!(Number.isInteger(items) && items >= 0)) {
-    throw new Error(`popularity: item count must be a non-negative integer, got ${items}`);
-  }
-  const counts = new Float32Array(items);
-  for (let r = 0; r < trainItem.length; r++) {
-    const i = trainItem[r];
-    if (i < 0 || i >= items) {
-      throw new Error(`popularity: row ${r} has item ${i}, outside 0..${items - 1}`);
-    }
-    counts[i]++;
-  }
+  const counts = popularityScores(trainItem, items);
   const row = tf.tensor2d(counts, [1, items]);
   const score = (users: Int32Array): tf.Tensor2D => tf.tile(row, [users.length, 1]);
   return Object.assign(score, { dispose: () => row.dispose() });

@@ -389,37 +389,34 @@ class BiasedDotGradProgram implements GPGPUProgram {
   }
 }
 
+/** A webgl kernel that runs one program over the named inputs (given their shapes). */
+function registerProgramKernel(
+  kernelName: string,
+  inputNames: string[],
+  program: (shapes: number[][]) => GPGPUProgram,
+): void {
+  tf.registerKernel({
+    kernelName,
+    backendName: 'webgl',
+    kernelFunc: ({ inputs, backend }) => {
+      const infos = inputNames.map((name) => inputs[name]!);
+      const shapes = infos.map((t) => t.shape);
+      return (backend as MathBackendWebGL).runWebGLProgram(program(shapes), infos, 'float32');
+    },
+  });
+}
+
 let registered = false;
 
 export function registerWebglEmbeddingKernels(): void {
   if (registered) return;
   registered = true;
-  tf.registerKernel({
-    kernelName: BIASED_DOT,
-    backendName: 'webgl',
-    kernelFunc: ({ inputs, backend }) => {
-      const [rows, width] = inputs.a!.shape;
-      const program = new BiasedDotProgram(rows, width);
-      return (backend as MathBackendWebGL).runWebGLProgram(
-        program,
-        [inputs.a!, inputs.c!],
-        'float32',
-      );
-    },
-  });
-  tf.registerKernel({
-    kernelName: BIASED_DOT_GRAD,
-    backendName: 'webgl',
-    kernelFunc: ({ inputs, backend }) => {
-      const [rows, width] = inputs.other!.shape;
-      const program = new BiasedDotGradProgram(rows, width);
-      return (backend as MathBackendWebGL).runWebGLProgram(
-        program,
-        [inputs.dy!, inputs.other!],
-        'float32',
-      );
-    },
-  });
+  registerProgramKernel(BIASED_DOT, ['a', 'c'], ([a]) => new BiasedDotProgram(a[0], a[1]));
+  registerProgramKernel(
+    BIASED_DOT_GRAD,
+    ['dy', 'other'],
+    ([, other]) => new BiasedDotGradProgram(other[0], other[1]),
+  );
   registerSegmentSum('webgl', segmentSumWebgl);
   registerRowWriter('webgl', writeRowsWebgl);
   registerRowUpdate('webgl', rowUpdateWebgl, denseUpdateWebgl);
