@@ -17,6 +17,9 @@ export default defineConfig({
       '@tensorflow/tfjs-core > long',
       '@tensorflow/tfjs-core > seedrandom',
       '@tensorflow/tfjs-backend-cpu > seedrandom',
+      // Imported only in the projection worker, so the first page load would find it late,
+      // re-bundle and reload the page.
+      'umap-js',
     ],
   },
 
