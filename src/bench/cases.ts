@@ -12,7 +12,7 @@ import {
   uploadRowPlan,
   writeRows,
 } from '../core/tf/embedding';
-import { Trainer, type TrainData } from '../core/training/trainer';
+import { noFeatures, Trainer, type TrainData } from '../core/training/trainer';
 import { DEFAULT_CONFIG, type OptimizerName, type TrainConfig } from '../core/training/config';
 import { uniformInteractions } from '../core/data/synthetic';
 import { createPlainMF, plainMean, plainSgdPass } from '../core/training/plain-sgd';
@@ -37,7 +37,7 @@ function asTrainData(users: number, items: number, train: Interactions): TrainDa
     item: train.item.subarray(0, 1),
     rating: train.rating.subarray(0, 1),
   };
-  return { users, items, train, test, ratingMin: 0.5, ratingMax: 5 };
+  return { users, items, train, test, ratingMin: 0.5, ratingMax: 5, ...noFeatures(users, items) };
 }
 
 export function sampleData(s: BenchData): () => TrainData {

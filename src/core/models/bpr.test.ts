@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { tf } from '../tf/tfjs';
-import { Trainer, type TrainData } from '../training/trainer';
+import { noFeatures, Trainer, type TrainData } from '../training/trainer';
 import { DEFAULT_CONFIG, type TrainConfig } from '../training/config';
 import { randomSplit, take } from '../data/split';
 import { evaluateRanking, popularityScorer } from '../metrics/evaluate-ranking';
@@ -35,7 +35,15 @@ function plantedGroups(): TrainData {
     item: take(all.item, rows),
     rating: take(all.rating, rows),
   });
-  return { users, items, train: pick(s.train), test: pick(s.test), ratingMin: 1, ratingMax: 1 };
+  return {
+    users,
+    items,
+    train: pick(s.train),
+    test: pick(s.test),
+    ratingMin: 1,
+    ratingMax: 1,
+    ...noFeatures(users, items),
+  };
 }
 
 const config: TrainConfig = {

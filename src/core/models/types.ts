@@ -1,6 +1,7 @@
 import type { tf } from '../tf/tfjs';
 import type { EmbeddingTable } from '../tf/embedding';
-import type { EmbeddingSnapshot } from '../data/types';
+import type { EmbeddingSnapshot, FeatureTable } from '../data/types';
+import type { Interactions } from './baseline';
 
 /** One mini-batch on the backend: named index columns (e.g. user, item) and the targets. */
 export interface Batch {
@@ -26,6 +27,17 @@ export interface RecModel {
    * negatives, 2B rows, and `rating` is unused. Rating metrics do not apply.
    */
   readonly pairwise?: boolean;
+  /**
+   * How the model is trained: 'rows' (default) by mini-batches of interactions through the
+   * sparse embedding path (`Trainer`); 'users' by mini-batches of users, each with its whole
+   * training row of the interaction matrix (`UserTrainer`: autoencoders, softmax models).
+   */
+  readonly batching?: 'rows' | 'users';
+  /**
+   * Whether predictions are ratings (RMSE / MAE apply). Ranking models (implicit feedback)
+   * produce scores only.
+   */
+  readonly predictsRatings?: boolean;
   readonly tables: readonly EmbeddingTable[];
   /** Parameters that are not embedding tables (trained by a stock optimizer). */
   readonly dense: readonly tf.Variable[];
@@ -51,4 +63,16 @@ export interface ModelContext {
   dim: number;
   l2: number;
   seed: number;
+  /** Hidden units of the deep models' layers. */
+  hidden: number;
+  /**
+   * What the model is trained on: 'explicit' fits the ratings; 'implicit' reads every training
+   * row as a positive interaction (the session has already binarised and filtered the rows).
+   */
+  feedback: 'explicit' | 'implicit';
+  /** The training rows (models that read a user's history or whole interaction vector). */
+  train: Interactions;
+  /** Item and user metadata features, CSR over items / users (empty tables when none). */
+  itemFeatures: FeatureTable;
+  userFeatures: FeatureTable;
 }

@@ -22,9 +22,31 @@ export const OPTIMIZER_LABELS: Record<OptimizerName, string> = {
   adadelta: 'Adadelta (rho 0.95)',
 };
 
+export const SPLITS = ['random', 'temporal', 'cold-items', 'cold-users'] as const;
+export type SplitName = (typeof SPLITS)[number];
+
+export const SPLIT_LABELS: Record<SplitName, string> = {
+  random: 'Random (per interaction)',
+  temporal: "Temporal (each user's latest)",
+  'cold-items': 'Cold-start items',
+  'cold-users': 'Cold-start users',
+};
+
 export interface TrainConfig {
   model: string;
   dim: number;
+  /** Hidden units per layer of the deep models (autorec, youtube-dnn). */
+  hidden: number;
+  /**
+   * 'explicit': fit the ratings. 'implicit': every kept row is a positive interaction; with
+   * explicit data, rows rated below `binarizeAt` are dropped first (0 keeps every row).
+   */
+  feedback: 'explicit' | 'implicit';
+  binarizeAt: number;
+  /** How the held-out rows are chosen; `testFraction` is the share of rows, items or users. */
+  split: SplitName;
+  /** Stop when the validation metric has not improved for this many epochs (0: off). */
+  patience: number;
   epochs: number;
   batchSize: number;
   learningRate: number;
@@ -39,6 +61,11 @@ export interface TrainConfig {
 export const DEFAULT_CONFIG: TrainConfig = {
   model: 'biased-mf',
   dim: 32,
+  hidden: 256,
+  feedback: 'explicit',
+  binarizeAt: 0,
+  split: 'random',
+  patience: 0,
   epochs: 10,
   batchSize: 4096,
   learningRate: 0.02,
@@ -49,13 +76,16 @@ export const DEFAULT_CONFIG: TrainConfig = {
   projectEvery: 2,
 };
 
-type NumericKey = Exclude<keyof TrainConfig, 'model' | 'optimizer'>;
+type NumericKey = Exclude<keyof TrainConfig, 'model' | 'optimizer' | 'feedback' | 'split'>;
 
 export const LIMITS: Record<
   NumericKey,
   { min: number; max: number; step: number; integer: boolean }
 > = {
   dim: { min: 1, max: 512, step: 1, integer: true },
+  hidden: { min: 1, max: 2048, step: 1, integer: true },
+  binarizeAt: { min: 0, max: 1e6, step: 0.5, integer: false },
+  patience: { min: 0, max: 100, step: 1, integer: true },
   epochs: { min: 1, max: 1000, step: 1, integer: true },
   batchSize: { min: 1, max: 262144, step: 1, integer: true },
   learningRate: { min: 1e-6, max: 10, step: 0.001, integer: false },
@@ -78,5 +108,8 @@ export function validateConfig(c: TrainConfig): string[] {
       problems.push(`${key} must be a whole number, got ${v}`);
   }
   if (!OPTIMIZERS.includes(c.optimizer)) problems.push(`unknown optimizer "${c.optimizer}"`);
+  if (c.feedback !== 'explicit' && c.feedback !== 'implicit')
+    problems.push(`feedback must be "explicit" or "implicit", got "${c.feedback}"`);
+  if (!SPLITS.includes(c.split)) problems.push(`unknown split "${c.split}"`);
   return problems;
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { tf } from '../tf/tfjs';
-import { Trainer, type TrainData } from './trainer';
+import { noFeatures, Trainer, type TrainData } from './trainer';
 import { DEFAULT_CONFIG, OPTIMIZERS, validateConfig, type TrainConfig } from './config';
 import { plantedLowRank } from '../data/synthetic';
 import { randomSplit, take } from '../data/split';
@@ -24,6 +24,7 @@ function splitData(all: Interactions, users: number, items: number): TrainData {
     test: pick(s.test),
     ratingMin: -Infinity,
     ratingMax: Infinity,
+    ...noFeatures(users, items),
   };
 }
 

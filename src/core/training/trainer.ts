@@ -14,7 +14,7 @@ import {
   type RowPlanTensors,
 } from '../tf/embedding';
 import { createModel } from '../models/registry';
-import type { Batch, RecModel, Rows } from '../models/types';
+import type { Batch, ModelContext, RecModel, Rows } from '../models/types';
 import type { Interactions } from '../models/baseline';
 import { meanRating } from '../models/baseline';
 import { ratingMetrics, type RatingMetrics } from '../metrics/rating';
@@ -24,7 +24,7 @@ import { createOptimizer } from './optimizers';
 import { createRowOptimizer, type RowOptimizer } from './row-optimizers';
 import type { TrainConfig } from './config';
 import { mulberry32, shuffledRange } from '../util/random';
-import type { EmbeddingSnapshot } from '../data/types';
+import { emptyFeatureTable, type EmbeddingSnapshot, type FeatureTable } from '../data/types';
 
 /** A batch with, per index column, its rows sorted for the sparse gradient (none on the stock path). */
 interface PreparedBatch extends Batch {
@@ -38,11 +38,68 @@ export interface TrainData {
   test: Interactions;
   ratingMin: number;
   ratingMax: number;
+  /** Item and user metadata features (CSR); empty tables when the data set has none. */
+  itemFeatures: FeatureTable;
+  userFeatures: FeatureTable;
+  /**
+   * Items ranked in the held-out evaluation (ascending); null: every item. A cold-start split
+   * ranks only the held-out items, which the model has never seen in training.
+   */
+  candidates?: Int32Array | null;
+}
+
+/**
+ * What the training session drives: `Trainer` (mini-batches of interactions) and `UserTrainer`
+ * (mini-batches of users) both implement it. `step()` never reads from the backend.
+ */
+export interface ModelTrainer {
+  readonly model: RecModel;
+  readonly stepsPerEpoch: number;
+  /** Completed epochs. */
+  readonly epoch: number;
+  /** Steps done in the current epoch (0 right after an epoch ends). */
+  readonly stepInEpoch: number;
+  readonly totalSteps: number;
+  readonly finished: boolean;
+  /** Training rows (interactions) a step consumes, for throughput. */
+  readonly batchRows: number;
+  step(): void;
+  takeLoss(): Promise<{ loss: number; steps: number } | null>;
+  /** Held-out RMSE / MAE (only for models that predict ratings). */
+  evaluate(): Promise<RatingMetrics>;
+  rankingReport(withAuc: boolean): Promise<RankingReport | null>;
+  snapshot(): Promise<EmbeddingSnapshot>;
+  dispose(): void;
 }
 
 const EVAL_CHUNK = 32768;
 
-export class Trainer {
+/** Train data's feature fields for a data set without metadata. */
+export function noFeatures(
+  users: number,
+  items: number,
+): Pick<TrainData, 'itemFeatures' | 'userFeatures'> {
+  return { itemFeatures: emptyFeatureTable(items), userFeatures: emptyFeatureTable(users) };
+}
+
+/** What a model is built from: the data's shape and features, and the settings. */
+export function modelContext(data: TrainData, config: TrainConfig): ModelContext {
+  return {
+    users: data.users,
+    items: data.items,
+    mean: meanRating(data.train.rating),
+    dim: config.dim,
+    hidden: config.hidden,
+    l2: config.l2,
+    seed: config.seed,
+    feedback: config.feedback,
+    train: data.train,
+    itemFeatures: data.itemFeatures,
+    userFeatures: data.userFeatures,
+  };
+}
+
+export class Trainer implements ModelTrainer {
   readonly model: RecModel;
   readonly stepsPerEpoch: number;
   /** Completed epochs. */
@@ -68,14 +125,7 @@ export class Trainer {
   ) {
     const n = data.train.rating.length;
     if (n === 0) throw new Error('no training rows');
-    this.model = createModel(config.model, {
-      users: data.users,
-      items: data.items,
-      mean: meanRating(data.train.rating),
-      dim: config.dim,
-      l2: config.l2,
-      seed: config.seed,
-    });
+    this.model = createModel(config.model, modelContext(data, config));
     this.optimizer = createOptimizer(config.optimizer, config.learningRate);
     this.rowOptimizer = createRowOptimizer(config.optimizer, config.learningRate);
     this.stepsPerEpoch = Math.ceil(n / config.batchSize);

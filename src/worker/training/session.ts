@@ -3,7 +3,7 @@
  * data, fits the reference baselines, runs the Trainer with pause / resume / stop, and posts
  * progress about every `progressMs` (one GPU read each), plus metrics and embeddings per epoch.
  */
-import { Trainer, type TrainData } from '../../core/training/trainer';
+import { noFeatures, Trainer, type TrainData } from '../../core/training/trainer';
 import { validateConfig, type TrainConfig } from '../../core/training/config';
 import { randomSplit, take } from '../../core/data/split';
 import {
@@ -217,5 +217,6 @@ function splitPayload(p: TrainingDataPayload, config: TrainConfig): TrainData {
     test: pick(split.test),
     ratingMin: p.ratingMin,
     ratingMax: p.ratingMax,
+    ...noFeatures(p.users, p.items),
   };
 }
