@@ -65,6 +65,7 @@ export class DataActions {
       datasetStatus: 'ready',
       datasetMessage: notes.join('. ') || null,
       upload: null,
+      runs: [], // runs compare on one data set
     });
     this.onDataset(dataset);
   }

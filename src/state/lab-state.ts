@@ -43,8 +43,36 @@ export interface TrainingState {
   /** Loss readings during training: x = fractional epoch. */
   lossCurve: { epoch: number; loss: number }[];
   baselines: { globalMean: RatingMetrics; biases: RatingMetrics } | null;
+  /** What the run trains on, and whether it predicts ratings (known once it has started). */
+  feedback: 'explicit' | 'implicit' | null;
+  predictsRatings: boolean | null;
+  /** Rows left out by binarisation. */
+  droppedBelowThreshold: number;
+  /** Set when early stopping ended the run. */
+  earlyStop: { epoch: number; bestEpoch: number } | null;
   startedAt: number | null;
   error: string | null;
+}
+
+/** One finished (or stopped) run, for the runs table: same data set and split compare fairly. */
+export interface RunRecord {
+  id: number;
+  model: string;
+  config: TrainConfig;
+  feedback: 'explicit' | 'implicit';
+  /** The data set's name, so runs on other data can be told apart. */
+  dataset: string;
+  status: 'done' | 'stopped' | 'error';
+  epochs: number;
+  /** Best held-out values over the run's epochs (undefined where the model has none). */
+  bestRmse?: number;
+  bestMae?: number;
+  bestRecall20?: number;
+  bestNdcg10?: number;
+  auc?: number | null;
+  bestEpoch: number;
+  secondsPerEpoch: number;
+  history: HistoryEntry[];
 }
 
 export interface ProjectionState {
@@ -87,6 +115,8 @@ export interface LabState {
   itemMeta: ItemMetadata | null;
   userMeta: UserMetadata | null;
   training: TrainingState;
+  /** Every run since the data set was loaded, oldest first. */
+  runs: RunRecord[];
   embeddings: EmbeddingSnapshot | null;
   projection: ProjectionState;
   selection: SelectionDetail | null;
@@ -121,9 +151,14 @@ export function initialState(): LabState {
       history: [],
       lossCurve: [],
       baselines: null,
+      feedback: null,
+      predictsRatings: null,
+      droppedBelowThreshold: 0,
+      earlyStop: null,
       startedAt: null,
       error: null,
     },
+    runs: [],
     embeddings: null,
     projection: {
       status: 'idle',

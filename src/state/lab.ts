@@ -8,6 +8,7 @@ import {
   type ColorBy,
   type LabState,
   type PointKind,
+  type RunRecord,
   type TrainingState,
 } from './lab-state';
 import { DataActions } from './data-actions';
@@ -114,6 +115,10 @@ export class Lab {
       rowsPerSecond: null,
       etaSeconds: null,
       baselines: null,
+      feedback: null,
+      predictsRatings: null,
+      droppedBelowThreshold: 0,
+      earlyStop: null,
       error: null,
       startedAt: performance.now(),
     });
@@ -126,8 +131,12 @@ export class Lab {
         user: dataset.user,
         item: dataset.item,
         rating: dataset.rating,
+        timestamp: dataset.timestamp,
+        kind: dataset.kind,
         ratingMin: dataset.ratingMin,
         ratingMax: dataset.ratingMax,
+        itemFeatures: dataset.itemFeatures,
+        userFeatures: dataset.userFeatures,
       },
     });
   }
@@ -140,6 +149,18 @@ export class Lab {
   }
   stop(): void {
     this.training?.send({ type: 'stop' });
+  }
+
+  /** Adds the run that just ended to the runs table. */
+  private recordRun(status: 'done' | 'stopped'): void {
+    const { training: t, runs, dataset } = this.store.get();
+    if (!t.history.length || !t.feedback) return;
+    this.store.set({
+      runs: [
+        ...runs,
+        summarizeRun(runs.length + 1, t, dataset?.name ?? '', status),
+      ],
+    });
   }
 
   private onTrainingEvent(e: TrainingEvent): void {
@@ -155,6 +176,10 @@ export class Lab {
       case 'started':
         this.setTraining({
           baselines: e.baselines,
+          epochsTotal: e.epochs,
+          feedback: e.feedback,
+          predictsRatings: e.predictsRatings,
+          droppedBelowThreshold: e.droppedBelowThreshold,
           stepsPerEpoch: e.stepsPerEpoch,
           trainRows: e.trainRows,
           testRows: e.testRows,
@@ -177,6 +202,8 @@ export class Lab {
         this.refreshSelection();
         const every = t.config.projectEvery;
         const last = e.entry.epoch >= t.epochsTotal;
+        // Fitted reference models have one value per point: nothing to lay out.
+        if (e.snapshot.dim < 2) return;
         // Live re-projection every `every` epochs (0: only when training ends).
         const live =
           every > 0 && (e.entry.epoch % every === 0 || this.store.get().projection.coords === null);
@@ -185,8 +212,13 @@ export class Lab {
         }
         return;
       }
+      case 'early-stop':
+        this.setTraining({ earlyStop: { epoch: e.epoch, bestEpoch: e.bestEpoch } });
+        if ((this.store.get().embeddings?.dim ?? 0) >= 2) void this.project();
+        return;
       case 'status':
         this.setTraining({ status: e.status, ...(e.status === 'done' ? { etaSeconds: 0 } : {}) });
+        if (e.status === 'done' || e.status === 'stopped') this.recordRun(e.status);
         return;
       case 'error':
         this.setTraining({
@@ -285,4 +317,44 @@ export class Lab {
   dismissError(i: number): void {
     this.store.set((s) => ({ errors: s.errors.filter((_, k) => k !== i) }));
   }
+}
+
+/** The runs-table row of a run: its best held-out values and time per epoch. */
+export function summarizeRun(
+  id: number,
+  t: TrainingState,
+  dataset: string,
+  status: 'done' | 'stopped',
+): RunRecord {
+  const h = t.history;
+  const min = (xs: (number | undefined)[]) => {
+    const v = xs.filter((x): x is number => x !== undefined && Number.isFinite(x));
+    return v.length ? Math.min(...v) : undefined;
+  };
+  const max = (xs: (number | undefined)[]) => {
+    const v = xs.filter((x): x is number => x !== undefined && Number.isFinite(x));
+    return v.length ? Math.max(...v) : undefined;
+  };
+  const bestRmse = min(h.map((e) => e.rmse));
+  const bestRecall20 = max(h.map((e) => e.recallAtK));
+  const best = t.predictsRatings
+    ? h.find((e) => e.rmse === bestRmse)
+    : h.find((e) => e.recallAtK === bestRecall20);
+  return {
+    id,
+    model: t.model,
+    config: t.config,
+    feedback: t.feedback!,
+    dataset,
+    status,
+    epochs: h[h.length - 1].epoch,
+    bestRmse,
+    bestMae: min(h.map((e) => e.mae)),
+    bestRecall20,
+    bestNdcg10: max(h.map((e) => e.ranking?.ndcg10)),
+    auc: [...h].reverse().find((e) => e.ranking)?.ranking?.auc ?? null,
+    bestEpoch: best?.epoch ?? h[h.length - 1].epoch,
+    secondsPerEpoch: h.reduce((s, e) => s + e.seconds, 0) / h.length,
+    history: h,
+  };
 }

@@ -75,4 +75,10 @@ export interface EmbeddingSnapshot {
   userBias: Float32Array;
   itemBias: Float32Array;
   globalBias: number;
+  /**
+   * Metadata features' own embeddings, features x dim, in the order of the data set's
+   * `itemFeatures.names` / `userFeatures.names` (models that learn them: hybrid, fm).
+   */
+  itemFeatureFactors?: Float32Array;
+  userFeatureFactors?: Float32Array;
 }

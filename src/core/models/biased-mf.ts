@@ -11,10 +11,12 @@ import { biasedDot } from '../tf/ops';
 import { normalArray, mulberry32 } from '../util/random';
 import type { Batch, ModelContext, RecModel, Rows } from './types';
 import type { EmbeddingSnapshot } from '../data/types';
+import { splitLastColumn } from './hybrid';
 
 export class BiasedMF implements RecModel {
   readonly name: string = 'biased-mf';
-  readonly tables: readonly EmbeddingTable[];
+  readonly predictsRatings: boolean = true;
+  tables: readonly EmbeddingTable[];
   readonly dense: readonly tf.Variable[] = [];
   /** [users, dim + 1]: p_u, then b_u in the last column (one lookup serves both). */
   protected readonly users: EmbeddingTable;
@@ -36,19 +38,23 @@ export class BiasedMF implements RecModel {
     this.tables = [this.users, this.items];
   }
 
-  predict(r: Rows): tf.Tensor1D {
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars
+  predict(r: Rows, _b?: Batch): tf.Tensor1D {
     return tf.tidy(() => tf.add(biasedDot(r.users, r.items), this.ctx.mean));
   }
 
   /** p_u . q_i + b_i for every item (mu and b_u do not change a user's ranking). */
   scoreItems(users: Int32Array): tf.Tensor2D {
+    return tf.tidy(() => this.scoreAgainstItems(tf.gather(this.users.weights, users) as tf.Tensor2D));
+  }
+
+  /** Users' rows [U, dim + 1] (bias last, ignored) -> their scores of every item, [U, items]. */
+  protected scoreAgainstItems(userRows: tf.Tensor2D): tf.Tensor2D {
     const { dim } = this.ctx;
-    return tf.tidy(() => {
-      const u = tf.slice(tf.gather(this.users.weights, users), [0, 0], [-1, dim]);
-      const items = tf.slice(this.items.weights, [0, 0], [this.ctx.items, dim + 1]);
-      const [q, bias] = tf.split(items, [dim, 1], 1);
-      return tf.add(tf.matMul(u, q, false, true), tf.reshape(bias, [1, -1])) as tf.Tensor2D;
-    });
+    const u = tf.slice(userRows, [0, 0], [-1, dim]);
+    const items = tf.slice(this.items.weights, [0, 0], [this.ctx.items, dim + 1]);
+    const [q, bias] = tf.split(items, [dim, 1], 1);
+    return tf.add(tf.matMul(u, q, false, true), tf.reshape(bias, [1, -1])) as tf.Tensor2D;
   }
 
   /** Mean squared error; the tables' L2 (`l2` per lookup) is applied by the trainer. */
@@ -67,16 +73,4 @@ export class BiasedMF implements RecModel {
   dispose(): void {
     this.tables.forEach((t) => t.dispose());
   }
-}
-
-/** [rows, dim + 1] row-major -> ([rows, dim], [rows]). */
-function splitLastColumn(all: Float32Array, dim: number): [Float32Array, Float32Array] {
-  const rows = all.length / (dim + 1);
-  const factors = new Float32Array(rows * dim);
-  const last = new Float32Array(rows);
-  for (let r = 0; r < rows; r++) {
-    factors.set(all.subarray(r * (dim + 1), r * (dim + 1) + dim), r * dim);
-    last[r] = all[r * (dim + 1) + dim];
-  }
-  return [factors, last];
 }

@@ -12,6 +12,7 @@ import type { Batch, Rows } from './types';
 export class BPR extends BiasedMF {
   override readonly name = 'bpr';
   readonly pairwise = true;
+  override readonly predictsRatings = false;
 
   /** Mean of -log sigma(x_ui - x_uj) over the batch's pairs. */
   override loss(r: Rows, b: Batch): tf.Scalar {

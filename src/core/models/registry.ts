@@ -1,11 +1,20 @@
 /** Model registry: registry name -> factory. Descriptions and defaults live in catalog.ts. */
 import { BiasedMF } from './biased-mf';
 import { BPR } from './bpr';
+import { Baseline, GlobalMean, Popularity } from './fitted';
+import { FactorizationMachine, Hybrid } from './hybrid';
+import { SVDpp } from './svdpp';
 import { MODELS } from './catalog';
 import type { ModelContext, RecModel } from './types';
 
 const FACTORIES: Record<string, (ctx: ModelContext) => RecModel> = {
+  'global-mean': (ctx) => new GlobalMean(ctx),
+  baseline: (ctx) => new Baseline(ctx),
+  popularity: (ctx) => new Popularity(ctx),
   'biased-mf': (ctx) => new BiasedMF(ctx),
+  svdpp: (ctx) => new SVDpp(ctx),
+  fm: (ctx) => new FactorizationMachine(ctx),
+  hybrid: (ctx) => new Hybrid(ctx),
   bpr: (ctx) => new BPR(ctx),
 };
 

@@ -1,5 +1,5 @@
 import type { tf } from '../tf/tfjs';
-import type { EmbeddingTable } from '../tf/embedding';
+import type { BagSource, BagTensors, EmbeddingTable } from '../tf/embedding';
 import type { EmbeddingSnapshot, FeatureTable } from '../data/types';
 import type { Interactions } from './baseline';
 
@@ -10,6 +10,8 @@ export interface Batch {
   index: Record<string, tf.Tensor1D>;
   /** float32 [B]: ratings (explicit) or weights (implicit). */
   rating: tf.Tensor1D;
+  /** The batch's bags, by the names in `RecModel.bags` (none for models without bags). */
+  bags: Record<string, BagTensors>;
 }
 
 /** For each of the model's tables, its rows for the batch ([B, dim]), by table name. */
@@ -38,7 +40,18 @@ export interface RecModel {
    * produce scores only.
    */
   readonly predictsRatings?: boolean;
+  /**
+   * Fitted in closed form when built (global mean, baseline, popularity): the trainer makes one
+   * pass that only measures the training loss.
+   */
+  readonly fitted?: boolean;
   readonly tables: readonly EmbeddingTable[];
+  /**
+   * Bags the model reads, by name (e.g. an item's id and genres, a user's rated items). A table
+   * whose `indexedBy` is a bag's name is looked up at the bag's entries: `rows[table]` is
+   * [C, d] and `bagSum(rows[table], batch.bags[name])` sums them per entity.
+   */
+  readonly bags?: Readonly<Record<string, BagSource>>;
   /** Parameters that are not embedding tables (trained by a stock optimizer). */
   readonly dense: readonly tf.Variable[];
   /** Predicted score per batch row, [B]. */

@@ -281,3 +281,137 @@ export class EmbeddingTable {
 }
 
 let tableIds = 0;
+
+/**
+ * Bags: a weighted set of table rows per entity, e.g. an item's genres, or the items a user has
+ * rated (SVD++'s implicit feedback), stored as CSR over the entities of one batch column.
+ */
+export interface BagSource {
+  /** The batch column whose entities own the bags ('user' or 'item'). */
+  keyedBy: string;
+  /** [entities + 1] entity e's entries are rows[offsets[e] .. offsets[e+1]). */
+  offsets: Int32Array;
+  /** Table rows of the entries. */
+  rows: Int32Array;
+  /** Weight of each entry. */
+  weights: Float32Array;
+}
+
+/**
+ * One batch's bags on the backend: the bags of the batch's distinct entities (segments), entries
+ * grouped by segment and padded to a fixed capacity with weight-0 entries on the table's spare
+ * row, so shapes stay fixed from batch to batch.
+ */
+export interface BagTensors {
+  /** [C] table row of each entry (padding: the spare row). */
+  indices: tf.Tensor1D;
+  /** [C, 1] entry weights (padding: 0). */
+  weights: tf.Tensor2D;
+  /** [C] segment of each entry (padding: the last segment). */
+  segmentOf: tf.Tensor1D;
+  /** The segments as a plan for `segmentSum`: identity order, offsets [S + 1]. */
+  segments: RowPlanTensors;
+  /** [B] the segment of each batch row. */
+  rowSegment: tf.Tensor1D;
+}
+
+/** A bag built on the CPU (see `buildBag`). */
+export interface Bag {
+  indices: Int32Array;
+  weights: Float32Array;
+  segmentOf: Int32Array;
+  offsets: Int32Array;
+  rowSegment: Int32Array;
+}
+
+/**
+ * The bags of a batch's entities, one segment per distinct entity of `plan` (ascending), padded
+ * to `capacity` entries (which must be at least the entries needed, see `bagEntries`).
+ */
+export function buildBag(src: BagSource, plan: RowPlan, spareRow: number, capacity: number): Bag {
+  const segments = plan.uniqueRows.length;
+  const indices = new Int32Array(capacity).fill(spareRow);
+  const weights = new Float32Array(capacity);
+  const segmentOf = new Int32Array(capacity).fill(segments - 1);
+  const offsets = new Int32Array(segments + 1);
+  let at = 0;
+  for (let k = 0; k < plan.count; k++) {
+    const e = plan.uniqueRows[k];
+    offsets[k] = at;
+    for (let j = src.offsets[e]; j < src.offsets[e + 1]; j++, at++) {
+      indices[at] = src.rows[j];
+      weights[at] = src.weights[j];
+      segmentOf[at] = k;
+    }
+  }
+  offsets.fill(at, plan.count, segments);
+  offsets[segments] = capacity; // the padding belongs to the last segment, with weight 0
+  const rowSegment = new Int32Array(plan.indices.length);
+  for (let k = 0; k < plan.count; k++)
+    for (let p = plan.offsets[k]; p < plan.offsets[k + 1]; p++) rowSegment[plan.order[p]] = k;
+  return { indices, weights, segmentOf, offsets, rowSegment };
+}
+
+/** Entries the bags of a plan's distinct entities need. */
+export function bagEntries(src: BagSource, plan: RowPlan): number {
+  let n = 0;
+  for (let k = 0; k < plan.count; k++) {
+    const e = plan.uniqueRows[k];
+    n += src.offsets[e + 1] - src.offsets[e];
+  }
+  return n;
+}
+
+/** Every entity's bag, for scoring the whole catalogue (no padding). */
+export function wholeBag(src: BagSource): Bag {
+  const n = src.rows.length;
+  const entities = src.offsets.length - 1;
+  const segmentOf = new Int32Array(n);
+  for (let e = 0; e < entities; e++) segmentOf.fill(e, src.offsets[e], src.offsets[e + 1]);
+  const rowSegment = new Int32Array(entities);
+  for (let e = 0; e < entities; e++) rowSegment[e] = e;
+  return { indices: src.rows, weights: src.weights, segmentOf, offsets: src.offsets, rowSegment };
+}
+
+export function uploadBag(b: Bag): BagTensors {
+  const c = b.indices.length;
+  const s = b.offsets.length - 1;
+  const order = new Int32Array(c);
+  for (let k = 0; k < c; k++) order[k] = k;
+  return {
+    indices: tf.tensor1d(b.indices, 'int32'),
+    weights: tf.tensor2d(b.weights, [c, 1]),
+    segmentOf: tf.tensor1d(b.segmentOf, 'int32'),
+    segments: {
+      indices: tf.tensor1d(b.segmentOf, 'int32'),
+      order: tf.tensor1d(order, 'int32'),
+      uniqueRows: tf.tensor1d(new Int32Array(s), 'int32'),
+      offsets: tf.tensor1d(b.offsets, 'int32'),
+      unique: s,
+      count: s,
+      positions: null,
+    },
+    rowSegment: tf.tensor1d(b.rowSegment, 'int32'),
+  };
+}
+
+export function disposeBag(b: BagTensors): void {
+  disposeRowPlan(b.segments);
+  tf.dispose([b.indices, b.weights, b.segmentOf, b.rowSegment]);
+}
+
+/**
+ * The weighted sum of each segment's rows: rows [C, d] (the bag's entries looked up) ->
+ * [S, d]. Forward, one segment sum; backward, each entry gets its segment's gradient times its
+ * weight (a gather). Use `tf.gather(bagSum(...), bag.rowSegment)` for per-batch-row values.
+ */
+export function bagSum(rows: tf.Tensor2D, bag: BagTensors): tf.Tensor2D {
+  const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const weighted = tf.mul(args[0] as tf.Tensor2D, bag.weights) as tf.Tensor2D;
+    return {
+      value: segmentSum(weighted, bag.segments),
+      gradFunc: (dy) => tf.mul(tf.gather(dy as tf.Tensor2D, bag.segmentOf), bag.weights),
+    };
+  });
+  return op(rows) as tf.Tensor2D;
+}

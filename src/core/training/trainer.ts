@@ -5,7 +5,13 @@
  */
 import { tf } from '../tf/tfjs';
 import {
+  bagEntries,
+  buildBag,
+  disposeBag,
   disposeRowPlan,
+  uploadBag,
+  type BagTensors,
+  type RowPlan,
   planCapacity,
   planRows,
   segmentSum,
@@ -19,7 +25,7 @@ import type { Interactions } from '../models/baseline';
 import { meanRating } from '../models/baseline';
 import { ratingMetrics, type RatingMetrics } from '../metrics/rating';
 import { groupByUser, type UserItems } from '../metrics/ranking';
-import { evaluateRanking, type RankingReport } from '../metrics/evaluate-ranking';
+import { evaluateRanking, type RankingReport, type ScoreBlock } from '../metrics/evaluate-ranking';
 import { createOptimizer } from './optimizers';
 import { createRowOptimizer, type RowOptimizer } from './row-optimizers';
 import type { TrainConfig } from './config';
@@ -61,6 +67,8 @@ export interface ModelTrainer {
   readonly stepInEpoch: number;
   readonly totalSteps: number;
   readonly finished: boolean;
+  /** Epochs the run will train. */
+  readonly epochs: number;
   /** Training rows (interactions) a step consumes, for throughput. */
   readonly batchRows: number;
   step(): void;
@@ -116,16 +124,20 @@ export class Trainer implements ModelTrainer {
   private lossSteps = 0;
   private next: PreparedBatch | null = null;
   private grouped: { train: UserItems; test: UserItems } | null = null;
+  private readonly bagCapacity = new Map<string, number>();
 
   constructor(
     private readonly data: TrainData,
     private readonly config: TrainConfig,
-    /** stockGather: differentiate plain tf.gather (the slow stock path), for the bench's comparison. */
-    private readonly options: { stockGather?: boolean } = {},
+    /**
+     * stockGather: differentiate plain tf.gather (the slow stock path), for the bench's
+     * comparison. model: the model to train (default: the registry's `config.model`).
+     */
+    private readonly options: { stockGather?: boolean; model?: RecModel } = {},
   ) {
     const n = data.train.rating.length;
     if (n === 0) throw new Error('no training rows');
-    this.model = createModel(config.model, modelContext(data, config));
+    this.model = options.model ?? createModel(config.model, modelContext(data, config));
     this.optimizer = createOptimizer(config.optimizer, config.learningRate);
     this.rowOptimizer = createRowOptimizer(config.optimizer, config.learningRate);
     this.stepsPerEpoch = Math.ceil(n / config.batchSize);
@@ -137,8 +149,13 @@ export class Trainer implements ModelTrainer {
     return this.data.train.rating.length;
   }
 
+  /** Epochs this run trains: the settings', or one pass for a model fitted in closed form. */
+  get epochs(): number {
+    return this.model.fitted ? 1 : this.config.epochs;
+  }
+
   get finished(): boolean {
-    return this.epoch >= this.config.epochs;
+    return this.epoch >= this.epochs;
   }
 
   /**
@@ -153,7 +170,11 @@ export class Trainer implements ModelTrainer {
   step(): void {
     const batch = this.next ?? this.prepare();
     this.next = null;
-    const cost = this.options.stockGather ? this.stockStep(batch) : this.sparseStep(batch);
+    const cost = this.model.fitted
+      ? this.lossOnly(batch)
+      : this.options.stockGather
+        ? this.stockStep(batch)
+        : this.sparseStep(batch);
     // Summed at read time, one program per read rather than one per step. Folded at 16 inputs:
     // tfjs 4.22's webgl AddN splits longer lists, and that path grew the GPU texture pool by 24
     // bytes a read (caught by the bench's 1,000-step memory check).
@@ -198,6 +219,16 @@ export class Trainer implements ModelTrainer {
         this.optimizer.applyGradients(named);
       }
       return value as tf.Scalar;
+    });
+  }
+
+  /** A fitted model's training loss on the batch, without a gradient. */
+  private lossOnly(batch: PreparedBatch): tf.Scalar {
+    return tf.tidy(() => {
+      const rows: Rows = {};
+      for (const t of this.model.tables)
+        rows[t.name] = tf.gather(t.weights, batch.index[t.indexedBy]) as tf.Tensor2D;
+      return this.model.loss(rows, batch);
     });
   }
 
@@ -247,20 +278,19 @@ export class Trainer implements ModelTrainer {
     const out = new Float32Array(user.length);
     for (let start = 0; start < user.length; start += EVAL_CHUNK) {
       const end = Math.min(user.length, start + EVAL_CHUNK);
+      const b = this.makeBatch(
+        user.slice(start, end),
+        item.slice(start, end),
+        new Float32Array(end - start),
+        false,
+      );
       const pred = tf.tidy(() => {
-        const b: Batch = {
-          size: end - start,
-          index: {
-            user: tf.tensor1d(user.subarray(start, end), 'int32'),
-            item: tf.tensor1d(item.subarray(start, end), 'int32'),
-          },
-          rating: tf.zeros([end - start]),
-        };
         const rows: Rows = {};
         for (const t of this.model.tables)
           rows[t.name] = tf.gather(t.weights, b.index[t.indexedBy]) as tf.Tensor2D;
         return this.model.predict(rows, b);
       });
+      disposeBatch(b);
       out.set((await pred.data()) as Float32Array, start);
       pred.dispose();
     }
@@ -282,17 +312,8 @@ export class Trainer implements ModelTrainer {
   async rankingReport(withAuc: boolean): Promise<RankingReport | null> {
     const model = this.model;
     if (!model.scoreItems) return null;
-    const { users, items, train, test } = this.data;
-    this.grouped ??= {
-      train: groupByUser(train.user, train.item, users),
-      test: groupByUser(test.user, test.item, users),
-    };
-    const { train: seen, test: heldOut } = this.grouped;
-    return evaluateRanking((u) => model.scoreItems!(u), seen, heldOut, users, items, {
-      k: 10,
-      recallAt: [10, 20],
-      withAuc,
-    });
+    this.grouped ??= heldOutLists(this.data);
+    return rankHeldOut(this.data, this.grouped, (u) => model.scoreItems!(u), withAuc);
   }
 
   snapshot(): Promise<EmbeddingSnapshot> {
@@ -310,7 +331,7 @@ export class Trainer implements ModelTrainer {
   }
 
   private prepare(): PreparedBatch {
-    const { train, users, items } = this.data;
+    const { train, items } = this.data;
     const n = this.order.length;
     const start = this.stepInEpoch * this.config.batchSize;
     const b = this.batchRows;
@@ -326,27 +347,105 @@ export class Trainer implements ModelTrainer {
       r[k] = train.rating[row];
     }
     if (pairwise) for (let k = b; k < 2 * b; k++) i[k] = Math.floor(this.random() * items);
-    const rating = tf.tensor1d(r);
-    if (this.options.stockGather) {
-      return {
-        size: b,
-        index: { user: tf.tensor1d(u, 'int32'), item: tf.tensor1d(i, 'int32') },
-        rating,
-        plans: null,
-      };
-    }
-    // Fresh arrays per batch: tfjs may keep a reference to them until the upload happens.
-    const plans = {
-      user: uploadRowPlan(planRows(u, users, planCapacity(users, b))),
-      item: uploadRowPlan(planRows(i, items, planCapacity(items, i.length))),
+    return this.makeBatch(u, i, r, !this.options.stockGather);
+  }
+
+  /**
+   * Uploads a batch: its index columns and bags, and with `withPlans` each column sorted by row
+   * for the sparse gradient. Fresh arrays per batch: tfjs may keep a reference to them until the
+   * upload happens.
+   */
+  private makeBatch(u: Int32Array, i: Int32Array, r: Float32Array, withPlans: boolean): PreparedBatch {
+    const { users, items } = this.data;
+    const cpu: Record<string, RowPlan> = {
+      user: planRows(u, users, planCapacity(users, u.length)),
+      item: planRows(i, items, planCapacity(items, i.length)),
     };
+    const bags: Record<string, BagTensors> = {};
+    for (const [name, src] of Object.entries(this.model.bags ?? {})) {
+      const rows = this.bagTableRows(name);
+      const keyPlan = cpu[src.keyedBy];
+      const needed = bagEntries(src, keyPlan);
+      // Capacity grows in powers of two and never shrinks, so shapes (and shaders) rarely change.
+      const capacity = Math.max(this.bagCapacity.get(name) ?? 1, nextPowerOfTwo(needed));
+      this.bagCapacity.set(name, capacity);
+      const bag = buildBag(src, keyPlan, rows, capacity);
+      bags[name] = uploadBag(bag);
+      // The spare row is a real row of this plan (padding entries look it up, with weight 0).
+      if (withPlans) cpu[name] = planRows(bag.indices, rows + 1, planCapacity(rows + 1, capacity));
+    }
+    const index: Record<string, tf.Tensor1D> = {};
+    let plans: Record<string, RowPlanTensors> | null = null;
+    if (withPlans) {
+      plans = {};
+      for (const [name, plan] of Object.entries(cpu)) {
+        plans[name] = uploadRowPlan(plan);
+        index[name] = plans[name].indices;
+      }
+    } else {
+      index.user = tf.tensor1d(u, 'int32');
+      index.item = tf.tensor1d(i, 'int32');
+      for (const [name, bag] of Object.entries(bags)) index[name] = bag.indices;
+    }
+    return { size: u.length, index, rating: tf.tensor1d(r), bags, plans };
+  }
+
+  /** Rows of the table(s) a bag indexes (every table read through one bag has the same rows). */
+  private bagTableRows(bag: string): number {
+    const tables = this.model.tables.filter((t) => t.indexedBy === bag);
+    if (!tables.length) throw new Error(`${this.model.name}: no table is indexed by bag "${bag}"`);
+    if (tables.some((t) => t.rows !== tables[0].rows))
+      throw new Error(`${this.model.name}: tables indexed by bag "${bag}" differ in rows`);
+    return tables[0].rows;
+  }
+}
+
+function nextPowerOfTwo(n: number): number {
+  return 2 ** Math.ceil(Math.log2(Math.max(1, n)));
+}
+
+/** Each user's training and held-out items, over the evaluation's candidate items. */
+export function heldOutLists(data: TrainData): { train: UserItems; test: UserItems } {
+  const { users, items, train, test, candidates } = data;
+  if (!candidates) {
     return {
-      size: b,
-      index: { user: plans.user.indices, item: plans.item.indices },
-      rating,
-      plans,
+      train: groupByUser(train.user, train.item, users),
+      test: groupByUser(test.user, test.item, users),
     };
   }
+  // Items renumbered to their position among the candidates; other items dropped.
+  const position = new Int32Array(items).fill(-1);
+  candidates.forEach((item, k) => (position[item] = k));
+  const restrict = (rows: Interactions) => {
+    const keep: number[] = [];
+    for (let k = 0; k < rows.item.length; k++) if (position[rows.item[k]] >= 0) keep.push(k);
+    const user = Int32Array.from(keep, (k) => rows.user[k]);
+    const item = Int32Array.from(keep, (k) => position[rows.item[k]]);
+    return groupByUser(user, item, users);
+  };
+  return { train: restrict(train), test: restrict(test) };
+}
+
+/**
+ * Ranking metrics on the held-out split (the protocol of `evaluateRanking`): every candidate item
+ * (all items, or a cold-start split's held-out items) scored for every user with held-out items,
+ * training items excluded, in blocks on the backend.
+ */
+export function rankHeldOut(
+  data: TrainData,
+  lists: { train: UserItems; test: UserItems },
+  score: ScoreBlock,
+  withAuc: boolean,
+): Promise<RankingReport> {
+  const { candidates } = data;
+  const block: ScoreBlock = candidates
+    ? (u) => tf.tidy(() => tf.gather(score(u), tf.tensor1d(candidates, 'int32'), 1) as tf.Tensor2D)
+    : score;
+  return evaluateRanking(block, lists.train, lists.test, data.users, candidates?.length ?? data.items, {
+    k: 10,
+    recallAt: [10, 20],
+    withAuc,
+  });
 }
 
 /**
@@ -363,5 +462,7 @@ function rowPenalty(tables: readonly EmbeddingTable[], rows: Rows, batchSize: nu
 
 function disposeBatch(b: PreparedBatch): void {
   if (b.plans) Object.values(b.plans).forEach(disposeRowPlan);
-  tf.dispose([...Object.values(b.index), b.rating]);
+  else tf.dispose([b.index.user, b.index.item]); // the bags' indices go with the bags
+  Object.values(b.bags).forEach(disposeBag);
+  tf.dispose(b.rating);
 }

@@ -2,19 +2,12 @@
 import type { EmbeddingSnapshot } from '../../core/data/types';
 import type { TrainConfig } from '../../core/training/config';
 import type { RatingMetrics } from '../../core/metrics/rating';
+import type { ExperimentData } from '../../core/training/experiment';
 
 export type BackendName = 'webgl' | 'webgpu' | 'wasm' | 'cpu';
 
-/** Interactions with dense indices, as the trainer needs them. */
-export interface TrainingDataPayload {
-  users: number;
-  items: number;
-  user: Int32Array;
-  item: Int32Array;
-  rating: Float32Array;
-  ratingMin: number;
-  ratingMax: number;
-}
+/** Interactions with dense indices, timestamps and features, as the trainer needs them. */
+export type TrainingDataPayload = ExperimentData;
 
 export type TrainingRequest =
   | { type: 'train'; data: TrainingDataPayload; config: TrainConfig }
@@ -58,7 +51,22 @@ export type TrainingEvent =
       trainRows: number;
       testRows: number;
       stepsPerEpoch: number;
-      baselines: { globalMean: RatingMetrics; biases: RatingMetrics };
+      /** Epochs the run trains (1 for a model fitted in closed form). */
+      epochs: number;
+      /** What the model trains on (see `effectiveFeedback`). */
+      feedback: 'explicit' | 'implicit';
+      /** Rows left out by binarisation (implicit feedback on ratings below the threshold). */
+      droppedBelowThreshold: number;
+      /** Whether the model predicts ratings (RMSE / MAE per epoch) or only ranks. */
+      predictsRatings: boolean;
+      /** Null for models that only rank. */
+      baselines: { globalMean: RatingMetrics; biases: RatingMetrics } | null;
+    }
+  | {
+      /** The validation metric stopped improving (`patience` epochs): training ended early. */
+      type: 'early-stop';
+      epoch: number;
+      bestEpoch: number;
     }
   | {
       type: 'progress';
@@ -77,5 +85,12 @@ export type TrainingEvent =
 export function transferablesOfEvent(e: TrainingEvent): ArrayBuffer[] {
   if (e.type !== 'epoch') return [];
   const s = e.snapshot;
-  return [s.userFactors, s.itemFactors, s.userBias, s.itemBias].map((a) => a.buffer as ArrayBuffer);
+  return [
+    s.userFactors,
+    s.itemFactors,
+    s.userBias,
+    s.itemBias,
+    s.itemFeatureFactors,
+    s.userFeatureFactors,
+  ].flatMap((a) => (a ? [a.buffer as ArrayBuffer] : []));
 }

@@ -3,16 +3,12 @@
  * data, fits the reference baselines, runs the Trainer with pause / resume / stop, and posts
  * progress about every `progressMs` (one GPU read each), plus metrics and embeddings per epoch.
  */
-import { noFeatures, Trainer, type TrainData } from '../../core/training/trainer';
+import type { ModelTrainer, TrainData } from '../../core/training/trainer';
+import { createTrainer } from '../../core/training/create';
+import { prepareExperiment } from '../../core/training/experiment';
 import { validateConfig, type TrainConfig } from '../../core/training/config';
-import { randomSplit, take } from '../../core/data/split';
-import {
-  fitBiases,
-  meanRating,
-  predictBiases,
-  type Interactions,
-} from '../../core/models/baseline';
-import { ratingMetrics } from '../../core/metrics/rating';
+import { fitBiases, meanRating, predictBiases } from '../../core/models/baseline';
+import { ratingMetrics, type RatingMetrics } from '../../core/metrics/rating';
 import type { TrainingDataPayload, TrainingEvent, TrainingRequest } from './protocol';
 
 export type Post = (e: TrainingEvent) => void;
@@ -74,43 +70,36 @@ export class TrainingSession {
     this.resume = null;
   }
 
-  private async run(payload: TrainingDataPayload, config: TrainConfig): Promise<void> {
-    const problems = validateConfig(config);
+  private async run(payload: TrainingDataPayload, requested: TrainConfig): Promise<void> {
+    const problems = validateConfig(requested);
     if (problems.length) throw new Error(`Invalid settings: ${problems.join('; ')}`);
-    const data = splitPayload(payload, config);
-    const mean = meanRating(data.train.rating);
-    const clip = [payload.ratingMin, payload.ratingMax] as const;
-    const biases = fitBiases(data.train, data.users, data.items);
-    const trainer = new Trainer(data, config);
+    const { data, feedback, droppedBelowThreshold } = prepareExperiment(payload, requested);
+    const config = { ...requested, feedback };
+    const trainer = createTrainer(data, config);
     try {
       this.post({
         type: 'started',
         trainRows: data.train.rating.length,
         testRows: data.test.rating.length,
         stepsPerEpoch: trainer.stepsPerEpoch,
-        baselines: {
-          globalMean: ratingMetrics(
-            new Float32Array(data.test.rating.length).fill(mean),
-            data.test.rating,
-            ...clip,
-          ),
-          biases: ratingMetrics(
-            predictBiases(biases, data.test.user, data.test.item),
-            data.test.rating,
-            ...clip,
-          ),
-        },
+        epochs: trainer.epochs,
+        feedback,
+        droppedBelowThreshold,
+        predictsRatings: !!trainer.model.predictsRatings,
+        baselines: trainer.model.predictsRatings ? ratingBaselines(data) : null,
       });
       this.post({ type: 'status', status: 'running' });
-      await this.loop(trainer, config);
-      this.post({ type: 'status', status: this.stopped ? 'stopped' : 'done' });
+      const early = await this.loop(trainer, config);
+      this.post({ type: 'status', status: this.stopped && !early ? 'stopped' : 'done' });
     } finally {
       trainer.dispose();
     }
   }
 
-  private async loop(trainer: Trainer, config: TrainConfig): Promise<void> {
-    const totalSteps = trainer.stepsPerEpoch * config.epochs;
+  /** Trains until done, stopped, or stopped early (returns true then). */
+  private async loop(trainer: ModelTrainer, config: TrainConfig): Promise<boolean> {
+    const totalSteps = trainer.stepsPerEpoch * trainer.epochs;
+    const early = new EarlyStopping(config.patience);
     let windowRows = 0;
     let windowStart = performance.now();
     let epochStart = windowStart;
@@ -164,8 +153,8 @@ export class TrainingSession {
         // Rating metrics for rating models. Ranking scores every item for every user (about
         // 0.6 s on the sample in software WebGL, as long as an epoch): every epoch for ranking
         // models, and a final report after a rating model's last epoch. AUC on the last epoch.
-        const ranker = !!trainer.model.pairwise;
-        const metrics = ranker ? {} : await trainer.evaluate();
+        const ranker = !trainer.model.predictsRatings;
+        const metrics: Partial<RatingMetrics> = ranker ? {} : await trainer.evaluate();
         const ranking =
           ranker || trainer.finished ? await trainer.rankingReport(trainer.finished) : null;
         const snapshot = await trainer.snapshot();
@@ -197,26 +186,59 @@ export class TrainingSession {
         epochLoss = 0;
         epochLossSteps = 0;
         windowStart = epochStart = performance.now();
+        const score = ranker ? ranking?.at[20].recall : metrics.rmse && -metrics.rmse;
+        if (score !== undefined && early.done(score)) {
+          this.post({
+            type: 'early-stop',
+            epoch: trainer.epoch,
+            bestEpoch: early.bestEpoch,
+          });
+          this.stopped = true;
+          return true;
+        }
       }
       await nextTask(); // let pause / stop messages in
     }
+    return false;
   }
 }
 
-function splitPayload(p: TrainingDataPayload, config: TrainConfig): TrainData {
-  const split = randomSplit(p.rating.length, config.testFraction, config.seed);
-  const pick = (rows: Int32Array): Interactions => ({
-    user: take(p.user, rows),
-    item: take(p.item, rows),
-    rating: take(p.rating, rows),
-  });
+/**
+ * Early stopping on the validation metric (higher is better): done once `patience` epochs in a
+ * row have not beaten the best. Off when patience is 0.
+ */
+export class EarlyStopping {
+  best = -Infinity;
+  bestEpoch = 0;
+  private epochs = 0;
+
+  constructor(private readonly patience: number) {}
+
+  done(score: number): boolean {
+    this.epochs++;
+    if (score > this.best) {
+      this.best = score;
+      this.bestEpoch = this.epochs;
+    }
+    return this.patience > 0 && this.epochs - this.bestEpoch >= this.patience;
+  }
+}
+
+/** The reference lines under an explicit model's curves: the global mean and user + item biases. */
+function ratingBaselines(data: TrainData) {
+  const mean = meanRating(data.train.rating);
+  const clip = [data.ratingMin, data.ratingMax] as const;
+  const biases = fitBiases(data.train, data.users, data.items);
   return {
-    users: p.users,
-    items: p.items,
-    train: pick(split.train),
-    test: pick(split.test),
-    ratingMin: p.ratingMin,
-    ratingMax: p.ratingMax,
-    ...noFeatures(p.users, p.items),
+    globalMean: ratingMetrics(
+      new Float32Array(data.test.rating.length).fill(mean),
+      data.test.rating,
+      ...clip,
+    ),
+    biases: ratingMetrics(
+      predictBiases(biases, data.test.user, data.test.item),
+      data.test.rating,
+      ...clip,
+    ),
   };
 }

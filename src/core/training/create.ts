@@ -1,0 +1,17 @@
+/** Picks the trainer a model needs: mini-batches of interactions, or of users. */
+import { createModel } from '../models/registry';
+import { Trainer, modelContext, type ModelTrainer, type TrainData } from './trainer';
+import { UserTrainer, type UserBatchModel } from './user-trainer';
+import type { TrainConfig } from './config';
+
+export function createTrainer(data: TrainData, config: TrainConfig): ModelTrainer {
+  const model = createModel(config.model, modelContext(data, config));
+  try {
+    return model.batching === 'users'
+      ? new UserTrainer(data, config, model as UserBatchModel)
+      : new Trainer(data, config, { model });
+  } catch (e) {
+    model.dispose();
+    throw e;
+  }
+}
