@@ -3,7 +3,14 @@
  * metadata features (LightFM, factorisation machines), and a user's rated items (SVD++).
  */
 import { tf } from '../tf/tfjs';
-import { segmentSum, uploadBag, disposeBag, type Bag, type BagSource } from '../tf/embedding';
+import {
+  disposeBag,
+  identity,
+  segmentSum,
+  uploadBag,
+  type Bag,
+  type BagSource,
+} from '../tf/embedding';
 import type { FeatureTable } from '../data/types';
 
 /** Which entities have at least one of the given rows (e.g. items with training interactions). */
@@ -81,9 +88,9 @@ export function bagOf(src: BagSource, entities: Int32Array): Bag {
     }
   });
   offsets[entities.length] = at;
-  const rowSegment = new Int32Array(entities.length);
-  rowSegment.forEach((_, k) => (rowSegment[k] = k));
-  return { indices, weights, segmentOf, offsets, rowSegment };
+  const rowSegment = identity(entities.length);
+  const rowOffsets = identity(entities.length + 1);
+  return { indices, weights, segmentOf, offsets, rowSegment, rowOrder: rowSegment, rowOffsets };
 }
 
 /**
@@ -112,8 +119,4 @@ export function sumBags(
   }
 }
 
-export function range(n: number): Int32Array {
-  const out = new Int32Array(n);
-  for (let k = 0; k < n; k++) out[k] = k;
-  return out;
-}
+export const range = identity;

@@ -15,7 +15,7 @@
  * the same fused `biasedDot`.
  */
 import { tf } from '../tf/tfjs';
-import { bagSum, EmbeddingTable, type BagSource, type BagTensors } from '../tf/embedding';
+import { bagSum, EmbeddingTable, perRow, type BagSource, type BagTensors } from '../tf/embedding';
 import { biasedDot } from '../tf/ops';
 import { normalArray, mulberry32 } from '../util/random';
 import { idAndFeatureBags, range, seenEntities, sumBags } from './bags';
@@ -46,8 +46,22 @@ export class Hybrid implements RecModel {
     };
     const userRows = users + userFeatures.names.length;
     const itemRows = items + itemFeatures.names.length;
-    this.userSide = new EmbeddingTable('userSide', userRows, dim + 1, 'userBag', init(userRows), l2);
-    this.itemSide = new EmbeddingTable('itemSide', itemRows, dim + 1, 'itemBag', init(itemRows), l2);
+    this.userSide = new EmbeddingTable(
+      'userSide',
+      userRows,
+      dim + 1,
+      'userBag',
+      init(userRows),
+      l2,
+    );
+    this.itemSide = new EmbeddingTable(
+      'itemSide',
+      itemRows,
+      dim + 1,
+      'itemBag',
+      init(itemRows),
+      l2,
+    );
     this.tables = [this.userSide, this.itemSide];
     this.bags = {
       userBag: idAndFeatureBags('user', users, userFeatures, seenEntities(ctx.train.user, users)),
@@ -57,7 +71,7 @@ export class Hybrid implements RecModel {
 
   /** Per batch row, the sum over its entity's bag [rows, dim + 1] (the FM adds its self term). */
   protected side(rows: tf.Tensor2D, bag: BagTensors): tf.Tensor2D {
-    return tf.gather(bagSum(rows, bag), bag.rowSegment) as tf.Tensor2D;
+    return perRow(bagSum(rows, bag), bag);
   }
 
   /** The same for whole entities, forward only: [entities.length, dim + 1]. */
@@ -139,7 +153,7 @@ export class FactorizationMachine extends Hybrid {
     const d = this.ctx.dim;
     const sums = bagSum(rows, bag);
     const squares = bagSum(tf.mul(sqNorms(rows, d), bag.weights) as tf.Tensor2D, bag);
-    return tf.gather(withSelfTerm(sums, squares, d), bag.rowSegment) as tf.Tensor2D;
+    return perRow(withSelfTerm(sums, squares, d), bag);
   }
 
   protected override sideOf(

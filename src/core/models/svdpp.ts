@@ -5,7 +5,7 @@
  * per distinct user of the batch (not per rating), so a step looks up each history once.
  */
 import { tf } from '../tf/tfjs';
-import { bagSum, EmbeddingTable, type BagSource } from '../tf/embedding';
+import { bagSum, EmbeddingTable, perRow, type BagSource } from '../tf/embedding';
 import { biasedDot } from '../tf/ops';
 import { normalArray, mulberry32 } from '../util/random';
 import { BiasedMF } from './biased-mf';
@@ -33,7 +33,7 @@ export class SVDpp extends BiasedMF {
   /** The user's rows plus their history's implicit factors, [B, dim + 1]. */
   private userRows(r: Rows, b: Batch): tf.Tensor2D {
     const bag = b.bags.history;
-    return tf.add(r.users, tf.gather(withoutBias(bagSum(r.implicit, bag)), bag.rowSegment));
+    return tf.add(r.users, perRow(withoutBias(bagSum(r.implicit, bag)), bag));
   }
 
   override predict(r: Rows, b: Batch): tf.Tensor1D {

@@ -51,10 +51,16 @@ export const planCapacity = (rows: number, batch: number) => Math.max(1, Math.mi
  * Sorts a batch's indices (values in [0, rows)) by row, stably: a counting sort when the table is
  * at most 4x the batch, else a native typed-array sort, O(B log B) whatever the table's size.
  */
-export function planRows(indices: Int32Array, rows: number, capacity: number): RowPlan {
+export function planRows(
+  indices: Int32Array,
+  rows: number,
+  capacity: number,
+  /** The row padding entries point at (default: the spare row, `rows`). */
+  padRow = rows,
+): RowPlan {
   const b = indices.length;
   const order = new Int32Array(b);
-  const uniqueRows = new Int32Array(capacity).fill(rows);
+  const uniqueRows = new Int32Array(capacity).fill(padRow);
   const offsets = new Int32Array(capacity + 1).fill(b);
   let count = 0;
   const addRow = (row: number, at: number) => {
@@ -172,6 +178,39 @@ export const segmentSumFromStockOps: SegmentSumKernel = (dy, plan, decay) =>
     const scale = tf.mul(tf.expandDims(tf.cast(counts, 'float32'), 1), decay.coef);
     return tf.add(sums, tf.mul(tf.gather(decay.table, plan.uniqueRows), scale)) as tf.Tensor2D;
   });
+
+/**
+ * cpu: a loop over the sorted positions (the stock-op version's cumsum over [B, d] costs about
+ * 10x more on tfjs-cpu). Reading the inputs here is a memory copy, not a device read.
+ */
+const segmentSumCpu: SegmentSumKernel = (dy, plan, decay) => {
+  const backend = tf.backend() as MathBackendCPU;
+  const read = (t: tf.Tensor) => backend.readSync(t.dataId) as Float32Array | Int32Array;
+  const d = dy.shape[1];
+  const g = read(dy);
+  const order = read(plan.order);
+  const offsets = read(plan.offsets);
+  const out = new Float32Array(plan.unique * d);
+  for (let k = 0; k < plan.unique; k++) {
+    const o = k * d;
+    for (let p = offsets[k]; p < offsets[k + 1]; p++) {
+      const src = order[p] * d;
+      for (let j = 0; j < d; j++) out[o + j] += g[src + j];
+    }
+  }
+  if (decay?.coef) {
+    const table = read(decay.table);
+    const rows = read(plan.uniqueRows);
+    for (let k = 0; k < plan.unique; k++) {
+      const scale = decay.coef * (offsets[k + 1] - offsets[k]);
+      if (!scale) continue;
+      for (let j = 0; j < d; j++) out[k * d + j] += scale * table[rows[k] * d + j];
+    }
+  }
+  return tf.tensor2d(out, [plan.unique, d]);
+};
+
+registerSegmentSum('cpu', segmentSumCpu);
 
 export function segmentSum(dy: tf.Tensor2D, plan: RowPlanTensors, decay?: RowDecay): tf.Tensor2D {
   return (segmentSums.get(tf.getBackend()) ?? segmentSumFromStockOps)(dy, plan, decay);
@@ -313,6 +352,8 @@ export interface BagTensors {
   segments: RowPlanTensors;
   /** [B] the segment of each batch row. */
   rowSegment: tf.Tensor1D;
+  /** The batch rows grouped by segment, as a plan: the gradient of `perRow`. */
+  rows: RowPlanTensors;
 }
 
 /** A bag built on the CPU (see `buildBag`). */
@@ -322,6 +363,9 @@ export interface Bag {
   segmentOf: Int32Array;
   offsets: Int32Array;
   rowSegment: Int32Array;
+  /** Batch rows sorted by segment, and each segment's range in that order ([S + 1]). */
+  rowOrder: Int32Array;
+  rowOffsets: Int32Array;
 }
 
 /**
@@ -349,7 +393,15 @@ export function buildBag(src: BagSource, plan: RowPlan, spareRow: number, capaci
   const rowSegment = new Int32Array(plan.indices.length);
   for (let k = 0; k < plan.count; k++)
     for (let p = plan.offsets[k]; p < plan.offsets[k + 1]; p++) rowSegment[plan.order[p]] = k;
-  return { indices, weights, segmentOf, offsets, rowSegment };
+  return {
+    indices,
+    weights,
+    segmentOf,
+    offsets,
+    rowSegment,
+    rowOrder: plan.order,
+    rowOffsets: plan.offsets,
+  };
 }
 
 /** Entries the bags of a plan's distinct entities need. */
@@ -368,35 +420,51 @@ export function wholeBag(src: BagSource): Bag {
   const entities = src.offsets.length - 1;
   const segmentOf = new Int32Array(n);
   for (let e = 0; e < entities; e++) segmentOf.fill(e, src.offsets[e], src.offsets[e + 1]);
-  const rowSegment = new Int32Array(entities);
-  for (let e = 0; e < entities; e++) rowSegment[e] = e;
-  return { indices: src.rows, weights: src.weights, segmentOf, offsets: src.offsets, rowSegment };
+  const rowSegment = identity(entities);
+  return {
+    indices: src.rows,
+    weights: src.weights,
+    segmentOf,
+    offsets: src.offsets,
+    rowSegment,
+    rowOrder: rowSegment,
+    rowOffsets: identity(entities + 1),
+  };
+}
+
+/** 0, 1, ..., n - 1. */
+export function identity(n: number): Int32Array {
+  const out = new Int32Array(n);
+  for (let k = 0; k < n; k++) out[k] = k;
+  return out;
 }
 
 export function uploadBag(b: Bag): BagTensors {
   const c = b.indices.length;
   const s = b.offsets.length - 1;
-  const order = new Int32Array(c);
-  for (let k = 0; k < c; k++) order[k] = k;
+  const order = identity(c);
+  const segmentPlan = (order: Int32Array, offsets: Int32Array): RowPlanTensors => ({
+    indices: tf.tensor1d(new Int32Array(0), 'int32'),
+    order: tf.tensor1d(order, 'int32'),
+    uniqueRows: tf.tensor1d(new Int32Array(s), 'int32'),
+    offsets: tf.tensor1d(offsets, 'int32'),
+    unique: s,
+    count: s,
+    positions: null,
+  });
   return {
     indices: tf.tensor1d(b.indices, 'int32'),
     weights: tf.tensor2d(b.weights, [c, 1]),
     segmentOf: tf.tensor1d(b.segmentOf, 'int32'),
-    segments: {
-      indices: tf.tensor1d(b.segmentOf, 'int32'),
-      order: tf.tensor1d(order, 'int32'),
-      uniqueRows: tf.tensor1d(new Int32Array(s), 'int32'),
-      offsets: tf.tensor1d(b.offsets, 'int32'),
-      unique: s,
-      count: s,
-      positions: null,
-    },
+    segments: segmentPlan(order, b.offsets),
     rowSegment: tf.tensor1d(b.rowSegment, 'int32'),
+    rows: segmentPlan(b.rowOrder, b.rowOffsets),
   };
 }
 
 export function disposeBag(b: BagTensors): void {
   disposeRowPlan(b.segments);
+  disposeRowPlan(b.rows);
   tf.dispose([b.indices, b.weights, b.segmentOf, b.rowSegment]);
 }
 
@@ -414,4 +482,17 @@ export function bagSum(rows: tf.Tensor2D, bag: BagTensors): tf.Tensor2D {
     };
   });
   return op(rows) as tf.Tensor2D;
+}
+
+/**
+ * Per-segment values [S, d] -> per batch row [B, d] (a gather by `rowSegment`), whose gradient
+ * is the segment sum over the batch rows grouped by segment. (tf.gather's own gradient,
+ * UnsortedSegmentSum, costs O(S x B x d) on both cpu and webgl.)
+ */
+export function perRow(values: tf.Tensor2D, bag: BagTensors): tf.Tensor2D {
+  const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => ({
+    value: tf.gather(args[0] as tf.Tensor2D, bag.rowSegment) as tf.Tensor2D,
+    gradFunc: (dy) => segmentSum(dy as tf.Tensor2D, bag.rows),
+  }));
+  return op(values) as tf.Tensor2D;
 }

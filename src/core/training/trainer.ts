@@ -355,7 +355,12 @@ export class Trainer implements ModelTrainer {
    * for the sparse gradient. Fresh arrays per batch: tfjs may keep a reference to them until the
    * upload happens.
    */
-  private makeBatch(u: Int32Array, i: Int32Array, r: Float32Array, withPlans: boolean): PreparedBatch {
+  private makeBatch(
+    u: Int32Array,
+    i: Int32Array,
+    r: Float32Array,
+    withPlans: boolean,
+  ): PreparedBatch {
     const { users, items } = this.data;
     const cpu: Record<string, RowPlan> = {
       user: planRows(u, users, planCapacity(users, u.length)),
@@ -372,7 +377,8 @@ export class Trainer implements ModelTrainer {
       const bag = buildBag(src, keyPlan, rows, capacity);
       bags[name] = uploadBag(bag);
       // The spare row is a real row of this plan (padding entries look it up, with weight 0).
-      if (withPlans) cpu[name] = planRows(bag.indices, rows + 1, planCapacity(rows + 1, capacity));
+      if (withPlans)
+        cpu[name] = planRows(bag.indices, rows + 1, planCapacity(rows + 1, capacity), rows);
     }
     const index: Record<string, tf.Tensor1D> = {};
     let plans: Record<string, RowPlanTensors> | null = null;
@@ -441,11 +447,18 @@ export function rankHeldOut(
   const block: ScoreBlock = candidates
     ? (u) => tf.tidy(() => tf.gather(score(u), tf.tensor1d(candidates, 'int32'), 1) as tf.Tensor2D)
     : score;
-  return evaluateRanking(block, lists.train, lists.test, data.users, candidates?.length ?? data.items, {
-    k: 10,
-    recallAt: [10, 20],
-    withAuc,
-  });
+  return evaluateRanking(
+    block,
+    lists.train,
+    lists.test,
+    data.users,
+    candidates?.length ?? data.items,
+    {
+      k: 10,
+      recallAt: [10, 20],
+      withAuc,
+    },
+  );
 }
 
 /**

@@ -9,26 +9,43 @@ import {
   LIMITS,
   OPTIMIZERS,
   OPTIMIZER_LABELS,
+  SPLITS,
+  SPLIT_LABELS,
   type OptimizerName,
+  type SplitName,
 } from '../../core/training/config';
+import type { ModelSetting } from '../../core/models/catalog';
 
 export function TrainPanel() {
   const lab = useLab();
   const t = useLabState((s) => s.training);
   const hasData = useLabState((s) => s.dataset !== null);
+  const dataKind = useLabState((s) => s.dataset?.kind ?? 'explicit');
+  const hasTimestamps = useLabState((s) => !!s.dataset?.timestamp);
   const id = useId();
   const c = t.config;
   const busy = t.status === 'running' || t.status === 'paused';
   const model = MODELS.find((m) => m.name === c.model);
+  /** Settings the chosen model does not read stay visible (the layout holds) but disabled. */
+  const unused = (key: string) =>
+    !!model && key in SETTING_KEYS && !model.settings.includes(key as ModelSetting);
   const num = (key: keyof typeof LIMITS, label: string) => (
     <NumberField
       label={label}
       value={c[key]}
       {...LIMITS[key]}
-      disabled={busy}
+      disabled={busy || unused(key)}
       onChange={(v) => lab.setConfig({ [key]: v })}
     />
   );
+  // Implicit feedback: forced by implicit-only models and by data without ratings.
+  const canChoose = !!model && model.kinds.includes('implicit') && model.kinds.includes('explicit');
+  const feedback =
+    !model || !model.kinds.includes('implicit')
+      ? 'explicit'
+      : dataKind === 'implicit' || !model.kinds.includes('explicit')
+        ? 'implicit'
+        : c.feedback;
   return (
     <section className="panel" aria-labelledby="train-heading">
       <h2 id="train-heading">Model and training</h2>
@@ -50,9 +67,33 @@ export function TrainPanel() {
           ))}
         </select>
       </div>
-      {model && <p className="muted small">{model.description}</p>}
+      {model && (
+        <p className="muted small" data-testid="model-description">
+          {model.description} <span className="badge">{model.kinds.join(' or ')}</span>
+        </p>
+      )}
       <div className="grid2">
+        <div className="field">
+          <label htmlFor={`${id}-feedback`}>Feedback</label>
+          <select
+            id={`${id}-feedback`}
+            value={feedback}
+            disabled={busy || !canChoose || dataKind === 'implicit'}
+            onChange={(e) => lab.setConfig({ feedback: e.target.value as 'explicit' | 'implicit' })}
+          >
+            <option value="explicit">Explicit: fit the ratings</option>
+            <option value="implicit">Implicit: rank interactions</option>
+          </select>
+        </div>
+        <NumberField
+          label="Binarise: keep ratings ≥ (0: all)"
+          value={c.binarizeAt}
+          {...LIMITS.binarizeAt}
+          disabled={busy || feedback !== 'implicit' || dataKind === 'implicit'}
+          onChange={(v) => lab.setConfig({ binarizeAt: v })}
+        />
         {num('dim', 'Embedding dimension')}
+        {num('hidden', 'Hidden units')}
         {num('epochs', 'Epochs')}
         {num('batchSize', 'Batch size')}
         {num('learningRate', 'Learning rate')}
@@ -62,12 +103,29 @@ export function TrainPanel() {
           <select
             id={`${id}-opt`}
             value={c.optimizer}
-            disabled={busy}
+            disabled={busy || unused('optimizer')}
             onChange={(e) => lab.setConfig({ optimizer: e.target.value as OptimizerName })}
           >
             {OPTIMIZERS.map((o) => (
               <option key={o} value={o}>
                 {OPTIMIZER_LABELS[o]}
+              </option>
+            ))}
+          </select>
+        </div>
+        {num('patience', 'Early stopping patience (epochs; 0: off)')}
+        <div className="field">
+          <label htmlFor={`${id}-split`}>Split</label>
+          <select
+            id={`${id}-split`}
+            value={c.split}
+            disabled={busy}
+            onChange={(e) => lab.setConfig({ split: e.target.value as SplitName })}
+          >
+            {SPLITS.map((s) => (
+              <option key={s} value={s} disabled={s === 'temporal' && !hasTimestamps}>
+                {SPLIT_LABELS[s]}
+                {s === 'temporal' && !hasTimestamps ? ' (needs timestamps)' : ''}
               </option>
             ))}
           </select>
@@ -136,3 +194,15 @@ export function TrainPanel() {
     </section>
   );
 }
+
+/** Config keys a model may or may not read (the rest apply to every run). */
+const SETTING_KEYS: Record<ModelSetting, true> = {
+  dim: true,
+  hidden: true,
+  learningRate: true,
+  l2: true,
+  optimizer: true,
+  batchSize: true,
+  epochs: true,
+  patience: true,
+};
