@@ -156,10 +156,7 @@ export class Lab {
     const { training: t, runs, dataset } = this.store.get();
     if (!t.history.length || !t.feedback) return;
     this.store.set({
-      runs: [
-        ...runs,
-        summarizeRun(runs.length + 1, t, dataset?.name ?? '', status),
-      ],
+      runs: [...runs, summarizeRun(runs.length + 1, t, dataset?.name ?? '', status)],
     });
   }
 

@@ -1,6 +1,7 @@
 import { DataPanel } from './panels/DataPanel';
 import { TrainPanel } from './panels/TrainPanel';
 import { MetricsPanel } from './panels/MetricsPanel';
+import { RunsPanel } from './panels/RunsPanel';
 import { ExplorerPanel } from './panels/ExplorerPanel';
 import { SelectionPanel } from './panels/SelectionPanel';
 import { ErrorList } from './ErrorList';
@@ -33,6 +34,7 @@ export function App() {
             <SelectionPanel />
           </div>
           <MetricsPanel />
+          <RunsPanel />
         </div>
       </main>
     </div>

@@ -15,14 +15,21 @@ export function MetricsPanel() {
     .map((h) => ({ x: h.epoch, y: h.ranking!.ndcg10 }));
   const last = t.history.at(-1);
   const b = t.baselines;
+  const ranker = t.predictsRatings === false;
+  // A ranking model is ranked every epoch; a rating model once, after its last epoch (the
+  // summary line shows that report), so its ranking chart appears only with a curve to draw.
+  const showRanking = recall.length > 1 || (ranker && recall.length > 0);
+  const lossTitle = ranker
+    ? t.model === 'popularity'
+      ? 'Training loss (none: counted)'
+      : 'Training loss (ranking)'
+    : 'Training loss (MSE)';
   return (
     <section className="panel metrics" aria-labelledby="metrics-heading">
       <h2 id="metrics-heading">Training curves</h2>
-      {/* The ranking chart appears once there is a curve to draw (a rating model is ranked only
-          after its last epoch: the summary line below shows that report). */}
-      <div className={recall.length > 1 ? 'charts three' : 'charts'}>
+      <div className={showRanking ? 'charts three' : 'charts'}>
         <LineChart
-          title="Training loss (MSE)"
+          title={lossTitle}
           series={[{ name: 'loss', color: '#7aa2f7', points: loss }]}
           xLabel="epoch"
           xMax={t.epochsTotal}
@@ -46,7 +53,7 @@ export function MetricsPanel() {
           xMax={t.epochsTotal}
           empty="Evaluated after each epoch"
         />
-        {recall.length > 1 && (
+        {showRanking && (
           <LineChart
             title="Held-out ranking (all items, seen excluded)"
             series={[

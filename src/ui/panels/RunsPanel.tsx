@@ -1,0 +1,126 @@
+import { useLabState } from '../lab-context';
+import { LineChart } from '../charts/LineChart';
+import { fmtNum } from '../format';
+import { MODELS } from '../../core/models/catalog';
+import { SPLIT_LABELS } from '../../core/training/config';
+import type { RunRecord } from '../../state/lab-state';
+
+const COLORS = ['#7aa2f7', '#9ece6a', '#e0af68', '#f7768e', '#bb9af7', '#7dcfff', '#ff9e64'];
+const label = (r: RunRecord) => `#${r.id} ${r.model}`;
+
+/**
+ * Every run on the current data set side by side: settings, best held-out metrics, time per
+ * epoch, and the runs' validation curves on one chart per metric.
+ */
+export function RunsPanel() {
+  const runs = useLabState((s) => s.runs);
+  const curves = (metric: (h: RunRecord['history'][number]) => number | undefined) =>
+    runs
+      .map((r, k) => ({
+        name: label(r),
+        color: COLORS[k % COLORS.length],
+        markers: true,
+        points: r.history.flatMap((h) => {
+          const y = metric(h);
+          return y == null ? [] : [{ x: h.epoch, y }];
+        }),
+      }))
+      .filter((s) => s.points.length > 0);
+  const rmse = curves((h) => h.rmse);
+  const recall = curves((h) => h.recallAtK);
+  const xMax = Math.max(1, ...runs.map((r) => r.epochs));
+  return (
+    <section className="panel runs" aria-labelledby="runs-heading">
+      <h2 id="runs-heading">Runs</h2>
+      {runs.length === 0 ? (
+        <p className="muted">
+          Each finished run is listed here with its settings and best held-out metrics, so models
+          can be compared on the same data and split.
+        </p>
+      ) : (
+        <>
+          <div className="table-scroll">
+            <table className="history runs-table">
+              <caption className="sr-only">Runs on this data set</caption>
+              <thead>
+                <tr>
+                  <th>#</th>
+                  <th>Model</th>
+                  <th>Feedback</th>
+                  <th>Split</th>
+                  <th>Settings</th>
+                  <th>Epochs</th>
+                  <th>Best RMSE</th>
+                  <th>MAE</th>
+                  <th>Recall@20</th>
+                  <th>NDCG@10</th>
+                  <th>AUC</th>
+                  <th>Best epoch</th>
+                  <th>s / epoch</th>
+                </tr>
+              </thead>
+              <tbody>
+                {runs.map((r) => (
+                  <tr key={r.id}>
+                    <td>{r.id}</td>
+                    <td>{MODELS.find((m) => m.name === r.model)?.label ?? r.model}</td>
+                    <td>{r.feedback}</td>
+                    <td>{SPLIT_LABELS[r.config.split]}</td>
+                    <td className="small">{settingsOf(r)}</td>
+                    <td>
+                      {r.epochs}
+                      {r.status === 'stopped' ? ' (stopped)' : ''}
+                    </td>
+                    <td>{fmtNum(r.bestRmse)}</td>
+                    <td>{fmtNum(r.bestMae)}</td>
+                    <td>{fmtNum(r.bestRecall20)}</td>
+                    <td>{fmtNum(r.bestNdcg10)}</td>
+                    <td>{fmtNum(r.auc)}</td>
+                    <td>{r.bestEpoch}</td>
+                    <td>{r.secondsPerEpoch.toFixed(2)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+          <div className="charts">
+            {rmse.length > 0 && (
+              <LineChart
+                title="Held-out RMSE by run"
+                series={rmse}
+                xLabel="epoch"
+                xMax={xMax}
+                empty=""
+              />
+            )}
+            {recall.length > 0 && (
+              <LineChart
+                title="Held-out Recall@20 by run"
+                series={recall}
+                xLabel="epoch"
+                xMax={xMax}
+                empty=""
+              />
+            )}
+          </div>
+        </>
+      )}
+    </section>
+  );
+}
+
+function settingsOf(r: RunRecord): string {
+  const info = MODELS.find((m) => m.name === r.model);
+  if (info?.fitted) return 'fitted';
+  const c = r.config;
+  const parts = [
+    `dim ${c.dim}`,
+    `lr ${c.learningRate}`,
+    `L2 ${c.l2}`,
+    c.optimizer,
+    `batch ${c.batchSize}`,
+  ];
+  if (info?.settings.includes('hidden')) parts.push(`hidden ${c.hidden}`);
+  if (r.feedback === 'implicit' && c.binarizeAt > 0) parts.push(`ratings ≥ ${c.binarizeAt}`);
+  return parts.join(', ');
+}
