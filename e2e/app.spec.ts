@@ -148,3 +148,33 @@ test('trains the implicit BPR model for an epoch on webgl and ranks every epoch'
   expect(e1.recallAtK!).toBeGreaterThan(0.05);
   expect(e1.ranking!.auc!).toBeGreaterThan(0.8);
 });
+
+test('trains the hybrid model on genres and SVD++ for an epoch each on webgl; the runs table compares them', async ({
+  page,
+}) => {
+  const lab = new LabPage(page);
+  await lab.open();
+  await lab.sampleLoaded();
+  const model = page.getByLabel('Model', { exact: true });
+  await model.selectOption('hybrid');
+  await expect(page.getByTestId('model-description')).toContainText('metadata features');
+  let s = await lab.train(1);
+  expect(s.training.error).toBeNull();
+  expect(s.training.backend).toBe('webgl');
+  expect(s.training.model).toBe('hybrid');
+  expect(s.training.feedback).toBe('explicit');
+  // One epoch of the hybrid already beats the global mean (about 1.04 on the sample).
+  expect(s.training.history[0].rmse!).toBeLessThan(s.training.baselines!.globalMeanRmse);
+  await model.selectOption('svdpp');
+  s = await lab.train(1);
+  expect(s.training.error).toBeNull();
+  expect(s.training.model).toBe('svdpp');
+  expect(s.training.history[0].rmse!).toBeLessThan(s.training.baselines!.globalMeanRmse);
+  await expect.poll(async () => (await lab.snapshot()).runs.length).toBe(2);
+  s = await lab.snapshot();
+  expect(s.runs.map((r) => r.model)).toEqual(['hybrid', 'svdpp']);
+  expect(s.runs.every((r) => r.bestRmse !== null && r.secondsPerEpoch > 0)).toBe(true);
+  const table = page.getByRole('table', { name: 'Runs on this data set' });
+  await expect(table.getByRole('row')).toHaveCount(3);
+  await expect(table).toContainText('SVD++');
+});

@@ -32,7 +32,21 @@ export type Snapshot = {
     }[];
     error: string | null;
     baselines: { globalMeanRmse: number; biasRmse: number } | null;
+    feedback: string | null;
+    earlyStop: { epoch: number; bestEpoch: number } | null;
   };
+  runs: {
+    id: number;
+    model: string;
+    feedback: string;
+    split: string;
+    status: string;
+    epochs: number;
+    bestRmse: number | null;
+    bestRecall20: number | null;
+    auc: number | null;
+    secondsPerEpoch: number;
+  }[];
   projection: {
     status: string;
     method: string | null;
