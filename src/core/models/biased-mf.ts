@@ -38,14 +38,15 @@ export class BiasedMF implements RecModel {
     this.tables = [this.users, this.items];
   }
 
-  // eslint-disable-next-line @typescript-eslint/no-unused-vars
   predict(r: Rows, _b?: Batch): tf.Tensor1D {
     return tf.tidy(() => tf.add(biasedDot(r.users, r.items), this.ctx.mean));
   }
 
   /** p_u . q_i + b_i for every item (mu and b_u do not change a user's ranking). */
   scoreItems(users: Int32Array): tf.Tensor2D {
-    return tf.tidy(() => this.scoreAgainstItems(tf.gather(this.users.weights, users) as tf.Tensor2D));
+    return tf.tidy(() =>
+      this.scoreAgainstItems(tf.gather(this.users.weights, users) as tf.Tensor2D),
+    );
   }
 
   /** Users' rows [U, dim + 1] (bias last, ignored) -> their scores of every item, [U, items]. */

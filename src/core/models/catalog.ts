@@ -8,7 +8,15 @@ import type { TrainConfig } from '../training/config';
 
 /** Settings a model may read beyond those every run has (epochs, split, seed...). */
 export type ModelSetting =
-  'dim' | 'hidden' | 'learningRate' | 'l2' | 'optimizer' | 'batchSize' | 'epochs' | 'patience';
+  | 'dim'
+  | 'hidden'
+  | 'learningRate'
+  | 'l2'
+  | 'optimizer'
+  | 'batchSize'
+  | 'epochs'
+  | 'patience'
+  | 'negatives';
 
 export interface ModelInfo {
   name: string;
@@ -106,7 +114,7 @@ export const MODELS: readonly ModelInfo[] = [
       '(genres, tags, user attributes): a bias per feature and a dot product between every ' +
       'pair of features, computed in O(k n). Ratings (squared error) or interactions (BPR).',
     kinds: ['explicit', 'implicit'],
-    settings: TRAINED,
+    settings: [...TRAINED, 'negatives'],
     defaults: { learningRate: 0.02, l2: 0.15, dim: 32, epochs: 10 },
     usesFeatures: true,
   },
@@ -118,7 +126,7 @@ export const MODELS: readonly ModelInfo[] = [
       'user or item with features still gets a vector, and every genre or tag has an embedding ' +
       'of its own in the map. Ratings (squared error) or interactions (BPR).',
     kinds: ['explicit', 'implicit'],
-    settings: TRAINED,
+    settings: [...TRAINED, 'negatives'],
     defaults: { learningRate: 0.02, l2: 0.15, dim: 32, epochs: 10 },
     usesFeatures: true,
   },
@@ -130,7 +138,7 @@ export const MODELS: readonly ModelInfo[] = [
       'score it above an item sampled uniformly from the catalogue (pairwise logistic loss). ' +
       'Judged by ranking the held-out items, not by RMSE.',
     kinds: ['implicit'],
-    settings: TRAINED,
+    settings: [...TRAINED, 'negatives'],
     // Recall@20 on the sample after 10 epochs: 0.148 at L2 0.15, 0.203 at 0.01, 0.189 at 0.001.
     defaults: { learningRate: 0.02, l2: 0.01, dim: 32, epochs: 10 },
   },

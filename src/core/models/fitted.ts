@@ -41,7 +41,9 @@ abstract class FittedModel implements RecModel {
   }
 
   scoreItems(users: Int32Array): tf.Tensor2D {
-    return tf.tidy(() => tf.tile(tf.tensor2d(this.itemValue, [1, this.ctx.items]), [users.length, 1]));
+    return tf.tidy(() =>
+      tf.tile(tf.tensor2d(this.itemValue, [1, this.ctx.items]), [users.length, 1]),
+    );
   }
 
   /** One dimension: the values themselves (the map needs at least two and skips this). */

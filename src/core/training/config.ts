@@ -45,6 +45,8 @@ export interface TrainConfig {
   binarizeAt: number;
   /** How the held-out rows are chosen; `testFraction` is the share of rows, items or users. */
   split: SplitName;
+  /** Pairwise models' sampled negatives: uniform over the catalogue, or by popularity. */
+  negatives: 'uniform' | 'popularity';
   /** Stop when the validation metric has not improved for this many epochs (0: off). */
   patience: number;
   epochs: number;
@@ -66,6 +68,7 @@ export const DEFAULT_CONFIG: TrainConfig = {
   binarizeAt: 0,
   split: 'random',
   patience: 0,
+  negatives: 'uniform',
   epochs: 10,
   batchSize: 4096,
   learningRate: 0.02,
@@ -76,7 +79,10 @@ export const DEFAULT_CONFIG: TrainConfig = {
   projectEvery: 2,
 };
 
-type NumericKey = Exclude<keyof TrainConfig, 'model' | 'optimizer' | 'feedback' | 'split'>;
+type NumericKey = Exclude<
+  keyof TrainConfig,
+  'model' | 'optimizer' | 'feedback' | 'split' | 'negatives'
+>;
 
 export const LIMITS: Record<
   NumericKey,
@@ -111,5 +117,7 @@ export function validateConfig(c: TrainConfig): string[] {
   if (c.feedback !== 'explicit' && c.feedback !== 'implicit')
     problems.push(`feedback must be "explicit" or "implicit", got "${c.feedback}"`);
   if (!SPLITS.includes(c.split)) problems.push(`unknown split "${c.split}"`);
+  if (c.negatives !== 'uniform' && c.negatives !== 'popularity')
+    problems.push(`negatives must be "uniform" or "popularity", got "${c.negatives}"`);
   return problems;
 }

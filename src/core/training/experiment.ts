@@ -120,3 +120,24 @@ export function prepareExperiment(d: ExperimentData, config: TrainConfig): Exper
     },
   };
 }
+
+/**
+ * Early stopping on the validation metric (higher is better): done once `patience` epochs in a
+ * row have not beaten the best. Off when patience is 0.
+ */
+export class EarlyStopping {
+  best = -Infinity;
+  bestEpoch = 0;
+  private epochs = 0;
+
+  constructor(private readonly patience: number) {}
+
+  done(score: number): boolean {
+    this.epochs++;
+    if (score > this.best) {
+      this.best = score;
+      this.bestEpoch = this.epochs;
+    }
+    return this.patience > 0 && this.epochs - this.bestEpoch >= this.patience;
+  }
+}

@@ -335,7 +335,8 @@ export class Trainer implements ModelTrainer {
     const n = this.order.length;
     const start = this.stepInEpoch * this.config.batchSize;
     const b = this.batchRows;
-    // Pairwise models get B positives, then B negatives drawn uniformly from the catalogue.
+    // Pairwise models get B positives, then B negatives: drawn uniformly from the catalogue, or
+    // in proportion to popularity (the item of a random training row: exact, O(1) a draw).
     const pairwise = !!this.model.pairwise;
     const u = new Int32Array(b);
     const i = new Int32Array(pairwise ? 2 * b : b);
@@ -346,7 +347,9 @@ export class Trainer implements ModelTrainer {
       i[k] = train.item[row];
       r[k] = train.rating[row];
     }
-    if (pairwise) for (let k = b; k < 2 * b; k++) i[k] = Math.floor(this.random() * items);
+    if (pairwise && this.config.negatives === 'popularity')
+      for (let k = b; k < 2 * b; k++) i[k] = train.item[Math.floor(this.random() * n)];
+    else if (pairwise) for (let k = b; k < 2 * b; k++) i[k] = Math.floor(this.random() * items);
     return this.makeBatch(u, i, r, !this.options.stockGather);
   }
 

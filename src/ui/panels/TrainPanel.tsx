@@ -113,6 +113,20 @@ export function TrainPanel() {
             ))}
           </select>
         </div>
+        <div className="field">
+          <label htmlFor={`${id}-negatives`}>Negatives (pairwise)</label>
+          <select
+            id={`${id}-negatives`}
+            value={c.negatives}
+            disabled={busy || unused('negatives') || feedback !== 'implicit'}
+            onChange={(e) =>
+              lab.setConfig({ negatives: e.target.value as 'uniform' | 'popularity' })
+            }
+          >
+            <option value="uniform">Uniform over the catalogue</option>
+            <option value="popularity">By popularity</option>
+          </select>
+        </div>
         {num('patience', 'Early stopping patience (epochs; 0: off)')}
         <div className="field">
           <label htmlFor={`${id}-split`}>Split</label>
@@ -205,4 +219,5 @@ const SETTING_KEYS: Record<ModelSetting, true> = {
   batchSize: true,
   epochs: true,
   patience: true,
+  negatives: true,
 };

@@ -5,7 +5,7 @@
  */
 import type { ModelTrainer, TrainData } from '../../core/training/trainer';
 import { createTrainer } from '../../core/training/create';
-import { prepareExperiment } from '../../core/training/experiment';
+import { EarlyStopping, prepareExperiment } from '../../core/training/experiment';
 import { validateConfig, type TrainConfig } from '../../core/training/config';
 import { fitBiases, meanRating, predictBiases } from '../../core/models/baseline';
 import { ratingMetrics, type RatingMetrics } from '../../core/metrics/rating';
@@ -200,27 +200,6 @@ export class TrainingSession {
       await nextTask(); // let pause / stop messages in
     }
     return false;
-  }
-}
-
-/**
- * Early stopping on the validation metric (higher is better): done once `patience` epochs in a
- * row have not beaten the best. Off when patience is 0.
- */
-export class EarlyStopping {
-  best = -Infinity;
-  bestEpoch = 0;
-  private epochs = 0;
-
-  constructor(private readonly patience: number) {}
-
-  done(score: number): boolean {
-    this.epochs++;
-    if (score > this.best) {
-      this.best = score;
-      this.bestEpoch = this.epochs;
-    }
-    return this.patience > 0 && this.epochs - this.bestEpoch >= this.patience;
   }
 }
 
