@@ -90,7 +90,17 @@ export function bagOf(src: BagSource, entities: Int32Array): Bag {
   offsets[entities.length] = at;
   const rowSegment = identity(entities.length);
   const rowOffsets = identity(entities.length + 1);
-  return { indices, weights, segmentOf, offsets, rowSegment, rowOrder: rowSegment, rowOffsets };
+  const readers = new Float32Array(n).fill(1);
+  return {
+    indices,
+    weights,
+    readers,
+    segmentOf,
+    offsets,
+    rowSegment,
+    rowOrder: rowSegment,
+    rowOffsets,
+  };
 }
 
 /**

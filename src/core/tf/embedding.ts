@@ -346,6 +346,8 @@ export interface BagTensors {
   indices: tf.Tensor1D;
   /** [C, 1] entry weights (padding: 0). */
   weights: tf.Tensor2D;
+  /** [C, 1] how many batch rows read each entry (its entity's rows; padding: 0), for L2. */
+  readers: tf.Tensor2D;
   /** [C] segment of each entry (padding: the last segment). */
   segmentOf: tf.Tensor1D;
   /** The segments as a plan for `segmentSum`: identity order, offsets [S + 1]. */
@@ -360,6 +362,7 @@ export interface BagTensors {
 export interface Bag {
   indices: Int32Array;
   weights: Float32Array;
+  readers: Float32Array;
   segmentOf: Int32Array;
   offsets: Int32Array;
   rowSegment: Int32Array;
@@ -377,14 +380,17 @@ export function buildBag(src: BagSource, plan: RowPlan, spareRow: number, capaci
   const indices = new Int32Array(capacity).fill(spareRow);
   const weights = new Float32Array(capacity);
   const segmentOf = new Int32Array(capacity).fill(segments - 1);
+  const readers = new Float32Array(capacity);
   const offsets = new Int32Array(segments + 1);
   let at = 0;
   for (let k = 0; k < plan.count; k++) {
     const e = plan.uniqueRows[k];
+    const rows = plan.offsets[k + 1] - plan.offsets[k];
     offsets[k] = at;
     for (let j = src.offsets[e]; j < src.offsets[e + 1]; j++, at++) {
       indices[at] = src.rows[j];
       weights[at] = src.weights[j];
+      readers[at] = rows;
       segmentOf[at] = k;
     }
   }
@@ -396,6 +402,7 @@ export function buildBag(src: BagSource, plan: RowPlan, spareRow: number, capaci
   return {
     indices,
     weights,
+    readers,
     segmentOf,
     offsets,
     rowSegment,
@@ -424,6 +431,7 @@ export function wholeBag(src: BagSource): Bag {
   return {
     indices: src.rows,
     weights: src.weights,
+    readers: new Float32Array(n).fill(1),
     segmentOf,
     offsets: src.offsets,
     rowSegment,
@@ -455,6 +463,7 @@ export function uploadBag(b: Bag): BagTensors {
   return {
     indices: tf.tensor1d(b.indices, 'int32'),
     weights: tf.tensor2d(b.weights, [c, 1]),
+    readers: tf.tensor2d(b.readers, [c, 1]),
     segmentOf: tf.tensor1d(b.segmentOf, 'int32'),
     segments: segmentPlan(order, b.offsets),
     rowSegment: tf.tensor1d(b.rowSegment, 'int32'),
@@ -465,7 +474,7 @@ export function uploadBag(b: Bag): BagTensors {
 export function disposeBag(b: BagTensors): void {
   disposeRowPlan(b.segments);
   disposeRowPlan(b.rows);
-  tf.dispose([b.indices, b.weights, b.segmentOf, b.rowSegment]);
+  tf.dispose([b.indices, b.weights, b.readers, b.segmentOf, b.rowSegment]);
 }
 
 /**

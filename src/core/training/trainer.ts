@@ -210,8 +210,16 @@ export class Trainer implements ModelTrainer {
       this.rowOptimizer.nextStep();
       tables.forEach((t, k) => {
         const plan = batch.plans![t.indexedBy];
-        const decay = { table: t.weights, coef: (2 * t.l2) / batch.size };
-        this.rowOptimizer.apply(t, plan, segmentSum(grads[k] as tf.Tensor2D, plan, decay));
+        const coef = (2 * t.l2) / batch.size;
+        const bag = batch.bags[t.indexedBy];
+        // A bag entry is regularised once per batch row that reads it (per rating, as SGD
+        // would): coef x rows-of-its-entity x row, added here; a plain lookup's decay is folded
+        // into the segment sum.
+        const grad = bag
+          ? (tf.add(grads[k], tf.mul(rows[t.name], tf.mul(bag.readers, coef))) as tf.Tensor2D)
+          : (grads[k] as tf.Tensor2D);
+        const decay = bag ? undefined : { table: t.weights, coef };
+        this.rowOptimizer.apply(t, plan, segmentSum(grad, plan, decay));
       });
       if (dense.length) {
         const named: tf.NamedTensorMap = {};
@@ -241,7 +249,7 @@ export class Trainer implements ModelTrainer {
         const rows: Rows = {};
         for (const t of tables)
           rows[t.name] = tf.gather(t.weights, batch.index[t.indexedBy]) as tf.Tensor2D;
-        return tf.add(this.model.loss(rows, batch), rowPenalty(tables, rows, batch.size));
+        return tf.add(this.model.loss(rows, batch), rowPenalty(tables, rows, batch));
       },
       true,
       vars,
@@ -465,15 +473,18 @@ export function rankHeldOut(
 }
 
 /**
- * The tables' L2 as a term of the objective, (l2 / B) x sum |row|^2, for the stock path; the
- * sparse path folds the same gradient into its segment sums.
+ * The tables' L2 as a term of the objective, (l2 / B) x sum |row|^2 over the lookups (a bag
+ * entry counted once per batch row that reads it), for the stock path; the sparse path adds the
+ * same gradient to its segment sums.
  */
-function rowPenalty(tables: readonly EmbeddingTable[], rows: Rows, batchSize: number): tf.Scalar {
-  return tables.reduce(
-    (sum, t) =>
-      t.l2 ? tf.add(sum, tf.mul(tf.sum(tf.square(rows[t.name])), t.l2 / batchSize)) : sum,
-    tf.scalar(0),
-  );
+function rowPenalty(tables: readonly EmbeddingTable[], rows: Rows, batch: Batch): tf.Scalar {
+  return tables.reduce((sum, t) => {
+    if (!t.l2) return sum;
+    const bag = batch.bags[t.indexedBy];
+    const squares = tf.square(rows[t.name]);
+    const total = tf.sum(bag ? tf.mul(squares, bag.readers) : squares);
+    return tf.add(sum, tf.mul(total, t.l2 / batch.size));
+  }, tf.scalar(0));
 }
 
 function disposeBatch(b: PreparedBatch): void {
