@@ -11,6 +11,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { it } from 'vitest';
 import {
   attachItemMetadata,
+  attachItemTags,
   buildInteractions,
   parseItemMetadata,
 } from '../../src/core/data/build';
@@ -30,7 +31,8 @@ function loadSample(): Dataset {
   const preview = previewCsv(text);
   const mapping = guessMapping(preview.header, preview.rows);
   const d = buildInteractions({ name: 'ratings.csv', text, ...preview, mapping });
-  return attachItemMetadata(d, parseItemMetadata('movies.csv', read('movies.csv'))).dataset;
+  const movies = attachItemMetadata(d, parseItemMetadata('movies.csv', read('movies.csv')));
+  return attachItemTags(movies.dataset, 'tags.csv', read('tags.csv')).dataset;
 }
 
 export interface AccuracyRow {

@@ -7,6 +7,7 @@ import { previewCsv, type Delimiter } from '../core/data/csv';
 import { guessMapping, validateMapping, type ColumnMapping } from '../core/data/columns';
 import {
   attachItemMetadata,
+  attachItemTags,
   attachUserMetadata,
   parseItemMetadata,
   parseUserMetadata,
@@ -43,7 +44,11 @@ export class DataActions {
     this.store.set((s) => ({ errors: [...s.errors, { source, message: msg }].slice(-20) }));
   }
 
-  private setDataset(d: Dataset, note: string | null): void {
+  private setDataset(
+    d: Dataset,
+    note: string | null,
+    tags?: { name: string; text: string },
+  ): void {
     const { itemMeta, userMeta } = this.store.get();
     let dataset = d;
     const notes: string[] = note ? [note] : [];
@@ -52,6 +57,13 @@ export class DataActions {
       dataset = r.dataset;
       notes.push(
         `${itemMeta.name}: metadata for ${r.matched} of ${dataset.itemIds.length} items (${r.unmatched} ids not in the data)`,
+      );
+    }
+    if (tags) {
+      const r = attachItemTags(dataset, tags.name, tags.text);
+      dataset = r.dataset;
+      notes.push(
+        `${tags.name}: ${r.tags} tags on ${r.taggedItems} items as features (${r.rareTags} tags on fewer than 3 items left out)`,
       );
     }
     if (userMeta) {
@@ -78,7 +90,11 @@ export class DataActions {
         if (!res.ok) throw new Error(`could not fetch the sample's ${f} (HTTP ${res.status})`);
         return res.text();
       };
-      const [ratings, movies] = await Promise.all([get('ratings.csv'), get('movies.csv')]);
+      const [ratings, movies, tags] = await Promise.all([
+        get('ratings.csv'),
+        get('movies.csv'),
+        get('tags.csv'),
+      ]);
       const d = buildInteractions({
         name: SAMPLE_NAME,
         text: ratings,
@@ -88,7 +104,7 @@ export class DataActions {
         kind: 'explicit',
       });
       this.store.set({ itemMeta: parseItemMetadata('movies.csv', movies), userMeta: null });
-      this.setDataset(d, null);
+      this.setDataset(d, null, { name: 'tags.csv', text: tags });
     } catch (e) {
       this.store.set({
         datasetStatus: this.store.get().dataset ? 'ready' : 'empty',

@@ -14,6 +14,7 @@ import { GrowableArray } from '../util/growable';
 export { DataError } from './errors';
 export {
   attachItemMetadata,
+  attachItemTags,
   attachUserMetadata,
   parseItemMetadata,
   parseUserMetadata,

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   attachItemMetadata,
+  attachItemTags,
   attachUserMetadata,
   buildInteractions,
   DataError,
@@ -121,5 +122,30 @@ describe('user metadata', () => {
       'column 4=10',
       'column 5=48067',
     ]);
+  });
+});
+
+describe('attachItemTags', () => {
+  it('adds tags used on enough items as features after the genres, and counts the rest', () => {
+    const d = attachItemMetadata(ratings(), parseItemMetadata('movies.csv', MOVIES)).dataset;
+    const tags = [
+      'userId,movieId,tag,timestamp',
+      '1,11,Politics,1',
+      '2,1,pixar,2',
+      '3,1, Politics ,3',
+      '3,1,politics,4', // the same tag twice on one item counts once
+      '4,114335,french,5',
+      '5,777,politics,6', // item not in the data
+    ].join('\n');
+    const r = attachItemTags(d, 'tags.csv', tags, 2);
+    expect([r.tags, r.taggedItems, r.rareTags, r.unmatched]).toEqual([1, 2, 2, 1]);
+    const f = r.dataset.itemFeatures;
+    expect(f.names.at(-1)).toBe('tag: politics');
+    const of = (item: number) =>
+      Array.from(f.values.subarray(f.offsets[item], f.offsets[item + 1])).map((v) => f.names[v]);
+    expect(of(0)).toEqual(['Comedy', 'Drama', 'Romance', 'tag: politics']);
+    expect(of(1)).toContain('tag: politics');
+    expect(of(2)).toEqual([]);
+    expect(() => attachItemTags(d, 'tags.csv', 'a,b\n1,2\n')).toThrow(/tags.csv: .*"tag" column/);
   });
 });

@@ -271,3 +271,80 @@ export function attachUserMetadata(
   const { features, matched, unmatched } = joinMetadata(d.userIds, meta);
   return { dataset: { ...d, userFeatures: features }, matched, unmatched };
 }
+
+/**
+ * A tags file (user, item, tag[, timestamp]: MovieLens `tags.csv`) turned into item features:
+ * each tag (trimmed, lower-cased) applied to at least `minItems` distinct items of `d` becomes a
+ * feature "tag: <tag>" of those items, after the item features `d` already has. Rarer tags
+ * describe one film and say nothing about others, so they are left out (and counted).
+ */
+export function attachItemTags(
+  d: Dataset,
+  name: string,
+  text: string,
+  minItems = 3,
+): { dataset: Dataset; tags: number; taggedItems: number; rareTags: number; unmatched: number } {
+  const body = stripBom(text);
+  const { delimiter, hasHeader } = sniffCsv(body.slice(0, 65536));
+  let itemCol = 1;
+  let tagCol = 2;
+  const itemIndex = new Map(d.itemIds.map((id, k) => [id, k]));
+  const itemsByTag = new Map<string, Set<number>>();
+  let unmatched = 0;
+  try {
+    forEachCsvRecord(body, delimiter, (fields, line) => {
+      if (line === 1 && hasHeader) {
+        const names = fields.map(normalizeColumnName);
+        const item = fields.findIndex(isItemColumnName);
+        const tag = names.findIndex((n) => n === 'tag' || n === 'tags');
+        if (item < 0 || tag < 0)
+          throw new DataError(
+            name,
+            `a tags file needs an item column and a "tag" column; the header is ` +
+              `"${fields.join(delimiter)}"`,
+          );
+        [itemCol, tagCol] = [item, tag];
+        return;
+      }
+      const item = itemIndex.get(fields[itemCol]?.trim() ?? '');
+      const tag = fields[tagCol]?.trim().toLowerCase();
+      if (!tag) return;
+      if (item === undefined) {
+        unmatched++;
+        return;
+      }
+      let set = itemsByTag.get(tag);
+      if (!set) itemsByTag.set(tag, (set = new Set()));
+      set.add(item);
+    });
+  } catch (e) {
+    if (e instanceof CsvError) throw new DataError(name, e.message);
+    throw e;
+  }
+  const kept = [...itemsByTag].filter(([, items]) => items.size >= minItems);
+  kept.sort((a, b) => (a[0] < b[0] ? -1 : 1));
+  const base = d.itemFeatures;
+  const perItem: number[][] = d.itemIds.map(() => []);
+  kept.forEach(([, items], k) => items.forEach((i) => perItem[i].push(base.names.length + k)));
+  const offsets = new Int32Array(d.itemIds.length + 1);
+  const values = new GrowableArray(Int32Array);
+  let taggedItems = 0;
+  perItem.forEach((tags, i) => {
+    for (let j = base.offsets[i]; j < base.offsets[i + 1]; j++) values.push(base.values[j]);
+    for (const t of tags) values.push(t);
+    if (tags.length) taggedItems++;
+    offsets[i + 1] = values.length;
+  });
+  const features: FeatureTable = {
+    names: [...base.names, ...kept.map(([tag]) => `tag: ${tag}`)],
+    offsets,
+    values: values.toArray(),
+  };
+  return {
+    dataset: { ...d, itemFeatures: features },
+    tags: kept.length,
+    taggedItems,
+    rareTags: itemsByTag.size - kept.length,
+    unmatched,
+  };
+}
