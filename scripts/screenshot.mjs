@@ -1,5 +1,6 @@
 // Takes a full-page screenshot of a running build, optionally after training with the defaults:
-//   node scripts/screenshot.mjs http://127.0.0.1:4173/ out.png [--train [--project-at-end]] [--explore]
+//   node scripts/screenshot.mjs http://127.0.0.1:4173/ out.png [--model=NAME] [--epochs=N]
+//     [--train [--project-at-end]] [--explore]
 // For looking at the product the way a person sees it (and for the README's picture).
 import { chromium } from '@playwright/test';
 
@@ -15,6 +16,9 @@ await page.waitForFunction(() => window.__lab !== undefined, null, { timeout: 60
 await page.waitForFunction(() => window.__lab.snapshot().dataset !== null, null, {
   timeout: 60_000,
 });
+const flag = (name) => flags.find((f) => f.startsWith(`--${name}=`))?.split('=')[1];
+if (flag('model')) await page.getByLabel('Model', { exact: true }).selectOption(flag('model'));
+if (flag('epochs')) await page.getByLabel('Epochs').fill(flag('epochs'));
 if (flags.includes('--train')) {
   if (flags.includes('--project-at-end'))
     await page.getByLabel('Re-project every (epochs; 0: at the end)').fill('0');

@@ -31,15 +31,19 @@ export function idAndFeatureBags(
   entities: number,
   features: FeatureTable,
   seen: Uint8Array,
+  /** Share of training batches in which an entity with features is read without its id. */
+  idDropout = 0,
 ): BagSource {
   const offsets = new Int32Array(entities + 1);
   const n = features.values.length + entities;
   const rows = new Int32Array(n);
   const weights = new Float32Array(n);
+  const droppable = new Uint8Array(n);
   let at = 0;
   for (let e = 0; e < entities; e++) {
     offsets[e] = at;
     if (seen[e]) {
+      droppable[at] = features.offsets[e + 1] > features.offsets[e] ? 1 : 0;
       rows[at] = e;
       weights[at++] = 1;
     }
@@ -51,7 +55,14 @@ export function idAndFeatureBags(
     }
   }
   offsets[entities] = at;
-  return { keyedBy, offsets, rows: rows.slice(0, at), weights: weights.slice(0, at) };
+  return {
+    keyedBy,
+    offsets,
+    rows: rows.slice(0, at),
+    weights: weights.slice(0, at),
+    droppable: droppable.slice(0, at),
+    dropRate: idDropout,
+  };
 }
 
 /** SVD++'s implicit feedback: each user's training items, weighted |N(u)|^-1/2. */

@@ -63,9 +63,10 @@ export class Hybrid implements RecModel {
       l2,
     );
     this.tables = [this.userSide, this.itemSide];
+    const drop = Number(process.env.IDDROP ?? 0);
     this.bags = {
-      userBag: idAndFeatureBags('user', users, userFeatures, seenEntities(ctx.train.user, users)),
-      itemBag: idAndFeatureBags('item', items, itemFeatures, seenEntities(ctx.train.item, items)),
+      userBag: idAndFeatureBags('user', users, userFeatures, seenEntities(ctx.train.user, users), drop),
+      itemBag: idAndFeatureBags('item', items, itemFeatures, seenEntities(ctx.train.item, items), drop),
     };
   }
 

@@ -334,6 +334,12 @@ export interface BagSource {
   rows: Int32Array;
   /** Weight of each entry. */
   weights: Float32Array;
+  /**
+   * Training only: entries marked 1 here are left out of a batch's bag with probability
+   * `dropRate` (e.g. an item's id, so that its features learn to stand for it: DropoutNet).
+   */
+  droppable?: Uint8Array;
+  dropRate?: number;
 }
 
 /**
@@ -375,7 +381,15 @@ export interface Bag {
  * The bags of a batch's entities, one segment per distinct entity of `plan` (ascending), padded
  * to `capacity` entries (which must be at least the entries needed, see `bagEntries`).
  */
-export function buildBag(src: BagSource, plan: RowPlan, spareRow: number, capacity: number): Bag {
+export function buildBag(
+  src: BagSource,
+  plan: RowPlan,
+  spareRow: number,
+  capacity: number,
+  random?: () => number,
+): Bag {
+  const drop = random && src.droppable && src.dropRate ? src.droppable : null;
+  const rate = src.dropRate ?? 0;
   const segments = plan.uniqueRows.length;
   const indices = new Int32Array(capacity).fill(spareRow);
   const weights = new Float32Array(capacity);
@@ -387,11 +401,12 @@ export function buildBag(src: BagSource, plan: RowPlan, spareRow: number, capaci
     const e = plan.uniqueRows[k];
     const rows = plan.offsets[k + 1] - plan.offsets[k];
     offsets[k] = at;
-    for (let j = src.offsets[e]; j < src.offsets[e + 1]; j++, at++) {
+    for (let j = src.offsets[e]; j < src.offsets[e + 1]; j++) {
+      if (drop && drop[j] && random!() < rate) continue;
       indices[at] = src.rows[j];
       weights[at] = src.weights[j];
       readers[at] = rows;
-      segmentOf[at] = k;
+      segmentOf[at++] = k;
     }
   }
   offsets.fill(at, plan.count, segments);

@@ -385,7 +385,8 @@ export class Trainer implements ModelTrainer {
       // Capacity grows in powers of two and never shrinks, so shapes (and shaders) rarely change.
       const capacity = Math.max(this.bagCapacity.get(name) ?? 1, nextPowerOfTwo(needed));
       this.bagCapacity.set(name, capacity);
-      const bag = buildBag(src, keyPlan, rows, capacity);
+      // Entries are dropped (src.dropRate) only from training batches.
+      const bag = buildBag(src, keyPlan, rows, capacity, withPlans ? this.random : undefined);
       bags[name] = uploadBag(bag);
       // The spare row is a real row of this plan (padding entries look it up, with weight 0).
       if (withPlans)
