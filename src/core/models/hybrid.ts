@@ -9,6 +9,11 @@
  * its features'. Explicit feedback fits ratings (squared error around the training mean);
  * implicit feedback ranks with BPR's pairwise loss against uniformly sampled items.
  *
+ * Trained for a cold-start split, an entity's id is left out of a training batch's bag half the
+ * time (`ModelContext.idDropout`, DropoutNet's idea), so its features learn to stand for it: on
+ * the sample's cold-start items with genres alone, it lifts AUC from 0.675 to 0.692 (0.773 with
+ * genres and tags).
+ *
  * FM: the same sums, plus the pairwise interactions within each side (user with user features,
  * item with its genres), in the O(k n) form 1/2 (|sum w v|^2 - sum w^2 |v|^2); an entity's own
  * interactions are one number per entity, folded into its bias column, so both models score with
@@ -63,10 +68,22 @@ export class Hybrid implements RecModel {
       l2,
     );
     this.tables = [this.userSide, this.itemSide];
-    const drop = Number(process.env.IDDROP ?? 0);
+    const seen = (column: Int32Array, n: number) => seenEntities(column, n);
     this.bags = {
-      userBag: idAndFeatureBags('user', users, userFeatures, seenEntities(ctx.train.user, users), drop),
-      itemBag: idAndFeatureBags('item', items, itemFeatures, seenEntities(ctx.train.item, items), drop),
+      userBag: idAndFeatureBags(
+        'user',
+        users,
+        userFeatures,
+        seen(ctx.train.user, users),
+        ctx.idDropout,
+      ),
+      itemBag: idAndFeatureBags(
+        'item',
+        items,
+        itemFeatures,
+        seen(ctx.train.item, items),
+        ctx.idDropout,
+      ),
     };
   }
 

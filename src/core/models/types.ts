@@ -88,4 +88,9 @@ export interface ModelContext {
   /** Item and user metadata features, CSR over items / users (empty tables when none). */
   itemFeatures: FeatureTable;
   userFeatures: FeatureTable;
+  /**
+   * Feature-aware models: the share of training batches in which an entity is read without its
+   * id (0.5 for cold-start splits, where features must stand for ids; else 0).
+   */
+  idDropout: number;
 }

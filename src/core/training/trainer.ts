@@ -104,6 +104,7 @@ export function modelContext(data: TrainData, config: TrainConfig): ModelContext
     train: data.train,
     itemFeatures: data.itemFeatures,
     userFeatures: data.userFeatures,
+    idDropout: config.split === 'cold-items' || config.split === 'cold-users' ? 0.5 : 0,
   };
 }
 
