@@ -40,7 +40,8 @@ abstract class FittedModel implements RecModel {
     );
   }
 
-  scoreItems(users: Int32Array): tf.Tensor2D {
+  /** Every user ranks items by the item values (the global mean has none: it cannot rank). */
+  protected byItemValue(users: Int32Array): tf.Tensor2D {
     return tf.tidy(() =>
       tf.tile(tf.tensor2d(this.itemValue, [1, this.ctx.items]), [users.length, 1]),
     );
@@ -80,6 +81,7 @@ export class GlobalMean extends FittedModel {
 /** BaselineOnly: mu + b_u + b_i by alternating least squares (reg_u 15, reg_i 10, 10 sweeps). */
 export class Baseline extends FittedModel {
   readonly name = 'baseline';
+  readonly scoreItems = (users: Int32Array) => this.byItemValue(users);
   readonly predictsRatings = true;
   protected readonly userValue: Float32Array;
   protected readonly itemValue: Float32Array;
@@ -97,6 +99,7 @@ export class Baseline extends FittedModel {
 /** Every user gets the same list: items by their number of training interactions. */
 export class Popularity extends FittedModel {
   readonly name = 'popularity';
+  readonly scoreItems = (users: Int32Array) => this.byItemValue(users);
   readonly predictsRatings = false;
   protected readonly userValue: Float32Array;
   protected readonly itemValue: Float32Array;
