@@ -81,12 +81,12 @@ export function TrainPanel() {
             disabled={busy || !canChoose || dataKind === 'implicit'}
             onChange={(e) => lab.setConfig({ feedback: e.target.value as 'explicit' | 'implicit' })}
           >
-            <option value="explicit">Explicit: fit the ratings</option>
-            <option value="implicit">Implicit: rank interactions</option>
+            <option value="explicit">Explicit (ratings)</option>
+            <option value="implicit">Implicit (ranking)</option>
           </select>
         </div>
         <NumberField
-          label="Binarise: keep ratings ≥ (0: all)"
+          label="Implicit: ratings ≥ (0: all)"
           value={c.binarizeAt}
           {...LIMITS.binarizeAt}
           disabled={busy || feedback !== 'implicit' || dataKind === 'implicit'}
@@ -123,11 +123,11 @@ export function TrainPanel() {
               lab.setConfig({ negatives: e.target.value as 'uniform' | 'popularity' })
             }
           >
-            <option value="uniform">Uniform over the catalogue</option>
+            <option value="uniform">Uniform</option>
             <option value="popularity">By popularity</option>
           </select>
         </div>
-        {num('patience', 'Early stopping patience (epochs; 0: off)')}
+        {num('patience', 'Early stop after (epochs; 0: off)')}
         <div className="field">
           <label htmlFor={`${id}-split`}>Split</label>
           <select
