@@ -1,9 +1,11 @@
 /** Model registry: registry name -> factory. Descriptions and defaults live in catalog.ts. */
 import { BiasedMF } from './biased-mf';
+import { AutoRec } from './autorec';
 import { BPR } from './bpr';
 import { Baseline, GlobalMean, Popularity } from './fitted';
 import { FactorizationMachine, Hybrid } from './hybrid';
 import { SVDpp } from './svdpp';
+import { YouTubeDNN } from './youtube-dnn';
 import { MODELS } from './catalog';
 import type { ModelContext, RecModel } from './types';
 
@@ -16,6 +18,8 @@ const FACTORIES: Record<string, (ctx: ModelContext) => RecModel> = {
   fm: (ctx) => new FactorizationMachine(ctx),
   hybrid: (ctx) => new Hybrid(ctx),
   bpr: (ctx) => new BPR(ctx),
+  'youtube-dnn': (ctx) => new YouTubeDNN(ctx),
+  autorec: (ctx) => new AutoRec(ctx),
 };
 
 export function createModel(name: string, ctx: ModelContext): RecModel {

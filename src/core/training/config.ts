@@ -26,8 +26,8 @@ export const SPLITS = ['random', 'temporal', 'cold-items', 'cold-users'] as cons
 export type SplitName = (typeof SPLITS)[number];
 
 export const SPLIT_LABELS: Record<SplitName, string> = {
-  random: 'Random (per interaction)',
-  temporal: "Temporal (each user's latest)",
+  random: 'Random',
+  temporal: 'Temporal (latest)',
   'cold-items': 'Cold-start items',
   'cold-users': 'Cold-start users',
 };
