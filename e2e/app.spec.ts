@@ -179,3 +179,25 @@ test('trains the hybrid model on genres and SVD++ for an epoch each on webgl; th
   await expect(table.getByRole('row')).toHaveCount(3);
   await expect(table).toContainText('SVD++');
 });
+
+test('trains AutoRec on implicit feedback for an epoch on webgl, ranked every epoch', async ({
+  page,
+}) => {
+  const lab = new LabPage(page);
+  await lab.open();
+  await lab.sampleLoaded();
+  await page.getByLabel('Model', { exact: true }).selectOption('autorec');
+  await page.getByLabel('Feedback').selectOption('implicit');
+  // Deep models train on mini-batches of users: the hidden layer is the user's embedding.
+  await expect(page.getByLabel('Hidden units')).toBeEnabled();
+  const s = await lab.train(1);
+  expect(s.training.error).toBeNull();
+  expect(s.training.backend).toBe('webgl');
+  expect(s.training.model).toBe('autorec');
+  expect(s.training.feedback).toBe('implicit');
+  const [e1] = s.training.history;
+  expect(e1.rmse).toBeUndefined();
+  // Chance is about 0.002 at k = 20; one epoch already learns popularity and more.
+  expect(e1.recallAtK!).toBeGreaterThan(0.05);
+  await expect.poll(async () => (await lab.snapshot()).runs.length).toBe(1);
+});

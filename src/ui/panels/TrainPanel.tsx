@@ -57,7 +57,16 @@ export function TrainPanel() {
           disabled={busy}
           onChange={(e) => {
             const chosen = MODELS.find((m) => m.name === e.target.value);
-            lab.setConfig({ model: e.target.value, ...chosen?.defaults });
+            const implicit =
+              !!chosen &&
+              (!chosen.kinds.includes('explicit') ||
+                (chosen.kinds.includes('implicit') &&
+                  (dataKind === 'implicit' || chosen.defaults.feedback === 'implicit')));
+            lab.setConfig({
+              model: e.target.value,
+              ...chosen?.defaults,
+              ...(implicit ? chosen?.implicitDefaults : {}),
+            });
           }}
         >
           {MODELS.map((m) => (
@@ -79,7 +88,15 @@ export function TrainPanel() {
             id={`${id}-feedback`}
             value={feedback}
             disabled={busy || !canChoose || dataKind === 'implicit'}
-            onChange={(e) => lab.setConfig({ feedback: e.target.value as 'explicit' | 'implicit' })}
+            onChange={(e) => {
+              const next = e.target.value as 'explicit' | 'implicit';
+              // Each feedback has its own measured defaults (e.g. the hybrid's L2).
+              lab.setConfig({
+                feedback: next,
+                ...model?.defaults,
+                ...(next === 'implicit' ? model?.implicitDefaults : {}),
+              });
+            }}
           >
             <option value="explicit">Explicit (ratings)</option>
             <option value="implicit">Implicit (ranking)</option>
