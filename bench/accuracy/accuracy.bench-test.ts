@@ -108,11 +108,19 @@ function cases(): { name: string; config: TrainConfig }[] {
           ...extra,
         },
       });
-    if (m.kinds.includes('implicit') && m.kinds.includes('explicit') && !m.fitted)
+    // Models that take both: the other feedback too.
+    if (m.kinds.includes('implicit') && m.kinds.includes('explicit') && !m.fitted) {
+      const implicit = base.feedback !== 'implicit';
       out.push({
         name: 'random 80/20',
-        config: { ...base, ...m.implicitDefaults, feedback: 'implicit', ...extra },
+        config: {
+          ...base,
+          ...(implicit ? m.implicitDefaults : {}),
+          feedback: implicit ? 'implicit' : 'explicit',
+          ...extra,
+        },
       });
+    }
   }
   return out;
 }

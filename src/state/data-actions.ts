@@ -44,11 +44,7 @@ export class DataActions {
     this.store.set((s) => ({ errors: [...s.errors, { source, message: msg }].slice(-20) }));
   }
 
-  private setDataset(
-    d: Dataset,
-    note: string | null,
-    tags?: { name: string; text: string },
-  ): void {
+  private setDataset(d: Dataset, note: string | null, tags?: { name: string; text: string }): void {
     const { itemMeta, userMeta } = this.store.get();
     let dataset = d;
     const notes: string[] = note ? [note] : [];

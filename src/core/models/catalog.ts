@@ -157,7 +157,8 @@ export const MODELS: readonly ModelInfo[] = [
       'recommendation is a dot product. Trained with a softmax over the catalogue.',
     kinds: ['implicit'],
     settings: [...TRAINED, 'hidden'],
-    defaults: { learningRate: 0.002, l2: 0, dim: 64, hidden: 256, epochs: 20, batchSize: 4096 },
+    // Recall@20 on the sample: 0.279 at lr 0.01 (20 epochs), 0.276 at lr 0.005 (30 epochs).
+    defaults: { learningRate: 0.01, l2: 0, dim: 64, hidden: 256, epochs: 20, batchSize: 4096 },
   },
   {
     name: 'autorec',
@@ -168,7 +169,16 @@ export const MODELS: readonly ModelInfo[] = [
       'observed ratings only (a masked loss); implicit: the whole row is reconstructed.',
     kinds: ['explicit', 'implicit'],
     settings: [...TRAINED.filter((s) => s !== 'dim'), 'hidden'],
-    defaults: { learningRate: 0.002, l2: 0.001, hidden: 256, epochs: 20, batchSize: 4096 },
+    // Implicit (its strength: Recall@20 0.319 on the sample after 15 epochs); explicit, U-AutoRec
+    // trails the factor models (RMSE about 0.92).
+    defaults: {
+      learningRate: 0.01,
+      l2: 0.1,
+      hidden: 256,
+      epochs: 15,
+      batchSize: 4096,
+      feedback: 'implicit',
+    },
   },
 ];
 

@@ -1,0 +1,341 @@
+/**
+ * A step-based trainer over mini-batches of users, for the models that read a user's whole
+ * training row of the interaction matrix at once (autoencoders, softmax models): a step hands the
+ * model B users' rows as a dense [B, items] input and mask, and a stock optimizer updates every
+ * dense parameter. The pacing contract is `Trainer`'s: `step()` enqueues one step on the backend
+ * and never reads from it; `takeLoss()` reads the mean loss of the steps since the last call.
+ *
+ * Batch size: `config.batchSize` counts rows (interactions) for the row models, 4096 by default.
+ * A user brings a whole row, on the sample about 130 interactions, so a user batch is
+ * `round(batchSize / 64)` users (4096 -> 64), at least 1 and at most the users with training rows.
+ * Every batch has that many users (an epoch's last batch is topped up from its start), so every
+ * shape of a step is the same and webgl compiles its shaders once.
+ */
+import { tf } from '../tf/tfjs';
+import { heldOutLists, rankHeldOut, type ModelTrainer, type TrainData } from './trainer';
+import type { RecModel } from '../models/types';
+import type { Interactions } from '../models/baseline';
+import type { EmbeddingSnapshot, FeatureTable } from '../data/types';
+import { ratingMetrics, type RatingMetrics } from '../metrics/rating';
+import type { UserItems } from '../metrics/ranking';
+import type { RankingReport } from '../metrics/evaluate-ranking';
+import { createOptimizer } from './optimizers';
+import type { TrainConfig } from './config';
+import { mulberry32, shuffledRange } from '../util/random';
+
+/** One mini-batch of users on the backend. */
+export interface UserBatch {
+  /** int32 [U]: the users. */
+  users: tf.Tensor1D;
+  /** [U, items]: the users' training rows, the rating (explicit) or 1 (implicit), 0 elsewhere. */
+  input: tf.Tensor2D;
+  /** [U, items]: 1 where the user has a training row, 0 elsewhere. */
+  mask: tf.Tensor2D;
+  /**
+   * [U, userFeatures]: each user's metadata features, 1 / (the user's feature count) on each
+   * (so `features x F` is the mean of their embeddings). Null unless the model reads user
+   * features (`readsUserFeatures`) and the data has some.
+   */
+  features: tf.Tensor2D | null;
+}
+
+/** A model trained by `UserTrainer`: its parameters are all in `dense`, and `tables` is empty. */
+export interface UserBatchModel extends RecModel {
+  readonly batching: 'users';
+  /** Whether the model reads the users' metadata features (`UserBatch.features`). */
+  readonly readsUserFeatures?: boolean;
+  /** Training objective for one batch of users (scalar), weight decay included. */
+  userLoss(b: UserBatch): tf.Scalar;
+  /**
+   * Scores of every item for users given by their training rows (`UserBatch.input`'s layout,
+   * [U, items]) and, when the model reads them, their features; [U, items].
+   */
+  scoreUsers(input: tf.Tensor2D, features: tf.Tensor2D | null): tf.Tensor2D;
+}
+
+export function isUserBatchModel(model: RecModel): model is UserBatchModel {
+  return model.batching === 'users';
+}
+
+/** Users in a batch for a `config.batchSize` given in rows: one user per 64 rows. */
+export function usersPerBatch(batchSize: number, usersWithRows: number): number {
+  return Math.max(1, Math.min(usersWithRows, Math.round(batchSize / 64)));
+}
+
+/**
+ * The training rows as a CSR over users, and dense [U, items] blocks of it built on the CPU.
+ * Implicit rows read as 1; explicit rows as their rating. A repeated (user, item) keeps its last
+ * rating.
+ */
+export class UserRows {
+  /** [users + 1]: user u's entries are `rowItems` / `rowValues` [offsets[u], offsets[u + 1]). */
+  readonly offsets: Int32Array;
+  readonly rowItems: Int32Array;
+  readonly rowValues: Float32Array;
+
+  constructor(
+    train: Interactions,
+    readonly users: number,
+    readonly items: number,
+    implicit: boolean,
+  ) {
+    const n = train.user.length;
+    const offsets = new Int32Array(users + 1);
+    for (let r = 0; r < n; r++) offsets[train.user[r] + 1]++;
+    for (let u = 0; u < users; u++) offsets[u + 1] += offsets[u];
+    const fill = offsets.slice(0, users);
+    this.rowItems = new Int32Array(n);
+    this.rowValues = new Float32Array(n);
+    for (let r = 0; r < n; r++) {
+      const k = fill[train.user[r]]++;
+      this.rowItems[k] = train.item[r];
+      this.rowValues[k] = implicit ? 1 : train.rating[r];
+    }
+    this.offsets = offsets;
+  }
+
+  /** Training rows of user u. */
+  count(u: number): number {
+    return this.offsets[u + 1] - this.offsets[u];
+  }
+
+  /**
+   * The users' rows, dense: input [users.length, items] (values) and, when asked for, the mask
+   * (1 where observed). Fresh arrays each call: tfjs may keep a reference until it uploads them.
+   */
+  dense(users: ArrayLike<number>, withMask: boolean): { input: Float32Array; mask: Float32Array } {
+    const { items } = this;
+    const input = new Float32Array(users.length * items);
+    const mask = new Float32Array(withMask ? users.length * items : 0);
+    for (let b = 0; b < users.length; b++) {
+      const u = users[b];
+      for (let k = this.offsets[u]; k < this.offsets[u + 1]; k++) {
+        input[b * items + this.rowItems[k]] = this.rowValues[k];
+        if (withMask) mask[b * items + this.rowItems[k]] = 1;
+      }
+    }
+    return { input, mask };
+  }
+}
+
+/**
+ * The users' metadata features, dense [users.length, features]: 1 / count on each of a user's
+ * features (mean pooling), a zero row for a user without any.
+ */
+export function userFeatureWeights(table: FeatureTable, users: ArrayLike<number>): Float32Array {
+  const f = table.names.length;
+  const out = new Float32Array(users.length * f);
+  for (let b = 0; b < users.length; b++) {
+    const from = table.offsets[users[b]];
+    const to = table.offsets[users[b] + 1];
+    for (let k = from; k < to; k++) out[b * f + table.values[k]] += 1 / (to - from);
+  }
+  return out;
+}
+
+/** Scores read back per evaluation block: 16 MiB of float32, as `evaluateRanking` does. */
+const BLOCK_SCORES = 4_194_304;
+
+export class UserTrainer implements ModelTrainer {
+  readonly model: UserBatchModel;
+  readonly stepsPerEpoch: number;
+  /** Users in every batch. */
+  readonly batchUsers: number;
+  /** Completed epochs. */
+  epoch = 0;
+  /** Steps done in the current epoch. */
+  stepInEpoch = 0;
+  totalSteps = 0;
+  private readonly optimizer: tf.Optimizer;
+  private readonly vars: tf.Variable[];
+  private readonly rows: UserRows;
+  private readonly random: () => number;
+  /** The users with training rows, shuffled every epoch. */
+  private readonly order: Int32Array;
+  private readonly withFeatures: boolean;
+  private losses: tf.Scalar[] = [];
+  private lossSteps = 0;
+  private next: UserBatch | null = null;
+  private grouped: { train: UserItems; test: UserItems } | null = null;
+
+  constructor(
+    private readonly data: TrainData,
+    private readonly config: TrainConfig,
+    model: RecModel,
+  ) {
+    if (!isUserBatchModel(model))
+      throw new Error(`${model.name} is not trained by mini-batches of users`);
+    if (data.train.rating.length === 0) throw new Error('no training rows');
+    this.model = model;
+    this.rows = new UserRows(data.train, data.users, data.items, config.feedback === 'implicit');
+    const active: number[] = [];
+    for (let u = 0; u < data.users; u++) if (this.rows.count(u) > 0) active.push(u);
+    this.random = mulberry32(config.seed ^ 0x9e3779b9);
+    this.order = Int32Array.from(active);
+    shuffledRange(this.order.length, this.random, this.order);
+    this.batchUsers = usersPerBatch(config.batchSize, active.length);
+    this.stepsPerEpoch = Math.ceil(active.length / this.batchUsers);
+    this.withFeatures = !!model.readsUserFeatures && data.userFeatures.names.length > 0;
+    this.optimizer = createOptimizer(config.optimizer, config.learningRate);
+    this.vars = [...model.dense];
+  }
+
+  /** Epochs the run trains. */
+  get epochs(): number {
+    return this.config.epochs;
+  }
+
+  get finished(): boolean {
+    return this.epoch >= this.epochs;
+  }
+
+  /** Training rows (interactions) of a batch's users on average, for throughput. */
+  get batchRows(): number {
+    return Math.round((this.batchUsers * this.data.train.rating.length) / this.order.length);
+  }
+
+  /** One optimisation step on the next batch of users. No GPU-to-CPU read. */
+  step(): void {
+    const batch = this.next ?? this.prepare();
+    this.next = null;
+    const cost = this.optimizer.minimize(() => this.model.userLoss(batch), true, this.vars);
+    if (!cost) throw new Error('optimizer returned no cost');
+    // Summed at read time and folded at 16 inputs, as `Trainer` does (tfjs 4.22's webgl AddN
+    // leaks texture memory on longer lists).
+    this.losses.push(cost);
+    if (this.losses.length === 16) this.losses = [this.sumLosses()];
+    this.lossSteps++;
+    disposeBatch(batch);
+    this.totalSteps++;
+    this.stepInEpoch++;
+    if (this.stepInEpoch === this.stepsPerEpoch) {
+      this.epoch++;
+      this.stepInEpoch = 0;
+      shuffledRange(this.order.length, this.random, this.order);
+    }
+    // Build and upload the following batch now, so that overlaps the step the backend is running.
+    if (!this.finished) this.next = this.prepare();
+  }
+
+  /** Mean training loss over the steps since the last call (null when none). One read. */
+  async takeLoss(): Promise<{ loss: number; steps: number } | null> {
+    if (!this.losses.length) return null;
+    const sum = this.sumLosses();
+    const steps = this.lossSteps;
+    this.losses = [];
+    this.lossSteps = 0;
+    const value = (await sum.data())[0];
+    sum.dispose();
+    return { loss: value / steps, steps };
+  }
+
+  /**
+   * Held-out RMSE / MAE, predictions clipped to the rating range: the test rows' users scored in
+   * blocks from their training rows, the held-out pairs gathered on the backend, one read a block.
+   */
+  async evaluate(): Promise<RatingMetrics> {
+    const { test, items } = this.data;
+    const n = test.user.length;
+    const predicted = new Float32Array(n);
+    const byUser = groupRows(test.user, this.data.users);
+    const evaluated: number[] = [];
+    for (let u = 0; u < this.data.users; u++)
+      if (byUser.offsets[u + 1] > byUser.offsets[u]) evaluated.push(u);
+    const blockUsers = Math.max(1, Math.floor(BLOCK_SCORES / items));
+    for (let from = 0; from < evaluated.length; from += blockUsers) {
+      const block = evaluated.slice(from, from + blockUsers);
+      const rows: number[] = [];
+      const flat: number[] = [];
+      block.forEach((u, b) => {
+        for (let k = byUser.offsets[u]; k < byUser.offsets[u + 1]; k++) {
+          const r = byUser.rows[k];
+          rows.push(r);
+          flat.push(b * items + test.item[r]);
+        }
+      });
+      const picked = tf.tidy(() =>
+        tf.gather(tf.reshape(this.scoreBlock(block), [-1]), tf.tensor1d(flat, 'int32')),
+      );
+      const values = (await picked.data()) as Float32Array;
+      picked.dispose();
+      rows.forEach((r, k) => (predicted[r] = values[k]));
+    }
+    return ratingMetrics(predicted, test.rating, this.data.ratingMin, this.data.ratingMax);
+  }
+
+  /**
+   * Ranking metrics on the held-out split, `Trainer.rankingReport`'s protocol (`rankHeldOut`,
+   * candidate items included): every item scored for every user with held-out items, from the
+   * user's training row, training items excluded.
+   */
+  async rankingReport(withAuc: boolean): Promise<RankingReport | null> {
+    this.grouped ??= heldOutLists(this.data);
+    return rankHeldOut(this.data, this.grouped, (u) => this.scoreBlock(u), withAuc);
+  }
+
+  snapshot(): Promise<EmbeddingSnapshot> {
+    return this.model.snapshot(this.epoch);
+  }
+
+  dispose(): void {
+    if (this.next) disposeBatch(this.next);
+    this.next = null;
+    tf.dispose(this.losses);
+    this.losses = [];
+    this.optimizer.dispose();
+    this.model.dispose();
+  }
+
+  /** Scores of every item for these users, from their training rows: [users.length, items]. */
+  private scoreBlock(users: ArrayLike<number>): tf.Tensor2D {
+    const { input } = this.rows.dense(users, false);
+    const features = this.withFeatures ? userFeatureWeights(this.data.userFeatures, users) : null;
+    return tf.tidy(() =>
+      this.model.scoreUsers(
+        tf.tensor2d(input, [users.length, this.data.items]),
+        features && tf.tensor2d(features, [users.length, this.data.userFeatures.names.length]),
+      ),
+    );
+  }
+
+  /** The queued step losses added up (and disposed). */
+  private sumLosses(): tf.Scalar {
+    const sum = this.losses.length === 1 ? this.losses[0] : (tf.addN(this.losses) as tf.Scalar);
+    if (this.losses.length > 1) tf.dispose(this.losses);
+    return sum;
+  }
+
+  private prepare(): UserBatch {
+    const n = this.order.length;
+    const b = this.batchUsers;
+    const start = this.stepInEpoch * b;
+    const users = new Int32Array(b);
+    for (let k = 0; k < b; k++) users[k] = this.order[(start + k) % n];
+    const { input, mask } = this.rows.dense(users, true);
+    const { items, userFeatures } = this.data;
+    return {
+      users: tf.tensor1d(users, 'int32'),
+      input: tf.tensor2d(input, [b, items]),
+      mask: tf.tensor2d(mask, [b, items]),
+      features: this.withFeatures
+        ? tf.tensor2d(userFeatureWeights(userFeatures, users), [b, userFeatures.names.length])
+        : null,
+    };
+  }
+}
+
+/** Row indices grouped by user (CSR): user u's rows are rows[offsets[u] .. offsets[u + 1]). */
+function groupRows(user: Int32Array, users: number): { offsets: Int32Array; rows: Int32Array } {
+  const offsets = new Int32Array(users + 1);
+  for (let r = 0; r < user.length; r++) offsets[user[r] + 1]++;
+  for (let u = 0; u < users; u++) offsets[u + 1] += offsets[u];
+  const fill = offsets.slice(0, users);
+  const rows = new Int32Array(user.length);
+  for (let r = 0; r < user.length; r++) rows[fill[user[r]]++] = r;
+  return { offsets, rows };
+}
+
+function disposeBatch(b: UserBatch): void {
+  tf.dispose([b.users, b.input, b.mask]);
+  if (b.features) b.features.dispose();
+}
