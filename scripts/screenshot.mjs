@@ -18,7 +18,7 @@ await page.waitForFunction(() => window.__lab.snapshot().dataset !== null, null,
 });
 const flag = (name) => flags.find((f) => f.startsWith(`--${name}=`))?.split('=')[1];
 if (flag('model')) await page.getByLabel('Model', { exact: true }).selectOption(flag('model'));
-if (flag('epochs')) await page.getByLabel('Epochs').fill(flag('epochs'));
+if (flag('epochs')) await page.getByLabel('Epochs', { exact: true }).fill(flag('epochs'));
 if (flags.includes('--train')) {
   if (flags.includes('--project-at-end'))
     await page.getByLabel('Re-project every (epochs; 0: at the end)').fill('0');
