@@ -56,15 +56,19 @@ export function LineChart({
   const H = height;
   const sx = (x: number) => PAD.l + (x / xHi) * (W - PAD.l - PAD.r);
   const sy = (y: number) => PAD.t + (1 - (y - yLo) / (yHi - yLo)) * (H - PAD.t - PAD.b);
+  const yTicks = ticks(yLo, yHi, 4);
+  // Enough decimals that neighbouring ticks read differently (0.095 and 0.1, not 0.10 twice).
+  const step = yTicks.length > 1 ? yTicks[1] - yTicks[0] : 1;
+  const tickDigits = Math.min(6, Math.max(2, Math.ceil(-Math.log10(step) + 1e-9)));
   return (
     <figure className="chart">
       <figcaption>{title}</figcaption>
       <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-label={title}>
-        {ticks(yLo, yHi, 4).map((v) => (
+        {yTicks.map((v) => (
           <g key={`y${v}`}>
             <line x1={PAD.l} x2={W - PAD.r} y1={sy(v)} y2={sy(v)} className="grid" />
             <text x={PAD.l - 6} y={sy(v) + 4} textAnchor="end" className="tick">
-              {Math.abs(v) >= 100 ? v.toFixed(0) : v.toFixed(2)}
+              {Math.abs(v) >= 100 ? v.toFixed(0) : v.toFixed(tickDigits)}
             </text>
           </g>
         ))}
