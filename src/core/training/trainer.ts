@@ -27,6 +27,7 @@ import { ratingMetrics, type RatingMetrics } from '../metrics/rating';
 import { groupByUser, type UserItems } from '../metrics/ranking';
 import { evaluateRanking, type RankingReport, type ScoreBlock } from '../metrics/evaluate-ranking';
 import { createOptimizer } from './optimizers';
+import { LossQueue } from './loss-queue';
 import { createRowOptimizer, type RowOptimizer } from './row-optimizers';
 import type { TrainConfig } from './config';
 import { mulberry32, shuffledRange } from '../util/random';
@@ -121,8 +122,7 @@ export class Trainer implements ModelTrainer {
   private readonly rowOptimizer: RowOptimizer;
   private readonly random: () => number;
   private readonly order: Int32Array;
-  private losses: tf.Scalar[] = [];
-  private lossSteps = 0;
+  private readonly losses = new LossQueue();
   private next: PreparedBatch | null = null;
   private grouped: { train: UserItems; test: UserItems } | null = null;
   private readonly bagCapacity = new Map<string, number>();
@@ -176,12 +176,7 @@ export class Trainer implements ModelTrainer {
       : this.options.stockGather
         ? this.stockStep(batch)
         : this.sparseStep(batch);
-    // Summed at read time, one program per read rather than one per step. Folded at 16 inputs:
-    // tfjs 4.22's webgl AddN splits longer lists, and that path grew the GPU texture pool by 24
-    // bytes a read (caught by the bench's 1,000-step memory check).
     this.losses.push(cost);
-    if (this.losses.length === 16) this.losses = [this.sumLosses()];
-    this.lossSteps++;
     disposeBatch(batch);
     this.totalSteps++;
     this.stepInEpoch++;
@@ -260,15 +255,8 @@ export class Trainer implements ModelTrainer {
   }
 
   /** Mean training loss over the steps since the last call (null when none). One read. */
-  async takeLoss(): Promise<{ loss: number; steps: number } | null> {
-    if (!this.losses.length) return null;
-    const sum = this.sumLosses();
-    const steps = this.lossSteps;
-    this.losses = [];
-    this.lossSteps = 0;
-    const value = (await sum.data())[0];
-    sum.dispose();
-    return { loss: value / steps, steps };
+  takeLoss(): Promise<{ loss: number; steps: number } | null> {
+    return this.losses.take();
   }
 
   /** Held-out RMSE / MAE, predictions clipped to the rating range. Reads once per chunk. */
@@ -306,13 +294,6 @@ export class Trainer implements ModelTrainer {
     return out;
   }
 
-  /** The queued step losses added up (and disposed). */
-  private sumLosses(): tf.Scalar {
-    const sum = this.losses.length === 1 ? this.losses[0] : (tf.addN(this.losses) as tf.Scalar);
-    if (this.losses.length > 1) tf.dispose(this.losses);
-    return sum;
-  }
-
   /**
    * Ranking metrics on the held-out split: every item scored for every user with held-out items,
    * training items excluded, in blocks on the backend (one read a block). Null when the model
@@ -332,8 +313,7 @@ export class Trainer implements ModelTrainer {
   dispose(): void {
     if (this.next) disposeBatch(this.next);
     this.next = null;
-    tf.dispose(this.losses);
-    this.losses = [];
+    this.losses.dispose();
     this.optimizer.dispose();
     this.rowOptimizer.dispose();
     this.model.dispose();

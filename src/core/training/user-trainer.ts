@@ -20,6 +20,7 @@ import { ratingMetrics, type RatingMetrics } from '../metrics/rating';
 import type { UserItems } from '../metrics/ranking';
 import type { RankingReport } from '../metrics/evaluate-ranking';
 import { createOptimizer } from './optimizers';
+import { LossQueue } from './loss-queue';
 import type { TrainConfig } from './config';
 import { mulberry32, shuffledRange } from '../util/random';
 
@@ -153,8 +154,7 @@ export class UserTrainer implements ModelTrainer {
   /** The users with training rows, shuffled every epoch. */
   private readonly order: Int32Array;
   private readonly withFeatures: boolean;
-  private losses: tf.Scalar[] = [];
-  private lossSteps = 0;
+  private readonly losses = new LossQueue();
   private next: UserBatch | null = null;
   private grouped: { train: UserItems; test: UserItems } | null = null;
 
@@ -200,11 +200,7 @@ export class UserTrainer implements ModelTrainer {
     this.next = null;
     const cost = this.optimizer.minimize(() => this.model.userLoss(batch), true, this.vars);
     if (!cost) throw new Error('optimizer returned no cost');
-    // Summed at read time and folded at 16 inputs, as `Trainer` does (tfjs 4.22's webgl AddN
-    // leaks texture memory on longer lists).
     this.losses.push(cost);
-    if (this.losses.length === 16) this.losses = [this.sumLosses()];
-    this.lossSteps++;
     disposeBatch(batch);
     this.totalSteps++;
     this.stepInEpoch++;
@@ -218,15 +214,8 @@ export class UserTrainer implements ModelTrainer {
   }
 
   /** Mean training loss over the steps since the last call (null when none). One read. */
-  async takeLoss(): Promise<{ loss: number; steps: number } | null> {
-    if (!this.losses.length) return null;
-    const sum = this.sumLosses();
-    const steps = this.lossSteps;
-    this.losses = [];
-    this.lossSteps = 0;
-    const value = (await sum.data())[0];
-    sum.dispose();
-    return { loss: value / steps, steps };
+  takeLoss(): Promise<{ loss: number; steps: number } | null> {
+    return this.losses.take();
   }
 
   /**
@@ -280,8 +269,7 @@ export class UserTrainer implements ModelTrainer {
   dispose(): void {
     if (this.next) disposeBatch(this.next);
     this.next = null;
-    tf.dispose(this.losses);
-    this.losses = [];
+    this.losses.dispose();
     this.optimizer.dispose();
     this.model.dispose();
   }
@@ -296,13 +284,6 @@ export class UserTrainer implements ModelTrainer {
         features && tf.tensor2d(features, [users.length, this.data.userFeatures.names.length]),
       ),
     );
-  }
-
-  /** The queued step losses added up (and disposed). */
-  private sumLosses(): tf.Scalar {
-    const sum = this.losses.length === 1 ? this.losses[0] : (tf.addN(this.losses) as tf.Scalar);
-    if (this.losses.length > 1) tf.dispose(this.losses);
-    return sum;
   }
 
   private prepare(): UserBatch {
