@@ -48,6 +48,8 @@ export interface TrainingState {
   predictsRatings: boolean | null;
   /** Rows left out by binarisation. */
   droppedBelowThreshold: number;
+  /** User-days the run learns a bias for (0: none). */
+  userDays: number;
   /** Set when early stopping ended the run. */
   earlyStop: { epoch: number; bestEpoch: number } | null;
   startedAt: number | null;
@@ -60,6 +62,8 @@ export interface RunRecord {
   model: string;
   config: TrainConfig;
   feedback: 'explicit' | 'implicit';
+  /** User-days with a bias of their own (0: none). */
+  userDays: number;
   /** The data set's name, so runs on other data can be told apart. */
   dataset: string;
   status: 'done' | 'stopped' | 'error';
@@ -154,6 +158,7 @@ export function initialState(): LabState {
       feedback: null,
       predictsRatings: null,
       droppedBelowThreshold: 0,
+      userDays: 0,
       earlyStop: null,
       startedAt: null,
       error: null,

@@ -1,7 +1,7 @@
 /**
  * Biased matrix factorisation (Funk SVD, as in Surprise's SVD and TF-recomm), written as its
  * forward pass: r(u, i) = mu + b_u + b_i + p_u . q_i, with mu the training mean (fixed, as in
- * Surprise). Each side is one table whose last column is the bias, scored by the fused
+ * Surprise), plus a bias for the user's day when the data has dates (day-bias.ts). Each side is one table whose last column is the bias, scored by the fused
  * `biasedDot` op: two lookups per rating instead of four. The loss is the batch mean squared error; every table carries L2 per lookup (on the
  * rows the batch touches, which is what per-rating SGD regularises), applied by the trainer.
  */
@@ -12,6 +12,7 @@ import { normalArray, mulberry32 } from '../util/random';
 import type { Batch, ModelContext, RecModel, Rows } from './types';
 import type { EmbeddingSnapshot } from '../data/types';
 import { splitLastColumn } from './hybrid';
+import { dayBiasTables, withDayBias } from './day-bias';
 
 export class BiasedMF implements RecModel {
   readonly name: string = 'biased-mf';
@@ -35,11 +36,11 @@ export class BiasedMF implements RecModel {
     };
     this.users = new EmbeddingTable('users', ctx.users, dim + 1, 'user', init(ctx.users), l2);
     this.items = new EmbeddingTable('items', ctx.items, dim + 1, 'item', init(ctx.items), l2);
-    this.tables = [this.users, this.items];
+    this.tables = [this.users, this.items, ...dayBiasTables(ctx)];
   }
 
   predict(r: Rows, _b?: Batch): tf.Tensor1D {
-    return tf.tidy(() => tf.add(biasedDot(r.users, r.items), this.ctx.mean));
+    return tf.tidy(() => withDayBias(tf.add(biasedDot(r.users, r.items), this.ctx.mean), r));
   }
 
   /** p_u . q_i + b_i for every item (mu and b_u do not change a user's ranking). */

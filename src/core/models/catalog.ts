@@ -16,7 +16,8 @@ export type ModelSetting =
   | 'batchSize'
   | 'epochs'
   | 'patience'
-  | 'negatives';
+  | 'negatives'
+  | 'dayBias';
 
 export interface ModelInfo {
   name: string;
@@ -94,7 +95,7 @@ export const MODELS: readonly ModelInfo[] = [
       'a user and an item embedding. Trained by mini-batch gradient descent on squared error with ' +
       'L2 regularisation of the rows each batch touches.',
     kinds: ['explicit'],
-    settings: TRAINED,
+    settings: [...TRAINED, 'dayBias'],
     defaults: { learningRate: 0.02, l2: 0.15, dim: 32, epochs: 10 },
   },
   {
@@ -105,7 +106,7 @@ export const MODELS: readonly ModelInfo[] = [
       'the user rated (normalised by the square root of their count): which films a person ' +
       'chose to rate says something about them, not only how they rated them.',
     kinds: ['explicit'],
-    settings: TRAINED,
+    settings: [...TRAINED, 'dayBias'],
     defaults: { learningRate: 0.02, l2: 0.15, dim: 32, epochs: 10 },
   },
   {
@@ -116,7 +117,7 @@ export const MODELS: readonly ModelInfo[] = [
       '(genres, tags, user attributes): a bias per feature and a dot product between every ' +
       'pair of features, computed in O(k n). Ratings (squared error) or interactions (BPR).',
     kinds: ['explicit', 'implicit'],
-    settings: [...TRAINED, 'negatives'],
+    settings: [...TRAINED, 'negatives', 'dayBias'],
     defaults: { learningRate: 0.02, l2: 0.15, dim: 32, epochs: 10 },
     // BPR on the sample's cold-start items: L2 0.01 gives AUC 0.675, 0.1 gives 0.645.
     implicitDefaults: { l2: 0.01 },
@@ -130,7 +131,7 @@ export const MODELS: readonly ModelInfo[] = [
       'user or item with features still gets a vector, and every genre or tag has an embedding ' +
       'of its own in the map. Ratings (squared error) or interactions (BPR).',
     kinds: ['explicit', 'implicit'],
-    settings: [...TRAINED, 'negatives'],
+    settings: [...TRAINED, 'negatives', 'dayBias'],
     defaults: { learningRate: 0.02, l2: 0.15, dim: 32, epochs: 10 },
     // BPR on the sample's cold-start items: L2 0.01 gives AUC 0.675, 0.1 gives 0.645.
     implicitDefaults: { l2: 0.01 },

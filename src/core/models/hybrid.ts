@@ -24,6 +24,7 @@ import { bagSum, EmbeddingTable, perRow, type BagSource, type BagTensors } from 
 import { biasedDot } from '../tf/ops';
 import { normalArray, mulberry32 } from '../util/random';
 import { idAndFeatureBags, range, seenEntities, sumBags } from './bags';
+import { dayBiasTables, withDayBias } from './day-bias';
 import type { Batch, ModelContext, RecModel, Rows } from './types';
 import type { EmbeddingSnapshot } from '../data/types';
 
@@ -67,7 +68,9 @@ export class Hybrid implements RecModel {
       init(itemRows),
       l2,
     );
-    this.tables = [this.userSide, this.itemSide];
+    // Ratings also read a bias per user-day when the data has dates (day-bias.ts).
+    const days = this.predictsRatings ? dayBiasTables(ctx) : [];
+    this.tables = [this.userSide, this.itemSide, ...days];
     const seen = (column: Int32Array, n: number) => seenEntities(column, n);
     this.bags = {
       userBag: idAndFeatureBags(
@@ -103,7 +106,7 @@ export class Hybrid implements RecModel {
         this.side(r.userSide, b.bags.userBag),
         this.side(r.itemSide, b.bags.itemBag),
       );
-      return this.predictsRatings ? tf.add(score, this.ctx.mean) : score;
+      return this.predictsRatings ? withDayBias(tf.add(score, this.ctx.mean), r) : score;
     });
   }
 

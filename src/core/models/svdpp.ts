@@ -10,6 +10,7 @@ import { biasedDot } from '../tf/ops';
 import { normalArray, mulberry32 } from '../util/random';
 import { BiasedMF } from './biased-mf';
 import { historyBags, range, sumBags } from './bags';
+import { withDayBias } from './day-bias';
 import { splitLastColumn } from './hybrid';
 import type { EmbeddingSnapshot } from '../data/types';
 import type { Batch, ModelContext, Rows } from './types';
@@ -37,7 +38,9 @@ export class SVDpp extends BiasedMF {
   }
 
   override predict(r: Rows, b: Batch): tf.Tensor1D {
-    return tf.tidy(() => tf.add(biasedDot(this.userRows(r, b), r.items), this.ctx.mean));
+    return tf.tidy(() =>
+      withDayBias(tf.add(biasedDot(this.userRows(r, b), r.items), this.ctx.mean), r),
+    );
   }
 
   override loss(r: Rows, b: Batch): tf.Scalar {

@@ -93,4 +93,9 @@ export interface ModelContext {
    * id (0.5 for cold-start splits, where features must stand for ids; else 0).
    */
   idDropout: number;
+  /**
+   * Distinct (user, day) pairs of the data set when the run learns a bias per user-day
+   * (timeSVD++'s b_{u,t}: explicit feedback with dates and the setting on); else 0.
+   */
+  userDays: number;
 }

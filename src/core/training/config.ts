@@ -47,6 +47,11 @@ export interface TrainConfig {
   split: SplitName;
   /** Pairwise models' sampled negatives: uniform over the catalogue, or by popularity. */
   negatives: 'uniform' | 'popularity';
+  /**
+   * Learn a bias per (user, day) (timeSVD++'s b_{u,t}) in the explicit models that read it, when
+   * the data has timestamps.
+   */
+  dayBias: boolean;
   /** Stop when the validation metric has not improved for this many epochs (0: off). */
   patience: number;
   epochs: number;
@@ -68,6 +73,7 @@ export const DEFAULT_CONFIG: TrainConfig = {
   binarizeAt: 0,
   split: 'random',
   patience: 0,
+  dayBias: true,
   negatives: 'uniform',
   epochs: 10,
   batchSize: 4096,
@@ -81,7 +87,7 @@ export const DEFAULT_CONFIG: TrainConfig = {
 
 type NumericKey = Exclude<
   keyof TrainConfig,
-  'model' | 'optimizer' | 'feedback' | 'split' | 'negatives'
+  'model' | 'optimizer' | 'feedback' | 'split' | 'negatives' | 'dayBias'
 >;
 
 export const LIMITS: Record<
@@ -119,5 +125,7 @@ export function validateConfig(c: TrainConfig): string[] {
   if (!SPLITS.includes(c.split)) problems.push(`unknown split "${c.split}"`);
   if (c.negatives !== 'uniform' && c.negatives !== 'popularity')
     problems.push(`negatives must be "uniform" or "popularity", got "${c.negatives}"`);
+  if (typeof c.dayBias !== 'boolean')
+    problems.push(`dayBias must be true or false, got "${String(c.dayBias)}"`);
   return problems;
 }

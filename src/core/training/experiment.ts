@@ -6,7 +6,8 @@
 import { coldStartSplit, randomSplit, take, temporalSplit, type Split } from '../data/split';
 import type { FeatureTable, InteractionKind } from '../data/types';
 import type { Interactions } from '../models/baseline';
-import { MODELS } from '../models/catalog';
+import { MODELS, type ModelSetting } from '../models/catalog';
+import { userDayIds } from '../models/day-bias';
 import type { TrainConfig } from './config';
 import type { TrainData } from './trainer';
 
@@ -99,6 +100,12 @@ export function prepareExperiment(d: ExperimentData, config: TrainConfig): Exper
       break;
   }
   if (!split.train.length) throw new Error('the split leaves no training rows');
+  // timeSVD++'s bias per user-day: ids over all rows, so a held-out rating on a day the user
+  // also rated in training reads that day's bias.
+  const days =
+    feedback === 'explicit' && config.dayBias && timestamp && readsSetting(config.model, 'dayBias')
+      ? userDayIds(user, timestamp)
+      : null;
   const pick = (rows: Int32Array): Interactions => ({
     user: take(user, rows),
     item: take(item, rows),
@@ -117,8 +124,17 @@ export function prepareExperiment(d: ExperimentData, config: TrainConfig): Exper
       itemFeatures: d.itemFeatures,
       userFeatures: d.userFeatures,
       candidates,
+      userDay: days && {
+        count: days.count,
+        train: take(days.ids, split.train),
+        test: take(days.ids, split.test),
+      },
     },
   };
+}
+
+function readsSetting(model: string, setting: ModelSetting): boolean {
+  return !!MODELS.find((m) => m.name === model)?.settings.includes(setting);
 }
 
 /**

@@ -53,6 +53,11 @@ export interface TrainData {
    * ranks only the held-out items, which the model has never seen in training.
    */
   candidates?: Int32Array | null;
+  /**
+   * Each row's (user, day) id when the run learns a bias per user-day (see day-bias.ts): `count`
+   * ids over training and held-out rows. Null or absent: no such bias.
+   */
+  userDay?: { count: number; train: Int32Array; test: Int32Array } | null;
 }
 
 /**
@@ -106,6 +111,7 @@ export function modelContext(data: TrainData, config: TrainConfig): ModelContext
     itemFeatures: data.itemFeatures,
     userFeatures: data.userFeatures,
     idDropout: config.split === 'cold-items' || config.split === 'cold-users' ? 0.5 : 0,
+    userDays: data.userDay?.count ?? 0,
   };
 }
 
@@ -261,7 +267,8 @@ export class Trainer implements ModelTrainer {
 
   /** Held-out RMSE / MAE, predictions clipped to the rating range. Reads once per chunk. */
   async evaluate(): Promise<RatingMetrics> {
-    const predicted = await this.predict(this.data.test.user, this.data.test.item);
+    const { test, userDay } = this.data;
+    const predicted = await this.predict(test.user, test.item, userDay?.test);
     return ratingMetrics(
       predicted,
       this.data.test.rating,
@@ -270,17 +277,20 @@ export class Trainer implements ModelTrainer {
     );
   }
 
-  /** Scores for (user, item) pairs, [n]. */
-  async predict(user: Int32Array, item: Int32Array): Promise<Float32Array> {
+  /** Scores for (user, item) pairs, [n], rated on the given user-days (when the model has them). */
+  async predict(user: Int32Array, item: Int32Array, userDay?: Int32Array): Promise<Float32Array> {
     const out = new Float32Array(user.length);
     for (let start = 0; start < user.length; start += EVAL_CHUNK) {
       const end = Math.min(user.length, start + EVAL_CHUNK);
-      const b = this.makeBatch(
-        user.slice(start, end),
-        item.slice(start, end),
-        new Float32Array(end - start),
-        false,
-      );
+      const columns: Record<string, Int32Array> = {
+        user: user.slice(start, end),
+        item: item.slice(start, end),
+      };
+      if (this.readsUserDay) {
+        if (!userDay) throw new Error(`${this.model.name}: predictions need the rows' user-days`);
+        columns.userDay = userDay.slice(start, end);
+      }
+      const b = this.makeBatch(columns, new Float32Array(end - start), false);
       const pred = tf.tidy(() => {
         const rows: Rows = {};
         for (const t of this.model.tables)
@@ -320,7 +330,7 @@ export class Trainer implements ModelTrainer {
   }
 
   private prepare(): PreparedBatch {
-    const { train, items } = this.data;
+    const { train, items, userDay } = this.data;
     const n = this.order.length;
     const start = this.stepInEpoch * this.config.batchSize;
     const b = this.batchRows;
@@ -330,34 +340,50 @@ export class Trainer implements ModelTrainer {
     const u = new Int32Array(b);
     const i = new Int32Array(pairwise ? 2 * b : b);
     const r = new Float32Array(b);
+    const days = this.readsUserDay ? new Int32Array(b) : null;
     for (let k = 0; k < b; k++) {
       const row = this.order[(start + k) % n];
       u[k] = train.user[row];
       i[k] = train.item[row];
       r[k] = train.rating[row];
+      if (days) days[k] = userDay!.train[row];
     }
     if (pairwise && this.config.negatives === 'popularity')
       for (let k = b; k < 2 * b; k++) i[k] = train.item[Math.floor(this.random() * n)];
     else if (pairwise) for (let k = b; k < 2 * b; k++) i[k] = Math.floor(this.random() * items);
-    return this.makeBatch(u, i, r, !this.options.stockGather);
+    const columns: Record<string, Int32Array> = { user: u, item: i };
+    if (days) columns.userDay = days;
+    return this.makeBatch(columns, r, !this.options.stockGather);
+  }
+
+  /** Whether the model has a table looked up by the rows' user-day (timeSVD++'s b_{u,t}). */
+  private get readsUserDay(): boolean {
+    return this.model.tables.some((t) => t.indexedBy === 'userDay');
+  }
+
+  /** Rows of the tables an index column looks up. */
+  private columnRows(column: string): number {
+    if (column === 'user') return this.data.users;
+    if (column === 'item') return this.data.items;
+    if (column === 'userDay' && this.data.userDay) return this.data.userDay.count;
+    throw new Error(`${this.model.name}: the data has no "${column}" column`);
   }
 
   /**
-   * Uploads a batch: its index columns and bags, and with `withPlans` each column sorted by row
-   * for the sparse gradient. Fresh arrays per batch: tfjs may keep a reference to them until the
-   * upload happens.
+   * Uploads a batch: its index columns (user, item, and others some models read) and bags, and
+   * with `withPlans` each column sorted by row for the sparse gradient. Fresh arrays per batch:
+   * tfjs may keep a reference to them until the upload happens.
    */
   private makeBatch(
-    u: Int32Array,
-    i: Int32Array,
+    columns: Record<string, Int32Array>,
     r: Float32Array,
     withPlans: boolean,
   ): PreparedBatch {
-    const { users, items } = this.data;
-    const cpu: Record<string, RowPlan> = {
-      user: planRows(u, users, planCapacity(users, u.length)),
-      item: planRows(i, items, planCapacity(items, i.length)),
-    };
+    const cpu: Record<string, RowPlan> = {};
+    for (const [name, ids] of Object.entries(columns)) {
+      const rows = this.columnRows(name);
+      cpu[name] = planRows(ids, rows, planCapacity(rows, ids.length));
+    }
     const bags: Record<string, BagTensors> = {};
     for (const [name, src] of Object.entries(this.model.bags ?? {})) {
       const rows = this.bagTableRows(name);
@@ -382,11 +408,10 @@ export class Trainer implements ModelTrainer {
         index[name] = plans[name].indices;
       }
     } else {
-      index.user = tf.tensor1d(u, 'int32');
-      index.item = tf.tensor1d(i, 'int32');
+      for (const [name, ids] of Object.entries(columns)) index[name] = tf.tensor1d(ids, 'int32');
       for (const [name, bag] of Object.entries(bags)) index[name] = bag.indices;
     }
-    return { size: u.length, index, rating: tf.tensor1d(r), bags, plans };
+    return { size: r.length, index, rating: tf.tensor1d(r), bags, plans };
   }
 
   /** Rows of the table(s) a bag indexes (every table read through one bag has the same rows). */
@@ -471,7 +496,13 @@ function rowPenalty(tables: readonly EmbeddingTable[], rows: Rows, batch: Batch)
 
 function disposeBatch(b: PreparedBatch): void {
   if (b.plans) Object.values(b.plans).forEach(disposeRowPlan);
-  else tf.dispose([b.index.user, b.index.item]); // the bags' indices go with the bags
+  // The bags' indices go with the bags.
+  else
+    tf.dispose(
+      Object.entries(b.index)
+        .filter(([name]) => !(name in b.bags))
+        .map(([, t]) => t),
+    );
   Object.values(b.bags).forEach(disposeBag);
   tf.dispose(b.rating);
 }

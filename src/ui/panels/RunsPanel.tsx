@@ -121,6 +121,7 @@ function settingsOf(r: RunRecord): string {
     `batch ${c.batchSize}`,
   ];
   if (info?.settings.includes('hidden')) parts.push(`hidden ${c.hidden}`);
+  if (r.userDays) parts.push('user-day bias');
   if (r.feedback === 'implicit' && c.binarizeAt > 0) parts.push(`ratings ≥ ${c.binarizeAt}`);
   return parts.join(', ');
 }

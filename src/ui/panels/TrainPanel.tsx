@@ -144,6 +144,18 @@ export function TrainPanel() {
             <option value="popularity">By popularity</option>
           </select>
         </div>
+        <label
+          className="check"
+          title="timeSVD++'s b(u,t): a bias for each day a user rated on (needs dates and ratings)"
+        >
+          <input
+            type="checkbox"
+            checked={c.dayBias}
+            disabled={busy || unused('dayBias') || feedback !== 'explicit' || !hasTimestamps}
+            onChange={(e) => lab.setConfig({ dayBias: e.target.checked })}
+          />
+          Bias per user-day
+        </label>
         {num('patience', 'Early stop after (epochs; 0: off)')}
         <div className="field">
           <label htmlFor={`${id}-split`}>Split</label>
@@ -237,4 +249,5 @@ const SETTING_KEYS: Record<ModelSetting, true> = {
   epochs: true,
   patience: true,
   negatives: true,
+  dayBias: true,
 };

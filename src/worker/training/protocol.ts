@@ -57,6 +57,8 @@ export type TrainingEvent =
       feedback: 'explicit' | 'implicit';
       /** Rows left out by binarisation (implicit feedback on ratings below the threshold). */
       droppedBelowThreshold: number;
+      /** User-days with a bias of their own (timeSVD++'s b_{u,t}); 0 when the run has none. */
+      userDays: number;
       /** Whether the model predicts ratings (RMSE / MAE per epoch) or only ranks. */
       predictsRatings: boolean;
       /** Null for models that only rank. */

@@ -85,6 +85,9 @@ export class TrainingSession {
         epochs: trainer.epochs,
         feedback,
         droppedBelowThreshold,
+        userDays: trainer.model.tables.some((t) => t.indexedBy === 'userDay')
+          ? (data.userDay?.count ?? 0)
+          : 0,
         predictsRatings: !!trainer.model.predictsRatings,
         baselines: trainer.model.predictsRatings ? ratingBaselines(data) : null,
       });
