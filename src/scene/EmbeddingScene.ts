@@ -29,7 +29,7 @@ import { PointerInput, type ClickListener, type HoverListener } from './pointerI
 import { boundingSphere, pickNearest, projectPoint, type PickInput } from './screenProjection';
 
 /** Default point diameter, CSS px. */
-const DEFAULT_SIZE = 6;
+export const DEFAULT_SIZE = 6;
 /** Default colour (sRGB 0..1): a light blue that reads on the dark background. */
 const DEFAULT_COLOR = [0.54, 0.71, 0.97] as const;
 
@@ -60,6 +60,7 @@ export class EmbeddingScene {
   private emphasis: Float32Array = new Float32Array(0);
   private selected: number | null = null;
   private neighbours: number[] = [];
+  private marked: number[] = [];
   private tween: { from: Float32Array; to: Float32Array; start: number; ms: number } | null = null;
   /** Drawn diameters incl. highlight enlargement, for picking; rebuilt lazily after changes. */
   private pickSizes: Float32Array | null = null;
@@ -170,19 +171,29 @@ export class EmbeddingScene {
 
   /**
    * Emphasises `selected` (larger, white ring) and its `neighbours` (slightly larger, joined to it by
-   * lines) and dims every other point a little. null clears the highlight.
+   * lines), and `marked` points (slightly larger, no lines: e.g. a search's matches), and dims
+   * every other point a little. null and no marks clear the highlight.
    */
-  setHighlight(selected: number | null, neighbours: number[]): void {
+  setHighlight(selected: number | null, neighbours: number[], marked: number[] = []): void {
     const inRange = (i: number) => Number.isInteger(i) && i >= 0 && i < this.n;
     this.emphasis.fill(EMPHASIS_NONE);
     this.selected = selected !== null && inRange(selected) ? selected : null;
     this.neighbours = this.selected === null ? [] : neighbours.filter(inRange);
+    this.marked = marked.filter(inRange);
+    for (const j of this.marked) this.emphasis[j] = EMPHASIS_NEIGHBOUR;
     for (const j of this.neighbours) this.emphasis[j] = EMPHASIS_NEIGHBOUR;
     if (this.selected !== null) this.emphasis[this.selected] = EMPHASIS_SELECTED;
-    this.material.uniforms.uHasSelection.value = this.selected === null ? 0 : 1;
+    const any = this.selected !== null || this.marked.length > 0;
+    this.material.uniforms.uHasSelection.value = any ? 1 : 0;
     this.pickSizes = null;
     this.touch('emphasis');
     this.updateLines();
+  }
+
+  /** The view as a PNG data URL (the drawing buffer is kept, so this is the frame on screen). */
+  toPng(): string {
+    this.render();
+    return this.canvas.toDataURL('image/png');
   }
 
   /** The visible point nearest (x, y) (CSS px from the canvas's top-left) within radiusPx, or null. */
@@ -307,6 +318,7 @@ export class EmbeddingScene {
     this.points.geometry = this.geometry;
     this.selected = null;
     this.neighbours = [];
+    this.marked = [];
     this.pickSizes = null;
     this.material.uniforms.uHasSelection.value = 0;
     this.updateLines();
@@ -379,11 +391,11 @@ export class EmbeddingScene {
 
   /** Drawn diameters, including the shader's enlargement of highlighted points (cached). */
   private emphasisedSizes(): ArrayLike<number> {
-    if (this.selected === null) return this.sizes;
+    if (this.selected === null && !this.marked.length) return this.sizes;
     if (!this.pickSizes) {
       const out = this.sizes.slice();
-      for (const j of this.neighbours) out[j] *= GROW_NEIGHBOUR;
-      out[this.selected] = this.sizes[this.selected] * GROW_SELECTED;
+      for (const j of new Set([...this.neighbours, ...this.marked])) out[j] *= GROW_NEIGHBOUR;
+      if (this.selected !== null) out[this.selected] = this.sizes[this.selected] * GROW_SELECTED;
       this.pickSizes = out;
     }
     return this.pickSizes;

@@ -1,6 +1,6 @@
 /** `window.__lab`: the read-only automation contract (../shared/CONTRACT.md). Changes nothing. */
 import type { Lab } from './lab';
-import { pointOf } from './points';
+import { indexOfId, pointOf } from './points';
 import type { PointKind } from './lab-state';
 
 export function labSnapshot(lab: Lab) {
@@ -71,11 +71,14 @@ export function labSnapshot(lab: Lab) {
       dims: p.coords ? p.coordsDims : null,
       points: n,
       counts: {
-        user: n && d ? d.userIds.length : 0,
-        item: n && d ? d.itemIds.length : 0,
-        feature: 0,
+        user: n && p.space ? p.space.users : 0,
+        item: n && p.space ? p.space.items : 0,
+        feature: n && p.space ? p.space.features : 0,
       },
       epoch: p.epoch,
+      // Additions beyond the contract's minimum:
+      shown: { ...s.view.show },
+      marked: s.marked ? s.marked.points.length : 0,
     },
     selection: s.selection && {
       kind: s.selection.kind,
@@ -93,8 +96,20 @@ export function labSnapshot(lab: Lab) {
               id: r.id,
               label: r.label,
               score: r.score,
+              because: [...r.because],
             })),
           }
+        : {}),
+      // Additions beyond the contract's minimum:
+      metric: s.selection.metric,
+      ...(s.selection.history
+        ? { history: s.selection.history.map((h) => ({ label: h.label, rating: h.rating })) }
+        : {}),
+      ...(s.selection.audience
+        ? { audience: s.selection.audience.map((x) => ({ id: x.id, score: x.score })) }
+        : {}),
+      ...(s.selection.relatedItems
+        ? { relatedItems: s.selection.relatedItems.map((x) => ({ id: x.id, label: x.label })) }
         : {}),
     },
     errors: s.errors.map((e) => ({ ...e })),
@@ -105,10 +120,11 @@ export function installLabApi(lab: Lab): void {
   const api = {
     snapshot: () => JSON.parse(JSON.stringify(labSnapshot(lab))) as ReturnType<typeof labSnapshot>,
     screenPosition(kind: PointKind, id: string): { x: number; y: number } | null {
-      const d = lab.store.get().dataset;
-      if (!d || !lab.store.get().projection.coords) return null;
-      const index = (kind === 'item' ? d.itemIds : kind === 'user' ? d.userIds : []).indexOf(id);
-      return index < 0 ? null : lab.screenPosition(pointOf(d, kind, index));
+      const { dataset: d, projection: p } = lab.store.get();
+      if (!d || !p.coords || !p.space) return null;
+      const index = indexOfId(d, kind, id);
+      if (index < 0 || (kind === 'feature' && index >= p.space.features)) return null;
+      return lab.screenPosition(pointOf(p.space, kind, index));
     },
   };
   Object.defineProperty(window, '__lab', { value: Object.freeze(api), configurable: true });

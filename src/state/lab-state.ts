@@ -8,6 +8,9 @@ import { DEFAULT_CONFIG, type TrainConfig } from '../core/training/config';
 import type { RatingMetrics } from '../core/metrics/rating';
 import type { BackendName, HistoryEntry } from '../worker/training/protocol';
 import type { ProjectionMethod } from '../worker/projection/protocol';
+import type { Metric } from '../core/projection/neighbours';
+import type { PointSpace } from './points';
+import { DEFAULT_NEIGHBOURS, type NeighbourOptions } from './selection';
 
 export type TrainingStatus = 'idle' | 'running' | 'paused' | 'done' | 'stopped' | 'error';
 export type PointKind = 'user' | 'item' | 'feature';
@@ -83,10 +86,14 @@ export interface ProjectionState {
   status: 'idle' | 'running' | 'done' | 'error';
   method: ProjectionMethod;
   dims: 2 | 3;
+  /** UMAP's neighbourhood size and minimum distance, chosen before a run. */
+  params: { nNeighbors: number; minDist: number };
   phase: string;
   fraction: number;
-  /** Layout of the points (n x dims), items first then users; null before the first run. */
+  /** Layout of the points (n x dims), in `space`'s order; null before the first run. */
   coords: Float32Array | null;
+  /** The points `coords` lays out (items, users, features). */
+  space: PointSpace | null;
   /** The layout's dimensionality (may differ from `dims` while a new run is pending). */
   coordsDims: 2 | 3;
   /** Training epoch of the embeddings laid out. */
@@ -96,18 +103,50 @@ export interface ProjectionState {
   error: string | null;
 }
 
+/** A point listed in the selection card; clicking it selects it. */
+export interface SelectionEntry {
+  kind: PointKind;
+  index: number;
+  id: string;
+  label: string;
+  /** Similarity or distance (neighbours, by the metric), or predicted score. */
+  score: number;
+}
+
 export interface SelectionDetail {
   kind: PointKind;
   index: number;
   id: string;
   label: string;
+  /** Interactions of a user or item; items carrying a feature. */
   interactions: number;
-  bias: number;
-  neighbors: { kind: PointKind; index: number; id: string; label: string; score: number }[];
-  recommendations?: { index: number; id: string; label: string; score: number }[];
+  /** Learned bias (null for features, or before training). */
+  bias: number | null;
+  /** Length of the point's embedding (null before training). */
+  norm: number | null;
+  /** The metric `neighbors` were found by. */
+  metric: Metric;
+  neighbors: SelectionEntry[];
+  /** A user's interactions, highest rated first (at most 10). */
+  history?: { index: number; label: string; rating: number }[];
+  /** A user's top items among those they have not seen, each with the reasons behind it. */
+  recommendations?: (SelectionEntry & { because: string[] })[];
+  /** An item's likeliest new users (highest predicted score among users who have not seen it). */
+  audience?: SelectionEntry[];
+  /** A feature's nearest items (by the metric). */
+  relatedItems?: SelectionEntry[];
 }
 
-export type ColorBy = 'kind' | 'genre';
+export type ColorBy = 'kind' | 'genre' | 'popularity' | 'bias' | 'norm';
+
+/** What the map shows and how neighbours are found (the explorer's controls). */
+export interface ViewState {
+  /** Kinds of point drawn (hidden ones are not picked either). */
+  show: Record<PointKind, boolean>;
+  neighbours: NeighbourOptions;
+  /** Points scale with the square root of their interactions. */
+  sizeByPopularity: boolean;
+}
 
 export interface LabState {
   dataset: Dataset | null;
@@ -125,6 +164,9 @@ export interface LabState {
   projection: ProjectionState;
   selection: SelectionDetail | null;
   colorBy: ColorBy;
+  view: ViewState;
+  /** Points highlighted together (e.g. every match of a search), with what marked them. */
+  marked: { query: string; points: number[] } | null;
   errors: { source: string; message: string }[];
 }
 
@@ -169,9 +211,11 @@ export function initialState(): LabState {
       status: 'idle',
       method: 'umap',
       dims: 3,
+      params: { nNeighbors: 15, minDist: 0.1 },
       phase: '',
       fraction: 0,
       coords: null,
+      space: null,
       coordsDims: 3,
       epoch: null,
       ms: null,
@@ -180,6 +224,12 @@ export function initialState(): LabState {
     },
     selection: null,
     colorBy: 'kind',
+    view: {
+      show: { item: true, user: true, feature: true },
+      neighbours: DEFAULT_NEIGHBOURS,
+      sizeByPopularity: false,
+    },
+    marked: null,
     errors: [],
   };
 }

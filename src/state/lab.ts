@@ -8,12 +8,14 @@ import {
   type ColorBy,
   type LabState,
   type PointKind,
+  type ProjectionState,
   type RunRecord,
   type TrainingState,
 } from './lab-state';
 import { DataActions } from './data-actions';
 import { describeSelection } from './selection';
-import { pointCount, projectionInput } from './points';
+import { pointCount, pointSpace, projectionInput } from './points';
+import type { NeighbourOptions } from './selection';
 import { TrainingClient } from '../worker/training/client';
 import type { TrainingEvent } from '../worker/training/protocol';
 import { ProjectionCancelledError, ProjectionClient } from '../worker/projection/client';
@@ -79,7 +81,13 @@ export class Lab {
     this.store.set((s) => ({
       embeddings: null,
       selection: null,
-      projection: { ...fresh.projection, method: s.projection.method, dims: s.projection.dims },
+      marked: null,
+      projection: {
+        ...fresh.projection,
+        method: s.projection.method,
+        dims: s.projection.dims,
+        params: s.projection.params,
+      },
       training: {
         ...fresh.training,
         backend: s.training.backend,
@@ -233,6 +241,12 @@ export class Lab {
     this.store.set((s) => ({ projection: { ...s.projection, method, dims } }));
   }
 
+  setProjectionParams(patch: Partial<ProjectionState['params']>): void {
+    this.store.set((s) => ({
+      projection: { ...s.projection, params: { ...s.projection.params, ...patch } },
+    }));
+  }
+
   setColorBy(colorBy: ColorBy): void {
     this.store.set({ colorBy });
   }
@@ -242,7 +256,8 @@ export class Lab {
     const { embeddings, projection, dataset } = this.store.get();
     if (!embeddings || !dataset) return;
     const { method, dims } = projection;
-    const n = pointCount(dataset);
+    const space = pointSpace(dataset, embeddings);
+    const n = pointCount(space);
     // Align to the last finished layout (not an intermediate one) of the same points and method.
     const prev = this.lastLayout;
     const align =
@@ -261,10 +276,10 @@ export class Lab {
         {
           method,
           dims,
-          data: projectionInput(embeddings),
+          data: projectionInput(embeddings, space),
           n,
           d: embeddings.dim,
-          params: { seed: 42 },
+          params: { ...projection.params, seed: 42 },
           align,
         },
         (p) =>
@@ -273,7 +288,9 @@ export class Lab {
               ...s.projection,
               phase: p.phase,
               fraction: p.fraction,
-              ...(p.coords ? { coords: p.coords, coordsDims: dims, epoch: embeddings.epoch } : {}),
+              ...(p.coords
+                ? { coords: p.coords, space, coordsDims: dims, epoch: embeddings.epoch }
+                : {}),
             },
           })),
       );
@@ -284,6 +301,7 @@ export class Lab {
           status: 'done',
           fraction: 1,
           coords: result.coords,
+          space,
           coordsDims: dims,
           epoch: embeddings.epoch,
           ms: result.ms,
@@ -299,9 +317,33 @@ export class Lab {
   }
 
   select(kind: PointKind, index: number): void {
-    const { dataset, embeddings } = this.store.get();
+    const { dataset, embeddings, view } = this.store.get();
     if (!dataset) return;
-    this.store.set({ selection: describeSelection(dataset, embeddings, kind, index) });
+    this.store.set({
+      selection: describeSelection(dataset, embeddings, kind, index, view.neighbours),
+    });
+  }
+
+  /** Neighbour search settings (metric, k); the selection is recomputed with them. */
+  setNeighbours(patch: Partial<NeighbourOptions>): void {
+    this.store.set((s) => ({
+      view: { ...s.view, neighbours: { ...s.view.neighbours, ...patch } },
+    }));
+    this.refreshSelection();
+  }
+
+  /** Shows or hides one kind of point. */
+  setShown(kind: PointKind, shown: boolean): void {
+    this.store.set((s) => ({ view: { ...s.view, show: { ...s.view.show, [kind]: shown } } }));
+  }
+
+  setSizeByPopularity(on: boolean): void {
+    this.store.set((s) => ({ view: { ...s.view, sizeByPopularity: on } }));
+  }
+
+  /** Highlights a set of points together (e.g. a search's matches); null clears. */
+  mark(marked: { query: string; points: number[] } | null): void {
+    this.store.set({ marked: marked && marked.points.length ? marked : null });
   }
 
   clearSelection(): void {

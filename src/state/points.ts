@@ -1,35 +1,115 @@
 /**
- * How the explorer's points map to entities: items first, then users (the order the projection
- * input is built in). One place, so the scene, picking and the test API agree.
+ * How the explorer's points map to entities: items first, then users, then metadata features
+ * (item features, then user features) when the model learned embeddings for them (hybrid, fm).
+ * One place, so the projection input, the scene, picking and the test API agree.
  */
 import type { Dataset, EmbeddingSnapshot } from '../core/data/types';
 import type { PointKind } from './lab-state';
 
-export function pointCount(d: Dataset): number {
-  return d.itemIds.length + d.userIds.length;
+/** How many points of each kind a layout has, in the order they are laid out. */
+export interface PointSpace {
+  items: number;
+  users: number;
+  /** Metadata features with embeddings (item features then user features); 0 for most models. */
+  features: number;
 }
 
-export function pointOf(d: Dataset, kind: PointKind, index: number): number {
-  return kind === 'item' ? index : d.itemIds.length + index;
+/** The points of a model's snapshot: its features take part when it learned embeddings for them. */
+export function pointSpace(d: Dataset, s: EmbeddingSnapshot | null): PointSpace {
+  return { items: d.itemIds.length, users: d.userIds.length, features: featureRows(d, s) };
 }
 
-export function entityOf(d: Dataset, point: number): { kind: PointKind; index: number } {
-  const items = d.itemIds.length;
-  return point < items ? { kind: 'item', index: point } : { kind: 'user', index: point - items };
+/** Feature rows in the snapshot (0 unless it has one row per item and user feature). */
+function featureRows(d: Dataset, s: EmbeddingSnapshot | null): number {
+  if (!s?.itemFeatureFactors || !s.userFeatureFactors) return 0;
+  const n = d.itemFeatures.names.length + d.userFeatures.names.length;
+  const rows = (s.itemFeatureFactors.length + s.userFeatureFactors.length) / s.dim;
+  return rows === n ? n : 0;
+}
+
+export function pointCount(p: PointSpace): number {
+  return p.items + p.users + p.features;
+}
+
+export function pointOf(p: PointSpace, kind: PointKind, index: number): number {
+  return kind === 'item' ? index : kind === 'user' ? p.items + index : p.items + p.users + index;
+}
+
+export function entityOf(p: PointSpace, point: number): { kind: PointKind; index: number } {
+  if (point < p.items) return { kind: 'item', index: point };
+  if (point < p.items + p.users) return { kind: 'user', index: point - p.items };
+  return { kind: 'feature', index: point - p.items - p.users };
+}
+
+/** Feature `index` of the combined list: item features, then user features. */
+export function featureName(d: Dataset, index: number): string {
+  const itemNames = d.itemFeatures.names;
+  return index < itemNames.length
+    ? itemNames[index]
+    : d.userFeatures.names[index - itemNames.length];
 }
 
 export function idOf(d: Dataset, kind: PointKind, index: number): string {
-  return kind === 'item' ? d.itemIds[index] : d.userIds[index];
+  if (kind === 'item') return d.itemIds[index];
+  if (kind === 'user') return d.userIds[index];
+  return featureName(d, index);
 }
 
 export function labelOf(d: Dataset, kind: PointKind, index: number): string {
-  return kind === 'item' ? d.itemLabels[index] : `User ${d.userIds[index]}`;
+  if (kind === 'item') return d.itemLabels[index];
+  if (kind === 'user') return `User ${d.userIds[index]}`;
+  return featureName(d, index);
 }
 
-/** The projection input: item factors then user factors, (items + users) x dim, row-major. */
-export function projectionInput(s: EmbeddingSnapshot): Float32Array {
-  const out = new Float32Array(s.itemFactors.length + s.userFactors.length);
-  out.set(s.itemFactors, 0);
-  out.set(s.userFactors, s.itemFactors.length);
+/** The index of an entity by its id (a feature's id is its name), or -1. */
+export function indexOfId(d: Dataset, kind: PointKind, id: string): number {
+  if (kind === 'item') return d.itemIds.indexOf(id);
+  if (kind === 'user') return d.userIds.indexOf(id);
+  const k = d.itemFeatures.names.indexOf(id);
+  if (k >= 0) return k;
+  const u = d.userFeatures.names.indexOf(id);
+  return u < 0 ? -1 : d.itemFeatures.names.length + u;
+}
+
+/** The factors of one kind's rows, (rows x dim), as the snapshot holds them. */
+export function factorsOf(s: EmbeddingSnapshot, kind: PointKind): Float32Array {
+  if (kind === 'item') return s.itemFactors;
+  if (kind === 'user') return s.userFactors;
+  return concat([
+    s.itemFeatureFactors ?? new Float32Array(0),
+    s.userFeatureFactors ?? new Float32Array(0),
+  ]);
+}
+
+/** Interactions per point: a user's or item's rows; items carrying a feature. */
+export function popularity(d: Dataset, p: PointSpace): Float32Array {
+  const out = new Float32Array(p.items + p.users + p.features);
+  for (let k = 0; k < d.user.length; k++) {
+    out[d.item[k]]++;
+    out[p.items + d.user[k]]++;
+  }
+  if (p.features) {
+    const base = p.items + p.users;
+    for (const f of d.itemFeatures.values) out[base + f]++;
+    const first = base + d.itemFeatures.names.length;
+    for (const f of d.userFeatures.values) out[first + f]++;
+  }
+  return out;
+}
+
+/** The projection input: the space's rows in point order, (points x dim), row-major. */
+export function projectionInput(s: EmbeddingSnapshot, p: PointSpace): Float32Array {
+  const parts = [s.itemFactors, s.userFactors];
+  if (p.features) parts.push(factorsOf(s, 'feature'));
+  return concat(parts);
+}
+
+function concat(parts: Float32Array[]): Float32Array {
+  const out = new Float32Array(parts.reduce((n, a) => n + a.length, 0));
+  let at = 0;
+  for (const a of parts) {
+    out.set(a, at);
+    at += a.length;
+  }
   return out;
 }

@@ -1,10 +1,12 @@
 import { useEffect, useId, useMemo, useRef, useState } from 'react';
 import { useLab, useLabState } from '../lab-context';
-import { EmbeddingScene } from '../../scene/EmbeddingScene';
+import { DEFAULT_SIZE, EmbeddingScene } from '../../scene/EmbeddingScene';
 import { ProgressBar } from '../controls/ProgressBar';
-import { colorPoints, pointShapes } from './explorer-colors';
+import { NumberField } from '../controls/NumberField';
+import { colorPoints, pointShapes, pointSizes, visibility } from './explorer-colors';
 import { entityOf, labelOf, pointOf } from '../../state/points';
-import type { ColorBy } from '../../state/lab-state';
+import { projectionCsv } from '../../state/export';
+import type { ColorBy, PointKind } from '../../state/lab-state';
 import type { ProjectionMethod } from '../../worker/projection/protocol';
 
 /** Layout (n x dims) -> scene positions (n x 3). */
@@ -19,6 +21,22 @@ function toXYZ(coords: Float32Array, dims: 2 | 3): Float32Array {
   return out;
 }
 
+/** Saves `data` as a file through a temporary link (the browser's download). */
+function download(name: string, data: Blob | string): void {
+  const a = document.createElement('a');
+  const url = typeof data === 'string' ? data : URL.createObjectURL(data);
+  a.href = url;
+  a.download = name;
+  a.click();
+  if (typeof data !== 'string') setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+const KINDS: { kind: PointKind; label: string }[] = [
+  { kind: 'item', label: 'Items' },
+  { kind: 'user', label: 'Users' },
+  { kind: 'feature', label: 'Features' },
+];
+
 export function ExplorerPanel() {
   const lab = useLab();
   const id = useId();
@@ -27,13 +45,16 @@ export function ExplorerPanel() {
   const [hover, setHover] = useState<{ label: string; x: number; y: number } | null>(null);
   const dataset = useLabState((s) => s.dataset);
   const projection = useLabState((s) => s.projection);
-  const hasEmbeddings = useLabState((s) => s.embeddings !== null);
+  const embeddings = useLabState((s) => s.embeddings);
   const selection = useLabState((s) => s.selection);
+  const marked = useLabState((s) => s.marked);
   const colorBy = useLabState((s) => s.colorBy);
+  const view = useLabState((s) => s.view);
   const training = useLabState((s) => s.training.status);
+  const { coords, coordsDims, space } = projection;
   const coloring = useMemo(
-    () => (dataset ? colorPoints(dataset, colorBy) : null),
-    [dataset, colorBy],
+    () => (dataset && space ? colorPoints(dataset, colorBy, space, embeddings) : null),
+    [dataset, colorBy, space, embeddings],
   );
 
   useEffect(() => {
@@ -46,38 +67,59 @@ export function ExplorerPanel() {
     };
   }, [lab]);
 
-  const { coords, coordsDims } = projection;
-  const drawn = scene !== null && dataset !== null && coords !== null;
+  const drawn = scene !== null && dataset !== null && coords !== null && space !== null;
   useEffect(() => {
-    if (!scene || !dataset || !coords || !coloring) return;
+    if (!scene || !dataset || !coords || !space) return;
     scene.setPoints(toXYZ(coords, coordsDims), coordsDims, 0);
-    scene.setColors(coloring.colors);
-    scene.setShapes(pointShapes(dataset));
-  }, [scene, dataset, coords, coordsDims, coloring]);
+    scene.setShapes(pointShapes(space));
+  }, [scene, dataset, coords, coordsDims, space]);
 
   useEffect(() => {
-    if (!drawn || !scene || !dataset) return;
-    if (!selection) scene.setHighlight(null, []);
-    else
-      scene.setHighlight(
-        pointOf(dataset, selection.kind, selection.index),
-        selection.neighbors.map((n) => pointOf(dataset, n.kind, n.index)),
-      );
-  }, [drawn, scene, dataset, selection, coords]);
+    if (drawn && coloring) scene.setColors(coloring.colors);
+  }, [drawn, scene, coloring, coords]);
 
   useEffect(() => {
-    if (!scene || !dataset) return;
+    if (!drawn) return;
+    scene.setVisible(visibility(space, view.show));
+    scene.setSizes(pointSizes(dataset, space, view.sizeByPopularity, DEFAULT_SIZE));
+  }, [drawn, scene, dataset, space, view.show, view.sizeByPopularity, coords]);
+
+  useEffect(() => {
+    if (!drawn) return;
+    const points = (entries: { kind: PointKind; index: number }[] = []) =>
+      entries
+        .filter((e) => e.kind !== 'feature' || e.index < space.features)
+        .map((e) => pointOf(space, e.kind, e.index));
+    const selected =
+      selection && (selection.kind !== 'feature' || selection.index < space.features)
+        ? pointOf(space, selection.kind, selection.index)
+        : null;
+    // Lines from the selection to its neighbours and to what it points at: a user's
+    // recommendations, an item's likeliest users, a feature's nearest items.
+    const linked = selection
+      ? points([
+          ...selection.neighbors,
+          ...(selection.recommendations ?? []),
+          ...(selection.audience ?? []),
+          ...(selection.relatedItems ?? []),
+        ])
+      : [];
+    scene.setHighlight(selected, linked, marked?.points ?? []);
+  }, [drawn, scene, space, selection, marked, coords]);
+
+  useEffect(() => {
+    if (!scene || !dataset || !space) return;
     const offHover = scene.onHover((i, x, y) => {
       if (i === null) setHover(null);
       else {
-        const e = entityOf(dataset, i);
+        const e = entityOf(space, i);
         setHover({ label: labelOf(dataset, e.kind, e.index), x, y });
       }
     });
     const offClick = scene.onClick((i) => {
       if (i === null) lab.clearSelection();
       else {
-        const e = entityOf(dataset, i);
+        const e = entityOf(space, i);
         lab.select(e.kind, e.index);
       }
     });
@@ -85,9 +127,11 @@ export function ExplorerPanel() {
       offHover();
       offClick();
     };
-  }, [scene, dataset, lab]);
+  }, [scene, dataset, space, lab]);
 
   const running = projection.status === 'running';
+  const method = projection.method.toUpperCase();
+  const exportName = `${dataset?.name.replace(/\W+/g, '-') ?? 'layout'}-${projection.method}-${coordsDims}d`;
   return (
     <section className="panel explorer" aria-labelledby="explorer-heading">
       <div className="toolbar">
@@ -114,6 +158,37 @@ export function ExplorerPanel() {
             <option value={2}>2D</option>
           </select>
         </div>
+        {projection.method === 'umap' && (
+          <div className="compact-fields">
+            <NumberField
+              label="Neighbours"
+              value={projection.params.nNeighbors}
+              min={2}
+              max={200}
+              step={1}
+              integer
+              onChange={(v) => lab.setProjectionParams({ nNeighbors: v })}
+            />
+            <NumberField
+              label="Min. distance"
+              value={projection.params.minDist}
+              min={0}
+              max={1}
+              step={0.05}
+              onChange={(v) => lab.setProjectionParams({ minDist: v })}
+            />
+          </div>
+        )}
+        <button
+          type="button"
+          className="primary"
+          disabled={!embeddings}
+          onClick={() => void lab.project()}
+        >
+          Project
+        </button>
+      </div>
+      <div className="toolbar secondary">
         <div className="field inline">
           <label htmlFor={`${id}-color`}>Colour by</label>
           <select
@@ -121,19 +196,60 @@ export function ExplorerPanel() {
             value={colorBy}
             onChange={(e) => lab.setColorBy(e.target.value as ColorBy)}
           >
-            <option value="kind">user / item</option>
+            <option value="kind">kind (user / item / feature)</option>
             <option value="genre" disabled={!dataset?.itemFeatures.names.length}>
               item genre
             </option>
+            <option value="popularity">popularity</option>
+            <option value="bias" disabled={!embeddings}>
+              learned bias
+            </option>
+            <option value="norm" disabled={!embeddings}>
+              embedding norm
+            </option>
           </select>
         </div>
+        <fieldset className="kinds" aria-label="Show">
+          {KINDS.map(({ kind, label }) => (
+            <label className="check" key={kind}>
+              <input
+                type="checkbox"
+                checked={view.show[kind]}
+                disabled={kind === 'feature' && !space?.features}
+                onChange={(e) => lab.setShown(kind, e.target.checked)}
+              />
+              {label}
+            </label>
+          ))}
+          <label className="check">
+            <input
+              type="checkbox"
+              checked={view.sizeByPopularity}
+              onChange={(e) => lab.setSizeByPopularity(e.target.checked)}
+            />
+            Size by popularity
+          </label>
+        </fieldset>
         <button
           type="button"
-          className="primary"
-          disabled={!hasEmbeddings}
-          onClick={() => void lab.project()}
+          disabled={!drawn}
+          onClick={() =>
+            download(
+              `${exportName}.csv`,
+              new Blob([projectionCsv(dataset!, space!, coords!, coordsDims)], {
+                type: 'text/csv',
+              }),
+            )
+          }
         >
-          Project
+          Export CSV
+        </button>
+        <button
+          type="button"
+          disabled={!drawn}
+          onClick={() => download(`${exportName}.png`, scene!.toPng())}
+        >
+          Export PNG
         </button>
       </div>
       <div className="canvas-wrap">
@@ -152,7 +268,7 @@ export function ExplorerPanel() {
           <div className="canvas-empty">
             {running
               ? 'Laying out the embeddings…'
-              : hasEmbeddings
+              : embeddings
                 ? 'Press Project to lay out the embeddings.'
                 : training === 'running'
                   ? 'The map appears after the first epoch.'
@@ -160,14 +276,24 @@ export function ExplorerPanel() {
           </div>
         )}
         {coloring && coords && (
-          <ul className="legend overlay">
-            {coloring.legend.map((l) => (
-              <li key={l.label}>
-                <span className={`swatch ${l.shape}`} style={{ background: l.color }} />
-                {l.label}
-              </li>
-            ))}
-          </ul>
+          <div className="legend-box overlay">
+            <ul className="legend">
+              {coloring.legend.map((l) => (
+                <li key={l.label}>
+                  <span className={`swatch ${l.shape}`} style={{ background: l.color }} />
+                  {l.label}
+                </li>
+              ))}
+            </ul>
+            {coloring.gradient && (
+              <div className="gradient" aria-label={`Colour: ${coloring.gradient.label}`}>
+                <span>{fmtEnd(coloring.gradient.min)}</span>
+                <span className="ramp" style={{ background: coloring.gradient.css }} />
+                <span>{fmtEnd(coloring.gradient.max)}</span>
+                <span className="muted">{coloring.gradient.label}</span>
+              </div>
+            )}
+          </div>
         )}
       </div>
       <div className="projection-status">
@@ -175,14 +301,16 @@ export function ExplorerPanel() {
           <>
             <ProgressBar value={projection.fraction} label="Projection progress" />
             <span className="muted small">
-              {projection.method.toUpperCase()} {projection.phase}{' '}
-              {Math.round(projection.fraction * 100)}%
+              {method} {projection.phase} {Math.round(projection.fraction * 100)}%
             </span>
           </>
         ) : (
           <span className="muted small">
-            {coords
-              ? `${(coords.length / coordsDims).toLocaleString('en-US')} points · ${projection.method.toUpperCase()} ${coordsDims}D of epoch ${projection.epoch}` +
+            {coords && space
+              ? `${(coords.length / coordsDims).toLocaleString('en-US')} points (` +
+                `${space.items.toLocaleString('en-US')} items, ${space.users.toLocaleString('en-US')} users` +
+                (space.features ? `, ${space.features.toLocaleString('en-US')} features` : '') +
+                `) · ${method} ${coordsDims}D of epoch ${projection.epoch}` +
                 (projection.ms ? ` · ${(projection.ms / 1000).toFixed(1)} s` : '') +
                 (projection.explained
                   ? ` · explained variance ${projection.explained.map((v) => (v * 100).toFixed(1) + '%').join(', ')}`
@@ -198,4 +326,8 @@ export function ExplorerPanel() {
       </div>
     </section>
   );
+}
+
+function fmtEnd(v: number): string {
+  return Math.abs(v) >= 100 ? Math.round(v).toLocaleString('en-US') : v.toFixed(2);
 }

@@ -1,9 +1,15 @@
-/** Point colours for the explorer: by kind, or items by their first genre (top 10 + "other"). */
-import type { Dataset } from '../../core/data/types';
+/**
+ * Point colours, shapes and sizes for the explorer. Colour by kind; items by their first genre
+ * (the 10 most frequent, then "other"); or every point by a number on a gradient: popularity
+ * (interactions, log scale), learned bias, or embedding norm.
+ */
+import type { Dataset, EmbeddingSnapshot } from '../../core/data/types';
 import type { ColorBy } from '../../state/lab-state';
+import { factorsOf, popularity, type PointSpace } from '../../state/points';
 
 export const ITEM_COLOR = '#7aa2f7';
 export const USER_COLOR = '#ff9e64';
+export const FEATURE_COLOR = '#9ece6a';
 export const OTHER_COLOR = '#565f89';
 const PALETTE = [
   '#f7768e',
@@ -17,59 +23,169 @@ const PALETTE = [
   '#c0caf5',
   '#db4b4b',
 ];
+/** A perceptually ordered ramp (viridis' stops), low to high. */
+const RAMP = ['#440154', '#3b528b', '#21918c', '#5ec962', '#fde725'];
 
-function rgb(hex: string): [number, number, number] {
+type RGB = [number, number, number];
+
+function rgb(hex: string): RGB {
   const v = parseInt(hex.slice(1), 16);
   return [((v >> 16) & 255) / 255, ((v >> 8) & 255) / 255, (v & 255) / 255];
 }
 
-export interface Coloring {
-  /** (items + users) x 3 in 0..1 */
-  colors: Float32Array;
-  legend: { label: string; color: string; shape: 'disc' | 'square' }[];
+const RAMP_RGB = RAMP.map(rgb);
+
+/** The ramp's colour at t in [0, 1]. */
+function ramp(t: number): RGB {
+  const x = Math.min(1, Math.max(0, t)) * (RAMP_RGB.length - 1);
+  const k = Math.min(RAMP_RGB.length - 2, Math.floor(x));
+  const f = x - k;
+  const [a, b] = [RAMP_RGB[k], RAMP_RGB[k + 1]];
+  return [a[0] + (b[0] - a[0]) * f, a[1] + (b[1] - a[1]) * f, a[2] + (b[2] - a[2]) * f];
 }
 
-export function colorPoints(d: Dataset, by: ColorBy): Coloring {
-  const items = d.itemIds.length;
-  const n = items + d.userIds.length;
+export interface LegendEntry {
+  label: string;
+  color: string;
+  shape: 'disc' | 'square' | 'triangle';
+}
+
+export interface Coloring {
+  /** points x 3 in 0..1 */
+  colors: Float32Array;
+  legend: LegendEntry[];
+  /** For gradient colourings: what the ramp shows and its ends. */
+  gradient: { label: string; min: number; max: number; css: string } | null;
+}
+
+const KIND_LEGEND = (p: PointSpace): LegendEntry[] => [
+  { label: 'items', color: ITEM_COLOR, shape: 'disc' },
+  { label: 'users', color: USER_COLOR, shape: 'square' },
+  ...(p.features ? [{ label: 'features', color: FEATURE_COLOR, shape: 'triangle' as const }] : []),
+];
+
+function numeric(
+  d: Dataset,
+  p: PointSpace,
+  s: EmbeddingSnapshot | null,
+  by: 'popularity' | 'bias' | 'norm',
+): { values: Float32Array; defined: (i: number) => boolean; label: string; log: boolean } {
+  const n = p.items + p.users + p.features;
+  if (by === 'popularity')
+    return { values: popularity(d, p), defined: () => true, label: 'interactions', log: true };
+  const values = new Float32Array(n);
+  if (!s) return { values, defined: () => false, label: by, log: false };
+  if (by === 'bias') {
+    values.set(s.itemBias.subarray(0, p.items));
+    values.set(s.userBias.subarray(0, p.users), p.items);
+    // Features' biases are not in the snapshot: they are drawn grey.
+    return { values, defined: (i) => i < p.items + p.users, label: 'bias', log: false };
+  }
+  const kinds = [
+    [factorsOf(s, 'item'), 0, p.items],
+    [factorsOf(s, 'user'), p.items, p.users],
+    [p.features ? factorsOf(s, 'feature') : new Float32Array(0), p.items + p.users, p.features],
+  ] as const;
+  for (const [table, from, rows] of kinds)
+    for (let r = 0; r < rows; r++) {
+      let sum = 0;
+      for (let a = 0; a < s.dim; a++) sum += table[r * s.dim + a] ** 2;
+      values[from + r] = Math.sqrt(sum);
+    }
+  return { values, defined: () => true, label: 'embedding norm', log: false };
+}
+
+export function colorPoints(
+  d: Dataset,
+  by: ColorBy,
+  p: PointSpace,
+  s: EmbeddingSnapshot | null,
+): Coloring {
+  const n = p.items + p.users + p.features;
   const colors = new Float32Array(n * 3);
-  const put = (i: number, c: [number, number, number]) => colors.set(c, i * 3);
+  const put = (i: number, c: RGB) => colors.set(c, i * 3);
+  if (by === 'popularity' || by === 'bias' || by === 'norm') {
+    const { values, defined, label, log } = numeric(d, p, s, by);
+    const f = (v: number) => (log ? Math.log1p(Math.max(0, v)) : v);
+    let [lo, hi] = [Infinity, -Infinity];
+    for (let i = 0; i < n; i++)
+      if (defined(i)) [lo, hi] = [Math.min(lo, f(values[i])), Math.max(hi, f(values[i]))];
+    const span = hi > lo ? hi - lo : 1;
+    const grey = rgb(OTHER_COLOR);
+    for (let i = 0; i < n; i++) put(i, defined(i) ? ramp((f(values[i]) - lo) / span) : grey);
+    const back = (v: number) => (log ? Math.expm1(v) : v);
+    return {
+      colors,
+      legend: KIND_LEGEND(p).map((e) => ({ ...e, color: '#a9b1d6' })),
+      gradient: Number.isFinite(lo)
+        ? { label, min: back(lo), max: back(hi), css: `linear-gradient(90deg, ${RAMP.join(', ')})` }
+        : null,
+    };
+  }
   const user = rgb(USER_COLOR);
-  for (let u = 0; u < d.userIds.length; u++) put(items + u, user);
+  for (let u = 0; u < p.users; u++) put(p.items + u, user);
+  const feature = rgb(FEATURE_COLOR);
+  for (let k = 0; k < p.features; k++) put(p.items + p.users + k, feature);
   const f = d.itemFeatures;
   if (by === 'genre' && f.names.length > 0) {
     // The most frequent first-listed features get colours; the rest share "other".
     const firstOf = (i: number) => (f.offsets[i + 1] > f.offsets[i] ? f.values[f.offsets[i]] : -1);
     const counts = new Int32Array(f.names.length);
-    for (let i = 0; i < items; i++) if (firstOf(i) >= 0) counts[firstOf(i)]++;
+    for (let i = 0; i < p.items; i++) if (firstOf(i) >= 0) counts[firstOf(i)]++;
     const top = Array.from(counts.keys())
       .filter((k) => counts[k] > 0)
       .sort((a, b) => counts[b] - counts[a])
       .slice(0, PALETTE.length);
     const colorOf = new Map(top.map((k, r) => [k, PALETTE[r]]));
-    for (let i = 0; i < items; i++) put(i, rgb(colorOf.get(firstOf(i)) ?? OTHER_COLOR));
+    for (let i = 0; i < p.items; i++) put(i, rgb(colorOf.get(firstOf(i)) ?? OTHER_COLOR));
+    // A feature that has a colour wears it too, so a genre sits visibly among its films.
+    for (const [k, color] of colorOf) if (k < p.features) put(p.items + p.users + k, rgb(color));
     return {
       colors,
       legend: [
         ...top.map((k) => ({ label: f.names[k], color: colorOf.get(k)!, shape: 'disc' as const })),
         { label: 'other / none', color: OTHER_COLOR, shape: 'disc' },
-        { label: 'users', color: USER_COLOR, shape: 'square' },
+        ...KIND_LEGEND(p).slice(1),
       ],
+      gradient: null,
     };
   }
   const item = rgb(ITEM_COLOR);
-  for (let i = 0; i < items; i++) put(i, item);
-  return {
-    colors,
-    legend: [
-      { label: 'items', color: ITEM_COLOR, shape: 'disc' },
-      { label: 'users', color: USER_COLOR, shape: 'square' },
-    ],
-  };
+  for (let i = 0; i < p.items; i++) put(i, item);
+  return { colors, legend: KIND_LEGEND(p), gradient: null };
 }
 
-export function pointShapes(d: Dataset): Uint8Array {
-  const shapes = new Uint8Array(d.itemIds.length + d.userIds.length);
-  shapes.fill(1, d.itemIds.length);
+/** 0 disc (items), 1 square (users), 2 triangle (features). */
+export function pointShapes(p: PointSpace): Uint8Array {
+  const shapes = new Uint8Array(p.items + p.users + p.features);
+  shapes.fill(1, p.items, p.items + p.users);
+  shapes.fill(2, p.items + p.users);
   return shapes;
+}
+
+/** Diameters in CSS px: one size, or growing with the square root of interactions (4..16 px). */
+export function pointSizes(
+  d: Dataset,
+  p: PointSpace,
+  byPopularity: boolean,
+  base: number,
+): Float32Array {
+  const n = p.items + p.users + p.features;
+  if (!byPopularity) return new Float32Array(n).fill(base);
+  const counts = popularity(d, p);
+  let max = 1;
+  for (const c of counts) max = Math.max(max, c);
+  return counts.map((c) => 4 + 12 * Math.sqrt(c / max));
+}
+
+/** Per point, 1 when its kind is shown. */
+export function visibility(
+  p: PointSpace,
+  show: { item: boolean; user: boolean; feature: boolean },
+): Uint8Array {
+  const mask = new Uint8Array(p.items + p.users + p.features);
+  mask.fill(show.item ? 1 : 0, 0, p.items);
+  mask.fill(show.user ? 1 : 0, p.items, p.items + p.users);
+  mask.fill(show.feature ? 1 : 0, p.items + p.users);
+  return mask;
 }
