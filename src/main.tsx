@@ -4,10 +4,12 @@ import { App } from './ui/App';
 import { LabContext } from './ui/lab-context';
 import { Lab } from './state/lab';
 import { installLabApi } from './state/lab-api';
+import { syncViewWithUrl } from './state/url-sync';
 import './ui/styles.css';
 
 const lab = new Lab();
 installLabApi(lab);
+syncViewWithUrl(lab);
 lab.start();
 if (new URLSearchParams(location.search).get('sample') !== 'none') {
   void lab.data.loadSample(import.meta.env.BASE_URL);

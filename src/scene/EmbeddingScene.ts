@@ -68,6 +68,7 @@ export class EmbeddingScene {
   private frame = 0;
   private disposed = false;
   private readonly input: PointerInput;
+  private readonly cameraListeners = new Set<() => void>();
 
   constructor(canvas: HTMLCanvasElement) {
     this.canvas = canvas;
@@ -76,7 +77,10 @@ export class EmbeddingScene {
     this.renderer.setPixelRatio(window.devicePixelRatio || 1);
     this.renderer.setClearColor(0x0f1117, 1);
     this.material = createPointMaterial(this.renderer.getPixelRatio());
-    this.rig = new CameraRig(canvas, () => this.requestRender());
+    this.rig = new CameraRig(canvas, () => {
+      this.requestRender();
+      this.cameraListeners.forEach((l) => l());
+    });
 
     this.points = new Points(this.geometry, this.material);
     this.lines = new LineSegments(this.lineGeometry, this.lineMaterial);
@@ -188,6 +192,23 @@ export class EmbeddingScene {
     this.pickSizes = null;
     this.touch('emphasis');
     this.updateLines();
+  }
+
+  /** Camera position then orbit target (6 numbers): what a bookmarked view restores. */
+  cameraState(): number[] {
+    return this.rig.state();
+  }
+
+  setCameraState(v: number[]): void {
+    if (v.length !== 6 || !v.every(Number.isFinite)) return;
+    this.rig.setState(v);
+    this.requestRender();
+  }
+
+  /** Calls `cb` whenever the camera moves (orbit, zoom, pan, keys, reframing). */
+  onCameraChange(cb: () => void): () => void {
+    this.cameraListeners.add(cb);
+    return () => this.cameraListeners.delete(cb);
   }
 
   /** The view as a PNG data URL (the drawing buffer is kept, so this is the frame on screen). */

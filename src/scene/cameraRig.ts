@@ -98,6 +98,21 @@ export class CameraRig {
     }
   }
 
+  /** Camera position then orbit target, world units (6 numbers). */
+  state(): number[] {
+    return [...this.camera.position.toArray(), ...this.controls.target.toArray()];
+  }
+
+  /** Puts the camera at a `state()`, with no damped motion carried over. */
+  setState(v: number[]): void {
+    const c = this.controls;
+    c.target.set(v[3], v[4], v[5]);
+    this.camera.position.set(v[0], v[1], v[2]);
+    c.enableDamping = false;
+    c.update();
+    c.enableDamping = true;
+  }
+
   /** Advances damping; true while the camera is still moving. */
   update(): boolean {
     return this.controls.update();

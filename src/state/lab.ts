@@ -14,7 +14,8 @@ import {
 } from './lab-state';
 import { DataActions } from './data-actions';
 import { describeSelection } from './selection';
-import { pointCount, pointSpace, projectionInput } from './points';
+import { indexOfId, pointCount, pointSpace, projectionInput } from './points';
+import type { UrlView } from './url-state';
 import type { NeighbourOptions } from './selection';
 import { TrainingClient } from '../worker/training/client';
 import type { TrainingEvent } from '../worker/training/protocol';
@@ -26,6 +27,10 @@ import type { Dataset } from '../core/data/types';
 /** What the lab needs of the 3D view (for the test API's screenPosition). */
 export interface SceneHandle {
   screenPosition(point: number): { x: number; y: number } | null;
+  /** Camera position then orbit target (6 numbers), for the URL. */
+  cameraState(): number[];
+  setCameraState(v: number[]): void;
+  onCameraChange(cb: () => void): () => void;
 }
 
 /** Loss readings kept for the chart: enough for a smooth curve, bounded for long runs. */
@@ -35,6 +40,11 @@ export class Lab {
   readonly store: Store<LabState> = createStore(initialState());
   readonly data: DataActions;
   private scene: SceneHandle | null = null;
+  private detachCamera: (() => void) | undefined;
+  private readonly cameraListeners = new Set<() => void>();
+  /** A bookmarked selection waiting for its data set, and camera waiting for a layout. */
+  private pendingSelection: UrlView['selection'] | null = null;
+  private pendingCamera: number[] | null = null;
   private training: TrainingClient | null = null;
   private readonly projection = new ProjectionClient();
   /** The last finished layout, which the next one is rotated onto so points move, not jump. */
@@ -51,7 +61,65 @@ export class Lab {
 
   /** The 3D view registers itself here (null when it unmounts). */
   attachScene(scene: SceneHandle | null): void {
+    this.detachCamera?.();
     this.scene = scene;
+    this.detachCamera = scene?.onCameraChange(() => this.cameraListeners.forEach((l) => l()));
+  }
+
+  /** Called whenever the camera moves (for the URL). */
+  onCameraChange(cb: () => void): () => void {
+    this.cameraListeners.add(cb);
+    return () => this.cameraListeners.delete(cb);
+  }
+
+  /** The camera of a drawn layout, or null when nothing is drawn. */
+  cameraState(): number[] | null {
+    return this.scene && this.store.get().projection.coords ? this.scene.cameraState() : null;
+  }
+
+  /**
+   * Applies a bookmarked view (url-state.ts). Settings apply now; the selection once its data set
+   * is loaded; the camera once a layout is drawn (`layoutDrawn`).
+   */
+  applyView(v: UrlView): void {
+    this.store.set((s) => ({
+      projection: {
+        ...s.projection,
+        method: v.method ?? s.projection.method,
+        dims: v.dims ?? s.projection.dims,
+        params: {
+          nNeighbors: v.nNeighbors ?? s.projection.params.nNeighbors,
+          minDist: v.minDist ?? s.projection.params.minDist,
+        },
+      },
+      colorBy: v.colorBy ?? s.colorBy,
+      view: {
+        show: v.show ?? s.view.show,
+        sizeByPopularity: v.sizeByPopularity ?? s.view.sizeByPopularity,
+        neighbours: {
+          metric: v.metric ?? s.view.neighbours.metric,
+          k: v.k ?? s.view.neighbours.k,
+        },
+      },
+    }));
+    this.pendingSelection = v.selection ?? null;
+    this.pendingCamera = v.camera ?? null;
+    this.restoreSelection();
+  }
+
+  /** The explorer drew a new layout: a bookmarked camera, if any, applies to the first. */
+  layoutDrawn(): void {
+    if (this.pendingCamera && this.scene) this.scene.setCameraState(this.pendingCamera);
+    this.pendingCamera = null;
+  }
+
+  private restoreSelection(): void {
+    const want = this.pendingSelection;
+    const d = this.store.get().dataset;
+    if (!want || !d) return;
+    this.pendingSelection = null;
+    const index = indexOfId(d, want.kind, want.id);
+    if (index >= 0) this.select(want.kind, index);
   }
 
   /** Where an entity's point is drawn, CSS px relative to the canvas, or null. */
@@ -96,6 +164,7 @@ export class Lab {
         config: s.training.config,
       },
     }));
+    this.restoreSelection();
   }
 
   isTraining(): boolean {

@@ -72,7 +72,8 @@ export function ExplorerPanel() {
     if (!scene || !dataset || !coords || !space) return;
     scene.setPoints(toXYZ(coords, coordsDims), coordsDims, 0);
     scene.setShapes(pointShapes(space));
-  }, [scene, dataset, coords, coordsDims, space]);
+    lab.layoutDrawn();
+  }, [lab, scene, dataset, coords, coordsDims, space]);
 
   useEffect(() => {
     if (drawn && coloring) scene.setColors(coloring.colors);

@@ -1,0 +1,102 @@
+/**
+ * The explorer's view in the page's URL, so a view can be bookmarked and shared: projection and
+ * its parameters, colouring, kinds shown, neighbour metric and k, the selected point and the
+ * camera. Parsing is forgiving: an unknown or out-of-range value is ignored, never an error.
+ * Other query parameters (e.g. `sample=none`) are kept as they are.
+ */
+import { initialState, type ColorBy, type LabState, type PointKind } from './lab-state';
+import type { Metric } from '../core/projection/neighbours';
+
+export interface UrlView {
+  method?: 'umap' | 'pca';
+  dims?: 2 | 3;
+  nNeighbors?: number;
+  minDist?: number;
+  colorBy?: ColorBy;
+  show?: Record<PointKind, boolean>;
+  sizeByPopularity?: boolean;
+  metric?: Metric;
+  k?: number;
+  /** The selected point, by kind and id. */
+  selection?: { kind: PointKind; id: string };
+  /** Camera position then orbit target, world units. */
+  camera?: number[];
+}
+
+/** The query parameters this module owns. */
+const KEYS = ['proj', 'dims', 'nn', 'md', 'color', 'show', 'size', 'metric', 'k', 'sel', 'cam'];
+const COLORS: ColorBy[] = ['kind', 'genre', 'popularity', 'bias', 'norm'];
+const METRICS: Metric[] = ['cosine', 'euclidean', 'dot'];
+const KIND_LETTERS: [PointKind, string][] = [
+  ['item', 'i'],
+  ['user', 'u'],
+  ['feature', 'f'],
+];
+
+/** The view of `s` (and the camera, when one is drawn) as query parameters over `base`'s others. */
+export function encodeView(s: LabState, camera: number[] | null, base: string): string {
+  const q = new URLSearchParams(base);
+  KEYS.forEach((k) => q.delete(k));
+  // Only what differs from a fresh page, so an untouched view keeps a clean address.
+  const fresh = initialState();
+  const put = (key: string, value: string, usual: string) => {
+    if (value !== usual) q.set(key, value);
+  };
+  const letters = (show: Record<PointKind, boolean>) =>
+    KIND_LETTERS.filter(([k]) => show[k])
+      .map(([, l]) => l)
+      .join('') || '-';
+  const [p, f] = [s.projection, fresh.projection];
+  put('proj', p.method, f.method);
+  put('dims', String(p.dims), String(f.dims));
+  put('nn', String(p.params.nNeighbors), String(f.params.nNeighbors));
+  put('md', String(p.params.minDist), String(f.params.minDist));
+  put('color', s.colorBy, fresh.colorBy);
+  put('show', letters(s.view.show), letters(fresh.view.show));
+  if (s.view.sizeByPopularity) q.set('size', 'pop');
+  put('metric', s.view.neighbours.metric, fresh.view.neighbours.metric);
+  put('k', String(s.view.neighbours.k), String(fresh.view.neighbours.k));
+  if (s.selection) q.set('sel', `${s.selection.kind}:${s.selection.id}`);
+  if (camera) q.set('cam', camera.map((v) => +v.toFixed(3)).join(','));
+  const text = q.toString();
+  return text ? `?${text}` : '';
+}
+
+function number(q: URLSearchParams, key: string, min: number, max: number, integer = false) {
+  const raw = q.get(key);
+  if (raw === null || raw.trim() === '') return undefined;
+  const v = Number(raw);
+  if (!Number.isFinite(v) || v < min || v > max || (integer && !Number.isInteger(v)))
+    return undefined;
+  return v;
+}
+
+export function decodeView(search: string): UrlView {
+  const q = new URLSearchParams(search);
+  const out: UrlView = {};
+  const proj = q.get('proj');
+  if (proj === 'umap' || proj === 'pca') out.method = proj;
+  const dims = number(q, 'dims', 2, 3, true);
+  if (dims !== undefined) out.dims = dims as 2 | 3;
+  out.nNeighbors = number(q, 'nn', 2, 200, true);
+  out.minDist = number(q, 'md', 0, 1);
+  const color = q.get('color') as ColorBy | null;
+  if (color && COLORS.includes(color)) out.colorBy = color;
+  const show = q.get('show');
+  if (show !== null && /^[iuf]*-?$/.test(show))
+    out.show = Object.fromEntries(KIND_LETTERS.map(([k, l]) => [k, show.includes(l)])) as Record<
+      PointKind,
+      boolean
+    >;
+  if (q.get('size') === 'pop') out.sizeByPopularity = true;
+  const metric = q.get('metric') as Metric | null;
+  if (metric && METRICS.includes(metric)) out.metric = metric;
+  out.k = number(q, 'k', 1, 100, true);
+  const sel = /^(item|user|feature):(.+)$/.exec(q.get('sel') ?? '');
+  if (sel) out.selection = { kind: sel[1] as PointKind, id: sel[2] };
+  const cam = (q.get('cam') ?? '').split(',').map(Number);
+  if (cam.length === 6 && cam.every(Number.isFinite)) out.camera = cam;
+  for (const key of Object.keys(out) as (keyof UrlView)[])
+    if (out[key] === undefined) delete out[key];
+  return out;
+}
