@@ -54,13 +54,18 @@ export type Snapshot = {
     points: number;
     counts: Record<string, number>;
     epoch: number | null;
+    shown: Record<string, boolean>;
+    marked: number;
   };
   selection: null | {
     kind: string;
     id: string;
     label: string;
     neighbors: { id: string; label: string; score: number }[];
-    recommendations?: { id: string; label: string; score: number }[];
+    recommendations?: { id: string; label: string; score: number; because: string[] }[];
+    metric: string;
+    audience?: { id: string; score: number }[];
+    relatedItems?: { id: string; label: string }[];
   };
   errors: { source: string; message: string }[];
 };

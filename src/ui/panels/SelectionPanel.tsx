@@ -71,7 +71,7 @@ function Search() {
         ) : null}
       </div>
       {matches.length > 0 && (
-        <ul className="matches" aria-label="Search results">
+        <ul className="matches" aria-label="Matches">
           {matches.slice(0, MATCHES_SHOWN).map((m) => (
             <li key={`${m.kind}${m.index}`}>
               <button type="button" className="link" onClick={() => lab.select(m.kind, m.index)}>

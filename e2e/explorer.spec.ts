@@ -1,0 +1,146 @@
+/** The explorer: feature points, search, neighbours, recommendations, exports and bookmarks. */
+import { expect, test, type Page } from '@playwright/test';
+import { readFileSync } from 'node:fs';
+import { LabPage } from './lab-page';
+
+/** The sample's rated (user, item) pairs, read from the file the app serves. */
+async function ratedBy(page: Page, column: 'user' | 'item', id: string): Promise<Set<string>> {
+  const text = await (await page.request.get('/samples/ml-latest-small/ratings.csv')).text();
+  const out = new Set<string>();
+  for (const line of text.split('\n').slice(1)) {
+    const [user, item] = line.split(',');
+    if (column === 'user' && user === id) out.add(item);
+    if (column === 'item' && item === id) out.add(user);
+  }
+  return out;
+}
+
+test('the hybrid model puts users, items and genre / tag features in one map; search, neighbours, recommendations and exports work', async ({
+  page,
+}) => {
+  const lab = new LabPage(page);
+  await lab.open();
+  await lab.sampleLoaded();
+  await page.getByLabel('Model', { exact: true }).selectOption('hybrid');
+  await page.getByLabel('Projection').selectOption('PCA');
+  const s = await lab.train(1);
+  expect(s.training.error).toBeNull();
+  expect(s.training.backend).toBe('webgl');
+  const p = await lab.until((x) => x.projection.status === 'done' && x.projection);
+  expect(p).toMatchObject({
+    method: 'pca',
+    points: 9724 + 610 + 342,
+    counts: { item: 9724, user: 610, feature: 342 },
+  });
+  await expect.poll(() => lab.canvasInk()).toBeGreaterThan(2000);
+
+  // Search over genres: every Comedy film and the Comedy feature itself; highlight them all.
+  await page.getByLabel('Search').fill('comedy');
+  await expect(page.getByText(/^\d[\d,]* matches$/)).toBeVisible();
+  await page.getByRole('button', { name: /^Highlight all [\d,]+ in the map$/ }).click();
+  const marked = await lab.until((x) => x.projection.marked > 0 && x.projection.marked);
+  expect(marked).toBeGreaterThan(3000); // 3,756 comedies in the sample
+  // A regular expression that does not compile says so.
+  await page.getByLabel('Search').fill('/(/');
+  await expect(page.getByText(/not a valid regular expression/)).toBeVisible();
+
+  // Show features alone (items can be drawn in front of them), and click the Comedy feature
+  // where it is drawn: its nearest items are listed.
+  await page.getByRole('checkbox', { name: 'Items' }).uncheck();
+  await page.getByRole('checkbox', { name: 'Users' }).uncheck();
+  await lab.until((x) => !x.projection.shown.item && !x.projection.shown.user);
+  await page.waitForTimeout(500);
+  const pos = await page.evaluate(() => window.__lab.screenPosition('feature', 'Comedy'));
+  expect(pos).not.toBeNull();
+  await page.getByTestId('embedding-canvas').click({ position: pos! });
+  const feature = await lab.until((x) => x.selection?.kind === 'feature' && x.selection);
+  expect(feature.relatedItems).toHaveLength(10);
+  await expect(page.getByRole('list', { name: 'Related items' }).getByRole('listitem')).toHaveCount(
+    10,
+  );
+
+  // Hidden points are not drawn or picked.
+  expect(await page.evaluate(() => window.__lab.screenPosition('item', '1'))).toBeNull();
+  await page.getByRole('checkbox', { name: 'Items' }).check();
+  await page.getByRole('checkbox', { name: 'Users' }).check();
+  await page.getByRole('checkbox', { name: 'Features' }).uncheck();
+  await expect
+    .poll(() => page.evaluate(() => window.__lab.screenPosition('feature', 'Comedy')))
+    .toBeNull();
+
+  // Neighbours by euclidean distance, k = 5: nearest first.
+  await page.getByLabel('Search').fill('Toy Story (1995)');
+  await page.getByRole('button', { name: /item Toy Story \(1995\)$/ }).click();
+  await page.getByLabel('Similarity').selectOption('euclidean');
+  await lab.setNumber('Neighbours (k)', 5);
+  const item = await lab.until(
+    (x) => x.selection?.metric === 'euclidean' && x.selection.neighbors.length === 5 && x.selection,
+  );
+  expect(item.id).toBe('1');
+  const distances = item.neighbors.map((n) => n.score);
+  expect([...distances].sort((a, b) => a - b)).toEqual(distances);
+  // An item's likeliest users: none has rated it already.
+  const raters = await ratedBy(page, 'item', '1');
+  expect(item.audience).toHaveLength(5);
+  expect(item.audience!.every((u) => !raters.has(u.id))).toBe(true);
+
+  // A user's recommendations exclude what they rated, each with its reasons.
+  await page.getByLabel('Search').fill('user 414');
+  await page.getByRole('button', { name: /user User 414$/ }).click();
+  const user = await lab.until((x) => x.selection?.kind === 'user' && x.selection);
+  const seen = await ratedBy(page, 'user', '414');
+  expect(user.recommendations).toHaveLength(5);
+  expect(user.recommendations!.every((r) => !seen.has(r.id))).toBe(true);
+  expect(user.recommendations!.every((r) => r.because.some((b) => b.startsWith('you rated')))).toBe(
+    true,
+  );
+  await expect(page.getByRole('list', { name: 'History' }).getByRole('listitem')).toHaveCount(10);
+
+  // Export: a CSV with one row per point, and a PNG of the view.
+  const [csv] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: 'Export CSV' }).click(),
+  ]);
+  const lines = readFileSync((await csv.path())!, 'utf8')
+    .trimEnd()
+    .split('\n');
+  expect(lines[0]).toBe('type,id,label,x,y,z,interactions,features');
+  expect(lines).toHaveLength(1 + 9724 + 610 + 342);
+  expect(lines.filter((l) => l.startsWith('feature,')).length).toBe(342);
+  const [png] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: 'Export PNG' }).click(),
+  ]);
+  expect(png.suggestedFilename()).toMatch(/\.png$/);
+  const bytes = readFileSync((await png.path())!);
+  expect(bytes.subarray(1, 4).toString()).toBe('PNG');
+  expect(bytes.length).toBeGreaterThan(5000);
+});
+
+test('a bookmarked URL restores the view: projection, colouring, kinds shown, metric, k and selection', async ({
+  page,
+}) => {
+  const lab = new LabPage(page);
+  await lab.open('?proj=pca&dims=2&color=popularity&show=iu&metric=dot&k=5&sel=item:1');
+  await lab.sampleLoaded();
+  await expect(page.getByLabel('Projection')).toHaveValue('pca');
+  await expect(page.getByLabel('Dimensions')).toHaveValue('2');
+  await expect(page.getByLabel('Colour by')).toHaveValue('popularity');
+  await expect(page.getByLabel('Similarity')).toHaveValue('dot');
+  await expect(page.getByLabel('Neighbours (k)')).toHaveValue('5');
+  await expect(page.getByRole('checkbox', { name: 'Features' })).not.toBeChecked();
+  const s = await lab.until((x) => x.selection);
+  expect(s.id).toBe('1');
+  await lab.train(1);
+  const after = await lab.until(
+    (x) => x.projection.status === 'done' && (x.selection?.neighbors.length ?? 0) > 0 && x,
+  );
+  expect(after.projection).toMatchObject({ method: 'pca', dims: 2 });
+  expect(after.selection!.metric).toBe('dot');
+  expect(after.selection!.neighbors).toHaveLength(5);
+  // Changing the view changes the address, ready to be bookmarked again.
+  await page.getByLabel('Colour by').selectOption('norm');
+  await expect.poll(() => new URL(page.url()).searchParams.get('color')).toBe('norm');
+  await expect.poll(() => new URL(page.url()).searchParams.get('cam')).not.toBeNull();
+  expect(new URL(page.url()).searchParams.get('sel')).toBe('item:1');
+});
