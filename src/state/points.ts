@@ -97,6 +97,26 @@ export function popularity(d: Dataset, p: PointSpace): Float32Array {
   return out;
 }
 
+/** Length of every point's embedding, in point order. */
+export function pointNorms(s: EmbeddingSnapshot, p: PointSpace): Float32Array {
+  const out = new Float32Array(pointCount(p));
+  const kinds: [PointKind, number, number][] = [
+    ['item', 0, p.items],
+    ['user', p.items, p.users],
+    ['feature', p.items + p.users, p.features],
+  ];
+  for (const [kind, from, rows] of kinds) {
+    if (!rows) continue;
+    const table = factorsOf(s, kind);
+    for (let r = 0; r < rows; r++) {
+      let sum = 0;
+      for (let a = 0; a < s.dim; a++) sum += table[r * s.dim + a] ** 2;
+      out[from + r] = Math.sqrt(sum);
+    }
+  }
+  return out;
+}
+
 /** The projection input: the space's rows in point order, (points x dim), row-major. */
 export function projectionInput(s: EmbeddingSnapshot, p: PointSpace): Float32Array {
   const parts = [s.itemFactors, s.userFactors];

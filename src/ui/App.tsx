@@ -4,6 +4,7 @@ import { MetricsPanel } from './panels/MetricsPanel';
 import { RunsPanel } from './panels/RunsPanel';
 import { ExplorerPanel } from './panels/ExplorerPanel';
 import { SelectionPanel } from './panels/SelectionPanel';
+import { PopularityPanel } from './panels/PopularityPanel';
 import { ErrorList } from './ErrorList';
 import { useLabState } from './lab-context';
 
@@ -34,6 +35,7 @@ export function App() {
             <SelectionPanel />
           </div>
           <MetricsPanel />
+          <PopularityPanel />
           <RunsPanel />
         </div>
       </main>

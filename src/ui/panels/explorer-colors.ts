@@ -5,7 +5,7 @@
  */
 import type { Dataset, EmbeddingSnapshot } from '../../core/data/types';
 import type { ColorBy } from '../../state/lab-state';
-import { factorsOf, popularity, type PointSpace } from '../../state/points';
+import { pointNorms, popularity, type PointSpace } from '../../state/points';
 
 export const ITEM_COLOR = '#7aa2f7';
 export const USER_COLOR = '#ff9e64';
@@ -81,18 +81,7 @@ function numeric(
     // Features' biases are not in the snapshot: they are drawn grey.
     return { values, defined: (i) => i < p.items + p.users, label: 'bias', log: false };
   }
-  const kinds = [
-    [factorsOf(s, 'item'), 0, p.items],
-    [factorsOf(s, 'user'), p.items, p.users],
-    [p.features ? factorsOf(s, 'feature') : new Float32Array(0), p.items + p.users, p.features],
-  ] as const;
-  for (const [table, from, rows] of kinds)
-    for (let r = 0; r < rows; r++) {
-      let sum = 0;
-      for (let a = 0; a < s.dim; a++) sum += table[r * s.dim + a] ** 2;
-      values[from + r] = Math.sqrt(sum);
-    }
-  return { values, defined: () => true, label: 'embedding norm', log: false };
+  return { values: pointNorms(s, p), defined: () => true, label: 'embedding norm', log: false };
 }
 
 export function colorPoints(
