@@ -117,7 +117,7 @@ test('the hybrid model puts users, items and genre / tag features in one map; se
   expect(bytes.length).toBeGreaterThan(5000);
 });
 
-test('a bookmarked URL restores the view: projection, colouring, kinds shown, metric, k and selection', async ({
+test('a bookmarked URL restores the view (projection, colouring, kinds shown, metric, k, selection); the epoch slider replays layouts', async ({
   page,
 }) => {
   const lab = new LabPage(page);
@@ -131,13 +131,25 @@ test('a bookmarked URL restores the view: projection, colouring, kinds shown, me
   await expect(page.getByRole('checkbox', { name: 'Features' })).not.toBeChecked();
   const s = await lab.until((x) => x.selection);
   expect(s.id).toBe('1');
-  await lab.train(1);
+  await lab.setNumber('Re-project every (epochs; 0: at the end)', 1);
+  await lab.train(2);
   const after = await lab.until(
-    (x) => x.projection.status === 'done' && (x.selection?.neighbors.length ?? 0) > 0 && x,
+    (x) =>
+      x.projection.status === 'done' &&
+      x.projection.layouts.length === 2 &&
+      (x.selection?.neighbors.length ?? 0) > 0 &&
+      x,
   );
   expect(after.projection).toMatchObject({ method: 'pca', dims: 2 });
   expect(after.selection!.metric).toBe('dot');
   expect(after.selection!.neighbors).toHaveLength(5);
+  // The epoch slider replays the first epoch's layout, from the keyboard.
+  expect(after.projection.layouts).toEqual([1, 2]);
+  const slider = page.getByRole('slider', { name: 'Epoch' });
+  await slider.focus();
+  await page.keyboard.press('ArrowLeft');
+  await lab.until((x) => x.projection.replayEpoch === 1);
+  await expect(page.getByText('1 of 2 (replay)')).toBeVisible();
   // Changing the view changes the address, ready to be bookmarked again.
   await page.getByLabel('Colour by').selectOption('norm');
   await expect.poll(() => new URL(page.url()).searchParams.get('color')).toBe('norm');

@@ -56,6 +56,8 @@ export type Snapshot = {
     epoch: number | null;
     shown: Record<string, boolean>;
     marked: number;
+    layouts: number[];
+    replayEpoch: number | null;
   };
   selection: null | {
     kind: string;

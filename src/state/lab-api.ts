@@ -78,6 +78,9 @@ export function labSnapshot(lab: Lab) {
       epoch: p.epoch,
       // Additions beyond the contract's minimum:
       shown: { ...s.view.show },
+      /** Epochs of the run's stored layouts (the epoch slider), and the one replayed, if any. */
+      layouts: p.history.map((h) => h.epoch),
+      replayEpoch: p.replay === null ? null : p.history[p.replay].epoch,
       marked: s.marked ? s.marked.points.length : 0,
     },
     selection: s.selection && {

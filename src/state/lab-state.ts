@@ -101,6 +101,18 @@ export interface ProjectionState {
   ms: number | null;
   explained: number[] | null;
   error: string | null;
+  /** The run's finished layouts, one per epoch laid out (oldest first), for the epoch slider. */
+  history: LayoutRecord[];
+  /** The layout replayed from `history` (index), or null to show the latest. */
+  replay: number | null;
+}
+
+export interface LayoutRecord {
+  epoch: number;
+  method: ProjectionMethod;
+  dims: 2 | 3;
+  coords: Float32Array;
+  space: PointSpace;
 }
 
 /** A point listed in the selection card; clicking it selects it. */
@@ -216,6 +228,8 @@ export function initialState(): LabState {
       fraction: 0,
       coords: null,
       space: null,
+      history: [],
+      replay: null,
       coordsDims: 3,
       epoch: null,
       ms: null,

@@ -33,6 +33,9 @@ export interface SceneHandle {
   onCameraChange(cb: () => void): () => void;
 }
 
+/** Layouts kept for the epoch slider (about 120 kB each at 10,000 points in 3D). */
+const MAX_LAYOUTS = 100;
+
 /** Loss readings kept for the chart: enough for a smooth curve, bounded for long runs. */
 const MAX_LOSS_POINTS = 2000;
 
@@ -200,6 +203,8 @@ export class Lab {
       error: null,
       startedAt: performance.now(),
     });
+    // A new run's layouts replace the last run's on the epoch slider.
+    this.store.set((s) => ({ projection: { ...s.projection, history: [], replay: null } }));
     this.training!.send({
       type: 'train',
       config,
@@ -310,6 +315,15 @@ export class Lab {
     this.store.set((s) => ({ projection: { ...s.projection, method, dims } }));
   }
 
+  /** Shows a stored layout (an index into `projection.history`), or null for the latest. */
+  replayLayout(index: number | null): void {
+    this.store.set((s) => {
+      const h = s.projection.history;
+      const valid = index !== null && index >= 0 && index < h.length - 1;
+      return { projection: { ...s.projection, replay: valid ? index : null } };
+    });
+  }
+
   setProjectionParams(patch: Partial<ProjectionState['params']>): void {
     this.store.set((s) => ({
       projection: { ...s.projection, params: { ...s.projection.params, ...patch } },
@@ -364,9 +378,15 @@ export class Lab {
           })),
       );
       this.lastLayout = { method, coords: result.coords };
+      const record = { epoch: embeddings.epoch, method, dims, coords: result.coords, space };
       this.store.set((s) => ({
         projection: {
           ...s.projection,
+          history: [
+            ...s.projection.history.filter((h) => h.epoch !== record.epoch),
+            record,
+          ].slice(-MAX_LAYOUTS),
+          replay: null,
           status: 'done',
           fraction: 1,
           coords: result.coords,

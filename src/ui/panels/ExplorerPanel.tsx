@@ -43,6 +43,8 @@ export function ExplorerPanel() {
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const [scene, setScene] = useState<EmbeddingScene | null>(null);
   const [hover, setHover] = useState<{ label: string; x: number; y: number } | null>(null);
+  /** Set by the epoch slider: the next layout change animates. */
+  const replaying = useRef(false);
   const dataset = useLabState((s) => s.dataset);
   const projection = useLabState((s) => s.projection);
   const embeddings = useLabState((s) => s.embeddings);
@@ -51,7 +53,12 @@ export function ExplorerPanel() {
   const colorBy = useLabState((s) => s.colorBy);
   const view = useLabState((s) => s.view);
   const training = useLabState((s) => s.training.status);
-  const { coords, coordsDims, space } = projection;
+  // The latest layout, or one replayed from the run's history with the epoch slider.
+  const replayed = projection.replay !== null ? projection.history[projection.replay] : null;
+  const coords = replayed?.coords ?? projection.coords;
+  const coordsDims = replayed?.dims ?? projection.coordsDims;
+  const space = replayed?.space ?? projection.space;
+  const layoutEpoch = replayed?.epoch ?? projection.epoch;
   const coloring = useMemo(
     () => (dataset && space ? colorPoints(dataset, colorBy, space, embeddings) : null),
     [dataset, colorBy, space, embeddings],
@@ -70,7 +77,9 @@ export function ExplorerPanel() {
   const drawn = scene !== null && dataset !== null && coords !== null && space !== null;
   useEffect(() => {
     if (!scene || !dataset || !coords || !space) return;
-    scene.setPoints(toXYZ(coords, coordsDims), coordsDims, 0);
+    // Replaying epochs, points glide from one layout to the next (same points, aligned layouts).
+    scene.setPoints(toXYZ(coords, coordsDims), coordsDims, replaying.current ? 600 : 0);
+    replaying.current = false;
     scene.setShapes(pointShapes(space));
     lab.layoutDrawn();
   }, [lab, scene, dataset, coords, coordsDims, space]);
@@ -311,13 +320,35 @@ export function ExplorerPanel() {
               ? `${(coords.length / coordsDims).toLocaleString('en-US')} points (` +
                 `${space.items.toLocaleString('en-US')} items, ${space.users.toLocaleString('en-US')} users` +
                 (space.features ? `, ${space.features.toLocaleString('en-US')} features` : '') +
-                `) · ${method} ${coordsDims}D of epoch ${projection.epoch}` +
+                `) · ${method} ${coordsDims}D of epoch ${layoutEpoch}` +
                 (projection.ms ? ` · ${(projection.ms / 1000).toFixed(1)} s` : '') +
                 (projection.explained
                   ? ` · explained variance ${projection.explained.map((v) => (v * 100).toFixed(1) + '%').join(', ')}`
                   : '')
               : ''}
           </span>
+        )}
+        {projection.history.length > 1 && (
+          <div className="replay">
+            <label htmlFor={`${id}-replay`}>Epoch</label>
+            <input
+              id={`${id}-replay`}
+              type="range"
+              min={0}
+              max={projection.history.length - 1}
+              step={1}
+              value={projection.replay ?? projection.history.length - 1}
+              aria-valuetext={`epoch ${layoutEpoch}`}
+              onChange={(e) => {
+                replaying.current = true;
+                lab.replayLayout(Number(e.target.value));
+              }}
+            />
+            <span className="small">
+              {layoutEpoch} of {projection.history.at(-1)!.epoch}
+              {projection.replay !== null ? ' (replay)' : ''}
+            </span>
+          </div>
         )}
         {projection.error && (
           <p className="error" role="alert">
