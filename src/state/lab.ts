@@ -382,10 +382,9 @@ export class Lab {
       this.store.set((s) => ({
         projection: {
           ...s.projection,
-          history: [
-            ...s.projection.history.filter((h) => h.epoch !== record.epoch),
-            record,
-          ].slice(-MAX_LAYOUTS),
+          history: [...s.projection.history.filter((h) => h.epoch !== record.epoch), record].slice(
+            -MAX_LAYOUTS,
+          ),
           replay: null,
           status: 'done',
           fraction: 1,
