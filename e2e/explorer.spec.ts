@@ -40,6 +40,42 @@ test('the hybrid model puts users, items and genre / tag features in one map; se
   await page.getByRole('button', { name: /^Highlight all [\d,]+ in the map$/ }).click();
   const marked = await lab.until((x) => x.projection.marked > 0 && x.projection.marked);
   expect(marked).toBeGreaterThan(3000); // 3,756 comedies in the sample
+  // Isolate them: only they are laid out again; then all points come back.
+  await page.getByRole('button', { name: 'Isolate and re-project them' }).click();
+  const isolated = await lab.until(
+    (x) => x.projection.status === 'done' && x.projection.isolated !== null && x.projection,
+  );
+  expect(isolated.points).toBe(marked);
+  expect(isolated.counts.user).toBe(0);
+  await page.getByRole('button', { name: 'Show all points' }).click();
+  await lab.until(
+    (x) => x.projection.status === 'done' && x.projection.points === 10676 && x.projection,
+  );
+  // Above "Max points", a stratified sample is laid out, and the page says so.
+  await lab.setNumber('Max points', 2000);
+  await page.getByRole('button', { name: 'Project' }).click();
+  const sample = await lab.until(
+    (x) => x.projection.status === 'done' && x.projection.sampled && x.projection,
+  );
+  expect(sample.points).toBe(2000);
+  // Each kind keeps its share: 9,724 / 10,676 of 2,000 are items.
+  expect(Math.abs(sample.counts.item - 1822)).toBeLessThanOrEqual(1);
+  await expect(page.getByText(/Showing a sample of 2,000 of 10,676 points/)).toBeVisible();
+  await lab.setNumber('Max points', 100000);
+  await page.getByRole('button', { name: 'Project' }).click();
+  await lab.until((x) => x.projection.status === 'done' && !x.projection.sampled);
+  // A shift-drag box highlights the points inside it.
+  const canvas = page.getByTestId('embedding-canvas');
+  const box = (await canvas.boundingBox())!;
+  await page.keyboard.down('Shift');
+  await page.mouse.move(box.x + box.width * 0.2, box.y + box.height * 0.2);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width * 0.5, box.y + box.height * 0.5, { steps: 5 });
+  await page.mouse.move(box.x + box.width * 0.8, box.y + box.height * 0.8, { steps: 5 });
+  await page.mouse.up();
+  await page.keyboard.up('Shift');
+  await expect(page.getByText(/highlighted \(box selection\)/)).toBeVisible();
+  expect((await lab.snapshot()).projection.marked).toBeGreaterThan(100);
   // A regular expression that does not compile says so.
   await page.getByLabel('Search').fill('/(/');
   await expect(page.getByText(/not a valid regular expression/)).toBeVisible();

@@ -57,6 +57,8 @@ export type Snapshot = {
     shown: Record<string, boolean>;
     marked: number;
     layouts: number[];
+    sampled: boolean;
+    isolated: number | null;
     replayEpoch: number | null;
   };
   selection: null | {

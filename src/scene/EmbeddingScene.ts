@@ -25,7 +25,13 @@ import {
   GROW_SELECTED,
   createPointMaterial,
 } from './pointMaterial';
-import { PointerInput, type ClickListener, type HoverListener } from './pointerInput';
+import {
+  PointerInput,
+  type Box,
+  type BoxListener,
+  type ClickListener,
+  type HoverListener,
+} from './pointerInput';
 import { boundingSphere, pickNearest, projectPoint, type PickInput } from './screenProjection';
 
 /** Default point diameter, CSS px. */
@@ -96,6 +102,7 @@ export class EmbeddingScene {
       canvas,
       (x, y) => this.pick(x, y),
       (key) => this.rig.handleKey(key),
+      (enabled) => (this.rig.controls.enabled = enabled),
     );
     this.resizeObserver =
       typeof ResizeObserver === 'undefined' ? null : new ResizeObserver(() => this.resize());
@@ -203,6 +210,24 @@ export class EmbeddingScene {
     if (v.length !== 6 || !v.every(Number.isFinite)) return;
     this.rig.setState(v);
     this.requestRender();
+  }
+
+  /** Box selection (shift-drag): `cb` gets the box as it is dragged, and `done` on release. */
+  onBox(cb: BoxListener): () => void {
+    this.input.box.add(cb);
+    return () => this.input.box.delete(cb);
+  }
+
+  /** The visible points drawn inside a box (CSS px from the canvas's top-left). */
+  pointsInBox(box: Box): number[] {
+    const input = this.pickInput();
+    const out: number[] = [];
+    for (let i = 0; i < this.n; i++) {
+      if (!this.visible[i]) continue;
+      const p = projectPoint(input.m, this.positions, i, input.width, input.height);
+      if (p && p.x >= box.x0 && p.x <= box.x1 && p.y >= box.y0 && p.y <= box.y1) out.push(i);
+    }
+    return out;
   }
 
   /** Calls `cb` whenever the camera moves (orbit, zoom, pan, keys, reframing). */

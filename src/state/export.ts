@@ -25,6 +25,8 @@ export function projectionCsv(
   space: PointSpace,
   coords: Float32Array,
   dims: 2 | 3,
+  /** The points in the layout (null: all); only they are written. */
+  laidOut: Int32Array | null = null,
 ): string {
   const n = pointCount(space);
   if (coords.length !== n * dims)
@@ -32,7 +34,8 @@ export function projectionCsv(
   const counts = popularity(d, space);
   const axes = dims === 3 ? ['x', 'y', 'z'] : ['x', 'y'];
   const lines = [['type', 'id', 'label', ...axes, 'interactions', 'features'].join(',')];
-  for (let p = 0; p < n; p++) {
+  const points = laidOut ?? Int32Array.from({ length: n }, (_, p) => p);
+  for (const p of points) {
     const { kind, index } = entityOf(space, p);
     const xyz = Array.from(coords.subarray(p * dims, (p + 1) * dims), (v) => v.toPrecision(6));
     const row = [kind, idOf(d, kind, index), labelOf(d, kind, index), ...xyz, counts[p]];

@@ -1,6 +1,7 @@
 /** `window.__lab`: the read-only automation contract (../shared/CONTRACT.md). Changes nothing. */
 import type { Lab } from './lab';
 import { indexOfId, pointOf } from './points';
+import { countKinds } from './subset';
 import type { PointKind } from './lab-state';
 
 export function labSnapshot(lab: Lab) {
@@ -8,7 +9,10 @@ export function labSnapshot(lab: Lab) {
   const d = s.dataset;
   const t = s.training;
   const p = s.projection;
-  const n = p.coords ? p.coords.length / p.coordsDims : 0;
+  // Points drawn: the layout's (a sample or an isolated selection may leave some out).
+  const counts =
+    p.coords && p.space ? countKinds(p.space, p.laidOut) : { user: 0, item: 0, feature: 0 };
+  const n = counts.user + counts.item + counts.feature;
   return {
     dataset: d && {
       name: d.name,
@@ -70,14 +74,13 @@ export function labSnapshot(lab: Lab) {
       method: p.coords ? p.method : null,
       dims: p.coords ? p.coordsDims : null,
       points: n,
-      counts: {
-        user: n && p.space ? p.space.users : 0,
-        item: n && p.space ? p.space.items : 0,
-        feature: n && p.space ? p.space.features : 0,
-      },
+      counts,
       epoch: p.epoch,
       // Additions beyond the contract's minimum:
       shown: { ...s.view.show },
+      /** Whether the layout is a stratified sample, and the isolated points' number (or null). */
+      sampled: p.laidOut !== null && p.isolate === null,
+      isolated: p.isolate?.length ?? null,
       /** Epochs of the run's stored layouts (the epoch slider), and the one replayed, if any. */
       layouts: p.history.map((h) => h.epoch),
       replayEpoch: p.replay === null ? null : p.history[p.replay].epoch,

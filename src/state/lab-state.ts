@@ -94,6 +94,15 @@ export interface ProjectionState {
   coords: Float32Array | null;
   /** The points `coords` lays out (items, users, features). */
   space: PointSpace | null;
+  /**
+   * The points of `space` in the layout (ascending), or null for all. The rest are hidden; their
+   * rows of `coords` are placeholders.
+   */
+  laidOut: Int32Array | null;
+  /** Points the person isolated: the next layouts include only them (null: all). */
+  isolate: Int32Array | null;
+  /** Above this many points, layouts use a sample stratified by kind and popularity. */
+  maxPoints: number;
   /** The layout's dimensionality (may differ from `dims` while a new run is pending). */
   coordsDims: 2 | 3;
   /** Training epoch of the embeddings laid out. */
@@ -113,6 +122,7 @@ export interface LayoutRecord {
   dims: 2 | 3;
   coords: Float32Array;
   space: PointSpace;
+  laidOut: Int32Array | null;
 }
 
 /** A point listed in the selection card; clicking it selects it. */
@@ -230,6 +240,9 @@ export function initialState(): LabState {
       space: null,
       history: [],
       replay: null,
+      laidOut: null,
+      isolate: null,
+      maxPoints: 100_000,
       coordsDims: 3,
       epoch: null,
       ms: null,

@@ -14,7 +14,8 @@ import {
 } from './lab-state';
 import { DataActions } from './data-actions';
 import { describeSelection } from './selection';
-import { indexOfId, pointCount, pointSpace, projectionInput } from './points';
+import { indexOfId, pointCount, pointSpace, popularity, projectionInput } from './points';
+import { sameSubset, spreadLayout, stratifiedSample, takeRows } from './subset';
 import type { UrlView } from './url-state';
 import type { NeighbourOptions } from './selection';
 import { TrainingClient } from '../worker/training/client';
@@ -51,7 +52,11 @@ export class Lab {
   private training: TrainingClient | null = null;
   private readonly projection = new ProjectionClient();
   /** The last finished layout, which the next one is rotated onto so points move, not jump. */
-  private lastLayout: { method: ProjectionMethod; coords: Float32Array } | null = null;
+  private lastLayout: {
+    method: ProjectionMethod;
+    coords: Float32Array;
+    laidOut: Int32Array | null;
+  } | null = null;
 
   constructor() {
     this.data = new DataActions(this.store, (d) => this.onDataset(d));
@@ -158,6 +163,7 @@ export class Lab {
         method: s.projection.method,
         dims: s.projection.dims,
         params: s.projection.params,
+        maxPoints: s.projection.maxPoints,
       },
       training: {
         ...fresh.training,
@@ -315,6 +321,18 @@ export class Lab {
     this.store.set((s) => ({ projection: { ...s.projection, method, dims } }));
   }
 
+  /** Lays out only these points (e.g. the highlighted ones), or all again with null. */
+  isolate(points: number[] | null): void {
+    const isolate = points && points.length >= 2 ? Int32Array.from(points).sort() : null;
+    this.store.set((s) => ({ projection: { ...s.projection, isolate } }));
+    void this.project();
+  }
+
+  /** The size above which layouts use a stratified sample. */
+  setMaxPoints(maxPoints: number): void {
+    this.store.set((s) => ({ projection: { ...s.projection, maxPoints } }));
+  }
+
   /** Shows a stored layout (an index into `projection.history`), or null for the latest. */
   replayLayout(index: number | null): void {
     this.store.set((s) => {
@@ -341,10 +359,25 @@ export class Lab {
     const { method, dims } = projection;
     const space = pointSpace(dataset, embeddings);
     const n = pointCount(space);
+    // The points laid out: an isolated selection, a sample above the size limit, or all.
+    const isolated = projection.isolate?.every((p) => p < n) ? projection.isolate : null;
+    const laidOut =
+      isolated ??
+      (n > projection.maxPoints
+        ? stratifiedSample(space, popularity(dataset, space), projection.maxPoints, 42)
+        : null);
+    const m = laidOut?.length ?? n;
+    const input = projectionInput(embeddings, space);
+    const spread = (c: Float32Array) => (laidOut ? spreadLayout(c, laidOut, n, dims) : c);
     // Align to the last finished layout (not an intermediate one) of the same points and method.
     const prev = this.lastLayout;
     const align =
-      prev && prev.method === method && prev.coords.length === n * dims ? prev.coords : null;
+      prev &&
+      prev.method === method &&
+      prev.coords.length === m * dims &&
+      sameSubset(prev.laidOut, laidOut)
+        ? prev.coords
+        : null;
     this.store.set((s) => ({
       projection: {
         ...s.projection,
@@ -359,8 +392,8 @@ export class Lab {
         {
           method,
           dims,
-          data: projectionInput(embeddings, space),
-          n,
+          data: laidOut ? takeRows(input, embeddings.dim, laidOut) : input,
+          n: m,
           d: embeddings.dim,
           params: { ...projection.params, seed: 42 },
           align,
@@ -372,13 +405,20 @@ export class Lab {
               phase: p.phase,
               fraction: p.fraction,
               ...(p.coords
-                ? { coords: p.coords, space, coordsDims: dims, epoch: embeddings.epoch }
+                ? {
+                    coords: spread(p.coords),
+                    space,
+                    laidOut,
+                    coordsDims: dims,
+                    epoch: embeddings.epoch,
+                  }
                 : {}),
             },
           })),
       );
-      this.lastLayout = { method, coords: result.coords };
-      const record = { epoch: embeddings.epoch, method, dims, coords: result.coords, space };
+      this.lastLayout = { method, coords: result.coords, laidOut };
+      const coords = spread(result.coords);
+      const record = { epoch: embeddings.epoch, method, dims, coords, space, laidOut };
       this.store.set((s) => ({
         projection: {
           ...s.projection,
@@ -388,8 +428,9 @@ export class Lab {
           replay: null,
           status: 'done',
           fraction: 1,
-          coords: result.coords,
+          coords,
           space,
+          laidOut,
           coordsDims: dims,
           epoch: embeddings.epoch,
           ms: result.ms,

@@ -1,6 +1,8 @@
 import { useEffect, useId, useMemo, useRef, useState } from 'react';
 import { useLab, useLabState } from '../lab-context';
 import { DEFAULT_SIZE, EmbeddingScene } from '../../scene/EmbeddingScene';
+import type { Box } from '../../scene/pointerInput';
+import { countKinds } from '../../state/subset';
 import { ProgressBar } from '../controls/ProgressBar';
 import { NumberField } from '../controls/NumberField';
 import { colorPoints, pointShapes, pointSizes, visibility } from './explorer-colors';
@@ -58,6 +60,7 @@ export function ExplorerPanel() {
   const coords = replayed?.coords ?? projection.coords;
   const coordsDims = replayed?.dims ?? projection.coordsDims;
   const space = replayed?.space ?? projection.space;
+  const laidOut = replayed ? replayed.laidOut : projection.laidOut;
   const layoutEpoch = replayed?.epoch ?? projection.epoch;
   const coloring = useMemo(
     () => (dataset && space ? colorPoints(dataset, colorBy, space, embeddings) : null),
@@ -90,9 +93,33 @@ export function ExplorerPanel() {
 
   useEffect(() => {
     if (!drawn) return;
-    scene.setVisible(visibility(space, view.show));
+    const mask = visibility(space, view.show);
+    if (laidOut) {
+      const inLayout = new Uint8Array(mask.length);
+      for (const p of laidOut) inLayout[p] = 1;
+      for (let i = 0; i < mask.length; i++) mask[i] &= inLayout[i];
+    }
+    scene.setVisible(mask);
     scene.setSizes(pointSizes(dataset, space, view.sizeByPopularity, DEFAULT_SIZE));
-  }, [drawn, scene, dataset, space, view.show, view.sizeByPopularity, coords]);
+  }, [drawn, scene, dataset, space, laidOut, view.show, view.sizeByPopularity, coords]);
+
+  // A different set of points (isolated, sampled, or all again) is framed afresh.
+  const framedFor = useRef<Int32Array | null>(null);
+  useEffect(() => {
+    if (!drawn || framedFor.current === laidOut) return;
+    if (framedFor.current !== null || laidOut !== null) scene.resetCamera();
+    framedFor.current = laidOut;
+  }, [drawn, scene, laidOut]);
+
+  // Shift-drag draws a box; on release its points are highlighted together.
+  const [box, setBox] = useState<Box | null>(null);
+  useEffect(() => {
+    if (!scene) return;
+    return scene.onBox((b, done) => {
+      setBox(done ? null : b);
+      if (done) lab.mark({ query: 'box selection', points: scene.pointsInBox(b) });
+    });
+  }, [scene, lab]);
 
   useEffect(() => {
     if (!drawn) return;
@@ -140,6 +167,21 @@ export function ExplorerPanel() {
   }, [scene, dataset, space, lab]);
 
   const running = projection.status === 'running';
+  const total = space ? space.items + space.users + space.features : 0;
+  const isolated = projection.isolate !== null;
+  const sampled = laidOut !== null && !isolated;
+  const layoutSummary = () => {
+    const c = countKinds(space!, laidOut);
+    return (
+      `${fmt(laidOut?.length ?? total)} points (${fmt(c.item)} items, ${fmt(c.user)} users` +
+      (c.feature ? `, ${fmt(c.feature)} features` : '') +
+      `) · ${method} ${coordsDims}D of epoch ${layoutEpoch}` +
+      (projection.ms ? ` · ${(projection.ms / 1000).toFixed(1)} s` : '') +
+      (projection.explained
+        ? ` · explained variance ${projection.explained.map((v) => (v * 100).toFixed(1) + '%').join(', ')}`
+        : '')
+    );
+  };
   const method = projection.method.toUpperCase();
   const exportName = `${dataset?.name.replace(/\W+/g, '-') ?? 'layout'}-${projection.method}-${coordsDims}d`;
   return (
@@ -189,6 +231,17 @@ export function ExplorerPanel() {
             />
           </div>
         )}
+        <div className="compact-fields">
+          <NumberField
+            label="Max points"
+            value={projection.maxPoints}
+            min={100}
+            max={10_000_000}
+            step={1000}
+            integer
+            onChange={(v) => lab.setMaxPoints(v)}
+          />
+        </div>
         <button
           type="button"
           className="primary"
@@ -246,7 +299,7 @@ export function ExplorerPanel() {
           onClick={() =>
             download(
               `${exportName}.csv`,
-              new Blob([projectionCsv(dataset!, space!, coords!, coordsDims)], {
+              new Blob([projectionCsv(dataset!, space!, coords!, coordsDims, laidOut)], {
                 type: 'text/csv',
               }),
             )
@@ -269,6 +322,12 @@ export function ExplorerPanel() {
           tabIndex={0}
           aria-label="Embedding map: drag to orbit, scroll to zoom, arrow keys to rotate, click a point to select it"
         />
+        {box && (
+          <div
+            className="box-select"
+            style={{ left: box.x0, top: box.y0, width: box.x1 - box.x0, height: box.y1 - box.y0 }}
+          />
+        )}
         {hover && (
           <div className="tooltip" style={{ left: hover.x + 12, top: hover.y + 12 }}>
             {hover.label}
@@ -315,18 +374,44 @@ export function ExplorerPanel() {
             </span>
           </>
         ) : (
-          <span className="muted small">
-            {coords && space
-              ? `${(coords.length / coordsDims).toLocaleString('en-US')} points (` +
-                `${space.items.toLocaleString('en-US')} items, ${space.users.toLocaleString('en-US')} users` +
-                (space.features ? `, ${space.features.toLocaleString('en-US')} features` : '') +
-                `) · ${method} ${coordsDims}D of epoch ${layoutEpoch}` +
-                (projection.ms ? ` · ${(projection.ms / 1000).toFixed(1)} s` : '') +
-                (projection.explained
-                  ? ` · explained variance ${projection.explained.map((v) => (v * 100).toFixed(1) + '%').join(', ')}`
-                  : '')
-              : ''}
-          </span>
+          <span className="muted small">{coords && space ? layoutSummary() : ''}</span>
+        )}
+        {sampled && (
+          <p className="note small" role="status">
+            Showing a sample of {fmt(laidOut!.length)} of {fmt(total)} points, stratified by kind
+            and popularity (every popularity decile keeps its share). Raise “Max points” to lay out
+            more.
+          </p>
+        )}
+        {(marked || isolated) && (
+          <div className="marked-bar small">
+            {marked && (
+              <>
+                <span>
+                  {fmt(marked.points.length)} highlighted ({marked.query})
+                </span>
+                <button
+                  type="button"
+                  className="link"
+                  disabled={marked.points.length < 2}
+                  onClick={() => lab.isolate(marked.points)}
+                >
+                  Isolate and re-project them
+                </button>
+                <button type="button" className="link" onClick={() => lab.mark(null)}>
+                  Clear highlight
+                </button>
+              </>
+            )}
+            {isolated && (
+              <>
+                <span>Isolated: {fmt(projection.isolate!.length)} points laid out</span>
+                <button type="button" className="link" onClick={() => lab.isolate(null)}>
+                  Show all points
+                </button>
+              </>
+            )}
+          </div>
         )}
         {projection.history.length > 1 && (
           <div className="replay">
@@ -359,6 +444,8 @@ export function ExplorerPanel() {
     </section>
   );
 }
+
+const fmt = (v: number) => v.toLocaleString('en-US');
 
 function fmtEnd(v: number): string {
   return Math.abs(v) >= 100 ? Math.round(v).toLocaleString('en-US') : v.toFixed(2);

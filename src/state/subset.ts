@@ -1,0 +1,96 @@
+/**
+ * Which points a layout includes: all of them, a person's isolated selection, or, above a size the
+ * person sets, a sample stratified by kind and popularity. TensorBoard's projector keeps the first
+ * 100,000 points and samples UMAP to 5,000 at random, which on a recommender's long tail means
+ * mostly obscure items or, sorted, only popular ones; here every (kind, popularity decile) stratum
+ * keeps its share.
+ */
+import { mulberry32 } from '../core/util/random';
+import { entityOf, pointCount, type PointSpace } from './points';
+
+const DECILES = 10;
+
+/**
+ * `size` of the space's points (sorted ascending): from each stratum (kind x popularity decile
+ * within the kind) a uniformly drawn share proportional to its size, seeded. All points when
+ * `size` is not below their number.
+ */
+export function stratifiedSample(
+  space: PointSpace,
+  popularity: Float32Array,
+  size: number,
+  seed: number,
+): Int32Array {
+  const n = pointCount(space);
+  if (size >= n) return Int32Array.from({ length: n }, (_, i) => i);
+  const random = mulberry32(seed);
+  const kinds = [
+    [0, space.items],
+    [space.items, space.users],
+    [space.items + space.users, space.features],
+  ];
+  const out: number[] = [];
+  let owed = 0; // rounding carried from stratum to stratum, so the total is exactly `size`
+  for (const [from, count] of kinds) {
+    if (!count) continue;
+    const order = Int32Array.from({ length: count }, (_, k) => from + k).sort(
+      (a, b) => popularity[a] - popularity[b] || a - b,
+    );
+    for (let q = 0; q < DECILES; q++) {
+      const stratum = order.subarray(
+        Math.floor((q * count) / DECILES),
+        Math.floor(((q + 1) * count) / DECILES),
+      );
+      owed += (stratum.length * size) / n;
+      const take = Math.min(stratum.length, Math.round(owed));
+      owed -= take;
+      // A partial Fisher-Yates shuffle draws `take` without replacement.
+      const pool = Int32Array.from(stratum);
+      for (let k = 0; k < take; k++) {
+        const j = k + Math.floor(random() * (pool.length - k));
+        [pool[k], pool[j]] = [pool[j], pool[k]];
+        out.push(pool[k]);
+      }
+    }
+  }
+  return Int32Array.from(out).sort();
+}
+
+/** Rows `points` of an (n x d) row-major table. */
+export function takeRows(table: Float32Array, d: number, points: Int32Array): Float32Array {
+  const out = new Float32Array(points.length * d);
+  points.forEach((p, k) => out.set(table.subarray(p * d, (p + 1) * d), k * d));
+  return out;
+}
+
+/**
+ * A subset's layout (points.length x dims) spread over all n points (n x dims). Points left out
+ * sit at the subset's centroid (they are hidden; there they cannot stretch the camera's frame).
+ */
+export function spreadLayout(
+  layout: Float32Array,
+  points: Int32Array,
+  n: number,
+  dims: number,
+): Float32Array {
+  const centroid = new Float64Array(dims);
+  for (let k = 0; k < points.length; k++)
+    for (let a = 0; a < dims; a++) centroid[a] += layout[k * dims + a] / points.length;
+  const out = new Float32Array(n * dims);
+  for (let i = 0; i < n; i++) for (let a = 0; a < dims; a++) out[i * dims + a] = centroid[a];
+  points.forEach((p, k) => out.set(layout.subarray(k * dims, (k + 1) * dims), p * dims));
+  return out;
+}
+
+/** Points per kind among `points` (all of the space when null). */
+export function countKinds(space: PointSpace, points: Int32Array | null) {
+  if (!points) return { item: space.items, user: space.users, feature: space.features };
+  const counts = { item: 0, user: 0, feature: 0 };
+  for (const p of points) counts[entityOf(space, p).kind]++;
+  return counts;
+}
+
+export function sameSubset(a: Int32Array | null, b: Int32Array | null): boolean {
+  if (a === null || b === null) return a === b;
+  return a.length === b.length && a.every((v, k) => v === b[k]);
+}
