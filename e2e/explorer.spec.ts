@@ -41,7 +41,7 @@ test('the hybrid model puts users, items and genre / tag features in one map; se
   const marked = await lab.until((x) => x.projection.marked > 0 && x.projection.marked);
   expect(marked).toBeGreaterThan(3000); // 3,756 comedies in the sample
   // Isolate them: only they are laid out again; then all points come back.
-  await page.getByRole('button', { name: 'Isolate and re-project them' }).click();
+  await page.getByRole('button', { name: 'Isolate: lay out only these' }).click();
   const isolated = await lab.until(
     (x) => x.projection.status === 'done' && x.projection.isolated !== null && x.projection,
   );

@@ -396,7 +396,7 @@ export function ExplorerPanel() {
                   disabled={marked.points.length < 2}
                   onClick={() => lab.isolate(marked.points)}
                 >
-                  Isolate and re-project them
+                  Isolate: lay out only these
                 </button>
                 <button type="button" className="link" onClick={() => lab.mark(null)}>
                   Clear highlight
