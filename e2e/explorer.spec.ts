@@ -131,6 +131,10 @@ test('the hybrid model puts users, items and genre / tag features in one map; se
     true,
   );
   await expect(page.getByRole('list', { name: 'History' }).getByRole('listitem')).toHaveCount(10);
+  // The selection and what it links to are labelled in the map; label size 0 turns labels off.
+  await expect(page.locator('.point-label.main')).toHaveText('User 414');
+  await lab.setNumber('Label size', 0);
+  await expect(page.locator('.point-label')).toHaveCount(0);
 
   // Export: a CSV with one row per point, and a PNG of the view.
   const [csv] = await Promise.all([

@@ -168,7 +168,15 @@ export interface ViewState {
   neighbours: NeighbourOptions;
   /** Points scale with the square root of their interactions. */
   sizeByPopularity: boolean;
+  /** Point diameter in CSS px (the base size when sized by popularity). */
+  pointSize: number;
+  /** Label text size in CSS px for the selection and the points it links to (0: no labels). */
+  labelSize: number;
+  /** Colour set: the default, or Okabe and Ito's set that colour-blind eyes tell apart. */
+  palette: Palette;
 }
+
+export type Palette = 'default' | 'colorblind';
 
 export interface LabState {
   dataset: Dataset | null;
@@ -255,6 +263,9 @@ export function initialState(): LabState {
       show: { item: true, user: true, feature: true },
       neighbours: DEFAULT_NEIGHBOURS,
       sizeByPopularity: false,
+      pointSize: 6,
+      labelSize: 12,
+      palette: 'default',
     },
     marked: null,
     errors: [],

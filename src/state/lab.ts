@@ -11,6 +11,7 @@ import {
   type ProjectionState,
   type RunRecord,
   type TrainingState,
+  type ViewState,
 } from './lab-state';
 import { DataActions } from './data-actions';
 import { describeSelection } from './selection';
@@ -104,6 +105,9 @@ export class Lab {
       view: {
         show: v.show ?? s.view.show,
         sizeByPopularity: v.sizeByPopularity ?? s.view.sizeByPopularity,
+        pointSize: v.pointSize ?? s.view.pointSize,
+        labelSize: v.labelSize ?? s.view.labelSize,
+        palette: v.palette ?? s.view.palette,
         neighbours: {
           metric: v.metric ?? s.view.neighbours.metric,
           k: v.k ?? s.view.neighbours.k,
@@ -466,8 +470,9 @@ export class Lab {
     this.store.set((s) => ({ view: { ...s.view, show: { ...s.view.show, [kind]: shown } } }));
   }
 
-  setSizeByPopularity(on: boolean): void {
-    this.store.set((s) => ({ view: { ...s.view, sizeByPopularity: on } }));
+  /** Drawing settings: size by popularity, point and label size, palette. */
+  setView(patch: Partial<Omit<ViewState, 'show' | 'neighbours'>>): void {
+    this.store.set((s) => ({ view: { ...s.view, ...patch } }));
   }
 
   /** Highlights a set of points together (e.g. a search's matches); null clears. */

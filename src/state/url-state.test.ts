@@ -22,6 +22,9 @@ describe('the view in the URL', () => {
       view: {
         show: { item: true, user: false, feature: true },
         sizeByPopularity: true,
+        pointSize: 9,
+        labelSize: 0,
+        palette: 'colorblind',
         neighbours: { metric: 'dot', k: 25 },
       },
       selection: {
@@ -46,6 +49,9 @@ describe('the view in the URL', () => {
       colorBy: 'norm',
       show: { item: true, user: false, feature: true },
       sizeByPopularity: true,
+      pointSize: 9,
+      labelSize: 0,
+      palette: 'colorblind',
       metric: 'dot',
       k: 25,
       selection: { kind: 'item', id: 'a:b,c' },

@@ -4,7 +4,13 @@
  * camera. Parsing is forgiving: an unknown or out-of-range value is ignored, never an error.
  * Other query parameters (e.g. `sample=none`) are kept as they are.
  */
-import { initialState, type ColorBy, type LabState, type PointKind } from './lab-state';
+import {
+  initialState,
+  type ColorBy,
+  type LabState,
+  type Palette,
+  type PointKind,
+} from './lab-state';
 import type { Metric } from '../core/projection/neighbours';
 
 export interface UrlView {
@@ -15,6 +21,9 @@ export interface UrlView {
   colorBy?: ColorBy;
   show?: Record<PointKind, boolean>;
   sizeByPopularity?: boolean;
+  pointSize?: number;
+  labelSize?: number;
+  palette?: Palette;
   metric?: Metric;
   k?: number;
   /** The selected point, by kind and id. */
@@ -24,7 +33,22 @@ export interface UrlView {
 }
 
 /** The query parameters this module owns. */
-const KEYS = ['proj', 'dims', 'nn', 'md', 'color', 'show', 'size', 'metric', 'k', 'sel', 'cam'];
+const KEYS = [
+  'proj',
+  'dims',
+  'nn',
+  'md',
+  'color',
+  'show',
+  'size',
+  'ps',
+  'ls',
+  'pal',
+  'metric',
+  'k',
+  'sel',
+  'cam',
+];
 const COLORS: ColorBy[] = ['kind', 'genre', 'popularity', 'bias', 'norm'];
 const METRICS: Metric[] = ['cosine', 'euclidean', 'dot'];
 const KIND_LETTERS: [PointKind, string][] = [
@@ -54,6 +78,9 @@ export function encodeView(s: LabState, camera: number[] | null, base: string): 
   put('color', s.colorBy, fresh.colorBy);
   put('show', letters(s.view.show), letters(fresh.view.show));
   if (s.view.sizeByPopularity) q.set('size', 'pop');
+  put('ps', String(s.view.pointSize), String(fresh.view.pointSize));
+  put('ls', String(s.view.labelSize), String(fresh.view.labelSize));
+  put('pal', s.view.palette, fresh.view.palette);
   put('metric', s.view.neighbours.metric, fresh.view.neighbours.metric);
   put('k', String(s.view.neighbours.k), String(fresh.view.neighbours.k));
   if (s.selection) q.set('sel', `${s.selection.kind}:${s.selection.id}`);
@@ -89,6 +116,10 @@ export function decodeView(search: string): UrlView {
       boolean
     >;
   if (q.get('size') === 'pop') out.sizeByPopularity = true;
+  out.pointSize = number(q, 'ps', 1, 40);
+  out.labelSize = number(q, 'ls', 0, 40);
+  const palette = q.get('pal');
+  if (palette === 'default' || palette === 'colorblind') out.palette = palette;
   const metric = q.get('metric') as Metric | null;
   if (metric && METRICS.includes(metric)) out.metric = metric;
   out.k = number(q, 'k', 1, 100, true);

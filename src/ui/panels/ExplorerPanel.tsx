@@ -1,6 +1,6 @@
 import { useEffect, useId, useMemo, useRef, useState } from 'react';
 import { useLab, useLabState } from '../lab-context';
-import { DEFAULT_SIZE, EmbeddingScene } from '../../scene/EmbeddingScene';
+import { EmbeddingScene } from '../../scene/EmbeddingScene';
 import type { Box } from '../../scene/pointerInput';
 import { countKinds } from '../../state/subset';
 import { ProgressBar } from '../controls/ProgressBar';
@@ -8,7 +8,7 @@ import { NumberField } from '../controls/NumberField';
 import { colorPoints, pointShapes, pointSizes, visibility } from './explorer-colors';
 import { entityOf, labelOf, pointOf } from '../../state/points';
 import { projectionCsv } from '../../state/export';
-import type { ColorBy, PointKind } from '../../state/lab-state';
+import type { ColorBy, Palette, PointKind } from '../../state/lab-state';
 import type { ProjectionMethod } from '../../worker/projection/protocol';
 
 /** Layout (n x dims) -> scene positions (n x 3). */
@@ -63,8 +63,9 @@ export function ExplorerPanel() {
   const laidOut = replayed ? replayed.laidOut : projection.laidOut;
   const layoutEpoch = replayed?.epoch ?? projection.epoch;
   const coloring = useMemo(
-    () => (dataset && space ? colorPoints(dataset, colorBy, space, embeddings) : null),
-    [dataset, colorBy, space, embeddings],
+    () =>
+      dataset && space ? colorPoints(dataset, colorBy, space, embeddings, view.palette) : null,
+    [dataset, colorBy, space, embeddings, view.palette],
   );
 
   useEffect(() => {
@@ -100,8 +101,18 @@ export function ExplorerPanel() {
       for (let i = 0; i < mask.length; i++) mask[i] &= inLayout[i];
     }
     scene.setVisible(mask);
-    scene.setSizes(pointSizes(dataset, space, view.sizeByPopularity, DEFAULT_SIZE));
-  }, [drawn, scene, dataset, space, laidOut, view.show, view.sizeByPopularity, coords]);
+    scene.setSizes(pointSizes(dataset, space, view.sizeByPopularity, view.pointSize));
+  }, [
+    drawn,
+    scene,
+    dataset,
+    space,
+    laidOut,
+    view.show,
+    view.sizeByPopularity,
+    view.pointSize,
+    coords,
+  ]);
 
   // A different set of points (isolated, sampled, or all again) is framed afresh.
   const framedFor = useRef<Int32Array | null>(null);
@@ -110,6 +121,44 @@ export function ExplorerPanel() {
     if (framedFor.current !== null || laidOut !== null) scene.resetCamera();
     framedFor.current = laidOut;
   }, [drawn, scene, laidOut]);
+
+  // Labels on the selection and the points it links to, kept in place as the camera moves.
+  const [cameraTick, setCameraTick] = useState(0);
+  useEffect(() => {
+    if (!scene) return;
+    let frame = 0;
+    const off = scene.onCameraChange(() => {
+      frame ||= requestAnimationFrame(() => {
+        frame = 0;
+        setCameraTick((t) => t + 1);
+      });
+    });
+    return () => {
+      off();
+      cancelAnimationFrame(frame);
+    };
+  }, [scene]);
+  const [labels, setLabels] = useState<Label[]>([]);
+  // Placed on the next frame, after the effects above have drawn the layout.
+  useEffect(() => {
+    const frame = requestAnimationFrame(() => {
+      if (!drawn || !selection || view.labelSize <= 0) return setLabels([]);
+      const entries = [
+        selection,
+        ...selection.neighbors,
+        ...(selection.recommendations ?? []),
+        ...(selection.audience ?? []),
+        ...(selection.relatedItems ?? []),
+      ].filter((e) => e.kind !== 'feature' || e.index < space.features);
+      const out: Label[] = [];
+      for (const [k, e] of entries.slice(0, MAX_LABELS).entries()) {
+        const at = scene.screenPosition(pointOf(space, e.kind, e.index));
+        if (at) out.push({ key: `${e.kind}${e.index}`, text: e.label, ...at, main: k === 0 });
+      }
+      setLabels(out);
+    });
+    return () => cancelAnimationFrame(frame);
+  }, [drawn, scene, space, selection, view.labelSize, view.show, laidOut, coords, cameraTick]);
 
   // Shift-drag draws a box; on release its points are highlighted together.
   const [box, setBox] = useState<Box | null>(null);
@@ -288,11 +337,40 @@ export function ExplorerPanel() {
             <input
               type="checkbox"
               checked={view.sizeByPopularity}
-              onChange={(e) => lab.setSizeByPopularity(e.target.checked)}
+              onChange={(e) => lab.setView({ sizeByPopularity: e.target.checked })}
             />
             Size by popularity
           </label>
         </fieldset>
+        <div className="compact-fields">
+          <NumberField
+            label="Point size"
+            value={view.pointSize}
+            min={1}
+            max={40}
+            step={1}
+            onChange={(v) => lab.setView({ pointSize: v })}
+          />
+          <NumberField
+            label="Label size"
+            value={view.labelSize}
+            min={0}
+            max={40}
+            step={1}
+            onChange={(v) => lab.setView({ labelSize: v })}
+          />
+          <div className="field">
+            <label htmlFor={`${id}-palette`}>Palette</label>
+            <select
+              id={`${id}-palette`}
+              value={view.palette}
+              onChange={(e) => lab.setView({ palette: e.target.value as Palette })}
+            >
+              <option value="default">default</option>
+              <option value="colorblind">colour-blind safe</option>
+            </select>
+          </div>
+        </div>
         <button
           type="button"
           disabled={!drawn}
@@ -322,6 +400,15 @@ export function ExplorerPanel() {
           tabIndex={0}
           aria-label="Embedding map: drag to orbit, scroll to zoom, arrow keys to rotate, click a point to select it"
         />
+        {labels.map((l) => (
+          <span
+            key={l.key}
+            className={`point-label${l.main ? ' main' : ''}`}
+            style={{ left: l.x + 6, top: l.y - view.labelSize / 2, fontSize: view.labelSize }}
+          >
+            {l.text}
+          </span>
+        ))}
         {box && (
           <div
             className="box-select"
@@ -446,6 +533,18 @@ export function ExplorerPanel() {
 }
 
 const fmt = (v: number) => v.toLocaleString('en-US');
+
+interface Label {
+  key: string;
+  text: string;
+  x: number;
+  y: number;
+  /** The selected point's own label. */
+  main: boolean;
+}
+
+/** Labels drawn in the map at most (the selection first, then what it links to). */
+const MAX_LABELS = 40;
 
 function fmtEnd(v: number): string {
   return Math.abs(v) >= 100 ? Math.round(v).toLocaleString('en-US') : v.toFixed(2);

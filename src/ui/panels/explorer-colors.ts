@@ -4,25 +4,48 @@
  * (interactions, log scale), learned bias, or embedding norm.
  */
 import type { Dataset, EmbeddingSnapshot } from '../../core/data/types';
-import type { ColorBy } from '../../state/lab-state';
+import type { ColorBy, Palette } from '../../state/lab-state';
 import { pointNorms, popularity, type PointSpace } from '../../state/points';
 
 export const ITEM_COLOR = '#7aa2f7';
 export const USER_COLOR = '#ff9e64';
 export const FEATURE_COLOR = '#9ece6a';
 export const OTHER_COLOR = '#565f89';
-const PALETTE = [
-  '#f7768e',
-  '#9ece6a',
-  '#e0af68',
-  '#7dcfff',
-  '#bb9af7',
-  '#73daca',
-  '#ff9e64',
-  '#2ac3de',
-  '#c0caf5',
-  '#db4b4b',
-];
+
+interface ColorSet {
+  item: string;
+  user: string;
+  feature: string;
+  /** Categories (e.g. genres), most frequent first. */
+  categories: string[];
+}
+
+const COLOR_SETS: Record<Palette, ColorSet> = {
+  default: {
+    item: ITEM_COLOR,
+    user: USER_COLOR,
+    feature: FEATURE_COLOR,
+    categories: [
+      '#f7768e',
+      '#9ece6a',
+      '#e0af68',
+      '#7dcfff',
+      '#bb9af7',
+      '#73daca',
+      '#ff9e64',
+      '#2ac3de',
+      '#c0caf5',
+      '#db4b4b',
+    ],
+  },
+  // Okabe and Ito's colours (black left out: the map's background is dark).
+  colorblind: {
+    item: '#56b4e9',
+    user: '#e69f00',
+    feature: '#009e73',
+    categories: ['#e69f00', '#56b4e9', '#009e73', '#f0e442', '#0072b2', '#d55e00', '#cc79a7'],
+  },
+};
 /** A perceptually ordered ramp (viridis' stops), low to high. */
 const RAMP = ['#440154', '#3b528b', '#21918c', '#5ec962', '#fde725'];
 
@@ -58,10 +81,10 @@ export interface Coloring {
   gradient: { label: string; min: number; max: number; css: string } | null;
 }
 
-const KIND_LEGEND = (p: PointSpace): LegendEntry[] => [
-  { label: 'items', color: ITEM_COLOR, shape: 'disc' },
-  { label: 'users', color: USER_COLOR, shape: 'square' },
-  ...(p.features ? [{ label: 'features', color: FEATURE_COLOR, shape: 'triangle' as const }] : []),
+const kindLegend = (p: PointSpace, c: ColorSet): LegendEntry[] => [
+  { label: 'items', color: c.item, shape: 'disc' },
+  { label: 'users', color: c.user, shape: 'square' },
+  ...(p.features ? [{ label: 'features', color: c.feature, shape: 'triangle' as const }] : []),
 ];
 
 function numeric(
@@ -89,7 +112,9 @@ export function colorPoints(
   by: ColorBy,
   p: PointSpace,
   s: EmbeddingSnapshot | null,
+  palette: Palette = 'default',
 ): Coloring {
+  const set = COLOR_SETS[palette];
   const n = p.items + p.users + p.features;
   const colors = new Float32Array(n * 3);
   const put = (i: number, c: RGB) => colors.set(c, i * 3);
@@ -105,15 +130,15 @@ export function colorPoints(
     const back = (v: number) => (log ? Math.expm1(v) : v);
     return {
       colors,
-      legend: KIND_LEGEND(p).map((e) => ({ ...e, color: '#a9b1d6' })),
+      legend: kindLegend(p, set).map((e) => ({ ...e, color: '#a9b1d6' })),
       gradient: Number.isFinite(lo)
         ? { label, min: back(lo), max: back(hi), css: `linear-gradient(90deg, ${RAMP.join(', ')})` }
         : null,
     };
   }
-  const user = rgb(USER_COLOR);
+  const user = rgb(set.user);
   for (let u = 0; u < p.users; u++) put(p.items + u, user);
-  const feature = rgb(FEATURE_COLOR);
+  const feature = rgb(set.feature);
   for (let k = 0; k < p.features; k++) put(p.items + p.users + k, feature);
   const f = d.itemFeatures;
   if (by === 'genre' && f.names.length > 0) {
@@ -124,8 +149,8 @@ export function colorPoints(
     const top = Array.from(counts.keys())
       .filter((k) => counts[k] > 0)
       .sort((a, b) => counts[b] - counts[a])
-      .slice(0, PALETTE.length);
-    const colorOf = new Map(top.map((k, r) => [k, PALETTE[r]]));
+      .slice(0, set.categories.length);
+    const colorOf = new Map(top.map((k, r) => [k, set.categories[r]]));
     for (let i = 0; i < p.items; i++) put(i, rgb(colorOf.get(firstOf(i)) ?? OTHER_COLOR));
     // A feature that has a colour wears it too, so a genre sits visibly among its films.
     for (const [k, color] of colorOf) if (k < p.features) put(p.items + p.users + k, rgb(color));
@@ -134,14 +159,14 @@ export function colorPoints(
       legend: [
         ...top.map((k) => ({ label: f.names[k], color: colorOf.get(k)!, shape: 'disc' as const })),
         { label: 'other / none', color: OTHER_COLOR, shape: 'disc' },
-        ...KIND_LEGEND(p).slice(1),
+        ...kindLegend(p, set).slice(1),
       ],
       gradient: null,
     };
   }
-  const item = rgb(ITEM_COLOR);
+  const item = rgb(set.item);
   for (let i = 0; i < p.items; i++) put(i, item);
-  return { colors, legend: KIND_LEGEND(p), gradient: null };
+  return { colors, legend: kindLegend(p, set), gradient: null };
 }
 
 /** 0 disc (items), 1 square (users), 2 triangle (features). */
@@ -152,7 +177,7 @@ export function pointShapes(p: PointSpace): Uint8Array {
   return shapes;
 }
 
-/** Diameters in CSS px: one size, or growing with the square root of interactions (4..16 px). */
+/** Diameters in CSS px: `base`, or growing with the square root of interactions (0.6x..2.6x). */
 export function pointSizes(
   d: Dataset,
   p: PointSpace,
@@ -164,7 +189,7 @@ export function pointSizes(
   const counts = popularity(d, p);
   let max = 1;
   for (const c of counts) max = Math.max(max, c);
-  return counts.map((c) => 4 + 12 * Math.sqrt(c / max));
+  return counts.map((c) => base * (0.6 + 2 * Math.sqrt(c / max)));
 }
 
 /** Per point, 1 when its kind is shown. */
