@@ -151,9 +151,22 @@ export function ExplorerPanel() {
         ...(selection.relatedItems ?? []),
       ].filter((e) => e.kind !== 'feature' || e.index < space.features);
       const out: Label[] = [];
+      // Greedy, in order of importance: a label that would overlap one already placed is left
+      // out (the card lists every point; the map should stay readable).
+      const size = view.labelSize;
+      const boxes: { x0: number; y0: number; x1: number; y1: number }[] = [];
       for (const [k, e] of entries.slice(0, MAX_LABELS).entries()) {
         const at = scene.screenPosition(pointOf(space, e.kind, e.index));
-        if (at) out.push({ key: `${e.kind}${e.index}`, text: e.label, ...at, main: k === 0 });
+        if (!at) continue;
+        const b = {
+          x0: at.x,
+          y0: at.y - size,
+          x1: at.x + 8 + 0.6 * size * e.label.length,
+          y1: at.y + size,
+        };
+        if (boxes.some((o) => b.x0 < o.x1 && o.x0 < b.x1 && b.y0 < o.y1 && o.y0 < b.y1)) continue;
+        boxes.push(b);
+        out.push({ key: `${e.kind}${e.index}`, text: e.label, ...at, main: k === 0 });
       }
       setLabels(out);
     });
@@ -308,7 +321,7 @@ export function ExplorerPanel() {
             value={colorBy}
             onChange={(e) => lab.setColorBy(e.target.value as ColorBy)}
           >
-            <option value="kind">kind (user / item / feature)</option>
+            <option value="kind">kind</option>
             <option value="genre" disabled={!dataset?.itemFeatures.names.length}>
               item genre
             </option>
