@@ -159,7 +159,9 @@ export interface SelectionDetail {
   relatedItems?: SelectionEntry[];
 }
 
-export type ColorBy = 'kind' | 'genre' | 'popularity' | 'bias' | 'norm';
+/** Colour by kind, a number (gradient), or a metadata column ('genre', `item:...`, `user:...`). */
+export type ColorBy =
+  'kind' | 'genre' | 'popularity' | 'bias' | 'norm' | `item:${string}` | `user:${string}`;
 
 /** What the map shows and how neighbours are found (the explorer's controls). */
 export interface ViewState {

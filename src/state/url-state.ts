@@ -108,7 +108,7 @@ export function decodeView(search: string): UrlView {
   out.nNeighbors = number(q, 'nn', 2, 200, true);
   out.minDist = number(q, 'md', 0, 1);
   const color = q.get('color') as ColorBy | null;
-  if (color && COLORS.includes(color)) out.colorBy = color;
+  if (color && (COLORS.includes(color) || /^(item|user):/.test(color))) out.colorBy = color;
   const show = q.get('show');
   if (show !== null && /^[iuf]*-?$/.test(show))
     out.show = Object.fromEntries(KIND_LETTERS.map(([k, l]) => [k, show.includes(l)])) as Record<

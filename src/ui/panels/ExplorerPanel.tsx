@@ -5,7 +5,13 @@ import type { Box } from '../../scene/pointerInput';
 import { countKinds } from '../../state/subset';
 import { ProgressBar } from '../controls/ProgressBar';
 import { NumberField } from '../controls/NumberField';
-import { colorPoints, pointShapes, pointSizes, visibility } from './explorer-colors';
+import {
+  colorPoints,
+  metadataColumns,
+  pointShapes,
+  pointSizes,
+  visibility,
+} from './explorer-colors';
 import { entityOf, labelOf, pointOf } from '../../state/points';
 import { projectionCsv } from '../../state/export';
 import type { ColorBy, Palette, PointKind } from '../../state/lab-state';
@@ -62,6 +68,7 @@ export function ExplorerPanel() {
   const space = replayed?.space ?? projection.space;
   const laidOut = replayed ? replayed.laidOut : projection.laidOut;
   const layoutEpoch = replayed?.epoch ?? projection.epoch;
+  const columns = useMemo(() => (dataset ? metadataColumns(dataset) : []), [dataset]);
   const coloring = useMemo(
     () =>
       dataset && space ? colorPoints(dataset, colorBy, space, embeddings, view.palette) : null,
@@ -322,9 +329,11 @@ export function ExplorerPanel() {
             onChange={(e) => lab.setColorBy(e.target.value as ColorBy)}
           >
             <option value="kind">kind</option>
-            <option value="genre" disabled={!dataset?.itemFeatures.names.length}>
-              item genre
-            </option>
+            {columns.map((c) => (
+              <option key={c.key} value={c.key}>
+                {c.label}
+              </option>
+            ))}
             <option value="popularity">popularity</option>
             <option value="bias" disabled={!embeddings}>
               learned bias

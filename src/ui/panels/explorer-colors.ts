@@ -140,26 +140,41 @@ export function colorPoints(
   for (let u = 0; u < p.users; u++) put(p.items + u, user);
   const feature = rgb(set.feature);
   for (let k = 0; k < p.features; k++) put(p.items + p.users + k, feature);
-  const f = d.itemFeatures;
-  if (by === 'genre' && f.names.length > 0) {
-    // The most frequent first-listed features get colours; the rest share "other".
-    const firstOf = (i: number) => (f.offsets[i + 1] > f.offsets[i] ? f.values[f.offsets[i]] : -1);
-    const counts = new Int32Array(f.names.length);
-    for (let i = 0; i < p.items; i++) if (firstOf(i) >= 0) counts[firstOf(i)]++;
+  const column = categoricalColumn(d, by);
+  if (column) {
+    // Each entity's first feature of the column; the most frequent get colours, the rest
+    // share "other".
+    const { side, features } = column;
+    const t = side === 'item' ? d.itemFeatures : d.userFeatures;
+    const [from, count] = side === 'item' ? [0, p.items] : [p.items, p.users];
+    const inColumn = new Uint8Array(t.names.length);
+    for (const f of features) inColumn[f] = 1;
+    const firstOf = (e: number) => {
+      for (let k = t.offsets[e]; k < t.offsets[e + 1]; k++)
+        if (inColumn[t.values[k]]) return t.values[k];
+      return -1;
+    };
+    const counts = new Int32Array(t.names.length);
+    for (let e = 0; e < count; e++) if (firstOf(e) >= 0) counts[firstOf(e)]++;
     const top = Array.from(counts.keys())
       .filter((k) => counts[k] > 0)
       .sort((a, b) => counts[b] - counts[a])
       .slice(0, set.categories.length);
     const colorOf = new Map(top.map((k, r) => [k, set.categories[r]]));
-    for (let i = 0; i < p.items; i++) put(i, rgb(colorOf.get(firstOf(i)) ?? OTHER_COLOR));
+    if (side === 'user') for (let i = 0; i < p.items; i++) put(i, rgb(set.item));
+    for (let e = 0; e < count; e++) put(from + e, rgb(colorOf.get(firstOf(e)) ?? OTHER_COLOR));
     // A feature that has a colour wears it too, so a genre sits visibly among its films.
-    for (const [k, color] of colorOf) if (k < p.features) put(p.items + p.users + k, rgb(color));
+    const offset = side === 'item' ? 0 : d.itemFeatures.names.length;
+    for (let f = 0; f < p.features; f++) put(p.items + p.users + f, rgb(set.feature));
+    for (const [k, color] of colorOf)
+      if (offset + k < p.features) put(p.items + p.users + offset + k, rgb(color));
+    const shape = side === 'item' ? ('disc' as const) : ('square' as const);
     return {
       colors,
       legend: [
-        ...top.map((k) => ({ label: f.names[k], color: colorOf.get(k)!, shape: 'disc' as const })),
-        { label: 'other / none', color: OTHER_COLOR, shape: 'disc' },
-        ...kindLegend(p, set).slice(1),
+        ...top.map((k) => ({ label: t.names[k], color: colorOf.get(k)!, shape })),
+        { label: 'other / none', color: OTHER_COLOR, shape },
+        ...kindLegend(p, set).filter((e) => e.shape !== shape),
       ],
       gradient: null,
     };
@@ -167,6 +182,49 @@ export function colorPoints(
   const item = rgb(set.item);
   for (let i = 0; i < p.items; i++) put(i, item);
   return { colors, legend: kindLegend(p, set), gradient: null };
+}
+
+/**
+ * A metadata column: features named "column=value" (several columns), "tag: ..." (a tags file),
+ * or by value alone (the one multi-valued column, e.g. genres).
+ */
+export interface MetadataColumn {
+  /** The `ColorBy` value that colours by it. */
+  key: ColorBy;
+  label: string;
+  side: 'item' | 'user';
+  features: number[];
+}
+
+function columnOf(name: string): string {
+  const eq = name.indexOf('=');
+  if (eq > 0) return name.slice(0, eq);
+  return name.startsWith('tag: ') ? 'tags' : '';
+}
+
+/** The item and user metadata columns, in the order their features first appear. */
+export function metadataColumns(d: Dataset): MetadataColumn[] {
+  const out: MetadataColumn[] = [];
+  for (const side of ['item', 'user'] as const) {
+    const names = (side === 'item' ? d.itemFeatures : d.userFeatures).names;
+    const byColumn = new Map<string, number[]>();
+    names.forEach((name, f) => {
+      const c = columnOf(name);
+      byColumn.set(c, [...(byColumn.get(c) ?? []), f]);
+    });
+    for (const [c, features] of byColumn) {
+      // The item side's unnamed column keeps the key 'genre' (older bookmarks use it).
+      const key = (side === 'item' && c === '' ? 'genre' : `${side}:${c}`) as ColorBy;
+      const label = `${side} ${c || (side === 'item' ? 'genre' : 'attribute')}`;
+      out.push({ key, label, side, features });
+    }
+  }
+  return out;
+}
+
+function categoricalColumn(d: Dataset, by: ColorBy): MetadataColumn | null {
+  if (by === 'kind' || by === 'popularity' || by === 'bias' || by === 'norm') return null;
+  return metadataColumns(d).find((c) => c.key === by) ?? null;
 }
 
 /** 0 disc (items), 1 square (users), 2 triangle (features). */
