@@ -12,8 +12,8 @@ import {
   pointSizes,
   visibility,
 } from './explorer-colors';
-import { entityOf, labelOf, pointOf } from '../../state/points';
-import { projectionCsv } from '../../state/export';
+import { entityOf, labelOf, pointOf, pointSpace } from '../../state/points';
+import { projectionCsv, projectorFiles } from '../../state/export';
 import type { ColorBy, Palette, PointKind } from '../../state/lab-state';
 import type { ProjectionMethod } from '../../worker/projection/protocol';
 
@@ -60,7 +60,8 @@ export function ExplorerPanel() {
   const marked = useLabState((s) => s.marked);
   const colorBy = useLabState((s) => s.colorBy);
   const view = useLabState((s) => s.view);
-  const training = useLabState((s) => s.training.status);
+  const trainingStatus = useLabState((s) => s.training.status);
+  const trainedModel = useLabState((s) => s.training.model);
   // The latest layout, or one replayed from the run's history with the epoch slider.
   const replayed = projection.replay !== null ? projection.history[projection.replay] : null;
   const coords = replayed?.coords ?? projection.coords;
@@ -414,6 +415,33 @@ export function ExplorerPanel() {
         >
           Export PNG
         </button>
+        <button
+          type="button"
+          disabled={!dataset || !embeddings}
+          title="vectors.tsv, metadata.tsv and projector_config.json for TensorBoard's Embedding Projector"
+          onClick={() => {
+            const files = projectorFiles(
+              dataset!,
+              embeddings!,
+              pointSpace(dataset!, embeddings),
+              `${dataset!.name} · ${trainedModel} · epoch ${embeddings!.epoch}`,
+            );
+            download(
+              'vectors.tsv',
+              new Blob([files.vectors], { type: 'text/tab-separated-values' }),
+            );
+            download(
+              'metadata.tsv',
+              new Blob([files.metadata], { type: 'text/tab-separated-values' }),
+            );
+            download(
+              'projector_config.json',
+              new Blob([files.config], { type: 'application/json' }),
+            );
+          }}
+        >
+          Export for TensorBoard
+        </button>
       </div>
       <div className="canvas-wrap">
         <canvas
@@ -448,7 +476,7 @@ export function ExplorerPanel() {
               ? 'Laying out the embeddings…'
               : embeddings
                 ? 'Press Project to lay out the embeddings.'
-                : training === 'running'
+                : trainingStatus === 'running'
                   ? 'The map appears after the first epoch.'
                   : 'Train a model: its user and item embeddings appear here.'}
           </div>
