@@ -1,5 +1,5 @@
 /** The explorer: feature points, search, neighbours, recommendations, exports and bookmarks. */
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Download, type Page } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import { LabPage } from './lab-page';
 
@@ -155,6 +155,25 @@ test('the hybrid model puts users, items and genre / tag features in one map; se
   const bytes = readFileSync((await png.path())!);
   expect(bytes.subarray(1, 4).toString()).toBe('PNG');
   expect(bytes.length).toBeGreaterThan(5000);
+  // TensorBoard's projector format: three files, one vector and one metadata row per point.
+  const downloads: Download[] = [];
+  page.on('download', (d) => downloads.push(d));
+  await page.getByRole('button', { name: 'Export for TensorBoard' }).click();
+  await expect.poll(() => downloads.length).toBe(3);
+  const files = Object.fromEntries(
+    await Promise.all(
+      downloads.map(async (d) => [d.suggestedFilename(), readFileSync((await d.path())!, 'utf8')]),
+    ),
+  );
+  expect(Object.keys(files).sort()).toEqual([
+    'metadata.tsv',
+    'projector_config.json',
+    'vectors.tsv',
+  ]);
+  expect(files['vectors.tsv'].trimEnd().split('\n')).toHaveLength(10676);
+  expect(files['vectors.tsv'].split('\n')[0].split('\t')).toHaveLength(32);
+  expect(files['metadata.tsv'].split('\n')[0]).toBe('type\tid\tlabel\tinteractions\tfeatures');
+  expect(JSON.parse(files['projector_config.json']).embeddings[0].tensorShape).toEqual([10676, 32]);
 });
 
 test('a bookmarked URL restores the view (projection, colouring, kinds shown, metric, k, selection); the epoch slider replays layouts', async ({
