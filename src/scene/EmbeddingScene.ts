@@ -242,6 +242,21 @@ export class EmbeddingScene {
     return this.canvas.toDataURL('image/png');
   }
 
+  /**
+   * Draws one frame now and waits for the GPU to finish it (a one-pixel read): what a frame
+   * costs, for the benchmark. The app itself draws on animation frames.
+   */
+  renderNow(): void {
+    this.render();
+    const gl = this.renderer.getContext();
+    gl.readPixels(0, 0, 1, 1, gl.RGBA, gl.UNSIGNED_BYTE, new Uint8Array(4));
+  }
+
+  /** Orbits the camera as the arrow keys do (3D), for the benchmark's moving frames. */
+  orbit(key: 'ArrowLeft' | 'ArrowRight' | 'ArrowUp' | 'ArrowDown'): void {
+    this.rig.handleKey(key);
+  }
+
   /** The visible point nearest (x, y) (CSS px from the canvas's top-left) within radiusPx, or null. */
   pick(x: number, y: number, radiusPx = 8): number | null {
     return pickNearest(this.pickInput(), x, y, radiusPx);
