@@ -1,14 +1,16 @@
 // npm run bench: serves the production build, runs bench.html in headless Chromium on the real
 // webgl backend, prints one table and writes bench/results.json.
-// Options: --quick (a seconds-long smoke), --webgl-only (skip the cpu backend's rows).
+// Options: --quick (a seconds-long smoke), --webgl-only (skip the cpu backend's rows),
+// --projection-only (only the UMAP rows; replaces just the `projection` part of results.json).
 import { spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { chromium } from '@playwright/test';
 
 const quick = process.argv.includes('--quick');
 const webglOnly = process.argv.includes('--webgl-only');
 const profile = process.argv.includes('--profile');
+const projectionOnly = process.argv.includes('--projection-only');
 const port = 4700 + Math.floor(Math.random() * 200);
 // vite itself, not through npx, so that killing it stops the server.
 const server = spawn(
@@ -55,6 +57,7 @@ try {
   page.on('console', (m) => m.type() === 'error' && console.error('page:', m.text()));
   // --WEBGL_FLAG=value arguments set tfjs flags in the bench worker.
   const query = new URLSearchParams();
+  if (projectionOnly) query.set('projection', 'only');
   if (quick) query.set('quick', '1');
   else if (profile) query.set('profile', '1');
   else if (webglOnly) query.set('cpu', '0');
@@ -79,19 +82,47 @@ try {
   server.kill();
 }
 
+/** n with d decimals and thousands separators; '—' for null. */
+function fmt(n, d = 0) {
+  return n == null
+    ? '—'
+    : n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
+}
+
+/** Prints a markdown table: `head` names, `rows` arrays of cell strings. */
+function table(head, rows) {
+  const widths = head.map((h, j) => Math.max(h.length, ...rows.map((r) => r[j].length)));
+  const line = (cells) => '| ' + cells.map((c, j) => c.padEnd(widths[j])).join(' | ') + ' |';
+  console.log(line(head));
+  console.log('|' + widths.map((w) => '-'.repeat(w + 2)).join('|') + '|');
+  rows.forEach((r) => console.log(line(r)));
+}
+
 function report(s, browserVersion) {
   const env = {
     date: new Date().toISOString(),
     machine: `${os.cpus()[0]?.model ?? 'unknown CPU'}, ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB`,
     browser: `Chromium ${browserVersion} (headless)`,
-    backend: s.env.backend,
-    renderer: s.env.renderer,
-    fallbackReason: s.env.fallbackReason,
+    backend: s.env?.backend ?? null,
+    renderer: s.env?.renderer ?? null,
+    fallbackReason: s.env?.fallbackReason ?? null,
   };
-  const fmt = (n, d = 0) =>
-    n == null
-      ? '—'
-      : n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
+  console.log(
+    `Machine: ${env.machine}\nBrowser: ${env.browser}\nWebGL: ${env.renderer ?? 'none'}${env.fallbackReason ? ` (${env.fallbackReason})` : ''}\n`,
+  );
+  const projection = {
+    env: { date: env.date, machine: env.machine, browser: env.browser },
+    quick,
+    rows: s.projection,
+  };
+  const file = new URL('./results.json', import.meta.url);
+  if (projectionOnly) {
+    reportProjection(s.projection);
+    // Keep the training rows of the last full run; replace only the projection part.
+    const old = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {};
+    writeFileSync(file, JSON.stringify({ ...old, projection }, null, 2));
+    return;
+  }
   const head = [
     'case',
     'backend',
@@ -120,16 +151,44 @@ function report(s, browserVersion) {
     r.plainRowsPerSecond == null ? '—' : `${fmt(r.rowsPerSecond / r.plainRowsPerSecond, 2)}x`,
     r.tensorsBefore === r.tensorsAfter ? 'flat' : `${r.tensorsBefore}->${r.tensorsAfter}`,
   ]);
-  const widths = head.map((h, j) => Math.max(h.length, ...rows.map((r) => r[j].length)));
-  const line = (cells) => '| ' + cells.map((c, j) => c.padEnd(widths[j])).join(' | ') + ' |';
-  console.log(
-    `Machine: ${env.machine}\nBrowser: ${env.browser}\nWebGL: ${env.renderer ?? 'none'}${env.fallbackReason ? ` (${env.fallbackReason})` : ''}\n`,
-  );
-  console.log(line(head));
-  console.log('|' + widths.map((w) => '-'.repeat(w + 2)).join('|') + '|');
-  rows.forEach((r) => console.log(line(r)));
+  table(head, rows);
   console.log('\nSparse path vs stock autodiff (max |difference| of the tables):');
   for (const c of s.checks) console.log(`  ${c.name}: ${c.maxDiff.toExponential(2)}`);
-  const results = { env, quick, rows: s.rows, checks: s.checks };
-  writeFileSync(new URL('./results.json', import.meta.url), JSON.stringify(results, null, 2));
+  reportProjection(s.projection);
+  const results = { env, quick, rows: s.rows, checks: s.checks, projection };
+  writeFileSync(file, JSON.stringify(results, null, 2));
+}
+
+/** UMAP to 3D, the app's (through its projection session) beside umap-js alone on the same points. */
+function reportProjection(rows) {
+  if (rows.length === 0) return;
+  console.log(
+    '\nProjection (UMAP to 3D; wall ms in a worker; purity: 10 layout neighbours in the same',
+  );
+  console.log(
+    'planted cluster; recall: 14 exact cosine neighbours among the 14 nearest in the layout):\n',
+  );
+  const ours = (r) => rows.find((o) => o.case === r.case && o.method.startsWith('app'));
+  table(
+    [
+      'case',
+      'method',
+      'epochs',
+      'first layout ms',
+      'finished ms',
+      'x faster',
+      'purity@10',
+      'recall@14',
+    ],
+    rows.map((r) => [
+      r.case,
+      r.method,
+      fmt(r.epochs),
+      fmt(r.firstLayoutMs),
+      fmt(r.finishedMs),
+      r === ours(r) || !ours(r) ? '—' : `${fmt(r.finishedMs / ours(r).finishedMs, 1)}x`,
+      fmt(r.purity, 3),
+      fmt(r.recall, 3),
+    ]),
+  );
 }

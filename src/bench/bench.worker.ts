@@ -12,6 +12,7 @@ import {
   syntheticData,
   type BenchCase,
 } from './cases';
+import { runProjectionCase, type ProjectionCase } from './projection';
 import type { BenchEvent, BenchRequest } from './protocol';
 
 const post = (e: BenchEvent) => self.postMessage(e);
@@ -83,8 +84,30 @@ function suite(req: BenchRequest, backend: string): BenchCase[] {
   return cases;
 }
 
+/**
+ * UMAP to 3D of planted clusters (12 gaussian clusters of Zipf-like sizes, noise 1.5: they touch,
+ * so a layout can mix them). The quick smoke runs a small case so it stays seconds long.
+ */
+function projectionSuite(req: BenchRequest): ProjectionCase[] {
+  if (req.quick) return [{ name: 'planted 1k x 32', n: 1000, d: 32, noise: 1.5, umapJs: true }];
+  return [{ name: 'planted 10k x 32', n: 10_000, d: 32, noise: 1.5, umapJs: true }];
+}
+
+async function runProjections(req: BenchRequest): Promise<void> {
+  for (const c of projectionSuite(req)) {
+    post({ type: 'progress', message: `projection: ${c.name}` });
+    for (const row of await runProjectionCase(c)) post({ type: 'projection', row });
+  }
+}
+
 self.onmessage = async (ev: MessageEvent<BenchRequest>) => {
   try {
+    if (ev.data.projectionOnly) {
+      // Pure CPU work: no tfjs backend needed.
+      await runProjections(ev.data);
+      post({ type: 'done' });
+      return;
+    }
     const choice = await selectBackend('webgl');
     post({ type: 'env', ...choice });
     for (const [flag, value] of Object.entries(ev.data.flags))
@@ -161,6 +184,7 @@ self.onmessage = async (ev: MessageEvent<BenchRequest>) => {
         post({ type: 'row', row: await runCase(c, backend) });
       }
     }
+    await runProjections(ev.data);
     post({ type: 'done' });
   } catch (e) {
     post({ type: 'error', message: e instanceof Error ? e.message : String(e) });

@@ -1,14 +1,16 @@
 /**
  * The benchmark page (bench.html): runs the suite in a worker on the webgl backend and exposes the
- * results on window.__bench for bench/run.mjs. `?quick=1` runs a seconds-long smoke.
+ * results on window.__bench for bench/run.mjs. `?quick=1` runs a seconds-long smoke,
+ * `?projection=only` only the projection rows.
  */
 import { buildInteractions } from '../core/data/build';
-import type { BenchData, BenchEvent, BenchRequest, BenchRow } from './protocol';
+import type { BenchData, BenchEvent, BenchRequest, BenchRow, ProjectionRow } from './protocol';
 
 interface BenchState {
   status: 'running' | 'done' | 'error';
   env: Extract<BenchEvent, { type: 'env' }> | null;
   rows: BenchRow[];
+  projection: ProjectionRow[];
   checks: { name: string; maxDiff: number }[];
   memory: Extract<BenchEvent, { type: 'memory' }>[];
   log: string[];
@@ -19,6 +21,7 @@ const state: BenchState = {
   status: 'running',
   env: null,
   rows: [],
+  projection: [],
   checks: [],
   memory: [],
   log: [],
@@ -56,6 +59,7 @@ const params = new URLSearchParams(location.search);
 const quick = params.get('quick') === '1';
 const cpu = !quick && params.get('cpu') !== '0';
 const profile = params.get('profile') === '1';
+const projectionOnly = params.get('projection') === 'only';
 const worker = new Worker(new URL('./bench.worker.ts', import.meta.url), { type: 'module' });
 worker.onmessage = (ev: MessageEvent<BenchEvent>) => {
   const e = ev.data;
@@ -68,6 +72,12 @@ worker.onmessage = (ev: MessageEvent<BenchEvent>) => {
   else if (e.type === 'row') {
     state.rows.push(e.row);
     say(`  ${e.row.rowsPerSecond.toFixed(0)} rows/s, ${e.row.msPerStep.toFixed(1)} ms/step`);
+  } else if (e.type === 'projection') {
+    state.projection.push(e.row);
+    const r = e.row;
+    say(
+      `  ${r.method}: first layout ${r.firstLayoutMs.toFixed(0)} ms, finished ${r.finishedMs.toFixed(0)} ms, purity ${r.purity.toFixed(3)}, recall ${r.recall.toFixed(3)}`,
+    );
   } else if (e.type === 'check') {
     state.checks.push({ name: e.name, maxDiff: e.maxDiff });
     say(`check ${e.name}: max |sparse - stock| = ${e.maxDiff.toExponential(2)}`);
@@ -91,8 +101,9 @@ const req: BenchRequest = {
   quick,
   cpu,
   profile,
+  projectionOnly,
   // WEBGL_* query parameters are set as tfjs flags in the worker (for experiments).
   flags: Object.fromEntries([...params].filter(([k]) => k.startsWith('WEBGL_'))),
-  sample: quick ? null : await loadSample(),
+  sample: quick || projectionOnly ? null : await loadSample(),
 };
 worker.postMessage(req);

@@ -28,6 +28,25 @@ export interface BenchRow {
   tensorsAfter: number;
 }
 
+/** One projection timing: a UMAP to 3D of planted clusters (see src/bench/projection.ts). */
+export interface ProjectionRow {
+  case: string;
+  /** 'app (session)': this project's UMAP through the projection session; 'umap-js alone'. */
+  method: string;
+  n: number;
+  d: number;
+  dims: number;
+  epochs: number;
+  /** Wall ms from the request to the first drawable layout. */
+  firstLayoutMs: number;
+  /** Wall ms from the request to the final layout. */
+  finishedMs: number;
+  /** Mean share of each point's 10 nearest layout neighbours in its own planted cluster. */
+  purity: number;
+  /** Mean share of each point's 14 exact cosine neighbours among its 14 nearest in the layout. */
+  recall: number;
+}
+
 export interface MemoryUse {
   tensors: number;
   /** Bytes of GPU textures tfjs holds (in use and pooled); null off webgl. */
@@ -41,6 +60,8 @@ export type BenchRequest = {
   cpu: boolean;
   /** Instead of the suite: time every GPU program of a sample step (`?profile=1`). */
   profile: boolean;
+  /** Only the projection rows (`?projection=only`): no backend checks or training rows. */
+  projectionOnly: boolean;
   /** tfjs flags to set before running, as given (e.g. WEBGL_PACK: 'false'). */
   flags: Record<string, string>;
   sample: BenchData | null;
@@ -50,6 +71,7 @@ export type BenchEvent =
   | { type: 'env'; backend: string; renderer: string | null; fallbackReason: string | null }
   | { type: 'progress'; message: string }
   | { type: 'row'; row: BenchRow }
+  | { type: 'projection'; row: ProjectionRow }
   /** The sparse path against stock autodiff on this backend: max |table difference|. */
   | { type: 'check'; name: string; maxDiff: number }
   /** Backend memory after a warm-up and after `steps` more steps (must be equal). */

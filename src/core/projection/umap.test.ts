@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { UmapRunner, fitUnitBox } from './umap';
+import { exactKnn, unitRows } from './knn';
+import { plantedClusters } from './planted';
+import { labelPurity, neighbourRecall } from './quality';
 import { mulberry32, normalArray } from '../util/random';
 
 /** Two tight Gaussian clusters in d dimensions pointing in different directions (by angle). */
@@ -36,9 +39,10 @@ describe('UmapRunner', () => {
     const c = run(data, 2 * per, d, 8);
     expect(Array.from(a)).toEqual(Array.from(b));
     expect(Array.from(a)).not.toEqual(Array.from(c));
-    // Exact-number anchor: catches silent changes in umap-js or in our seeding.
+    // Exact-number anchor: catches silent changes in the algorithm or in our seeding. (Re-pinned
+    // when umap-js gave way to our own typed-array UMAP: same algorithm, other random streams.)
     const head = Array.from(a.slice(0, 6), (v) => Number(v.toFixed(4)));
-    expect(head).toEqual([-0.8223, -0.1421, -0.663, 0.0758, -0.9161, -0.0088]);
+    expect(head).toEqual([0.9322, -0.1556, 0.9509, 0.0231, 0.8821, -0.0948]);
   });
 
   it('keeps two well-separated clusters apart and fits [-1, 1]', () => {
@@ -99,6 +103,37 @@ describe('UmapRunner', () => {
     const y = runner.embedding();
     expect(y.length).toBe(18);
     expect(y.every((v) => Number.isFinite(v) && Math.abs(v) <= 1)).toBe(true);
+  });
+});
+
+describe('UmapRunner on planted clusters', () => {
+  // 12 gaussian clusters of Zipf-like sizes that touch (noise 1.5): 82% of each point's 10 exact
+  // cosine neighbours share its cluster, so a layout can visibly mix them.
+  const { data, label, n, d } = plantedClusters({ n: 2000, d: 32, noise: 1.5, seed: 1 });
+
+  it('keeps clusters apart as well as umap-js does', () => {
+    // umap-js 1.4 alone (RP-forest + NN-descent, random init) on these points, 3D, 200 epochs,
+    // seeds 1-3: purity@10 0.895-0.897, recall@14 0.219-0.226. Ours: 0.885-0.888, 0.232-0.237.
+    // Exact neighbours cost a little purity: given the same (exact) neighbours, umap-js scores
+    // 0.904 / 0.905 on the 10k bench case, as we do. The bound is umap-js's minus 0.015.
+    const knn = exactKnn(unitRows(data, n, d), n, d, 15);
+    for (const seed of [1, 2]) {
+      const runner = new UmapRunner(data, n, d, { dims: 3, nEpochs: 200, seed });
+      runner.step(runner.initialize());
+      const y = runner.embedding();
+      expect(labelPurity(y, n, 3, label, 10)).toBeGreaterThan(0.88);
+      expect(neighbourRecall(y, 3, knn)).toBeGreaterThan(0.219);
+    }
+  });
+
+  it('starts from its initial layout, which PCA already roughly separates', () => {
+    const runner = new UmapRunner(data, n, d, { dims: 3, seed: 1 });
+    const first = runner.initialLayout();
+    expect(first.every((v) => v >= -1 && v <= 1)).toBe(true);
+    runner.initialize();
+    expect(Array.from(runner.embedding())).toEqual(Array.from(first));
+    // Far above the ~0.15 of a random layout, far below the finished layout's ~0.89.
+    expect(labelPurity(first, n, 3, label, 10)).toBeGreaterThan(0.55);
   });
 });
 

@@ -88,6 +88,18 @@ describe('ProjectionSession', () => {
     for (const s of snapshots) expect(s.coords?.length).toBe(90 * 3);
   });
 
+  it('sends the layout UMAP starts from first, before the neighbour graph is built', async () => {
+    const h = harness();
+    const req = request(1);
+    const direct = new UmapRunner(req.data.slice(), req.n, req.d, { dims: 3, seed: 3 });
+    h.session.handle(req);
+    await h.until((m) => m.type === 'done');
+    const first = h.messages[0];
+    expect(first).toMatchObject({ type: 'progress', phase: 'neighbours', fraction: 0 });
+    if (first.type !== 'progress' || !first.coords) throw new Error('no starting layout');
+    expect(Array.from(first.coords)).toEqual(Array.from(direct.initialLayout()));
+  });
+
   it('lets the latest request win', async () => {
     const h = harness();
     h.session.handle(request(1, { params: { nEpochs: 5000 } }));
