@@ -209,6 +209,16 @@ test('a bookmarked URL restores the view (projection, colouring, kinds shown, me
   await page.keyboard.press('ArrowLeft');
   await lab.until((x) => x.projection.replayEpoch === 1);
   await expect(page.getByText('1 of 2 (replay)')).toBeVisible();
+  // t-SNE (perplexity chosen first) on a 1,500-point stratified sample.
+  await lab.setNumber('Max points', 1500);
+  await page.getByLabel('Projection').selectOption('t-SNE');
+  await lab.setNumber('Perplexity', 20);
+  await page.getByRole('button', { name: 'Project' }).click();
+  const tsne = await lab.until(
+    (x) => x.projection.status === 'done' && x.projection.method === 'tsne' && x.projection,
+  );
+  expect(tsne).toMatchObject({ dims: 2, points: 1500, sampled: true });
+  await expect.poll(() => new URL(page.url()).searchParams.get('perp')).toBe('20');
   // Changing the view changes the address, ready to be bookmarked again.
   await page.getByLabel('Colour by').selectOption('norm');
   await expect.poll(() => new URL(page.url()).searchParams.get('color')).toBe('norm');

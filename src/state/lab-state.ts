@@ -86,8 +86,11 @@ export interface ProjectionState {
   status: 'idle' | 'running' | 'done' | 'error';
   method: ProjectionMethod;
   dims: 2 | 3;
-  /** UMAP's neighbourhood size and minimum distance, chosen before a run. */
-  params: { nNeighbors: number; minDist: number };
+  /**
+   * Chosen before a run: UMAP's neighbourhood size and minimum distance, t-SNE's perplexity,
+   * PCA's first component shown.
+   */
+  params: { nNeighbors: number; minDist: number; perplexity: number; firstComponent: number };
   phase: string;
   fraction: number;
   /** Layout of the points (n x dims), in `space`'s order; null before the first run. */
@@ -243,7 +246,7 @@ export function initialState(): LabState {
       status: 'idle',
       method: 'umap',
       dims: 3,
-      params: { nNeighbors: 15, minDist: 0.1 },
+      params: { nNeighbors: 15, minDist: 0.1, perplexity: 30, firstComponent: 1 },
       phase: '',
       fraction: 0,
       coords: null,

@@ -99,6 +99,8 @@ export class Lab {
         params: {
           nNeighbors: v.nNeighbors ?? s.projection.params.nNeighbors,
           minDist: v.minDist ?? s.projection.params.minDist,
+          perplexity: v.perplexity ?? s.projection.params.perplexity,
+          firstComponent: v.firstComponent ?? s.projection.params.firstComponent,
         },
       },
       colorBy: v.colorBy ?? s.colorBy,

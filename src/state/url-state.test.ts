@@ -16,7 +16,7 @@ describe('the view in the URL', () => {
         ...fresh.projection,
         method: 'pca',
         dims: 2,
-        params: { nNeighbors: 30, minDist: 0.5 },
+        params: { nNeighbors: 30, minDist: 0.5, perplexity: 12, firstComponent: 2 },
       },
       colorBy: 'norm',
       view: {
@@ -46,6 +46,8 @@ describe('the view in the URL', () => {
       dims: 2,
       nNeighbors: 30,
       minDist: 0.5,
+      perplexity: 12,
+      firstComponent: 2,
       colorBy: 'norm',
       show: { item: true, user: false, feature: true },
       sizeByPopularity: true,

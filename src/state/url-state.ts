@@ -12,12 +12,15 @@ import {
   type PointKind,
 } from './lab-state';
 import type { Metric } from '../core/projection/neighbours';
+import type { ProjectionMethod } from '../worker/projection/protocol';
 
 export interface UrlView {
-  method?: 'umap' | 'pca';
+  method?: ProjectionMethod;
   dims?: 2 | 3;
   nNeighbors?: number;
   minDist?: number;
+  perplexity?: number;
+  firstComponent?: number;
   colorBy?: ColorBy;
   show?: Record<PointKind, boolean>;
   sizeByPopularity?: boolean;
@@ -38,6 +41,8 @@ const KEYS = [
   'dims',
   'nn',
   'md',
+  'perp',
+  'pc',
   'color',
   'show',
   'size',
@@ -49,6 +54,7 @@ const KEYS = [
   'sel',
   'cam',
 ];
+const METHODS: ProjectionMethod[] = ['umap', 'tsne', 'pca', 'identity'];
 const COLORS: ColorBy[] = ['kind', 'genre', 'popularity', 'bias', 'norm'];
 const METRICS: Metric[] = ['cosine', 'euclidean', 'dot'];
 const KIND_LETTERS: [PointKind, string][] = [
@@ -75,6 +81,8 @@ export function encodeView(s: LabState, camera: number[] | null, base: string): 
   put('dims', String(p.dims), String(f.dims));
   put('nn', String(p.params.nNeighbors), String(f.params.nNeighbors));
   put('md', String(p.params.minDist), String(f.params.minDist));
+  put('perp', String(p.params.perplexity), String(f.params.perplexity));
+  put('pc', String(p.params.firstComponent), String(f.params.firstComponent));
   put('color', s.colorBy, fresh.colorBy);
   put('show', letters(s.view.show), letters(fresh.view.show));
   if (s.view.sizeByPopularity) q.set('size', 'pop');
@@ -101,12 +109,14 @@ function number(q: URLSearchParams, key: string, min: number, max: number, integ
 export function decodeView(search: string): UrlView {
   const q = new URLSearchParams(search);
   const out: UrlView = {};
-  const proj = q.get('proj');
-  if (proj === 'umap' || proj === 'pca') out.method = proj;
+  const proj = q.get('proj') as ProjectionMethod | null;
+  if (proj && METHODS.includes(proj)) out.method = proj;
   const dims = number(q, 'dims', 2, 3, true);
   if (dims !== undefined) out.dims = dims as 2 | 3;
   out.nNeighbors = number(q, 'nn', 2, 200, true);
   out.minDist = number(q, 'md', 0, 1);
+  out.perplexity = number(q, 'perp', 2, 100);
+  out.firstComponent = number(q, 'pc', 1, 512, true);
   const color = q.get('color') as ColorBy | null;
   if (color && (COLORS.includes(color) || /^(item|user):/.test(color))) out.colorBy = color;
   const show = q.get('show');

@@ -252,7 +252,7 @@ export function ExplorerPanel() {
         : '')
     );
   };
-  const method = projection.method.toUpperCase();
+  const method = METHOD_NAMES[projection.method];
   const exportName = `${dataset?.name.replace(/\W+/g, '-') ?? 'layout'}-${projection.method}-${coordsDims}d`;
   return (
     <section className="panel explorer" aria-labelledby="explorer-heading">
@@ -266,7 +266,11 @@ export function ExplorerPanel() {
             onChange={(e) => lab.setProjection(e.target.value as ProjectionMethod, projection.dims)}
           >
             <option value="umap">UMAP</option>
+            <option value="tsne">t-SNE</option>
             <option value="pca">PCA</option>
+            <option value="identity" disabled={!!embeddings && embeddings.dim > 3}>
+              Identity (3 or fewer dimensions)
+            </option>
           </select>
         </div>
         <div className="field inline">
@@ -298,6 +302,31 @@ export function ExplorerPanel() {
               max={1}
               step={0.05}
               onChange={(v) => lab.setProjectionParams({ minDist: v })}
+            />
+          </div>
+        )}
+        {projection.method === 'tsne' && (
+          <div className="compact-fields">
+            <NumberField
+              label="Perplexity"
+              value={projection.params.perplexity}
+              min={2}
+              max={100}
+              step={1}
+              onChange={(v) => lab.setProjectionParams({ perplexity: v })}
+            />
+          </div>
+        )}
+        {projection.method === 'pca' && (
+          <div className="compact-fields">
+            <NumberField
+              label="First component"
+              value={projection.params.firstComponent}
+              min={1}
+              max={Math.max(1, (embeddings?.dim ?? 3) - projection.dims + 1)}
+              step={1}
+              integer
+              onChange={(v) => lab.setProjectionParams({ firstComponent: v })}
             />
           </div>
         )}
@@ -583,6 +612,13 @@ export function ExplorerPanel() {
 }
 
 const fmt = (v: number) => v.toLocaleString('en-US');
+
+const METHOD_NAMES: Record<ProjectionMethod, string> = {
+  umap: 'UMAP',
+  tsne: 't-SNE',
+  pca: 'PCA',
+  identity: 'Identity',
+};
 
 interface Label {
   key: string;

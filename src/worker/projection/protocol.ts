@@ -12,9 +12,17 @@ export interface ProjectionParams {
   nEpochs?: number;
   /** Seed for UMAP's random choices (default 42). */
   seed?: number;
+  /** t-SNE perplexity (default 30). */
+  perplexity?: number;
+  /** PCA: the first principal component shown (1-based; default 1: components 1..dims). */
+  firstComponent?: number;
 }
 
-export type ProjectionMethod = 'umap' | 'pca';
+/**
+ * UMAP and t-SNE (iterative, with progress), PCA (instant), and identity (the embedding itself,
+ * when it has 3 or fewer dimensions).
+ */
+export type ProjectionMethod = 'umap' | 'tsne' | 'pca' | 'identity';
 
 export interface ProjectRequest {
   type: 'project';
@@ -44,7 +52,10 @@ export interface ProgressMessage {
   phase: string;
   /** 0..1 over the whole request. */
   fraction: number;
-  /** Intermediate layout (n x dims, fitted to [-1, 1] or aligned), about every 10% of UMAP epochs. */
+  /**
+   * Intermediate layout (n x dims, fitted to [-1, 1] or aligned): the starting layout first, then
+   * about every 10% of the UMAP epochs or t-SNE iterations.
+   */
   coords?: Float32Array;
 }
 

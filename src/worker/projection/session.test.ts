@@ -156,4 +156,39 @@ describe('ProjectionSession', () => {
     expect(err).toMatchObject({ type: 'error', id: 2 });
     expect(err.type === 'error' && err.message).toMatch(/not 7x6/);
   });
+
+  it('runs t-SNE with progress and intermediate layouts, and says when identity cannot apply', async () => {
+    const h = harness();
+    h.session.handle(request(7, { method: 'tsne', dims: 2, params: { perplexity: 10 } }));
+    const done = await h.until((m) => m.type === 'done' && m.id === 7);
+    if (done.type !== 'done') throw new Error('unreachable');
+    expect(done.coords).toHaveLength(90 * 2);
+    expect(done.coords.every(Number.isFinite)).toBe(true);
+    const progress = h.messages.filter((m) => m.type === 'progress');
+    expect(progress.some((m) => m.type === 'progress' && m.coords)).toBe(true);
+    const fractions = progress.map((m) => (m.type === 'progress' ? m.fraction : 0));
+    expect([...fractions].sort((a, b) => a - b)).toEqual(fractions);
+
+    h.session.handle(request(8, { method: 'identity' }));
+    const error = await h.until((m) => m.id === 8);
+    expect(error).toMatchObject({ type: 'error', message: expect.stringMatching(/3 or fewer/) });
+  });
+
+  it('lays out a 2-d embedding by identity in 3D (third axis 0), and PCA from a chosen component', async () => {
+    const h = harness();
+    const data = Float32Array.from([0, 1, 2, 3, 4, 5]);
+    h.session.handle(request(9, { method: 'identity', data, n: 3, d: 2, dims: 3 }));
+    const done = await h.until((m) => m.id === 9);
+    if (done.type !== 'done') throw new Error('unreachable');
+    expect(Array.from(done.coords, (v) => +v.toFixed(3))).toEqual([
+      0, 0.2, 0, 0.4, 0.6, 0, 0.8, 1, 0,
+    ]);
+
+    h.session.handle(request(10, { method: 'pca', dims: 2, params: { firstComponent: 2 } }));
+    const pca = await h.until((m) => m.id === 10);
+    if (pca.type !== 'done') throw new Error('unreachable');
+    // Components 2 and 3 of 6: two shares, each below the first component's.
+    expect(pca.explained).toHaveLength(2);
+    expect(pca.coords).toHaveLength(90 * 2);
+  });
 });

@@ -6,6 +6,7 @@
 
 import { pca } from '../../core/projection/pca';
 import { UmapRunner } from '../../core/projection/umap';
+import { TsneRunner } from '../../core/projection/tsne';
 import { procrustesAlign } from '../../core/projection/align';
 import {
   transferablesOf,
@@ -23,6 +24,13 @@ export interface SessionOptions {
   defer?: (fn: () => void) => void;
   /** Clock in ms (default performance.now). */
   now?: () => number;
+}
+
+/** What UMAP's and t-SNE's runners share: the session steps either in time slices. */
+interface IterativeLayout {
+  /** Runs up to `count` more epochs / iterations; returns how many are done in all. */
+  step(count: number): number;
+  embedding(): Float32Array;
 }
 
 /** Share of a UMAP request's progress bar given to the neighbour graph, the unsliceable part. */
@@ -76,9 +84,56 @@ export class ProjectionSession {
         align ? fitToUnit(procrustesAlign(align, raw, req.n, req.dims), req.n, req.dims) : raw;
 
       if (req.method === 'pca') {
-        const { coords, explained } = pca(req.data, req.n, req.d, req.dims);
-        const fitted = finish(fitToUnit(coords, req.n, req.dims));
-        this.complete(req.id, { coords: fitted, explained }, started);
+        // Components first..first + dims - 1 (e.g. 2-4 to look past the dominant axis).
+        const first = Math.max(1, Math.min(req.d, Math.round(req.params.firstComponent ?? 1)));
+        const k = first - 1 + req.dims;
+        const all = pca(req.data, req.n, req.d, k);
+        const coords = new Float32Array(req.n * req.dims);
+        for (let i = 0; i < req.n; i++)
+          for (let a = 0; a < req.dims; a++)
+            coords[i * req.dims + a] = all.coords[i * k + first - 1 + a];
+        const explained = all.explained.slice(first - 1);
+        this.complete(
+          req.id,
+          { coords: finish(fitToUnit(coords, req.n, req.dims)), explained },
+          started,
+        );
+        return;
+      }
+
+      if (req.method === 'identity') {
+        if (req.d > 3)
+          throw new RangeError(`identity needs 3 or fewer dimensions; the embedding has ${req.d}`);
+        // The embedding's own axes; a missing axis is 0, an extra one (3 dims shown in 2D) dropped.
+        const coords = new Float32Array(req.n * req.dims);
+        for (let i = 0; i < req.n; i++)
+          for (let a = 0; a < Math.min(req.d, req.dims); a++)
+            coords[i * req.dims + a] = req.data[i * req.d + a];
+        this.complete(req.id, { coords: finish(fitToUnit(coords, req.n, req.dims)) }, started);
+        return;
+      }
+
+      if (req.method === 'tsne') {
+        const runner = new TsneRunner(req.data, req.n, req.d, {
+          dims: req.dims,
+          perplexity: req.params.perplexity,
+        });
+        this.send({ type: 'progress', id: req.id, phase: 'neighbours', fraction: 0 });
+        const total = runner.initialize();
+        // The PCA start it optimises from, at once.
+        const coords = finish(runner.embedding());
+        if (total === 0) {
+          this.complete(req.id, { coords }, started);
+          return;
+        }
+        this.send({
+          type: 'progress',
+          id: req.id,
+          phase: 'optimise',
+          fraction: GRAPH_SHARE,
+          coords,
+        });
+        this.optimise(req.id, runner, total, finish, started, SNAPSHOT_EVERY);
         return;
       }
 
@@ -102,7 +157,7 @@ export class ProjectionSession {
   /** One slice of epochs, then re-schedules itself unless superseded or finished. */
   private optimise(
     id: number,
-    runner: UmapRunner,
+    runner: IterativeLayout,
     total: number,
     finish: (raw: Float32Array) => Float32Array,
     started: number,
