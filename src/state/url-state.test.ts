@@ -63,7 +63,7 @@ describe('the view in the URL', () => {
 
   it('ignores values it does not know or that are out of range', () => {
     expect(
-      decodeView('?proj=tsne&dims=4&k=0&nn=1.5&color=red&metric=l1&sel=song:1&cam=1,2'),
+      decodeView('?proj=mds&dims=4&k=0&nn=1.5&color=red&metric=l1&sel=song:1&cam=1,2'),
     ).toEqual({});
     expect(decodeView('?show=-')).toEqual({ show: { item: false, user: false, feature: false } });
   });
