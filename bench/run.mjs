@@ -116,11 +116,13 @@ function report(s, browserVersion) {
     rows: s.projection,
   };
   const file = new URL('./results.json', import.meta.url);
+  const explorer = s.explorer && { env: projection.env, renderer: env.renderer, ...s.explorer };
   if (projectionOnly) {
     reportProjection(s.projection);
-    // Keep the training rows of the last full run; replace only the projection part.
+    reportExplorer(s.explorer, env);
+    // Keep the training rows of the last full run; replace only the projection parts.
     const old = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {};
-    writeFileSync(file, JSON.stringify({ ...old, projection }, null, 2));
+    writeFileSync(file, JSON.stringify({ ...old, projection, explorer }, null, 2));
     return;
   }
   const head = [
@@ -155,7 +157,8 @@ function report(s, browserVersion) {
   console.log('\nSparse path vs stock autodiff (max |difference| of the tables):');
   for (const c of s.checks) console.log(`  ${c.name}: ${c.maxDiff.toExponential(2)}`);
   reportProjection(s.projection);
-  const results = { env, quick, rows: s.rows, checks: s.checks, projection };
+  reportExplorer(s.explorer, env);
+  const results = { env, quick, rows: s.rows, checks: s.checks, projection, explorer };
   writeFileSync(file, JSON.stringify(results, null, 2));
 }
 
@@ -190,5 +193,34 @@ function reportProjection(rows) {
       fmt(r.purity, 3),
       fmt(r.recall, 3),
     ]),
+  );
+}
+
+/** The map's frame time while orbiting with hover picking, and exact neighbour queries. */
+function reportExplorer(e, env) {
+  if (!e) return;
+  const f = e.frame;
+  const n = e.neighbours;
+  console.log(`\nExplorer (${env.renderer ?? 'no WebGL'}):\n`);
+  table(
+    ['case', 'points', 'mean ms', 'p95 ms', 'pick ms', 'fps'],
+    [
+      [
+        'frame: orbit + hover pick',
+        fmt(f.points),
+        fmt(f.meanMs, 1),
+        fmt(f.p95Ms, 1),
+        fmt(f.pickMs, 1),
+        fmt(f.fps, 1),
+      ],
+      [
+        `neighbours: k ${n.k}, dim ${n.dim}, ${n.queries} queries`,
+        fmt(n.points),
+        fmt(n.meanMs, 1),
+        fmt(n.maxMs, 1),
+        '—',
+        '—',
+      ],
+    ],
   );
 }

@@ -16,6 +16,11 @@ type Bench = {
     tensorsAfter: number;
     stockMsPerStep: number | null;
   }[];
+  projection: { method: string; finishedMs: number; purity: number }[];
+  explorer: {
+    frame: { points: number; frames: number; meanMs: number };
+    neighbours: { points: number; meanMs: number };
+  } | null;
 };
 
 // The benchmark page's smoke run: the sparse embedding path on real webgl equals stock autodiff,
@@ -45,4 +50,10 @@ test('bench smoke on webgl: sparse path equals stock autodiff and memory is flat
     expect(r.rowsPerSecond).toBeGreaterThan(0);
     expect(r.tensorsAfter).toBe(r.tensorsBefore);
   }
+  // The projection and explorer rows run too (on 1k and 10k points in the smoke).
+  expect(bench.projection.length).toBeGreaterThan(0);
+  for (const r of bench.projection) expect(r.purity, r.method).toBeGreaterThan(0.5);
+  expect(bench.explorer!.frame).toMatchObject({ points: 10_000, frames: 10 });
+  expect(bench.explorer!.frame.meanMs).toBeGreaterThan(0);
+  expect(bench.explorer!.neighbours.points).toBe(10_000);
 });

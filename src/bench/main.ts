@@ -5,12 +5,20 @@
  */
 import { buildInteractions } from '../core/data/build';
 import type { BenchData, BenchEvent, BenchRequest, BenchRow, ProjectionRow } from './protocol';
+import {
+  frameTimeBench,
+  neighbourBench,
+  type FrameBenchResult,
+  type NeighbourBenchResult,
+} from './explorer-bench';
 
 interface BenchState {
   status: 'running' | 'done' | 'error';
   env: Extract<BenchEvent, { type: 'env' }> | null;
   rows: BenchRow[];
   projection: ProjectionRow[];
+  /** The map's frame time and neighbour queries (on this page: they need its canvas). */
+  explorer: { frame: FrameBenchResult; neighbours: NeighbourBenchResult } | null;
   checks: { name: string; maxDiff: number }[];
   memory: Extract<BenchEvent, { type: 'memory' }>[];
   log: string[];
@@ -22,6 +30,7 @@ const state: BenchState = {
   env: null,
   rows: [],
   projection: [],
+  explorer: null,
   checks: [],
   memory: [],
   log: [],
@@ -85,13 +94,35 @@ worker.onmessage = (ev: MessageEvent<BenchEvent>) => {
     state.memory.push(e);
     const show = (m: typeof e.before) => `${m.tensors} tensors, ${m.gpuBytes ?? '—'} GPU bytes`;
     say(`memory ${e.name}: ${show(e.before)} -> after ${e.steps} steps ${show(e.after)}`);
-  } else if (e.type === 'done') state.status = 'done';
+  } else if (e.type === 'done') void explorerBench();
   else {
     state.status = 'error';
     state.error = e.message;
     say(`error: ${e.message}`);
   }
 };
+/** After the worker's suite (so the two do not share the CPU): the map and neighbour queries. */
+async function explorerBench(): Promise<void> {
+  try {
+    const points = quick ? 10_000 : 100_000;
+    say(`explorer: ${points.toLocaleString('en-US')} points, orbiting with hover picking`);
+    const frame = await frameTimeBench(points, quick ? 10 : 60);
+    say(
+      `  ${frame.meanMs.toFixed(1)} ms a frame (p95 ${frame.p95Ms.toFixed(1)}), picking ${frame.pickMs.toFixed(1)} ms: ${frame.fps.toFixed(1)} fps`,
+    );
+    const neighbours = neighbourBench(points);
+    say(
+      `  neighbours over ${points.toLocaleString('en-US')} x ${neighbours.dim}: ${neighbours.meanMs.toFixed(1)} ms (max ${neighbours.maxMs.toFixed(1)})`,
+    );
+    state.explorer = { frame, neighbours };
+    state.status = 'done';
+  } catch (err) {
+    state.status = 'error';
+    state.error = err instanceof Error ? err.message : String(err);
+    say(`error: ${state.error}`);
+  }
+}
+
 worker.onerror = (e) => {
   state.status = 'error';
   state.error = e.message;
