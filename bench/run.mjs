@@ -201,7 +201,7 @@ function reportExplorer(e, env) {
   if (!e) return;
   const f = e.frame;
   const n = e.neighbours;
-  console.log(`\nExplorer (${env.renderer ?? 'no WebGL'}):\n`);
+  console.log(`\nExplorer (WebGL: ${f.renderer ?? 'none'}):\n`);
   table(
     ['case', 'points', 'mean ms', 'p95 ms', 'pick ms', 'fps'],
     [

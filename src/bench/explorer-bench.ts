@@ -3,11 +3,13 @@
  * with 100,000 points while the camera orbits and the cursor hovers, and exact neighbour queries
  * over 100,000 embeddings (what a click on a point runs).
  */
-import { EmbeddingScene } from '../scene/EmbeddingScene';
+import { EmbeddingScene, webglRenderer } from '../scene/EmbeddingScene';
 import { nearest } from '../core/projection/neighbours';
 import { mulberry32, normalArray } from '../core/util/random';
 
 export interface FrameBenchResult {
+  /** The WebGL renderer that drew the frames. */
+  renderer: string | null;
   points: number;
   frames: number;
   /** Mean and 95th percentile of draw + GPU finish per frame, ms. */
@@ -72,6 +74,7 @@ export async function frameTimeBench(points = 100_000, frames = 60): Promise<Fra
     const meanMs = draw.reduce((a, b) => a + b, 0) / frames;
     const pickMs = pick.reduce((a, b) => a + b, 0) / frames;
     return {
+      renderer: webglRenderer().name,
       points,
       frames,
       meanMs,
