@@ -119,7 +119,7 @@ function report(s, browserVersion) {
   const explorer = s.explorer && { env: projection.env, renderer: env.renderer, ...s.explorer };
   if (projectionOnly) {
     reportProjection(s.projection);
-    reportExplorer(s.explorer, env);
+    reportExplorer(s.explorer);
     // Keep the training rows of the last full run; replace only the projection parts.
     const old = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {};
     writeFileSync(file, JSON.stringify({ ...old, projection, explorer }, null, 2));
@@ -157,7 +157,7 @@ function report(s, browserVersion) {
   console.log('\nSparse path vs stock autodiff (max |difference| of the tables):');
   for (const c of s.checks) console.log(`  ${c.name}: ${c.maxDiff.toExponential(2)}`);
   reportProjection(s.projection);
-  reportExplorer(s.explorer, env);
+  reportExplorer(s.explorer);
   const results = { env, quick, rows: s.rows, checks: s.checks, projection, explorer };
   writeFileSync(file, JSON.stringify(results, null, 2));
 }
@@ -197,7 +197,7 @@ function reportProjection(rows) {
 }
 
 /** The map's frame time while orbiting with hover picking, and exact neighbour queries. */
-function reportExplorer(e, env) {
+function reportExplorer(e) {
   if (!e) return;
   const f = e.frame;
   const n = e.neighbours;
