@@ -219,6 +219,15 @@ test('a bookmarked URL restores the view (projection, colouring, kinds shown, me
   );
   expect(tsne).toMatchObject({ dims: 2, points: 1500, sampled: true });
   await expect.poll(() => new URL(page.url()).searchParams.get('perp')).toBe('20');
+  // A running projection can be cancelled; the map keeps what it drew.
+  await lab.setNumber('Max points', 100000);
+  await page.getByLabel('Projection').selectOption('UMAP');
+  await page.getByRole('button', { name: 'Project' }).click();
+  await lab.until((x) => x.projection.status === 'running');
+  await page.getByRole('button', { name: 'Cancel' }).click();
+  const cancelled = await lab.until((x) => x.projection.status !== 'running' && x.projection);
+  expect(cancelled.status).toBe('done');
+  expect(cancelled.points).toBeGreaterThan(0);
   // Changing the view changes the address, ready to be bookmarked again.
   await page.getByLabel('Colour by').selectOption('norm');
   await expect.poll(() => new URL(page.url()).searchParams.get('color')).toBe('norm');

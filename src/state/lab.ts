@@ -327,6 +327,15 @@ export class Lab {
     this.store.set((s) => ({ projection: { ...s.projection, method, dims } }));
   }
 
+  /** Stops a running projection; the map keeps the last layout drawn. */
+  cancelProjection(): void {
+    if (this.store.get().projection.status !== 'running') return;
+    this.projection.cancel();
+    this.store.set((s) => ({
+      projection: { ...s.projection, status: s.projection.coords ? 'done' : 'idle', fraction: 0 },
+    }));
+  }
+
   /** Lays out only these points (e.g. the highlighted ones), or all again with null. */
   isolate(points: number[] | null): void {
     const isolate = points && points.length >= 2 ? Int32Array.from(points).sort() : null;

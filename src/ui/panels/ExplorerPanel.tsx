@@ -201,10 +201,15 @@ export function ExplorerPanel() {
       selection && (selection.kind !== 'feature' || selection.index < space.features)
         ? pointOf(space, selection.kind, selection.index)
         : null;
-    // Lines from the selection to its neighbours and to what it points at: a user's
-    // recommendations, an item's likeliest users, a feature's nearest items.
+    // Lines from the selection to its neighbours and to what it points at: a user's history
+    // (the items listed) and recommendations, an item's likeliest users, a feature's nearest items.
+    const history = (selection?.history ?? []).map((h) => ({
+      kind: 'item' as const,
+      index: h.index,
+    }));
     const linked = selection
       ? points([
+          ...history,
           ...selection.neighbors,
           ...(selection.recommendations ?? []),
           ...(selection.audience ?? []),
@@ -538,6 +543,9 @@ export function ExplorerPanel() {
             <span className="muted small">
               {method} {projection.phase} {Math.round(projection.fraction * 100)}%
             </span>
+            <button type="button" className="link" onClick={() => lab.cancelProjection()}>
+              Cancel
+            </button>
           </>
         ) : (
           <span className="muted small">{coords && space ? layoutSummary() : ''}</span>
