@@ -76,4 +76,14 @@ describe('helpers', () => {
     expect(boundingSphere(new Float32Array(3), 1, null).radius).toBeGreaterThan(0);
     expect(boundingSphere(new Float32Array(0), 0, null)).toEqual({ centre: [0, 0, 0], radius: 1 });
   });
+
+  it('boundingSphere can frame the central share of the points, leaving far islands out', () => {
+    // 100 points on x in [0, 1], one island at x = 50.
+    const xs = [...Array.from({ length: 100 }, (_, i) => i / 99), 50];
+    const positions = Float32Array.from(xs.flatMap((x) => [x, 0, 0]));
+    expect(boundingSphere(positions, 101, null).radius).toBeCloseTo(25, 5);
+    const central = boundingSphere(positions, 101, null, 0.98);
+    expect(central.centre[0]).toBeCloseTo(0.5, 1);
+    expect(central.radius).toBeLessThan(1);
+  });
 });

@@ -93,29 +93,36 @@ export function toXYZ(coords: Float32Array, n: number, dims: 2 | 3): Float32Arra
   return out;
 }
 
-/** Centre and radius of the sphere around the visible points' bounding box (n x 3 positions). */
+/**
+ * Centre and radius of the sphere around the visible points' bounding box (n x 3 positions).
+ * With `coverage` below 1, each axis spans only that central share of the points (e.g. 0.98:
+ * from the 1st to the 99th percentile), so a few far islands, common in UMAP layouts, do not
+ * shrink the main cloud to a speck; they stay a zoom away.
+ */
 export function boundingSphere(
   positions: Float32Array,
   n: number,
   visible: ArrayLike<number> | null,
+  coverage = 1,
 ): { centre: [number, number, number]; radius: number } {
-  const lo = [Infinity, Infinity, Infinity];
-  const hi = [-Infinity, -Infinity, -Infinity];
+  const values: number[][] = [[], [], []];
   for (let i = 0; i < n; i++) {
     if (visible && !visible[i]) continue;
     for (let a = 0; a < 3; a++) {
       const v = positions[i * 3 + a];
-      if (!Number.isFinite(v)) continue;
-      if (v < lo[a]) lo[a] = v;
-      if (v > hi[a]) hi[a] = v;
+      if (Number.isFinite(v)) values[a].push(v);
     }
   }
-  if (!(lo[0] <= hi[0])) return { centre: [0, 0, 0], radius: 1 };
+  if (!values[0].length) return { centre: [0, 0, 0], radius: 1 };
   const centre: [number, number, number] = [0, 0, 0];
   let radius = 0;
   for (let a = 0; a < 3; a++) {
-    centre[a] = (lo[a] + hi[a]) / 2;
-    radius += ((hi[a] - lo[a]) / 2) ** 2;
+    const sorted = Float64Array.from(values[a]).sort();
+    const m = sorted.length;
+    const cut = Math.floor((m * (1 - coverage)) / 2);
+    const [lo, hi] = [sorted[cut], sorted[m - 1 - cut]];
+    centre[a] = (lo + hi) / 2;
+    radius += ((hi - lo) / 2) ** 2;
   }
   // A lone point (or a stack of them) still needs a sensible frame around it.
   return { centre, radius: Math.max(Math.sqrt(radius), 0.05) };
