@@ -274,7 +274,7 @@ export function ExplorerPanel() {
             <option value="tsne">t-SNE</option>
             <option value="pca">PCA</option>
             <option value="identity" disabled={!!embeddings && embeddings.dim > 3}>
-              Identity (3 or fewer dimensions)
+              Identity (≤ 3 dims)
             </option>
           </select>
         </div>
