@@ -93,6 +93,8 @@ export class EmbeddingScene {
   private disposed = false;
   private readonly input: PointerInput;
   private readonly cameraListeners = new Set<() => void>();
+  /** The person moved the camera (or a bookmark placed it) since the last framing. */
+  private cameraChosen = false;
 
   constructor(canvas: HTMLCanvasElement) {
     this.canvas = canvas;
@@ -111,6 +113,7 @@ export class EmbeddingScene {
       this.requestRender();
       this.cameraListeners.forEach((l) => l());
     });
+    this.rig.controls.addEventListener('start', () => (this.cameraChosen = true));
 
     this.points = new Points(this.geometry, this.material);
     this.lines = new LineSegments(this.lineGeometry, this.lineMaterial);
@@ -125,7 +128,11 @@ export class EmbeddingScene {
     this.input = new PointerInput(
       canvas,
       (x, y) => this.pick(x, y),
-      (key) => this.rig.handleKey(key),
+      (key) => {
+        const used = this.rig.handleKey(key);
+        if (used) this.cameraChosen = true;
+        return used;
+      },
       (enabled) => (this.rig.controls.enabled = enabled),
     );
     this.resizeObserver =
@@ -233,6 +240,7 @@ export class EmbeddingScene {
   setCameraState(v: number[]): void {
     if (v.length !== 6 || !v.every(Number.isFinite)) return;
     this.rig.setState(v);
+    this.cameraChosen = true;
     this.requestRender();
   }
 
@@ -311,7 +319,16 @@ export class EmbeddingScene {
   resetCamera(): void {
     const { centre, radius } = boundingSphere(this.positions, this.n, this.visible, FRAME_COVERAGE);
     this.rig.frame(centre, radius);
+    this.cameraChosen = false;
     this.requestRender();
+  }
+
+  /**
+   * Frames the points again unless the person has moved the camera (or a bookmark set it) since
+   * the last framing: a finished layout can differ in extent from the start it was drawn from.
+   */
+  reframeUnlessMoved(): void {
+    if (!this.cameraChosen) this.resetCamera();
   }
 
   /** Follows the canvas's CSS size (also called by a ResizeObserver). */

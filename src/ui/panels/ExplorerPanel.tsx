@@ -122,6 +122,13 @@ export function ExplorerPanel() {
     coords,
   ]);
 
+  // A finished layout is framed afresh (its extent can differ from the start it was drawn from),
+  // unless the person has moved the camera meanwhile.
+  const finished = projection.status === 'done' && projection.replay === null;
+  useEffect(() => {
+    if (drawn && finished) scene.reframeUnlessMoved();
+  }, [drawn, scene, finished, coords]);
+
   // A different set of points (isolated, sampled, or all again) is framed afresh.
   const framedFor = useRef<Int32Array | null>(null);
   useEffect(() => {
