@@ -36,8 +36,8 @@ import { boundingSphere, pickNearest, projectPoint, type PickInput } from './scr
 
 /** Default point diameter, CSS px. */
 export const DEFAULT_SIZE = 6;
-/** The camera frames the central 98% of the points on each axis (far islands a zoom away). */
-const FRAME_COVERAGE = 0.98;
+/** The camera frames the central 95% of the points on each axis (far islands a zoom away). */
+const FRAME_COVERAGE = 0.95;
 /** Default colour (sRGB 0..1): a light blue that reads on the dark background. */
 const DEFAULT_COLOR = [0.54, 0.71, 0.97] as const;
 
