@@ -127,6 +127,7 @@ describe('describeSelection', () => {
     // Item 0 was seen by user 0 only; user 1 (1, 0) + bias 0.5 beats user 2 (-1, 0.2).
     expect(s.audience!.map((a) => a.id)).toEqual(['u2', 'u3']);
     expect(s.neighbors[0].id).toBe('20'); // Aliens, by dot product
+    expect(s.features).toEqual(['Sci-Fi']);
   });
 
   it('finds neighbours by euclidean distance, nearest first', () => {

@@ -149,6 +149,8 @@ export interface SelectionDetail {
   bias: number | null;
   /** Length of the point's embedding (null before training). */
   norm: number | null;
+  /** An item's or user's metadata features (genres, tags, attributes); none for features. */
+  features: string[];
   /** The metric `neighbors` were found by. */
   metric: Metric;
   neighbors: SelectionEntry[];

@@ -3,7 +3,7 @@
  * metric, k of them), and by kind: a user's history and top recommendations with the reasons
  * behind each; an item's likeliest new audience; a feature's nearest items.
  */
-import type { Dataset, EmbeddingSnapshot } from '../core/data/types';
+import type { Dataset, EmbeddingSnapshot, FeatureTable } from '../core/data/types';
 import { nearest, type Metric } from '../core/projection/neighbours';
 import {
   explainRecommendation,
@@ -34,6 +34,12 @@ function itemsWithFeature(d: Dataset, f: number): number {
   return c;
 }
 
+function namesOf(t: FeatureTable, e: number): string[] {
+  const out: string[] = [];
+  for (let k = t.offsets[e]; k < t.offsets[e + 1]; k++) out.push(t.names[t.values[k]]);
+  return out;
+}
+
 function countOf(column: Int32Array, index: number): number {
   let c = 0;
   for (let k = 0; k < column.length; k++) if (column[k] === index) c++;
@@ -62,6 +68,8 @@ export function describeSelection(
         : countOf(kind === 'item' ? d.item : d.user, index),
     bias: !s || kind === 'feature' ? null : kind === 'item' ? s.itemBias[index] : s.userBias[index],
     norm: null,
+    features:
+      kind === 'feature' ? [] : namesOf(kind === 'item' ? d.itemFeatures : d.userFeatures, index),
     metric: opts.metric,
     neighbors: [],
   };

@@ -35,6 +35,7 @@ describe('the view in the URL', () => {
         interactions: 0,
         bias: null,
         norm: null,
+        features: [],
         metric: 'dot',
         neighbors: [],
       },

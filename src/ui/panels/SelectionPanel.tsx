@@ -7,6 +7,8 @@ import type { SelectionEntry } from '../../state/lab-state';
 import type { Metric } from '../../core/projection/neighbours';
 
 const MATCHES_SHOWN = 12;
+/** Metadata features shown on the card (a film can carry dozens of tags). */
+const MAX_CHIPS = 16;
 
 const METRIC_LABELS: Record<Metric, string> = {
   cosine: 'cosine',
@@ -182,6 +184,16 @@ export function SelectionPanel() {
             {sel.bias !== null && ` · bias ${sel.bias.toFixed(3)}`}
             {sel.norm !== null && ` · norm ${sel.norm.toFixed(3)}`}
           </p>
+          {sel.features.length > 0 && (
+            <ul className="feature-chips" aria-label="Metadata">
+              {sel.features.slice(0, MAX_CHIPS).map((f) => (
+                <li key={f}>{f}</li>
+              ))}
+              {sel.features.length > MAX_CHIPS && (
+                <li className="muted">+{sel.features.length - MAX_CHIPS} more</li>
+              )}
+            </ul>
+          )}
           {!hasEmbeddings && <p className="muted">Train a model to see neighbours.</p>}
           {sel.neighbors.length > 0 && (
             <RankedList
