@@ -1,4 +1,5 @@
 import { test, expect } from '@playwright/test';
+import { readFileSync } from 'node:fs';
 import { LabPage } from './lab-page';
 
 const small = [
@@ -33,6 +34,23 @@ test('uploading a small CSV through the file input replaces the data set', async
   const t = await lab.train(2);
   expect(t.training.status).toBe('done');
   expect(t.training.history).toHaveLength(2);
+
+  // The explorer works on it: 27 points laid out, a user found by search, exported as CSV.
+  const p = await lab.until((x) => x.projection.status === 'done' && x.projection);
+  expect(p.counts).toMatchObject({ user: 12, item: 15 });
+  await page.getByLabel('Search').fill('user c3');
+  await page.getByRole('button', { name: /user User c3$/ }).click();
+  const sel = await lab.until((x) => x.selection?.kind === 'user' && x.selection);
+  expect(sel.neighbors.length).toBeGreaterThan(0);
+  expect(sel.recommendations!.length).toBeGreaterThan(0);
+  const [csv] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: 'Export CSV' }).click(),
+  ]);
+  const lines = readFileSync((await csv.path())!, 'utf8')
+    .trimEnd()
+    .split('\n');
+  expect(lines).toHaveLength(1 + 27);
 });
 
 test('a malformed file shows an error, keeps the page and the loaded data', async ({ page }) => {
