@@ -137,22 +137,13 @@ test('the hybrid model puts users, items and genre / tag features in one map; se
   await expect(page.locator('.point-label')).toHaveCount(0);
 
   // Export: a CSV with one row per point, and a PNG of the view.
-  const [csv] = await Promise.all([
-    page.waitForEvent('download'),
-    page.getByRole('button', { name: 'Export CSV' }).click(),
-  ]);
-  const lines = readFileSync((await csv.path())!, 'utf8')
-    .trimEnd()
-    .split('\n');
+  const lines = await lab.downloadLines('Export CSV');
   expect(lines[0]).toBe('type,id,label,x,y,z,interactions,features');
   expect(lines).toHaveLength(1 + 9724 + 610 + 342);
   expect(lines.filter((l) => l.startsWith('feature,')).length).toBe(342);
-  const [png] = await Promise.all([
-    page.waitForEvent('download'),
-    page.getByRole('button', { name: 'Export PNG' }).click(),
-  ]);
-  expect(png.suggestedFilename()).toMatch(/\.png$/);
-  const bytes = readFileSync((await png.path())!);
+  const png = await lab.download('Export PNG');
+  expect(png.name).toMatch(/\.png$/);
+  const bytes = png.bytes;
   expect(bytes.subarray(1, 4).toString()).toBe('PNG');
   expect(bytes.length).toBeGreaterThan(5000);
   // TensorBoard's projector format: three files, one vector and one metadata row per point.

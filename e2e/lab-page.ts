@@ -1,5 +1,6 @@
 /** Page object: drives the app through ../shared/CONTRACT.md (accessible names + window.__lab). */
 import { expect, type Page } from '@playwright/test';
+import { readFileSync } from 'node:fs';
 
 export type Snapshot = {
   dataset: null | {
@@ -130,6 +131,21 @@ export class LabPage {
       (s) => ['done', 'error', 'stopped'].includes(s.training.status) && s,
       300_000,
     );
+  }
+
+  /** Clicks a button that downloads a file; returns the file's name and bytes. */
+  async download(button: string): Promise<{ name: string; bytes: Buffer }> {
+    const [file] = await Promise.all([
+      this.page.waitForEvent('download'),
+      this.page.getByRole('button', { name: button }).click(),
+    ]);
+    return { name: file.suggestedFilename(), bytes: readFileSync((await file.path())!) };
+  }
+
+  /** The lines of a downloaded text file (the export buttons' CSV). */
+  async downloadLines(button: string): Promise<string[]> {
+    const { bytes } = await this.download(button);
+    return bytes.toString('utf8').trimEnd().split('\n');
   }
 
   /** Non-background pixels in the embedding canvas (the renderer keeps its drawing buffer). */

@@ -29,16 +29,24 @@ export function recommendForUser(
   return top.best;
 }
 
-/** Items each user interacted with, as a CSR-free per-user mask builder. */
+/**
+ * A mask over `size` entities: those in the `of` column on the rows where `where` is `value`
+ * (e.g. the items a user rated, or the users who rated an item).
+ */
+function relatedMask(where: Int32Array, value: number, of: Int32Array, size: number): Uint8Array {
+  const mask = new Uint8Array(size);
+  for (let k = 0; k < where.length; k++) if (where[k] === value) mask[of[k]] = 1;
+  return mask;
+}
+
+/** The items user `u` interacted with, as a mask over items. */
 export function seenItems(
   user: Int32Array,
   item: Int32Array,
   u: number,
   items: number,
 ): Uint8Array {
-  const seen = new Uint8Array(items);
-  for (let k = 0; k < user.length; k++) if (user[k] === u) seen[item[k]] = 1;
-  return seen;
+  return relatedMask(user, u, item, items);
 }
 
 /**
@@ -145,7 +153,5 @@ export function usersOfItem(
   i: number,
   users: number,
 ): Uint8Array {
-  const seen = new Uint8Array(users);
-  for (let k = 0; k < item.length; k++) if (item[k] === i) seen[user[k]] = 1;
-  return seen;
+  return relatedMask(item, i, user, users);
 }

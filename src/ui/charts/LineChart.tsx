@@ -25,7 +25,8 @@ interface Props {
 const W = 460;
 const PAD = { l: 48, r: 12, t: 10, b: 38 };
 
-function ticks(lo: number, hi: number, count: number): number[] {
+/** Round tick values (1, 2 or 5 times a power of ten apart) covering [lo, hi], about `count`. */
+export function ticks(lo: number, hi: number, count: number): number[] {
   const span = hi - lo || 1;
   const step = 10 ** Math.floor(Math.log10(span / count));
   const nice = [1, 2, 5, 10].map((m) => m * step).find((s) => span / s <= count) ?? step * 10;

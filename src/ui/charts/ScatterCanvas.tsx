@@ -4,6 +4,7 @@
  * a dense cloud.
  */
 import { useEffect, useRef, useState } from 'react';
+import { ticks } from './LineChart';
 
 export interface ScatterProps {
   title: string;
@@ -24,16 +25,6 @@ export interface ScatterProps {
 }
 
 const PAD = { l: 52, r: 12, t: 10, b: 40 };
-
-function niceTicks(lo: number, hi: number, count: number): number[] {
-  const span = hi - lo || 1;
-  const step = 10 ** Math.floor(Math.log10(span / count));
-  const nice = [1, 2, 5, 10].map((m) => m * step).find((s) => span / s <= count) ?? step * 10;
-  const out: number[] = [];
-  for (let v = Math.ceil(lo / nice) * nice; v <= hi + 1e-9; v += nice)
-    out.push(Number(v.toPrecision(12)));
-  return out;
-}
 
 export function ScatterCanvas(props: ScatterProps) {
   const ref = useRef<HTMLCanvasElement>(null);
@@ -79,7 +70,7 @@ export function ScatterCanvas(props: ScatterProps) {
     ctx.strokeStyle = '#2a2f42';
     // Axes: y ticks with grid lines; x ticks in data units (powers of ten on a log axis).
     ctx.textAlign = 'right';
-    for (const v of niceTicks(y0, y1, 4)) {
+    for (const v of ticks(y0, y1, 4)) {
       ctx.beginPath();
       ctx.moveTo(PAD.l, sy(v));
       ctx.lineTo(width - PAD.r, sy(v));
@@ -89,7 +80,7 @@ export function ScatterCanvas(props: ScatterProps) {
     ctx.textAlign = 'center';
     const xTicks = logX
       ? [0, 1, 10, 100, 1e3, 1e4, 1e5, 1e6].filter((v) => fx(v) >= x0 && fx(v) <= x1)
-      : niceTicks(x0, x1, 6);
+      : ticks(x0, x1, 6);
     for (const v of xTicks) ctx.fillText(v.toLocaleString('en-US'), sx(v), height - 24);
     ctx.fillText(props.xLabel, (PAD.l + width - PAD.r) / 2, height - 6);
     ctx.save();
