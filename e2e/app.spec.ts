@@ -178,6 +178,12 @@ test('trains the hybrid model on genres and SVD++ for an epoch each on webgl; th
   const table = page.getByRole('table', { name: 'Runs on this data set' });
   await expect(table.getByRole('row')).toHaveCount(3);
   await expect(table).toContainText('SVD++');
+  // The runs and their curves export as CSV (issue 7).
+  const runsCsv = await lab.downloadLines('Export runs CSV');
+  expect(runsCsv).toHaveLength(3);
+  expect(runsCsv[1]).toMatch(/^1,hybrid,/);
+  const curves = await lab.downloadLines('Export curves CSV');
+  expect(curves).toHaveLength(1 + 2);
 });
 
 test('trains AutoRec on implicit feedback for an epoch on webgl, ranked every epoch', async ({

@@ -4,6 +4,7 @@
  * RFC 4180 quoting: a field with a comma, quote or line break is quoted, quotes doubled.
  */
 import type { Dataset, EmbeddingSnapshot } from '../core/data/types';
+import type { RunRecord } from './lab-state';
 import {
   entityOf,
   idOf,
@@ -101,4 +102,89 @@ export function projectorFiles(
     metadata: metadata.join('\n') + '\n',
     config: JSON.stringify(config, null, 2) + '\n',
   };
+}
+
+/** One row per run: its model, data, settings, best held-out metrics and time per epoch. */
+export function runsCsv(runs: RunRecord[]): string {
+  const head = [
+    'run',
+    'model',
+    'dataset',
+    'feedback',
+    'split',
+    'status',
+    'epochs',
+    'dim',
+    'hidden',
+    'learning_rate',
+    'l2',
+    'optimizer',
+    'batch_size',
+    'user_day_bias',
+    'seed',
+    'best_rmse',
+    'best_mae',
+    'best_recall20',
+    'best_ndcg10',
+    'auc',
+    'best_epoch',
+    'seconds_per_epoch',
+  ];
+  const rows = runs.map((r) => {
+    const c = r.config;
+    return [
+      r.id,
+      r.model,
+      r.dataset,
+      r.feedback,
+      c.split,
+      r.status,
+      r.epochs,
+      c.dim,
+      c.hidden,
+      c.learningRate,
+      c.l2,
+      c.optimizer,
+      c.batchSize,
+      r.userDays > 0 ? 'yes' : 'no',
+      c.seed,
+      r.bestRmse ?? '',
+      r.bestMae ?? '',
+      r.bestRecall20 ?? '',
+      r.bestNdcg10 ?? '',
+      r.auc ?? '',
+      r.bestEpoch,
+      r.secondsPerEpoch,
+    ];
+  });
+  return [head, ...rows].map((r) => r.map(csvField).join(',')).join('\n') + '\n';
+}
+
+/** Every run's per-epoch curves: one row per (run, epoch) with loss and held-out metrics. */
+export function curvesCsv(runs: RunRecord[]): string {
+  const head = [
+    'run',
+    'model',
+    'epoch',
+    'train_loss',
+    'rmse',
+    'mae',
+    'recall20',
+    'ndcg20',
+    'seconds',
+  ];
+  const rows = runs.flatMap((r) =>
+    r.history.map((h) => [
+      r.id,
+      r.model,
+      h.epoch,
+      h.trainLoss,
+      h.rmse ?? '',
+      h.mae ?? '',
+      h.recallAtK ?? '',
+      h.ndcgAtK ?? '',
+      h.seconds,
+    ]),
+  );
+  return [head, ...rows].map((r) => r.map(csvField).join(',')).join('\n') + '\n';
 }

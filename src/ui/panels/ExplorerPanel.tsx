@@ -14,6 +14,7 @@ import {
 } from './explorer-colors';
 import { entityOf, labelOf, pointOf, pointSpace } from '../../state/points';
 import { projectionCsv, projectorFiles } from '../../state/export';
+import { download } from '../download';
 import type { ColorBy, Palette, PointKind } from '../../state/lab-state';
 import type { ProjectionMethod } from '../../worker/projection/protocol';
 
@@ -27,16 +28,6 @@ function toXYZ(coords: Float32Array, dims: 2 | 3): Float32Array {
     out[i * 3 + 1] = coords[i * 2 + 1];
   }
   return out;
-}
-
-/** Saves `data` as a file through a temporary link (the browser's download). */
-function download(name: string, data: Blob | string): void {
-  const a = document.createElement('a');
-  const url = typeof data === 'string' ? data : URL.createObjectURL(data);
-  a.href = url;
-  a.download = name;
-  a.click();
-  if (typeof data !== 'string') setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
 const KINDS: { kind: PointKind; label: string }[] = [

@@ -4,6 +4,8 @@ import { fmtNum } from '../format';
 import { MODELS } from '../../core/models/catalog';
 import { SPLIT_LABELS } from '../../core/training/config';
 import type { RunRecord } from '../../state/lab-state';
+import { curvesCsv, runsCsv } from '../../state/export';
+import { downloadText } from '../download';
 
 const COLORS = ['#7aa2f7', '#9ece6a', '#e0af68', '#f7768e', '#bb9af7', '#7dcfff', '#ff9e64'];
 const label = (r: RunRecord) => `#${r.id} ${r.model}`;
@@ -31,7 +33,23 @@ export function RunsPanel() {
   const xMax = Math.max(1, ...runs.map((r) => r.epochs));
   return (
     <section className="panel runs" aria-labelledby="runs-heading">
-      <h2 id="runs-heading">Runs</h2>
+      <div className="toolbar">
+        <h2 id="runs-heading">Runs</h2>
+        <button
+          type="button"
+          disabled={runs.length === 0}
+          onClick={() => downloadText('runs.csv', runsCsv(runs))}
+        >
+          Export runs CSV
+        </button>
+        <button
+          type="button"
+          disabled={runs.length === 0}
+          onClick={() => downloadText('curves.csv', curvesCsv(runs))}
+        >
+          Export curves CSV
+        </button>
+      </div>
       {runs.length === 0 ? (
         <p className="muted">
           Each finished run is listed here with its settings and best held-out metrics, so models

@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import { csvField, curvesCsv, runsCsv } from './export';
+import { DEFAULT_CONFIG } from '../core/training/config';
+import type { RunRecord } from './lab-state';
+
+const run = (id: number, model: string, epochs: number): RunRecord => ({
+  id,
+  model,
+  config: { ...DEFAULT_CONFIG, model },
+  feedback: 'explicit',
+  userDays: id === 1 ? 6131 : 0,
+  dataset: 'ratings, "small".csv',
+  status: 'done',
+  epochs,
+  bestRmse: 0.85,
+  bestEpoch: epochs,
+  secondsPerEpoch: 1.5,
+  history: Array.from({ length: epochs }, (_, k) => ({
+    epoch: k + 1,
+    trainLoss: 1 / (k + 1),
+    rmse: 0.9 - k / 100,
+    seconds: 1.5,
+  })),
+});
+
+describe('runs exports', () => {
+  it('quotes fields with commas, quotes or line breaks only', () => {
+    expect(csvField('plain')).toBe('plain');
+    expect(csvField('a,b')).toBe('"a,b"');
+    expect(csvField('say "hi"')).toBe('"say ""hi"""');
+    expect(csvField('two\nlines')).toBe('"two\nlines"');
+  });
+
+  it('writes one row per run with its settings and best metrics', () => {
+    const lines = runsCsv([run(1, 'svdpp', 3), run(2, 'bpr', 2)])
+      .trimEnd()
+      .split('\n');
+    expect(lines).toHaveLength(3);
+    const head = lines[0].split(',');
+    const first = lines[1].match(/("([^"]|"")*"|[^,]*)(,|$)/g)!.map((f) => f.replace(/,$/, ''));
+    const cell = (name: string) => first[head.indexOf(name)];
+    expect(cell('model')).toBe('svdpp');
+    expect(cell('dataset')).toBe('"ratings, ""small"".csv"');
+    expect(cell('user_day_bias')).toBe('yes');
+    expect(cell('best_rmse')).toBe('0.85');
+    expect(cell('best_recall20')).toBe('');
+  });
+
+  it('writes one row per run and epoch for the curves', () => {
+    const lines = curvesCsv([run(1, 'svdpp', 3), run(2, 'bpr', 2)])
+      .trimEnd()
+      .split('\n');
+    expect(lines[0]).toBe('run,model,epoch,train_loss,rmse,mae,recall20,ndcg20,seconds');
+    expect(lines).toHaveLength(1 + 3 + 2);
+    expect(lines[3]).toBe('1,svdpp,3,0.3333333333333333,0.88,,,,1.5');
+  });
+});
