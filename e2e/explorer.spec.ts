@@ -146,6 +146,14 @@ test('the hybrid model puts users, items and genre / tag features in one map; se
   const bytes = png.bytes;
   expect(bytes.subarray(1, 4).toString()).toBe('PNG');
   expect(bytes.length).toBeGreaterThan(5000);
+  // Every user's top-5 unseen items, scored on the training worker's backend.
+  await lab.setNumber('Top-k', 5);
+  const recs = await lab.downloadLines('Export recommendations CSV');
+  expect(recs[0]).toBe('user,rank,item,score');
+  expect(recs).toHaveLength(1 + 610 * 5);
+  const of414 = recs.filter((l) => l.startsWith('414,')).map((l) => l.split(','));
+  expect(of414.map((r) => r[1])).toEqual(['1', '2', '3', '4', '5']);
+  expect(of414.every((r) => !seen.has(r[2]))).toBe(true);
   // TensorBoard's projector format: three files, one vector and one metadata row per point.
   const downloads: Download[] = [];
   page.on('download', (d) => downloads.push(d));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { csvField, curvesCsv, runsCsv } from './export';
+import { csvField, curvesCsv, recommendationsCsv, runsCsv } from './export';
 import { DEFAULT_CONFIG } from '../core/training/config';
 import type { RunRecord } from './lab-state';
 
@@ -53,5 +53,26 @@ describe('runs exports', () => {
     expect(lines[0]).toBe('run,model,epoch,train_loss,rmse,mae,recall20,ndcg20,seconds');
     expect(lines).toHaveLength(1 + 3 + 2);
     expect(lines[3]).toBe('1,svdpp,3,0.3333333333333333,0.88,,,,1.5');
+  });
+});
+
+describe('recommendationsCsv', () => {
+  it('writes user, rank, item and the full predicted score; stops at padding', () => {
+    const d = {
+      userIds: ['u1', 'u2'],
+      itemIds: ['a', 'b,c', 'd'],
+    } as unknown as Parameters<typeof recommendationsCsv>[0];
+    const s = {
+      globalBias: 3,
+      userBias: Float32Array.from([0.5, -0.5]),
+    } as unknown as Parameters<typeof recommendationsCsv>[1];
+    const csv = recommendationsCsv(
+      d,
+      s,
+      2,
+      Int32Array.from([1, 0, 2, -1]),
+      Float32Array.from([0.25, 0.125, 1, NaN]),
+    );
+    expect(csv).toBe('user,rank,item,score\nu1,1,"b,c",3.75000\nu1,2,a,3.62500\nu2,1,d,3.50000\n');
   });
 });

@@ -188,3 +188,31 @@ export function curvesCsv(runs: RunRecord[]): string {
   );
   return [head, ...rows].map((r) => r.map(csvField).join(',')).join('\n') + '\n';
 }
+
+/**
+ * Every user's top-k recommendations as CSV: user, rank (1 = best), item, score (the model's
+ * predicted score: global mean + user bias + item bias + dot product). Users with fewer unseen
+ * items than k get fewer rows.
+ */
+export function recommendationsCsv(
+  d: Dataset,
+  s: EmbeddingSnapshot,
+  k: number,
+  item: Int32Array,
+  score: Float32Array,
+): string {
+  const lines = ['user,rank,item,score'];
+  for (let u = 0; u < d.userIds.length; u++) {
+    const base = s.globalBias + s.userBias[u];
+    for (let r = 0; r < k; r++) {
+      const i = item[u * k + r];
+      if (i < 0) break;
+      lines.push(
+        [d.userIds[u], r + 1, d.itemIds[i], (base + score[u * k + r]).toPrecision(6)]
+          .map(csvField)
+          .join(','),
+      );
+    }
+  }
+  return lines.join('\n') + '\n';
+}

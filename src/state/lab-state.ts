@@ -202,6 +202,8 @@ export interface LabState {
   selection: SelectionDetail | null;
   colorBy: ColorBy;
   view: ViewState;
+  /** A long export running (e.g. recommendations for every user), for its progress bar. */
+  exportJob: { label: string; fraction: number } | null;
   /** Points highlighted together (e.g. every match of a search), with what marked them. */
   marked: { query: string; points: number[] } | null;
   errors: { source: string; message: string }[];
@@ -275,6 +277,7 @@ export function initialState(): LabState {
       palette: 'default',
     },
     marked: null,
+    exportJob: null,
     errors: [],
   };
 }

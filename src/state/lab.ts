@@ -18,6 +18,8 @@ import { describeSelection } from './selection';
 import { indexOfId, pointCount, pointSpace, popularity, projectionInput } from './points';
 import { sameSubset, spreadLayout, stratifiedSample, takeRows } from './subset';
 import type { UrlView } from './url-state';
+import { recommendationsCsv } from './export';
+import { groupByUser } from '../core/metrics/ranking';
 import type { NeighbourOptions } from './selection';
 import { TrainingClient } from '../worker/training/client';
 import type { TrainingEvent } from '../worker/training/protocol';
@@ -45,6 +47,11 @@ export class Lab {
   readonly store: Store<LabState> = createStore(initialState());
   readonly data: DataActions;
   private scene: SceneHandle | null = null;
+  private readonly recommendJobs = new Map<
+    number,
+    { resolve: (r: { item: Int32Array; score: Float32Array }) => void; reject: (e: Error) => void }
+  >();
+  private nextJob = 1;
   private detachCamera: (() => void) | undefined;
   private readonly cameraListeners = new Set<() => void>();
   /** A bookmarked selection waiting for its data set, and camera waiting for a layout. */
@@ -151,7 +158,8 @@ export class Lab {
     this.store.set((s) => ({ training: { ...s.training, ...patch } }));
   }
 
-  private reportError(source: string, message: string): void {
+  /** Shows an error to the person (the page's error list). */
+  reportError(source: string, message: string): void {
     this.store.set((s) => ({ errors: [...s.errors, { source, message }].slice(-20) }));
   }
 
@@ -258,6 +266,20 @@ export class Lab {
   private onTrainingEvent(e: TrainingEvent): void {
     const t = this.store.get().training;
     switch (e.type) {
+      case 'recommend-progress':
+        this.store.set({
+          exportJob: { label: 'Scoring every user', fraction: e.done / Math.max(1, e.total) },
+        });
+        return;
+      case 'recommendations':
+      case 'recommend-error': {
+        const job = this.recommendJobs.get(e.id);
+        this.recommendJobs.delete(e.id);
+        this.store.set({ exportJob: null });
+        if (e.type === 'recommendations') job?.resolve(e);
+        else job?.reject(new Error(e.message));
+        return;
+      }
       case 'backend':
         this.setTraining({
           backend: e.backend,
@@ -325,6 +347,40 @@ export class Lab {
 
   setProjection(method: ProjectionMethod, dims: 2 | 3): void {
     this.store.set((s) => ({ projection: { ...s.projection, method, dims } }));
+  }
+
+  /**
+   * Every user's top-k unseen items from the latest embeddings, scored on the training worker's
+   * backend in blocks, as CSV (user, rank, item, score). Reports progress in `exportJob`.
+   */
+  async recommendationsCsv(k: number): Promise<string> {
+    const { dataset, embeddings } = this.store.get();
+    if (!dataset || !embeddings || embeddings.dim < 1)
+      throw new Error('Train a model with embeddings first: recommendations come from them.');
+    if (this.isTraining()) throw new Error('Wait for training to finish, or stop it, first.');
+    this.start();
+    const id = this.nextJob++;
+    const seen = groupByUser(dataset.user, dataset.item, dataset.userIds.length);
+    this.store.set({ exportJob: { label: 'Scoring every user', fraction: 0 } });
+    const result = await new Promise<{ item: Int32Array; score: Float32Array }>(
+      (resolve, reject) => {
+        this.recommendJobs.set(id, { resolve, reject });
+        this.training!.send({
+          type: 'recommend',
+          id,
+          k,
+          // Copies: the page keeps its snapshot.
+          snapshot: {
+            dim: embeddings.dim,
+            userFactors: embeddings.userFactors.slice(),
+            itemFactors: embeddings.itemFactors.slice(),
+            itemBias: embeddings.itemBias.slice(),
+          },
+          seen,
+        });
+      },
+    );
+    return recommendationsCsv(dataset, embeddings, k, result.item, result.score);
   }
 
   /** Stops a running projection; the map keeps the last layout drawn. */

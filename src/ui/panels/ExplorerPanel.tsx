@@ -14,7 +14,7 @@ import {
 } from './explorer-colors';
 import { entityOf, labelOf, pointOf, pointSpace } from '../../state/points';
 import { projectionCsv, projectorFiles } from '../../state/export';
-import { download } from '../download';
+import { download, downloadText } from '../download';
 import type { ColorBy, Palette, PointKind } from '../../state/lab-state';
 import type { ProjectionMethod } from '../../worker/projection/protocol';
 
@@ -49,6 +49,8 @@ export function ExplorerPanel() {
   const embeddings = useLabState((s) => s.embeddings);
   const selection = useLabState((s) => s.selection);
   const marked = useLabState((s) => s.marked);
+  const exportJob = useLabState((s) => s.exportJob);
+  const [topK, setTopK] = useState(10);
   const colorBy = useLabState((s) => s.colorBy);
   const view = useLabState((s) => s.view);
   const trainingStatus = useLabState((s) => s.training.status);
@@ -474,6 +476,40 @@ export function ExplorerPanel() {
         >
           Export for TensorBoard
         </button>
+        <div className="compact-fields">
+          <NumberField
+            label="Top-k"
+            value={topK}
+            min={1}
+            max={1000}
+            step={1}
+            integer
+            onChange={setTopK}
+          />
+          <button
+            type="button"
+            disabled={!embeddings || trainingStatus === 'running' || exportJob !== null}
+            title="user, rank, item, score: every user's top-k items they have not interacted with"
+            onClick={() =>
+              lab
+                .recommendationsCsv(topK)
+                .then((csv) => downloadText('recommendations.csv', csv))
+                .catch((e: unknown) =>
+                  lab.reportError('export', e instanceof Error ? e.message : String(e)),
+                )
+            }
+          >
+            Export recommendations CSV
+          </button>
+        </div>
+        {exportJob && (
+          <div className="export-progress">
+            <ProgressBar value={exportJob.fraction} label="Export progress" />
+            <span className="muted small">
+              {exportJob.label} {Math.round(exportJob.fraction * 100)}%
+            </span>
+          </div>
+        )}
       </div>
       <div className="canvas-wrap">
         <canvas

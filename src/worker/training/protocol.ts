@@ -13,7 +13,21 @@ export type TrainingRequest =
   | { type: 'train'; data: TrainingDataPayload; config: TrainConfig }
   | { type: 'pause' }
   | { type: 'resume' }
-  | { type: 'stop' };
+  | { type: 'stop' }
+  | RecommendRequest;
+
+/**
+ * Top-k unseen items for every user from a snapshot's factors, scored on the backend in blocks
+ * (the page's export; it runs between training runs, not during one).
+ */
+export interface RecommendRequest {
+  type: 'recommend';
+  id: number;
+  k: number;
+  snapshot: Pick<EmbeddingSnapshot, 'dim' | 'userFactors' | 'itemFactors' | 'itemBias'>;
+  /** Each user's interacted items, CSR (offsets: users + 1), items ascending. */
+  seen: { offsets: Int32Array; items: Int32Array };
+}
 
 export interface HistoryEntry {
   epoch: number;
@@ -82,9 +96,14 @@ export type TrainingEvent =
     }
   | { type: 'epoch'; entry: HistoryEntry; snapshot: EmbeddingSnapshot }
   | { type: 'status'; status: 'running' | 'paused' | 'done' | 'stopped' }
-  | { type: 'error'; message: string };
+  | { type: 'error'; message: string }
+  | { type: 'recommend-progress'; id: number; done: number; total: number }
+  | { type: 'recommendations'; id: number; k: number; item: Int32Array; score: Float32Array }
+  | { type: 'recommend-error'; id: number; message: string };
 
 export function transferablesOfEvent(e: TrainingEvent): ArrayBuffer[] {
+  if (e.type === 'recommendations')
+    return [e.item.buffer as ArrayBuffer, e.score.buffer as ArrayBuffer];
   if (e.type !== 'epoch') return [];
   const s = e.snapshot;
   return [

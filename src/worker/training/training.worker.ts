@@ -1,6 +1,7 @@
 /// <reference lib="webworker" />
 import { selectBackend } from './backend';
 import { TrainingSession } from './session';
+import { handleRecommend } from './recommend';
 import { transferablesOfEvent, type TrainingEvent, type TrainingRequest } from './protocol';
 
 const post = (e: TrainingEvent) => self.postMessage(e, { transfer: transferablesOfEvent(e) });
@@ -10,4 +11,6 @@ const ready = selectBackend('webgl').then(
   (e: unknown) => post({ type: 'error', message: e instanceof Error ? e.message : String(e) }),
 );
 self.onmessage = (ev: MessageEvent<TrainingRequest>) =>
-  void ready.then(() => session.handle(ev.data));
+  void ready.then(() =>
+    ev.data.type === 'recommend' ? handleRecommend(ev.data, post) : session.handle(ev.data),
+  );
