@@ -223,7 +223,7 @@ test('a bookmarked URL restores the view (projection, colouring, kinds shown, me
   await page.getByLabel('Projection').selectOption('UMAP');
   await page.getByRole('button', { name: 'Project' }).click();
   await lab.until((x) => x.projection.status === 'running');
-  await page.getByRole('button', { name: 'Cancel' }).click();
+  await page.getByRole('button', { name: 'Cancel projection' }).click();
   const cancelled = await lab.until((x) => x.projection.status !== 'running' && x.projection);
   expect(cancelled.status).toBe('done');
   expect(cancelled.points).toBeGreaterThan(0);

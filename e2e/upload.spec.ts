@@ -84,3 +84,23 @@ test('a malformed file shows an error, keeps the page and the loaded data', asyn
   await expect(page.getByText(/image\.png: this looks like a binary file/)).toBeVisible();
   expect((await lab.snapshot()).dataset!.name).toBe('mixed.csv');
 });
+
+test('cleaning on import: repeated pairs averaged, a 2-core, and the page says what it did', async ({
+  page,
+}) => {
+  const lab = new LabPage(page);
+  await lab.open('?sample=none');
+  // a rated x twice (3 and 5); b and c rated x and y; d rated only z, which nobody else rated.
+  const text = 'user,item,rating\na,x,3\na,y,4\na,x,5\nb,x,2\nb,y,3\nc,x,4\nc,y,1\nd,z,5\n';
+  await page
+    .getByLabel('Interactions file')
+    .setInputFiles({ name: 'dups.csv', mimeType: 'text/csv', buffer: Buffer.from(text) });
+  await page.getByLabel('Repeated (user, item)').selectOption('mean');
+  await lab.setNumber('Min. interactions per user', 2);
+  await lab.setNumber('Min. interactions per item', 2);
+  await page.getByRole('button', { name: 'Use this data' }).click();
+  const s = await lab.until((x) => x.dataset);
+  expect(s.dataset).toMatchObject({ rows: 6, users: 3, items: 2, skippedRows: 0 });
+  await expect(page.getByText(/1 repeated \(user, item\) rows merged/)).toBeVisible();
+  await expect(page.getByText(/the k-core dropped 1 rows, 1 users and 1 items/)).toBeVisible();
+});

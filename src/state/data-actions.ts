@@ -13,6 +13,12 @@ import {
   parseUserMetadata,
 } from '../core/data/metadata';
 import { summarize } from '../core/data/summary';
+import {
+  cleanDataset,
+  DEFAULT_CLEAN,
+  type CleanOptions,
+  type CleanReport,
+} from '../core/data/clean';
 import { emptyFeatureTable, type Dataset } from '../core/data/types';
 import type { Store } from './store';
 import type { LabState } from './lab-state';
@@ -122,6 +128,7 @@ export class DataActions {
           delimiter: preview.delimiter,
           hasHeader: preview.hasHeader,
           mapping: guessMapping(preview.header, preview.rows),
+          clean: DEFAULT_CLEAN,
           error: null,
         },
       });
@@ -153,6 +160,11 @@ export class DataActions {
     if (u) this.store.set({ upload: { ...u, mapping, error: null } });
   }
 
+  setClean(patch: Partial<CleanOptions>): void {
+    const u = this.store.get().upload;
+    if (u) this.store.set({ upload: { ...u, clean: { ...u.clean, ...patch }, error: null } });
+  }
+
   cancelUpload(): void {
     this.store.set({ upload: null });
   }
@@ -166,19 +178,27 @@ export class DataActions {
       return;
     }
     try {
-      const d = buildInteractions({
+      const read = buildInteractions({
         name: u.fileName,
         text: u.text,
         delimiter: u.delimiter,
         hasHeader: u.hasHeader,
         mapping: u.mapping,
       });
+      const { dataset: d, report } = cleanDataset(read, u.clean);
+      if (d.user.length === 0)
+        throw new Error(
+          `${u.fileName}: no rows are left after cleaning (${describeClean(report)}); relax the filters`,
+        );
       // Metadata of the previous data set does not describe this one.
       this.store.set({ itemMeta: null, userMeta: null });
-      const note = d.skippedRows
-        ? `${u.fileName}: ${d.user.length} rows kept, ${d.skippedRows} skipped (see the problems list)`
-        : null;
-      this.setDataset(d, note);
+      const notes = [
+        read.skippedRows
+          ? `${read.user.length} rows read, ${read.skippedRows} skipped (see the problems list)`
+          : '',
+        describeClean(report),
+      ].filter(Boolean);
+      this.setDataset(d, notes.length ? `${u.fileName}: ${notes.join('; ')}` : null);
     } catch (e) {
       this.store.set({ upload: { ...u, error: message(e) } });
       this.fail('data', message(e));
@@ -196,6 +216,18 @@ export class DataActions {
       this.fail('data', message(e));
     }
   }
+}
+
+/** What cleaning did, in words ('' when it changed nothing). */
+export function describeClean(r: CleanReport): string {
+  const parts: string[] = [];
+  if (r.duplicates) parts.push(`${r.duplicates} repeated (user, item) rows merged`);
+  if (r.outOfRange) parts.push(`${r.outOfRange} rows outside the rating range dropped`);
+  if (r.coreRows)
+    parts.push(
+      `the k-core dropped ${r.coreRows} rows, ${r.coreUsers} users and ${r.coreItems} items`,
+    );
+  return parts.join(', ');
 }
 
 /** The dataset with one side's metadata removed, before attaching a newly loaded file. */

@@ -3,6 +3,7 @@ import type { Dataset, EmbeddingSnapshot } from '../core/data/types';
 import type { DatasetSummary } from '../core/data/summary';
 import type { CsvPreview, Delimiter } from '../core/data/csv';
 import type { ColumnMapping } from '../core/data/columns';
+import type { CleanOptions } from '../core/data/clean';
 import type { ItemMetadata, UserMetadata } from '../core/data/metadata';
 import { DEFAULT_CONFIG, type TrainConfig } from '../core/training/config';
 import type { RatingMetrics } from '../core/metrics/rating';
@@ -22,6 +23,8 @@ export interface UploadState {
   delimiter: Delimiter;
   hasHeader: boolean;
   mapping: ColumnMapping;
+  /** Repeated pairs, rating range and k-core applied after reading (clean.ts). */
+  clean: CleanOptions;
   error: string | null;
 }
 

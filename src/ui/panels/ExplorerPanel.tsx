@@ -578,7 +578,7 @@ export function ExplorerPanel() {
               {method} {projection.phase} {Math.round(projection.fraction * 100)}%
             </span>
             <button type="button" className="link" onClick={() => lab.cancelProjection()}>
-              Cancel
+              Cancel projection
             </button>
           </>
         ) : (

@@ -2,6 +2,8 @@ import { useId } from 'react';
 import { useLab, useLabState } from '../lab-context';
 import type { Delimiter } from '../../core/data/csv';
 import type { ColumnMapping } from '../../core/data/columns';
+import type { DuplicatePolicy } from '../../core/data/clean';
+import { NumberField } from '../controls/NumberField';
 
 const DELIMITERS: { value: Delimiter; label: string }[] = [
   { value: ',', label: 'comma' },
@@ -10,6 +12,9 @@ const DELIMITERS: { value: Delimiter; label: string }[] = [
   { value: '|', label: 'pipe' },
   { value: '::', label: ':: (MovieLens .dat)' },
 ];
+
+const COUNT = { min: 1, max: 100_000, step: 1, integer: true };
+const RATING = { min: -1e9, max: 1e9, step: 0.5 };
 
 const ROLES: { key: keyof ColumnMapping; label: string; optional: boolean }[] = [
   { key: 'user', label: 'User column', optional: false },
@@ -23,7 +28,7 @@ export function UploadMapper() {
   const lab = useLab();
   const upload = useLabState((s) => s.upload)!;
   const id = useId();
-  const { preview, mapping } = upload;
+  const { preview, mapping, clean } = upload;
   return (
     <div className="upload" role="group" aria-label="Column mapping">
       <h3>{upload.fileName}</h3>
@@ -93,6 +98,58 @@ export function UploadMapper() {
           </tbody>
         </table>
       </div>
+      <fieldset className="clean">
+        <legend>Cleaning</legend>
+        <div className="field">
+          <label htmlFor={`${id}-dups`}>Repeated (user, item)</label>
+          <select
+            id={`${id}-dups`}
+            value={clean.duplicates}
+            onChange={(e) => lab.data.setClean({ duplicates: e.target.value as DuplicatePolicy })}
+          >
+            <option value="last">keep the latest</option>
+            <option value="mean">average them</option>
+            <option value="sum">add them up (counts)</option>
+          </select>
+        </div>
+        <NumberField
+          label="Min. interactions per user"
+          value={clean.minPerUser}
+          {...COUNT}
+          onChange={(v) => lab.data.setClean({ minPerUser: v })}
+        />
+        <NumberField
+          label="Min. interactions per item"
+          value={clean.minPerItem}
+          {...COUNT}
+          onChange={(v) => lab.data.setClean({ minPerItem: v })}
+        />
+        <label className="check">
+          <input
+            type="checkbox"
+            checked={clean.ratingRange !== null}
+            disabled={mapping.rating === null}
+            onChange={(e) => lab.data.setClean({ ratingRange: e.target.checked ? [1, 5] : null })}
+          />
+          Only ratings from
+        </label>
+        {clean.ratingRange && (
+          <>
+            <NumberField
+              label="Lowest rating kept"
+              value={clean.ratingRange[0]}
+              {...RATING}
+              onChange={(v) => lab.data.setClean({ ratingRange: [v, clean.ratingRange![1]] })}
+            />
+            <NumberField
+              label="Highest rating kept"
+              value={clean.ratingRange[1]}
+              {...RATING}
+              onChange={(v) => lab.data.setClean({ ratingRange: [clean.ratingRange![0], v] })}
+            />
+          </>
+        )}
+      </fieldset>
       {upload.error && (
         <p className="error" role="alert">
           {upload.error}

@@ -1,0 +1,108 @@
+import { describe, expect, it } from 'vitest';
+import { cleanDataset, DEFAULT_CLEAN } from './clean';
+import type { Dataset } from './types';
+
+/** Rows as [user, item, rating, time]; ids are the indices as strings. */
+function dataset(rows: [number, number, number, number][], users = 4, items = 4): Dataset {
+  return {
+    name: 't',
+    kind: 'explicit',
+    user: Int32Array.from(rows, (r) => r[0]),
+    item: Int32Array.from(rows, (r) => r[1]),
+    rating: Float32Array.from(rows, (r) => r[2]),
+    timestamp: Float64Array.from(rows, (r) => r[3]),
+    userIds: Array.from({ length: users }, (_, u) => `u${u}`),
+    itemIds: Array.from({ length: items }, (_, i) => `i${i}`),
+    itemLabels: Array.from({ length: items }, (_, i) => `Item ${i}`),
+    itemFeatures: {
+      names: ['even', 'odd'],
+      offsets: Int32Array.from({ length: items + 1 }, (_, i) => i),
+      values: Int32Array.from({ length: items }, (_, i) => i % 2),
+    },
+    userFeatures: { names: [], offsets: new Int32Array(users + 1), values: new Int32Array(0) },
+    ratingMin: 1,
+    ratingMax: 5,
+    skippedRows: 0,
+    issues: [],
+  };
+}
+
+const rows = (d: Dataset) =>
+  Array.from(d.user, (u, k) => [d.userIds[u], d.itemIds[d.item[k]], d.rating[k], d.timestamp![k]]);
+
+describe('cleanDataset', () => {
+  // u0 rated i1 three times (at 5, then 9, then 7), and i0 once.
+  const d = dataset([
+    [0, 1, 2, 5],
+    [0, 0, 4, 1],
+    [0, 1, 5, 9],
+    [1, 2, 3, 2],
+    [0, 1, 1, 7],
+  ]);
+
+  it('keeps the last rating by timestamp, or the mean, or the sum, and counts the merges', () => {
+    const last = cleanDataset(d, DEFAULT_CLEAN);
+    expect(last.report.duplicates).toBe(2);
+    expect(rows(last.dataset)).toEqual([
+      ['u0', 'i1', 5, 9],
+      ['u0', 'i0', 4, 1],
+      ['u1', 'i2', 3, 2],
+    ]);
+    const mean = cleanDataset(d, { ...DEFAULT_CLEAN, duplicates: 'mean' }).dataset;
+    expect(rows(mean)[0]).toEqual(
+      ['u0', 'i1', 8 / 3, 9].map((v) => (typeof v === 'number' ? Math.fround(v) : v)),
+    );
+    const sum = cleanDataset(d, { ...DEFAULT_CLEAN, duplicates: 'sum' }).dataset;
+    expect(rows(sum)[0]).toEqual(['u0', 'i1', 8, 9]);
+  });
+
+  it('drops ratings outside the range and entities left without rows, renumbering the rest', () => {
+    const { dataset: c, report } = cleanDataset(d, { ...DEFAULT_CLEAN, ratingRange: [3.5, 5] });
+    expect(report.outOfRange).toBe(1); // u1's 3
+    expect(c.userIds).toEqual(['u0']);
+    expect(c.itemIds).toEqual(['i0', 'i1']);
+    expect(c.itemLabels).toEqual(['Item 0', 'Item 1']);
+    // Features follow their items: i0 is even, i1 odd.
+    expect(Array.from(c.itemFeatures.values)).toEqual([0, 1]);
+    expect([c.ratingMin, c.ratingMax]).toEqual([4, 5]);
+  });
+
+  it('applies a k-core until it is stable', () => {
+    // A 2-core: u0 has i0, i1; u1 has i0, i1; u2 has i0 and i2 (i2 has 1 user, so it goes, and
+    // then u2 has 1 item and goes too); u3 has i3 only.
+    const k = dataset([
+      [0, 0, 1, 0],
+      [0, 1, 1, 0],
+      [1, 0, 1, 0],
+      [1, 1, 1, 0],
+      [2, 0, 1, 0],
+      [2, 2, 1, 0],
+      [3, 3, 1, 0],
+    ]);
+    const { dataset: c, report } = cleanDataset(k, {
+      ...DEFAULT_CLEAN,
+      minPerUser: 2,
+      minPerItem: 2,
+    });
+    expect(c.userIds).toEqual(['u0', 'u1']);
+    expect(c.itemIds).toEqual(['i0', 'i1']);
+    expect(report).toMatchObject({ coreRows: 3, coreUsers: 2, coreItems: 2 });
+    expect(c.user.length + report.coreRows).toBe(7);
+  });
+
+  it('changes nothing by default on data without repeats', () => {
+    const plain = dataset([
+      [0, 0, 1, 0],
+      [1, 1, 2, 0],
+    ]);
+    const { dataset: c, report } = cleanDataset(plain, DEFAULT_CLEAN);
+    expect(rows(c)).toEqual(rows(plain));
+    expect(report).toEqual({
+      duplicates: 0,
+      outOfRange: 0,
+      coreRows: 0,
+      coreUsers: 0,
+      coreItems: 0,
+    });
+  });
+});

@@ -1,0 +1,207 @@
+/**
+ * Cleaning a loaded data set, as the person chooses in the import: repeated (user, item) pairs
+ * merged (keep the last by timestamp, the mean, or the sum), ratings outside a range dropped, and
+ * a k-core (every user and item keeps at least the minimum number of interactions, repeated until
+ * stable, as in the recommender literature's "10-core" data sets). Each step is counted, so the
+ * page can say what it did. Ids and features of entities that lose every row are dropped and the
+ * rest renumbered densely; metadata stays attached to the right ids.
+ */
+import type { Dataset, FeatureTable } from './types';
+
+export type DuplicatePolicy = 'last' | 'mean' | 'sum';
+
+export interface CleanOptions {
+  duplicates: DuplicatePolicy;
+  /** Keep ratings in [min, max] (explicit data only); null: keep all. */
+  ratingRange: [number, number] | null;
+  /** k-core: minimum interactions per user and per item (1: no filter). */
+  minPerUser: number;
+  minPerItem: number;
+}
+
+export const DEFAULT_CLEAN: CleanOptions = {
+  duplicates: 'last',
+  ratingRange: null,
+  minPerUser: 1,
+  minPerItem: 1,
+};
+
+export interface CleanReport {
+  /** Rows merged into another row of the same (user, item). */
+  duplicates: number;
+  /** Rows dropped for a rating outside the range. */
+  outOfRange: number;
+  /** Rows dropped by the k-core, and the users and items that went with them. */
+  coreRows: number;
+  coreUsers: number;
+  coreItems: number;
+}
+
+export function cleanDataset(
+  d: Dataset,
+  opts: CleanOptions,
+): { dataset: Dataset; report: CleanReport } {
+  const report: CleanReport = {
+    duplicates: 0,
+    outOfRange: 0,
+    coreRows: 0,
+    coreUsers: 0,
+    coreItems: 0,
+  };
+  let rows = mergeDuplicates(d, opts.duplicates);
+  report.duplicates = d.user.length - rows.user.length;
+  if (opts.ratingRange && d.kind === 'explicit') {
+    const [lo, hi] = opts.ratingRange;
+    const keep = (k: number) => rows.rating[k] >= lo && rows.rating[k] <= hi;
+    const before = rows.user.length;
+    rows = selectRows(rows, keep);
+    report.outOfRange = before - rows.user.length;
+  }
+  if (opts.minPerUser > 1 || opts.minPerItem > 1) {
+    const before = rows.user.length;
+    rows = kCore(rows, d.userIds.length, d.itemIds.length, opts.minPerUser, opts.minPerItem);
+    report.coreRows = before - rows.user.length;
+  }
+  const dataset = renumber(d, rows);
+  if (opts.minPerUser > 1 || opts.minPerItem > 1) {
+    report.coreUsers = distinct(d.user, d.userIds.length) - dataset.userIds.length;
+    report.coreItems = distinct(d.item, d.itemIds.length) - dataset.itemIds.length;
+  }
+  return { dataset, report };
+}
+
+interface Rows {
+  user: Int32Array;
+  item: Int32Array;
+  rating: Float32Array;
+  timestamp: Float64Array | null;
+}
+
+function selectRows(r: Rows, keep: (k: number) => boolean): Rows {
+  const picked: number[] = [];
+  for (let k = 0; k < r.user.length; k++) if (keep(k)) picked.push(k);
+  const take = <T extends Int32Array | Float32Array | Float64Array>(a: T): T => {
+    const out = new (a.constructor as new (n: number) => T)(picked.length);
+    picked.forEach((k, j) => (out[j] = a[k]));
+    return out;
+  };
+  return {
+    user: take(r.user),
+    item: take(r.item),
+    rating: take(r.rating),
+    timestamp: r.timestamp && take(r.timestamp),
+  };
+}
+
+/**
+ * One row per (user, item): the last by timestamp (by file order without timestamps, or on a
+ * tie), or the mean or the sum of the pair's ratings (its timestamp: the latest). Rows keep the
+ * order of each pair's first appearance.
+ */
+function mergeDuplicates(d: Dataset, policy: DuplicatePolicy): Rows {
+  const n = d.user.length;
+  const items = d.itemIds.length;
+  // Stable sort of row numbers by pair: equal pairs end up adjacent, in file order.
+  const order = Int32Array.from({ length: n }, (_, k) => k).sort(
+    (a, b) => d.user[a] * items + d.item[a] - (d.user[b] * items + d.item[b]) || a - b,
+  );
+  const first: number[] = [];
+  const rating: number[] = [];
+  const time: number[] = [];
+  const t = d.timestamp;
+  for (let s = 0; s < n;) {
+    let e = s + 1;
+    const key = d.user[order[s]] * items + d.item[order[s]];
+    while (e < n && d.user[order[e]] * items + d.item[order[e]] === key) e++;
+    let last = order[s];
+    let sum = 0;
+    let latest = -Infinity;
+    for (let j = s; j < e; j++) {
+      const k = order[j];
+      sum += d.rating[k];
+      if (!t || t[k] >= t[last]) last = k;
+      if (t) latest = Math.max(latest, t[k]);
+    }
+    first.push(order[s]);
+    const count = e - s;
+    rating.push(policy === 'last' ? d.rating[last] : policy === 'sum' ? sum : sum / count);
+    time.push(t ? (policy === 'last' ? t[last] : latest) : 0);
+    s = e;
+  }
+  // Back to file order (of each pair's first row).
+  const byFirst = Int32Array.from(first.keys()).sort((a, b) => first[a] - first[b]);
+  return {
+    user: Int32Array.from(byFirst, (p) => d.user[first[p]]),
+    item: Int32Array.from(byFirst, (p) => d.item[first[p]]),
+    rating: Float32Array.from(byFirst, (p) => rating[p]),
+    timestamp: t ? Float64Array.from(byFirst, (p) => time[p]) : null,
+  };
+}
+
+/** Drops rows of users and items below the minimums until none is (each pass can expose more). */
+function kCore(r: Rows, users: number, items: number, minUser: number, minItem: number): Rows {
+  let rows = r;
+  for (;;) {
+    const perUser = new Int32Array(users);
+    const perItem = new Int32Array(items);
+    for (let k = 0; k < rows.user.length; k++) {
+      perUser[rows.user[k]]++;
+      perItem[rows.item[k]]++;
+    }
+    const keep = (k: number) =>
+      perUser[rows.user[k]] >= minUser && perItem[rows.item[k]] >= minItem;
+    const next = selectRows(rows, keep);
+    if (next.user.length === rows.user.length) return rows;
+    rows = next;
+  }
+}
+
+function distinct(column: Int32Array, n: number): number {
+  const seen = new Uint8Array(n);
+  let c = 0;
+  for (const v of column) if (!seen[v]++) c++;
+  return c;
+}
+
+/** The data set with `rows`, ids of entities without rows dropped and the rest renumbered. */
+function renumber(d: Dataset, rows: Rows): Dataset {
+  const remap = (column: Int32Array, n: number) => {
+    const to = new Int32Array(n).fill(-1);
+    const kept: number[] = [];
+    for (const v of column) if (to[v] < 0) to[v] = 0;
+    for (let e = 0; e < n; e++) if (to[e] === 0) to[e] = kept.push(e) - 1;
+    return { to, kept };
+  };
+  // Kept entities keep their relative order (ascending old index).
+  const u = remap(rows.user, d.userIds.length);
+  const i = remap(rows.item, d.itemIds.length);
+  let ratingMin = Infinity;
+  let ratingMax = -Infinity;
+  for (const v of rows.rating)
+    [ratingMin, ratingMax] = [Math.min(ratingMin, v), Math.max(ratingMax, v)];
+  return {
+    ...d,
+    user: rows.user.map((v) => u.to[v]),
+    item: rows.item.map((v) => i.to[v]),
+    rating: rows.rating,
+    timestamp: rows.timestamp,
+    userIds: u.kept.map((e) => d.userIds[e]),
+    itemIds: i.kept.map((e) => d.itemIds[e]),
+    itemLabels: i.kept.map((e) => d.itemLabels[e]),
+    itemFeatures: subsetFeatures(d.itemFeatures, i.kept),
+    userFeatures: subsetFeatures(d.userFeatures, u.kept),
+    ratingMin: rows.rating.length ? ratingMin : d.ratingMin,
+    ratingMax: rows.rating.length ? ratingMax : d.ratingMax,
+  };
+}
+
+/** The CSR rows of `kept` entities, in that order (feature names unchanged). */
+function subsetFeatures(t: FeatureTable, kept: number[]): FeatureTable {
+  const offsets = new Int32Array(kept.length + 1);
+  const values: number[] = [];
+  kept.forEach((e, j) => {
+    for (let k = t.offsets[e]; k < t.offsets[e + 1]; k++) values.push(t.values[k]);
+    offsets[j + 1] = values.length;
+  });
+  return { names: t.names, offsets, values: Int32Array.from(values) };
+}
