@@ -99,8 +99,8 @@ test('cleaning on import: repeated pairs averaged, a 2-core, and the page says w
   await lab.setNumber('Min. interactions per user', 2);
   await lab.setNumber('Min. interactions per item', 2);
   await page.getByRole('button', { name: 'Use this data' }).click();
-  const s = await lab.until((x) => x.dataset);
-  expect(s.dataset).toMatchObject({ rows: 6, users: 3, items: 2, skippedRows: 0 });
+  const ds = await lab.until((x) => x.dataset);
+  expect(ds).toMatchObject({ rows: 6, users: 3, items: 2, skippedRows: 0 });
   await expect(page.getByText(/1 repeated \(user, item\) rows merged/)).toBeVisible();
   await expect(page.getByText(/the k-core dropped 1 rows, 1 users and 1 items/)).toBeVisible();
 });
