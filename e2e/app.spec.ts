@@ -207,3 +207,24 @@ test('trains AutoRec on implicit feedback for an epoch on webgl, ranked every ep
   expect(e1.recallAtK!).toBeGreaterThan(0.05);
   await expect.poll(async () => (await lab.snapshot()).runs.length).toBe(1);
 });
+
+test('early stopping ends the run and keeps the best epoch’s embeddings for the map', async ({
+  page,
+}) => {
+  const lab = new LabPage(page);
+  await lab.open();
+  await lab.sampleLoaded();
+  // The hybrid's held-out RMSE on the sample bottoms out around epoch 6 of 10.
+  await page.getByLabel('Model', { exact: true }).selectOption('hybrid');
+  await page.getByLabel('Projection').selectOption('PCA');
+  await lab.setNumber('Early stop after (epochs; 0: off)', 1);
+  const s = await lab.train(10);
+  expect(s.training.error).toBeNull();
+  const stop = s.training.earlyStop!;
+  expect(stop.bestEpoch).toBeLessThan(stop.epoch);
+  expect(s.training.history).toHaveLength(stop.epoch);
+  const rmse = s.training.history.map((h) => h.rmse!);
+  expect(Math.min(...rmse)).toBe(rmse[stop.bestEpoch - 1]);
+  const p = await lab.until((x) => x.projection.status === 'done' && x.projection);
+  expect(p.epoch).toBe(stop.bestEpoch);
+});

@@ -26,7 +26,7 @@ import type { TrainingEvent } from '../worker/training/protocol';
 import { ProjectionCancelledError, ProjectionClient } from '../worker/projection/client';
 import type { ProjectionMethod } from '../worker/projection/protocol';
 import type { TrainConfig } from '../core/training/config';
-import type { Dataset } from '../core/data/types';
+import type { Dataset, EmbeddingSnapshot } from '../core/data/types';
 
 /** What the lab needs of the 3D view (for the test API's screenPosition). */
 export interface SceneHandle {
@@ -52,6 +52,8 @@ export class Lab {
     { resolve: (r: { item: Int32Array; score: Float32Array }) => void; reject: (e: Error) => void }
   >();
   private nextJob = 1;
+  /** The current run's best epoch so far by the validation metric, with its embeddings. */
+  private best: { score: number; epoch: number; snapshot: EmbeddingSnapshot } | null = null;
   private detachCamera: (() => void) | undefined;
   private readonly cameraListeners = new Set<() => void>();
   /** A bookmarked selection waiting for its data set, and camera waiting for a layout. */
@@ -223,6 +225,7 @@ export class Lab {
       error: null,
       startedAt: performance.now(),
     });
+    this.best = null;
     // A new run's layouts replace the last run's on the epoch slider.
     this.store.set((s) => ({ projection: { ...s.projection, history: [], replay: null } }));
     this.training!.send({
@@ -314,6 +317,10 @@ export class Lab {
       case 'epoch': {
         this.setTraining({ history: [...t.history, e.entry], epoch: e.entry.epoch });
         this.store.set({ embeddings: e.snapshot });
+        // The validation metric early stopping watches: RMSE, or Recall@20 for ranking models.
+        const score = e.entry.rmse !== undefined ? -e.entry.rmse : (e.entry.recallAtK ?? -Infinity);
+        if (!this.best || score > this.best.score)
+          this.best = { score, epoch: e.entry.epoch, snapshot: e.snapshot };
         this.refreshSelection();
         const every = t.config.projectEvery;
         const last = e.entry.epoch >= t.epochsTotal;
@@ -329,6 +336,9 @@ export class Lab {
       }
       case 'early-stop':
         this.setTraining({ earlyStop: { epoch: e.epoch, bestEpoch: e.bestEpoch } });
+        // The best epoch's embeddings are what the map, neighbours and exports show.
+        if (this.best) this.store.set({ embeddings: this.best.snapshot });
+        this.refreshSelection();
         if ((this.store.get().embeddings?.dim ?? 0) >= 2) void this.project();
         return;
       case 'status':
