@@ -120,9 +120,13 @@ function report(s, browserVersion) {
   if (projectionOnly) {
     reportProjection(s.projection);
     reportExplorer(s.explorer);
+    reportImport(s.importRows);
     // Keep the training rows of the last full run; replace only the projection parts.
     const old = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {};
-    writeFileSync(file, JSON.stringify({ ...old, projection, explorer }, null, 2));
+    writeFileSync(
+      file,
+      JSON.stringify({ ...old, projection, explorer, import: s.importRows }, null, 2),
+    );
     return;
   }
   const head = [
@@ -158,7 +162,16 @@ function report(s, browserVersion) {
   for (const c of s.checks) console.log(`  ${c.name}: ${c.maxDiff.toExponential(2)}`);
   reportProjection(s.projection);
   reportExplorer(s.explorer);
-  const results = { env, quick, rows: s.rows, checks: s.checks, projection, explorer };
+  reportImport(s.importRows);
+  const results = {
+    env,
+    quick,
+    rows: s.rows,
+    checks: s.checks,
+    projection,
+    explorer,
+    import: s.importRows,
+  };
   writeFileSync(file, JSON.stringify(results, null, 2));
 }
 
@@ -222,5 +235,22 @@ function reportExplorer(e) {
         '—',
       ],
     ],
+  );
+}
+
+/** The streaming import of a generated ratings file (decode, parse, typed columns). */
+function reportImport(rows) {
+  if (!rows?.length) return;
+  console.log("\nImport (the app's streaming reader, in the page; best of 3):\n");
+  table(
+    ['case', 'rows', 'MB', 'ms', 'rows/s', 'bytes/row'],
+    rows.map((r) => [
+      r.case,
+      fmt(r.rows),
+      fmt(r.megabytes, 1),
+      fmt(r.ms),
+      fmt(r.rowsPerSecond),
+      fmt(r.bytesPerRow, 1),
+    ]),
   );
 }

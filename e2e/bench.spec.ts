@@ -17,6 +17,7 @@ type Bench = {
     stockMsPerStep: number | null;
   }[];
   projection: { method: string; finishedMs: number; purity: number }[];
+  importRows: { rows: number; ms: number }[];
   explorer: {
     frame: { points: number; frames: number; meanMs: number };
     neighbours: { points: number; meanMs: number };
@@ -56,4 +57,6 @@ test('bench smoke on webgl: sparse path equals stock autodiff and memory is flat
   expect(bench.explorer!.frame).toMatchObject({ points: 10_000, frames: 10 });
   expect(bench.explorer!.frame.meanMs).toBeGreaterThan(0);
   expect(bench.explorer!.neighbours.points).toBe(10_000);
+  // And the streaming import of a generated 20,000-row file, plain and gzip.
+  expect(bench.importRows.map((r) => r.rows)).toEqual([20_000, 20_000]);
 });

@@ -1,4 +1,5 @@
 import { test, expect } from '@playwright/test';
+import { gzipSync } from 'node:zlib';
 import { LabPage } from './lab-page';
 
 const small = [
@@ -103,4 +104,36 @@ test('cleaning on import: repeated pairs averaged, a 2-core, and the page says w
   expect(ds).toMatchObject({ rows: 6, users: 3, items: 2, skippedRows: 0 });
   await expect(page.getByText(/1 repeated \(user, item\) rows merged/)).toBeVisible();
   await expect(page.getByText(/the k-core dropped 1 rows, 1 users and 1 items/)).toBeVisible();
+});
+
+test('a Latin-1 file and a gzip file upload with the right text and counts', async ({ page }) => {
+  const lab = new LabPage(page);
+  await lab.open('?sample=none');
+  // "Amélie" in Windows-1252 / Latin-1: é is the single byte 0xE9 (invalid as UTF-8).
+  const latin1 = Buffer.from(
+    'user;item;rating\n1;Am\xe9lie;5\n2;Am\xe9lie;4\n2;Heat;3\n',
+    'latin1',
+  );
+  await page
+    .getByLabel('Interactions file')
+    .setInputFiles({ name: 'latin1.csv', mimeType: 'text/csv', buffer: latin1 });
+  await page.getByRole('button', { name: 'Use this data' }).click();
+  const ds = await lab.until((x) => x.dataset?.name === 'latin1.csv' && x.dataset);
+  expect(ds).toMatchObject({ rows: 3, users: 2, items: 2, skippedRows: 0 });
+  await page.getByLabel('Search').fill('amélie');
+  await expect(page.getByRole('button', { name: /item Amélie$/ })).toBeVisible();
+
+  const csv = [
+    'u,i,r',
+    ...Array.from({ length: 500 }, (_, k) => `${k % 50},${k % 37},${1 + (k % 5)}`),
+  ];
+  await page.getByLabel('Interactions file').setInputFiles({
+    name: 'big.csv.gz',
+    mimeType: 'application/gzip',
+    buffer: gzipSync(Buffer.from(csv.join('\n'))),
+  });
+  await expect(page.getByLabel('Rating column')).toHaveValue('2');
+  await page.getByRole('button', { name: 'Use this data' }).click();
+  const gz = await lab.until((x) => x.dataset?.name === 'big.csv.gz' && x.dataset);
+  expect(gz).toMatchObject({ rows: 500, users: 50, items: 37, skippedRows: 0 });
 });

@@ -11,6 +11,7 @@ import {
   type FrameBenchResult,
   type NeighbourBenchResult,
 } from './explorer-bench';
+import { importBench, type ImportBenchRow } from './import-bench';
 
 interface BenchState {
   status: 'running' | 'done' | 'error';
@@ -19,6 +20,8 @@ interface BenchState {
   projection: ProjectionRow[];
   /** The map's frame time and neighbour queries (on this page: they need its canvas). */
   explorer: { frame: FrameBenchResult; neighbours: NeighbourBenchResult } | null;
+  /** Reading a generated ratings file through the app's streaming import. */
+  importRows: ImportBenchRow[];
   checks: { name: string; maxDiff: number }[];
   memory: Extract<BenchEvent, { type: 'memory' }>[];
   log: string[];
@@ -31,6 +34,7 @@ const state: BenchState = {
   rows: [],
   projection: [],
   explorer: null,
+  importRows: [],
   checks: [],
   memory: [],
   log: [],
@@ -101,7 +105,10 @@ worker.onmessage = (ev: MessageEvent<BenchEvent>) => {
     say(`error: ${e.message}`);
   }
 };
-/** After the worker's suite (so the two do not share the CPU): the map and neighbour queries. */
+/**
+ * After the worker's suite (so the two do not share the CPU): the map, neighbour queries, and the
+ * import of a generated file.
+ */
 async function explorerBench(): Promise<void> {
   try {
     const points = quick ? 10_000 : 100_000;
@@ -115,6 +122,13 @@ async function explorerBench(): Promise<void> {
       `  neighbours over ${points.toLocaleString('en-US')} x ${neighbours.dim}: ${neighbours.meanMs.toFixed(1)} ms (max ${neighbours.maxMs.toFixed(1)})`,
     );
     state.explorer = { frame, neighbours };
+    const rows = quick ? 20_000 : 1_000_000;
+    say(`import: ${rows.toLocaleString('en-US')} rows`);
+    state.importRows = await importBench(rows, quick ? 1 : 3);
+    for (const r of state.importRows)
+      say(
+        `  ${r.case}: ${r.ms.toFixed(0)} ms, ${Math.round(r.rowsPerSecond).toLocaleString('en-US')} rows/s`,
+      );
     state.status = 'done';
   } catch (err) {
     state.status = 'error';

@@ -3,6 +3,8 @@
  * "Use this data") and item / user metadata. A rejected file never replaces the loaded data.
  */
 import { buildInteractions } from '../core/data/build';
+import { ChunkDecoder, gunzipStream, isGzip } from '../core/data/decode';
+import { ImportCancelledError, ImportClient } from '../worker/import/client';
 import { previewCsv, type Delimiter } from '../core/data/csv';
 import { guessMapping, validateMapping, type ColumnMapping } from '../core/data/columns';
 import {
@@ -29,17 +31,62 @@ function message(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
 
-/** Reads a file as text, refusing what is clearly not text. */
+/** Text a control character other than tab, line ends and form feed makes binary. */
+function looksBinary(text: string): boolean {
+  // eslint-disable-next-line no-control-regex
+  return /[\u0000-\u0008\u000e-\u001a]/.test(text.slice(0, 4096));
+}
+
+/**
+ * Reads a small file (metadata) as text in its encoding (UTF-8, UTF-16 with a BOM, else
+ * Windows-1252: MovieLens 100K's u.item is Latin-1), refusing what is clearly not text.
+ */
 export async function readTextFile(file: File): Promise<string> {
   const bytes = new Uint8Array(await file.arrayBuffer());
   if (bytes.length === 0) throw new Error(`${file.name}: the file is empty`);
-  const head = bytes.subarray(0, 4096);
-  if (head.includes(0))
+  const decoder = new ChunkDecoder();
+  const text = decoder.push(bytes) + decoder.end();
+  if (looksBinary(text))
     throw new Error(`${file.name}: this looks like a binary file, not delimited text`);
-  return new TextDecoder('utf-8').decode(bytes);
+  return text;
+}
+
+/** Characters of a file read for its preview and format guess. */
+const HEAD_CHARS = 256 * 1024;
+
+/**
+ * The start of a file as text (decompressed when gzip, in its encoding), for the preview: the
+ * whole file is read later, as a stream, by the import worker.
+ */
+export async function readFileHead(file: File): Promise<string> {
+  if (file.size === 0) throw new Error(`${file.name}: the file is empty`);
+  let stream = file.stream() as ReadableStream<Uint8Array>;
+  const sniff = new Uint8Array(await file.slice(0, 2).arrayBuffer());
+  if (isGzip(sniff)) stream = gunzipStream(stream);
+  const reader = stream.getReader();
+  const decoder = new ChunkDecoder();
+  let text = '';
+  try {
+    while (text.length < HEAD_CHARS) {
+      const next = await reader.read();
+      if (next.done) {
+        text += decoder.end();
+        break;
+      }
+      text += decoder.push(next.value);
+    }
+  } finally {
+    await reader.cancel().catch(() => undefined);
+  }
+  if (looksBinary(text))
+    throw new Error(`${file.name}: this looks like a binary file, not delimited text`);
+  if (text.trim() === '') throw new Error(`${file.name}: the file is empty`);
+  return text;
 }
 
 export class DataActions {
+  private importer: ImportClient | null = null;
+
   constructor(
     private readonly store: Store<LabState>,
     /** Called when the data set changes, so training and projection state can reset. */
@@ -118,12 +165,13 @@ export class DataActions {
 
   async openInteractions(file: File): Promise<void> {
     try {
-      const text = await readTextFile(file);
-      const preview = previewCsv(text, 8);
+      const head = await readFileHead(file);
+      const preview = previewCsv(head, 8);
       this.store.set({
         upload: {
           fileName: file.name,
-          text,
+          file,
+          head,
           preview,
           delimiter: preview.delimiter,
           hasHeader: preview.hasHeader,
@@ -142,7 +190,7 @@ export class DataActions {
   setFormat(delimiter: Delimiter, hasHeader: boolean): void {
     const u = this.store.get().upload;
     if (!u) return;
-    const preview = previewCsv(u.text, 8, { delimiter, hasHeader });
+    const preview = previewCsv(u.head, 8, { delimiter, hasHeader });
     this.store.set({
       upload: {
         ...u,
@@ -169,22 +217,36 @@ export class DataActions {
     this.store.set({ upload: null });
   }
 
-  applyUpload(): void {
+  /**
+   * Reads the whole file in the import worker (streaming, with progress in `importProgress`),
+   * cleans it as chosen and loads it. A file that fails leaves the loaded data set in place.
+   */
+  async applyUpload(): Promise<void> {
     const u = this.store.get().upload;
-    if (!u) return;
+    if (!u || this.store.get().importProgress) return;
     const invalid = validateMapping(u.mapping, u.preview.header.length);
     if (invalid) {
       this.store.set({ upload: { ...u, error: invalid } });
       return;
     }
-    try {
-      const read = buildInteractions({
-        name: u.fileName,
-        text: u.text,
-        delimiter: u.delimiter,
-        hasHeader: u.hasHeader,
-        mapping: u.mapping,
+    const started = performance.now();
+    const progress = (bytes: number, totalBytes: number, rows: number) =>
+      this.store.set({
+        importProgress: {
+          bytes,
+          totalBytes,
+          rows,
+          rowsPerSecond: rows / Math.max(1e-3, (performance.now() - started) / 1000),
+        },
       });
+    progress(0, u.file.size, 0);
+    try {
+      this.importer ??= new ImportClient();
+      const read = await this.importer.import(
+        u.file,
+        { delimiter: u.delimiter, hasHeader: u.hasHeader, mapping: u.mapping },
+        (p) => progress(p.bytes, p.totalBytes, p.rows),
+      );
       const { dataset: d, report } = cleanDataset(read, u.clean);
       if (d.user.length === 0)
         throw new Error(
@@ -198,11 +260,19 @@ export class DataActions {
           : '',
         describeClean(report),
       ].filter(Boolean);
+      this.store.set({ importProgress: null });
       this.setDataset(d, notes.length ? `${u.fileName}: ${notes.join('; ')}` : null);
     } catch (e) {
+      this.store.set({ importProgress: null });
+      if (e instanceof ImportCancelledError) return;
       this.store.set({ upload: { ...u, error: message(e) } });
       this.fail('data', message(e));
     }
+  }
+
+  /** Stops a running import; the loaded data set stays. */
+  cancelImport(): void {
+    this.importer?.cancel();
   }
 
   async openMetadata(file: File, of: 'item' | 'user'): Promise<void> {

@@ -18,7 +18,10 @@ export type PointKind = 'user' | 'item' | 'feature';
 
 export interface UploadState {
   fileName: string;
-  text: string;
+  /** The file itself: the import worker reads it as a stream. */
+  file: File;
+  /** Its first characters, for the preview and the format guess. */
+  head: string;
   preview: CsvPreview;
   delimiter: Delimiter;
   hasHeader: boolean;
@@ -205,6 +208,8 @@ export interface LabState {
   selection: SelectionDetail | null;
   colorBy: ColorBy;
   view: ViewState;
+  /** An import being read by the worker: bytes and rows so far. */
+  importProgress: { bytes: number; totalBytes: number; rows: number; rowsPerSecond: number } | null;
   /** A long export running (e.g. recommendations for every user), for its progress bar. */
   exportJob: { label: string; fraction: number } | null;
   /** Points highlighted together (e.g. every match of a search), with what marked them. */
@@ -281,6 +286,7 @@ export function initialState(): LabState {
     },
     marked: null,
     exportJob: null,
+    importProgress: null,
     errors: [],
   };
 }

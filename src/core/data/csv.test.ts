@@ -46,6 +46,14 @@ describe('sniffCsv', () => {
     });
   });
 
+  it('falls back to runs of whitespace only when no delimiter splits the sample', () => {
+    expect(sniffCsv('196 242  3 881250949\n186 302  3 891717742\n')).toEqual({
+      delimiter: ' ',
+      hasHeader: false,
+    });
+    expect(sniffCsv('user,title\n1,The Matrix\n2,Up\n').delimiter).toBe(',');
+  });
+
   it('prefers the delimiter that gives more fields when a decimal comma is consistent', () => {
     expect(sniffCsv('1;2;3,5\n2;3;4,0\n3;1;2,5\n').delimiter).toBe(';');
   });

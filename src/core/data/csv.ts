@@ -1,29 +1,20 @@
 /**
- * Delimited-text reading: an RFC 4180 record walker, a dialect sniffer and a preview.
- * Works on a whole file already decoded to a string; nothing here allocates per character.
+ * Delimited-text reading over a whole string: a record walker (the streaming parser fed one
+ * text), a dialect sniffer and a preview.
  */
 import { isKnownColumnName, isNumeric } from './columns';
+import { CsvStreamParser } from './stream-csv';
+import type { Delimiter } from './stream-csv';
 
-export type Delimiter = ',' | '\t' | ';' | '|' | '::';
+export { CsvError, type Delimiter } from './stream-csv';
 
-/** Candidates in order of preference when two fit a sample equally well. */
+/**
+ * Candidates in order of preference when two fit a sample equally well. Runs of whitespace
+ * (`' '`) are tried only when none of these splits the sample at all: text fields often hold
+ * spaces, so whitespace must not win over a real delimiter.
+ */
 const DELIMITERS: readonly Delimiter[] = ['::', '\t', ',', ';', '|'];
 const SNIFF_RECORDS = 20;
-
-const QUOTE = 0x22;
-const LF = 0x0a;
-const CR = 0x0d;
-
-/** An unreadable file structure (e.g. a quote that is never closed), tied to a 1-based line. */
-export class CsvError extends Error {
-  constructor(
-    readonly line: number,
-    message: string,
-  ) {
-    super(`line ${line}: ${message}`);
-    this.name = 'CsvError';
-  }
-}
 
 export function stripBom(text: string): string {
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
@@ -39,7 +30,8 @@ export function stripBom(text: string): string {
  *
  * A quote still open at the end of the text cannot be parsed correctly: the fields read so far
  * are still passed to `onRecord`, then the problem is reported to `onIssue(line, message)` when
- * given, or else thrown as a `CsvError`, so the caller never gets silently wrong data.
+ * given, or else thrown as a `CsvError`, so the caller never gets silently wrong data. So is a
+ * record longer than MAX_RECORD_LENGTH (10 M characters), which is skipped.
  */
 export function forEachCsvRecord(
   text: string,
@@ -47,85 +39,11 @@ export function forEachCsvRecord(
   onRecord: (fields: string[], line: number) => void | false,
   onIssue?: (line: number, message: string) => void,
 ): void {
-  const n = text.length;
-  const d0 = delimiter.charCodeAt(0);
-  const d1 = delimiter.length > 1 ? delimiter.charCodeAt(1) : -1;
-  const dLen = delimiter.length;
-  const isDelimiterAt = (k: number): boolean =>
-    text.charCodeAt(k) === d0 && (d1 < 0 || text.charCodeAt(k + 1) === d1);
-
-  let i = text.charCodeAt(0) === 0xfeff ? 1 : 0;
-  let line = 1;
-  while (i < n) {
-    const startLine = line;
-    const fields: string[] = [];
-    let quoted = false;
-    let unterminated = false;
-    for (;;) {
-      if (text.charCodeAt(i) === QUOTE) {
-        quoted = true;
-        let value = '';
-        let segment = i + 1;
-        let j = segment;
-        let closed = false;
-        while (j < n) {
-          const c = text.charCodeAt(j);
-          if (c === QUOTE) {
-            if (text.charCodeAt(j + 1) === QUOTE) {
-              value += text.slice(segment, j + 1);
-              j += 2;
-              segment = j;
-              continue;
-            }
-            value += text.slice(segment, j);
-            j++;
-            closed = true;
-            break;
-          }
-          if (c === LF || (c === CR && text.charCodeAt(j + 1) !== LF)) line++;
-          j++;
-        }
-        if (!closed) {
-          fields.push(value + text.slice(segment, n));
-          unterminated = true;
-          i = n;
-          break;
-        }
-        // Be lenient with text between a closing quote and the delimiter (`"a"b,`): keep it.
-        let k = j;
-        while (k < n && !isDelimiterAt(k) && text.charCodeAt(k) !== LF && text.charCodeAt(k) !== CR)
-          k++;
-        fields.push(k > j ? value + text.slice(j, k) : value);
-        i = k;
-      } else {
-        let k = i;
-        while (k < n) {
-          const c = text.charCodeAt(k);
-          if (c === LF || c === CR || (c === d0 && (d1 < 0 || text.charCodeAt(k + 1) === d1)))
-            break;
-          k++;
-        }
-        fields.push(text.slice(i, k));
-        i = k;
-      }
-      if (i >= n) break;
-      const c = text.charCodeAt(i);
-      if (c !== LF && c !== CR) {
-        i += dLen; // a delimiter: the next field may be empty, even at the end of the text
-        continue;
-      }
-      i += c === CR && text.charCodeAt(i + 1) === LF ? 2 : 1;
-      line++;
-      break;
-    }
-    if (!quoted && fields.length === 1 && fields[0].trim() === '') continue;
-    if (onRecord(fields, startLine) === false) return;
-    if (unterminated) {
-      const message = 'a quoted field is never closed (missing ")';
-      if (onIssue) onIssue(startLine, message);
-      else throw new CsvError(startLine, message);
-    }
-  }
+  const parser = new CsvStreamParser(delimiter, (r) => onRecord(r.toArray(), r.line), {
+    onIssue,
+  });
+  parser.push(text);
+  parser.end();
 }
 
 /**
@@ -172,7 +90,8 @@ function detectDelimiter(text: string): Delimiter {
   let best: Delimiter = ',';
   let bestConsistency = -1;
   let bestWidth = 0;
-  for (const d of DELIMITERS) {
+  for (const d of [...DELIMITERS, ' ' as const]) {
+    if (d === ' ' && bestConsistency >= 0) break;
     const widths = sampleRecords(text, d, SNIFF_RECORDS).map((r) => r.length);
     if (widths.length === 0) continue;
     const width = mode(widths);

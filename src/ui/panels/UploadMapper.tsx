@@ -4,6 +4,10 @@ import type { Delimiter } from '../../core/data/csv';
 import type { ColumnMapping } from '../../core/data/columns';
 import type { DuplicatePolicy } from '../../core/data/clean';
 import { NumberField } from '../controls/NumberField';
+import { ProgressBar } from '../controls/ProgressBar';
+import { fmtRate } from '../format';
+
+const mb = (bytes: number) => (bytes / 2 ** 20).toFixed(1);
 
 const DELIMITERS: { value: Delimiter; label: string }[] = [
   { value: ',', label: 'comma' },
@@ -11,6 +15,7 @@ const DELIMITERS: { value: Delimiter; label: string }[] = [
   { value: ';', label: 'semicolon' },
   { value: '|', label: 'pipe' },
   { value: '::', label: ':: (MovieLens .dat)' },
+  { value: ' ', label: 'spaces (runs of blanks)' },
 ];
 
 const COUNT = { min: 1, max: 100_000, step: 1, integer: true };
@@ -28,6 +33,7 @@ export function UploadMapper() {
   const lab = useLab();
   const upload = useLabState((s) => s.upload)!;
   const id = useId();
+  const importing = useLabState((s) => s.importProgress);
   const { preview, mapping, clean } = upload;
   return (
     <div className="upload" role="group" aria-label="Column mapping">
@@ -155,14 +161,30 @@ export function UploadMapper() {
           {upload.error}
         </p>
       )}
-      <div className="row">
-        <button type="button" className="primary" onClick={() => lab.data.applyUpload()}>
-          Use this data
-        </button>
-        <button type="button" onClick={() => lab.data.cancelUpload()}>
-          Cancel
-        </button>
-      </div>
+      {importing ? (
+        <div className="import-progress" aria-live="polite">
+          <ProgressBar
+            value={importing.totalBytes ? importing.bytes / importing.totalBytes : 0}
+            label="Import progress"
+          />
+          <span className="muted small">
+            {importing.rows.toLocaleString('en-US')} rows · {fmtRate(importing.rowsPerSecond)} ·{' '}
+            {mb(importing.bytes)} of {mb(importing.totalBytes)} MB
+          </span>
+          <button type="button" onClick={() => lab.data.cancelImport()}>
+            Cancel import
+          </button>
+        </div>
+      ) : (
+        <div className="row">
+          <button type="button" className="primary" onClick={() => void lab.data.applyUpload()}>
+            Use this data
+          </button>
+          <button type="button" onClick={() => lab.data.cancelUpload()}>
+            Cancel
+          </button>
+        </div>
+      )}
     </div>
   );
 }

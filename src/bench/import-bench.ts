@@ -1,0 +1,87 @@
+/**
+ * The import's benchmark, in the browser: a generated MovieLens-style ratings file
+ * (user,item,rating,timestamp; 100k users x 20k items, random) read as a stream of 1 MB byte
+ * chunks through the app's own pipeline (decode -> parse -> typed columns, `readInteractions`),
+ * plain and gzip-compressed.
+ */
+import { readInteractions, type StreamImportOptions } from '../core/data/stream-import';
+import { mulberry32 } from '../core/util/random';
+
+export interface ImportBenchRow {
+  case: string;
+  rows: number;
+  megabytes: number;
+  ms: number;
+  rowsPerSecond: number;
+  /** Bytes per row of the finished columns (user, item, rating, timestamp). */
+  bytesPerRow: number;
+}
+
+const OPTIONS: StreamImportOptions = {
+  name: 'ratings.csv',
+  delimiter: ',',
+  hasHeader: true,
+  mapping: { user: 0, item: 1, rating: 2, timestamp: 3 },
+};
+
+function ratingsFile(rows: number): Uint8Array {
+  const random = mulberry32(1);
+  const parts = ['userId,movieId,rating,timestamp\n'];
+  for (let r = 0; r < rows; r++) {
+    const user = 1 + Math.floor(random() * 100_000);
+    const item = 1 + Math.floor(random() * 20_000);
+    const rating = (1 + Math.floor(random() * 10)) / 2;
+    parts.push(`${user},${item},${rating},${946684800 + Math.floor(random() * 6e8)}\n`);
+  }
+  return new TextEncoder().encode(parts.join(''));
+}
+
+/** The bytes as a stream of `chunk`-byte pieces, as `file.stream()` delivers them. */
+function chunked(bytes: Uint8Array, chunk: number): ReadableStream<Uint8Array> {
+  let at = 0;
+  return new ReadableStream<Uint8Array>({
+    pull(controller) {
+      if (at >= bytes.length) return controller.close();
+      controller.enqueue(bytes.subarray(at, (at += chunk)));
+    },
+  });
+}
+
+async function gzip(bytes: Uint8Array): Promise<Uint8Array> {
+  const out = chunked(bytes, 1 << 20).pipeThrough(
+    new CompressionStream('gzip') as unknown as TransformStream<Uint8Array, Uint8Array>,
+  );
+  return new Uint8Array(await new Response(out).arrayBuffer());
+}
+
+async function time(name: string, bytes: Uint8Array, rows: number, repeats: number) {
+  let ms = Infinity;
+  let bytesPerRow = 0;
+  for (let k = 0; k < repeats; k++) {
+    const started = performance.now();
+    const d = await readInteractions(chunked(bytes, 1 << 20), OPTIONS);
+    ms = Math.min(ms, performance.now() - started);
+    if (d.user.length !== rows) throw new Error(`import read ${d.user.length} of ${rows} rows`);
+    const columns = [d.user, d.item, d.rating, d.timestamp].reduce(
+      (s, a) => s + (a?.byteLength ?? 0),
+      0,
+    );
+    bytesPerRow = columns / rows;
+  }
+  return {
+    case: name,
+    rows,
+    megabytes: bytes.length / 1e6,
+    ms,
+    rowsPerSecond: (rows / ms) * 1000,
+    bytesPerRow,
+  };
+}
+
+export async function importBench(rows: number, repeats = 3): Promise<ImportBenchRow[]> {
+  const bytes = ratingsFile(rows);
+  return [
+    await time('ratings CSV, 1 MB chunks', bytes, rows, repeats),
+    await time('same, gzip', await gzip(bytes), rows, repeats),
+  ];
+}

@@ -1,0 +1,223 @@
+/**
+ * Records -> Dataset, one record at a time, so a file can be read as a stream: string ids become
+ * dense indices, values become typed columns, and every row that cannot be read is counted and
+ * explained instead of silently dropped.
+ */
+import { isCountColumnName, validateMapping } from './columns';
+import type { ColumnMapping } from './columns';
+import { generatedColumnNames } from './csv';
+import { DataError } from './errors';
+import { readNumber, readTimestamp, trimEnd, trimStart } from './field-values';
+import { IdTable } from './id-table';
+import type { CsvRecord } from './stream-csv';
+import { emptyFeatureTable } from './types';
+import type { Dataset, InteractionKind, ParseIssue } from './types';
+import { GrowableArray } from '../util/growable';
+
+/** Issues kept per file; the rest are only counted in `skippedRows`. */
+export const MAX_ISSUES = 100;
+/** Largest |value| a rating scale may have for the column to be read as explicit ratings. */
+const RATING_SCALE_LIMIT = 10;
+
+export interface InteractionOptions {
+  /** File name, used in messages. */
+  name: string;
+  hasHeader: boolean;
+  mapping: ColumnMapping;
+  /** Forces the kind; when absent it is guessed from the value column (see `finish`). */
+  kind?: InteractionKind;
+}
+
+function quoteValue(v: string): string {
+  const shown = v.length > 40 ? `${v.slice(0, 40)}…` : v;
+  return JSON.stringify(shown);
+}
+
+/**
+ * Feed it the records of an interaction file in order (`add`, and `issue` for the parser's
+ * problems), then `finish()`.
+ *
+ * Output columns (`user`, `item`: Int32Array of dense indices; `rating`: Float32Array;
+ * `timestamp`: Float64Array or null) have one entry per kept row, in file order. Dense indices
+ * follow the order in which ids first appear; `userIds`/`itemIds` map them back.
+ *
+ * A row is skipped, with an issue naming its line, the column and the bad value, when it has too
+ * few fields, an empty user or item id, or a rating/timestamp that is not a finite number (or, for
+ * timestamps, an ISO date); so is a record the parser dropped (too long). kept + skippedRows =
+ * data rows. Only the first MAX_ISSUES issues are kept.
+ *
+ * Throws DataError (from the constructor, `add` or `finish`) for an invalid mapping, an explicit
+ * kind without a rating column, a file without records or data rows, or when no row could be read.
+ */
+export class InteractionBuilder {
+  private readonly needed: number;
+  private columnNames: string[] = [];
+  private readonly users = new IdTable();
+  private readonly items = new IdTable();
+  private user = new GrowableArray(Int32Array);
+  private item = new GrowableArray(Int32Array);
+  private rating = new GrowableArray(Float32Array);
+  private timestamp: GrowableArray<Float64Array> | null;
+  private readonly issues: ParseIssue[] = [];
+  private skippedRows = 0;
+  private dataRows = 0;
+  private ratingMin = Infinity;
+  private ratingMax = -Infinity;
+  private firstRecord = true;
+
+  constructor(private readonly options: InteractionOptions) {
+    const { mapping } = options;
+    if (options.kind === 'explicit' && mapping.rating === null) {
+      throw new DataError(options.name, 'explicit ratings need a rating column');
+    }
+    this.needed = Math.max(
+      mapping.user,
+      mapping.item,
+      mapping.rating ?? -1,
+      mapping.timestamp ?? -1,
+    );
+    this.timestamp = mapping.timestamp === null ? null : new GrowableArray(Float64Array);
+  }
+
+  /** Data rows read so far, kept or skipped (for progress). */
+  get rows(): number {
+    return this.dataRows;
+  }
+
+  private columnLabel(j: number): string {
+    return JSON.stringify(this.columnNames[j] || `column ${j + 1}`);
+  }
+
+  private skip(line: number, message: string): void {
+    this.skippedRows++;
+    if (this.issues.length < MAX_ISSUES) this.issues.push({ line, message });
+  }
+
+  /** A problem the parser found; `dropped`: the record was not delivered, so a row is lost. */
+  issue(line: number, message: string, dropped: boolean): void {
+    if (dropped) {
+      this.dataRows++;
+      this.skip(line, message);
+    } else if (this.issues.length < MAX_ISSUES) {
+      // A broken quote is a file-level problem, not a skipped row: the record was delivered.
+      this.issues.push({ line, message });
+    }
+  }
+
+  add(r: CsvRecord): void {
+    const { mapping } = this.options;
+    const line = r.line;
+    if (this.firstRecord) {
+      this.firstRecord = false;
+      const problem = validateMapping(mapping, r.length);
+      if (problem) throw new DataError(this.options.name, problem);
+      if (this.options.hasHeader) {
+        this.columnNames = r.toArray().map((f) => f.trim());
+        return;
+      }
+      this.columnNames = generatedColumnNames(r.length);
+    }
+    this.dataRows++;
+    if (r.length <= this.needed) {
+      const missing = this.columnLabel(this.needed);
+      return this.skip(line, `the row has ${r.length} fields, so column ${missing} is missing`);
+    }
+    // Ranges, not substrings: ids and numbers are read from the parsed text's character codes.
+    const { sources, starts, ends } = r;
+    const userText = sources[mapping.user];
+    const userStart = trimStart(userText, starts[mapping.user], ends[mapping.user]);
+    const userEnd = trimEnd(userText, userStart, ends[mapping.user]);
+    if (userStart === userEnd) {
+      return this.skip(line, `the user id (column ${this.columnLabel(mapping.user)}) is empty`);
+    }
+    const itemText = sources[mapping.item];
+    const itemStart = trimStart(itemText, starts[mapping.item], ends[mapping.item]);
+    const itemEnd = trimEnd(itemText, itemStart, ends[mapping.item]);
+    if (itemStart === itemEnd) {
+      return this.skip(line, `the item id (column ${this.columnLabel(mapping.item)}) is empty`);
+    }
+    let rating = 1;
+    if (mapping.rating !== null) {
+      const j = mapping.rating;
+      // Stored as float32: min/max must describe the stored values, and 1e300 would be Infinity.
+      rating = Math.fround(readNumber(sources[j], starts[j], ends[j]));
+      if (!Number.isFinite(rating)) {
+        const raw = quoteValue(r.field(j));
+        return this.skip(line, `rating ${raw} in column ${this.columnLabel(j)} is not a number`);
+      }
+    }
+    let timestamp = 0;
+    if (mapping.timestamp !== null) {
+      const j = mapping.timestamp;
+      timestamp = readTimestamp(sources[j], starts[j], ends[j]);
+      if (Number.isNaN(timestamp)) {
+        return this.skip(
+          line,
+          `timestamp ${quoteValue(r.field(j))} in column ${this.columnLabel(j)} ` +
+            'is not a number or date',
+        );
+      }
+    }
+
+    this.user.push(this.users.intern(userText, userStart, userEnd));
+    this.item.push(this.items.intern(itemText, itemStart, itemEnd));
+    this.rating.push(rating);
+    this.timestamp?.push(timestamp);
+    if (rating < this.ratingMin) this.ratingMin = rating;
+    if (rating > this.ratingMax) this.ratingMax = rating;
+  }
+
+  /**
+   * The Dataset. Without a rating column every row gets weight 1 and the data are implicit. With
+   * one and no `kind`, the data are explicit when the values sit on a small bounded scale
+   * (|v| <= 10, not all equal) and the column is not named like a count (plays, clicks...);
+   * otherwise implicit. Call once.
+   */
+  finish(): Dataset {
+    const { name, mapping, hasHeader } = this.options;
+    const { dataRows, issues, ratingMin, ratingMax } = this;
+    if (this.firstRecord) throw new DataError(name, 'the file is empty');
+    if (dataRows === 0) throw new DataError(name, 'the file has a header row but no data rows');
+    if (this.user.length === 0) {
+      const first = issues[0];
+      const detail = first ? `; the first problem: line ${first.line}: ${first.message}` : '';
+      throw new DataError(name, `none of the ${dataRows} rows could be read${detail}`);
+    }
+
+    let kind: InteractionKind = this.options.kind ?? 'implicit';
+    if (this.options.kind === undefined && mapping.rating !== null) {
+      const bounded = ratingMin >= -RATING_SCALE_LIMIT && ratingMax <= RATING_SCALE_LIMIT;
+      const countLike = hasHeader && isCountColumnName(this.columnNames[mapping.rating] ?? '');
+      kind = bounded && ratingMin < ratingMax && !countLike ? 'explicit' : 'implicit';
+    }
+    // Trimmed copies, one column at a time, each column's growth capacity dropped before the
+    // next copy: at 25M rows the spare capacity is hundreds of MB. The builder is spent after.
+    const user = this.user.toArray();
+    this.user = new GrowableArray(Int32Array, 1);
+    const item = this.item.toArray();
+    this.item = new GrowableArray(Int32Array, 1);
+    const rating = this.rating.toArray();
+    this.rating = new GrowableArray(Float32Array, 1);
+    const timestamp = this.timestamp ? this.timestamp.toArray() : null;
+    this.timestamp = null;
+    const userIds = this.users.ids;
+    const itemIds = this.items.ids;
+    return {
+      name,
+      kind,
+      user,
+      item,
+      rating,
+      timestamp,
+      userIds,
+      itemIds,
+      itemLabels: itemIds.slice(),
+      itemFeatures: emptyFeatureTable(itemIds.length),
+      userFeatures: emptyFeatureTable(userIds.length),
+      ratingMin,
+      ratingMax,
+      skippedRows: this.skippedRows,
+      issues,
+    };
+  }
+}

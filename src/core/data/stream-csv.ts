@@ -1,0 +1,361 @@
+/**
+ * An incremental RFC 4180 record parser: text arrives in chunks of any size (a quote, a CRLF or a
+ * `::` may be cut anywhere) and records come out as soon as they are complete, so a file never
+ * has to be one string. `forEachCsvRecord` (csv.ts) is this parser fed one whole text.
+ */
+import { isBlankRange } from './field-values';
+import { DroppedRecordScanner } from './skip-record';
+
+/**
+ * `' '` means runs of spaces and tabs (whitespace-aligned dumps), ignored at the start and end of
+ * a line.
+ */
+export type Delimiter = ',' | '\t' | ';' | '|' | '::' | ' ';
+
+/** Records longer than this many characters are reported and skipped instead of held in memory. */
+export const MAX_RECORD_LENGTH = 10 * 1024 * 1024;
+
+export const UNCLOSED_QUOTE = 'a quoted field is never closed (missing ")';
+
+const QUOTE = 0x22;
+const LF = 0x0a;
+const CR = 0x0d;
+const SPACE = 0x20;
+const TAB = 0x09;
+const BOM = 0xfeff;
+
+/** An unreadable file structure (e.g. a quote that is never closed), tied to a 1-based line. */
+export class CsvError extends Error {
+  constructor(
+    readonly line: number,
+    message: string,
+  ) {
+    super(`line ${line}: ${message}`);
+    this.name = 'CsvError';
+  }
+}
+
+/**
+ * One record as ranges, so a consumer can read numbers and look up ids from character codes
+ * without a substring per field. Field j is `sources[j].slice(starts[j], ends[j])`: the source is
+ * the text being parsed, or, for a quoted field with `""` inside (not a plain slice of it), the
+ * field's unescaped value. The parser reuses one CsvRecord: it is valid only during `onRecord`.
+ */
+export class CsvRecord {
+  /** 1-based physical line the record starts on. */
+  line = 0;
+  /** Number of fields. */
+  length = 0;
+  readonly sources: string[] = [];
+  starts = new Int32Array(16);
+  ends = new Int32Array(16);
+
+  /** A record holding `fields` as they are, e.g. to feed a consumer of records from strings. */
+  static of(fields: readonly string[], line: number): CsvRecord {
+    const r = new CsvRecord();
+    r.line = line;
+    for (const f of fields) r.push(f, 0, f.length);
+    return r;
+  }
+
+  field(j: number): string {
+    return this.sources[j].slice(this.starts[j], this.ends[j]);
+  }
+
+  /** The fields as fresh strings (safe to keep after `onRecord` returns). */
+  toArray(): string[] {
+    const out = new Array<string>(this.length);
+    for (let j = 0; j < this.length; j++) out[j] = this.field(j);
+    return out;
+  }
+
+  /** Appends a field (for the parser). */
+  push(source: string, start: number, end: number): void {
+    const j = this.length++;
+    if (j === this.starts.length) {
+      const starts = new Int32Array(j * 2);
+      const ends = new Int32Array(j * 2);
+      starts.set(this.starts);
+      ends.set(this.ends);
+      this.starts = starts;
+      this.ends = ends;
+    }
+    this.sources[j] = source;
+    this.starts[j] = start;
+    this.ends[j] = end;
+  }
+}
+
+export interface CsvParserOptions {
+  /**
+   * A structural problem at a 1-based line. `dropped`: the record was not delivered (it was
+   * longer than `maxRecordLength`); otherwise it was (an unclosed quote). Without this callback
+   * the problem is thrown as a `CsvError`, so a caller never gets silently wrong data.
+   */
+  onIssue?: (line: number, message: string, dropped: boolean) => void;
+  /** In characters, from the record's start to its line end; default MAX_RECORD_LENGTH. */
+  maxRecordLength?: number;
+}
+
+/**
+ * Feeds `push(text)` chunks in order, then `end()`. `onRecord` gets each record (fields untrimmed,
+ * quotes removed, `""` read as one quote; quoted fields may hold delimiters and line breaks; CRLF,
+ * LF or a lone CR end a record); returning `false` stops the parse. A leading BOM is ignored, and
+ * fully empty (or whitespace-only) lines are skipped.
+ *
+ * A quote still open at the end of the input: the fields read so far are delivered, then the
+ * problem is reported. A record longer than `maxRecordLength` is reported at its first line and
+ * skipped without being held; parsing goes on after it.
+ *
+ * A record is delivered only once its line end has arrived (or at `end()`), so a cut anywhere
+ * (inside quotes, between the quotes of `""`, between CR and LF, inside `::`) reads the same as
+ * the whole text. Cost: each character is scanned once, plus once more for the record a chunk
+ * boundary cuts (scanned again from its start when the next chunk arrives). A record longer than
+ * a chunk is scanned again only each time the text held for it doubles, so it stays linear.
+ */
+export class CsvStreamParser {
+  private readonly d0: number;
+  private readonly d1: number;
+  private readonly dLen: number;
+  private readonly blanks: boolean;
+  private readonly maxLength: number;
+  private readonly onIssue: CsvParserOptions['onIssue'];
+  private readonly record = new CsvRecord();
+  /** Line of the next record. */
+  private line = 1;
+  /** The start of a record that the text so far does not complete. */
+  private tail = '';
+  /** Chunks received after `tail` and not scanned yet. */
+  private queued: string[] = [];
+  private queuedLength = 0;
+  /** Held length at which an incomplete `tail` is scanned again. */
+  private retryAt = 0;
+  private started = false;
+  /** The last record ended with a CR at the end of a chunk: a LF starting the next belongs to it. */
+  private skipLF = false;
+  private stopped = false;
+  private ended = false;
+  /** Set while reading past a record that is too long. */
+  private dropping: DroppedRecordScanner | null = null;
+
+  constructor(
+    private readonly delimiter: Delimiter,
+    private readonly onRecord: (record: CsvRecord) => void | false,
+    options: CsvParserOptions = {},
+  ) {
+    this.blanks = delimiter === ' ';
+    this.d0 = delimiter.charCodeAt(0);
+    this.d1 = delimiter.length > 1 ? delimiter.charCodeAt(1) : -1;
+    this.dLen = delimiter.length;
+    this.maxLength = options.maxRecordLength ?? MAX_RECORD_LENGTH;
+    this.onIssue = options.onIssue;
+  }
+
+  push(text: string): void {
+    if (this.stopped || this.ended) return;
+    if (!this.started && text !== '') {
+      this.started = true;
+      if (text.charCodeAt(0) === BOM) text = text.slice(1);
+    }
+    if (this.dropping) {
+      const rest = this.dropping.scan(text);
+      if (rest < 0) return;
+      this.line = this.dropping.line;
+      this.skipLF = this.dropping.endedWithCR && rest === text.length;
+      this.dropping = null;
+      text = rest === 0 ? text : text.slice(rest);
+    }
+    if (this.skipLF && text !== '') {
+      this.skipLF = false;
+      if (text.charCodeAt(0) === LF) text = text.slice(1);
+    }
+    if (text === '') return;
+    this.queued.push(text);
+    this.queuedLength += text.length;
+    if (this.tail.length + this.queuedLength >= this.retryAt) this.scan(false);
+  }
+
+  end(): void {
+    if (this.stopped || this.ended) return;
+    this.ended = true;
+    if (this.dropping) {
+      if (this.dropping.inQuotes) this.report(this.dropping.startLine, UNCLOSED_QUOTE, false);
+      this.dropping = null;
+      return;
+    }
+    this.scan(true);
+  }
+
+  private report(line: number, message: string, dropped: boolean): void {
+    if (this.onIssue) this.onIssue(line, message, dropped);
+    else throw new CsvError(line, message);
+  }
+
+  private scan(final: boolean): void {
+    const text = this.queued.length === 0 ? this.tail : this.tail + this.queued.join('');
+    this.tail = '';
+    this.queued.length = 0;
+    this.queuedLength = 0;
+    this.retryAt = 0;
+    const n = text.length;
+    let i = 0;
+    while (i < n && !this.stopped) {
+      const next = this.scanRecord(text, i, final);
+      if (next < 0) break;
+      i = next;
+    }
+    if (i >= n || this.stopped) return;
+    if (n - i > this.maxLength) {
+      // Incomplete and already too long: report it now and read past it without holding it.
+      this.report(this.line, this.tooLong(), true);
+      this.dropping = new DroppedRecordScanner(this.delimiter, this.line);
+      this.push(text.slice(i));
+      return;
+    }
+    this.tail = i === 0 ? text : text.slice(i);
+    this.retryAt = Math.min(2 * this.tail.length, this.maxLength + 1);
+  }
+
+  private tooLong(): string {
+    return `the line is longer than ${this.maxLength.toLocaleString('en')} characters`;
+  }
+
+  /** True when the character at k ends a field: a delimiter or a line break. */
+  private endsField(text: string, k: number): boolean {
+    const c = text.charCodeAt(k);
+    if (c === LF || c === CR) return true;
+    if (this.blanks) return c === SPACE || c === TAB;
+    return c === this.d0 && (this.d1 < 0 || text.charCodeAt(k + 1) === this.d1);
+  }
+
+  /**
+   * Reads the record starting at `start` and delivers it; returns the index after its line end,
+   * or -1 when `text` ends before the record does (unless `final`: then the text's end ends it).
+   */
+  private scanRecord(text: string, start: number, final: boolean): number {
+    const n = text.length;
+    const { d0, d1, dLen, blanks } = this;
+    const rec = this.record;
+    rec.length = 0;
+    let line = this.line;
+    let i = start;
+    let quoted = false;
+    let unterminated = false;
+    let stop = n; // where the record's text ends (its line break, or the end of the text)
+    let next = n; // where the next record starts
+    let crAtEnd = false;
+    if (blanks) while (i < n && isBlank(text.charCodeAt(i))) i++;
+    for (;;) {
+      if (i < n && text.charCodeAt(i) === QUOTE) {
+        quoted = true;
+        let value: string | undefined; // the unescaped text so far, once a `""` is seen
+        let segment = i + 1;
+        let j = segment;
+        let closed = false;
+        while (j < n) {
+          const c = text.charCodeAt(j);
+          if (c === QUOTE) {
+            if (text.charCodeAt(j + 1) === QUOTE) {
+              value = (value ?? '') + text.slice(segment, j + 1);
+              j += 2;
+              segment = j;
+              continue;
+            }
+            closed = true;
+            break;
+          }
+          if (c === LF || (c === CR && text.charCodeAt(j + 1) !== LF)) line++;
+          j++;
+        }
+        if (!closed) {
+          if (!final) return -1;
+          const v = (value ?? '') + text.slice(segment, n);
+          rec.push(v, 0, v.length);
+          unterminated = true;
+          break;
+        }
+        // Be lenient with text between a closing quote and the delimiter (`"a"b,`): keep it.
+        let k = j + 1;
+        while (k < n && !this.endsField(text, k)) k++;
+        if (value === undefined && k === j + 1) {
+          rec.push(text, i + 1, j);
+        } else {
+          const v = (value ?? '') + text.slice(segment, j) + text.slice(j + 1, k);
+          rec.push(v, 0, v.length);
+        }
+        i = k;
+      } else {
+        // The hot loop: one specialised scan per kind of delimiter.
+        let k = i;
+        if (blanks) {
+          for (; k < n; k++) {
+            const c = text.charCodeAt(k);
+            if (c === SPACE || c === TAB || c === LF || c === CR) break;
+          }
+        } else if (d1 < 0) {
+          for (; k < n; k++) {
+            const c = text.charCodeAt(k);
+            if (c === d0 || c === LF || c === CR) break;
+          }
+        } else {
+          for (; k < n; k++) {
+            const c = text.charCodeAt(k);
+            if (c === LF || c === CR || (c === d0 && text.charCodeAt(k + 1) === d1)) break;
+          }
+        }
+        rec.push(text, i, k);
+        i = k;
+      }
+      if (i >= n) {
+        if (!final) return -1;
+        break;
+      }
+      let c = text.charCodeAt(i);
+      if (c !== LF && c !== CR) {
+        if (!blanks) {
+          i += dLen; // a delimiter: the next field may be empty, even at the end of the text
+          continue;
+        }
+        while (i < n && isBlank(text.charCodeAt(i))) i++;
+        if (i >= n) {
+          if (!final) return -1;
+          break;
+        }
+        c = text.charCodeAt(i);
+        if (c !== LF && c !== CR) continue;
+      }
+      stop = i;
+      next = i + 1;
+      if (c === CR) {
+        if (next < n) {
+          if (text.charCodeAt(next) === LF) next++;
+        } else if (!final) {
+          crAtEnd = true;
+        }
+      }
+      line++;
+      break;
+    }
+
+    const startLine = this.line;
+    this.line = line;
+    this.skipLF = crAtEnd;
+    if (stop - start > this.maxLength) {
+      this.report(startLine, this.tooLong(), true);
+      return next;
+    }
+    if (!quoted && rec.length === 1 && isBlankRange(rec.sources[0], rec.starts[0], rec.ends[0]))
+      return next;
+    rec.line = startLine;
+    if (this.onRecord(rec) === false) {
+      this.stopped = true;
+      return next;
+    }
+    if (unterminated) this.report(startLine, UNCLOSED_QUOTE, false);
+    return next;
+  }
+}
+
+function isBlank(c: number): boolean {
+  return c === SPACE || c === TAB;
+}

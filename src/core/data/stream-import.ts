@@ -1,0 +1,129 @@
+/**
+ * An interaction file read as a stream of bytes: decode -> parse -> build, one chunk at a time, so
+ * a file of any size is never one string and the caller (a worker) can report progress between
+ * chunks. Peak memory is the typed columns, the id tables and about one chunk of text.
+ */
+import { ChunkDecoder, gunzipStream, isGzip } from './decode';
+import type { TextEncodingName } from './decode';
+import { InteractionBuilder } from './interaction-builder';
+import type { InteractionOptions } from './interaction-builder';
+import { CsvStreamParser } from './stream-csv';
+import type { Delimiter } from './stream-csv';
+import type { Dataset } from './types';
+
+export interface StreamImportOptions extends InteractionOptions {
+  delimiter: Delimiter;
+  /** See CsvParserOptions; default MAX_RECORD_LENGTH (10 M characters). */
+  maxRecordLength?: number;
+}
+
+/** Push byte chunks of an (uncompressed) file in order, then `finish()`. */
+export class InteractionImport {
+  private readonly decoder = new ChunkDecoder();
+  private readonly builder: InteractionBuilder;
+  private readonly parser: CsvStreamParser;
+  private bytes = 0;
+
+  /** Throws DataError at once for an explicit kind without a rating column. */
+  constructor(options: StreamImportOptions) {
+    const builder = new InteractionBuilder(options);
+    this.builder = builder;
+    this.parser = new CsvStreamParser(options.delimiter, (r) => builder.add(r), {
+      onIssue: (line, message, dropped) => builder.issue(line, message, dropped),
+      maxRecordLength: options.maxRecordLength,
+    });
+  }
+
+  /** Bytes pushed so far. */
+  get bytesRead(): number {
+    return this.bytes;
+  }
+
+  /** Data rows read so far, kept or skipped. */
+  get rows(): number {
+    return this.builder.rows;
+  }
+
+  get encoding(): TextEncodingName {
+    return this.decoder.encoding;
+  }
+
+  /** May throw DataError (e.g. the mapping does not fit the first record). */
+  push(bytes: Uint8Array): void {
+    this.bytes += bytes.length;
+    this.parser.push(this.decoder.push(bytes));
+  }
+
+  /** The Dataset; throws DataError when the file holds no usable rows. */
+  finish(): Dataset {
+    this.parser.push(this.decoder.end());
+    this.parser.end();
+    return this.builder.finish();
+  }
+}
+
+export interface ReadProgress {
+  /** Bytes of the source stream read (compressed bytes for a gzip file). */
+  bytes: number;
+  /** Data rows read, kept or skipped. */
+  rows: number;
+}
+
+/**
+ * Reads a whole stream of file bytes (e.g. `file.stream()` in a worker) into a Dataset,
+ * decompressing it first when it is gzip. `onProgress` is called after each chunk and once at the
+ * end; an aborted `signal` cancels the read and rejects with its reason.
+ */
+export async function readInteractions(
+  source: ReadableStream<Uint8Array>,
+  options: StreamImportOptions,
+  onProgress?: (progress: ReadProgress) => void,
+  signal?: AbortSignal,
+): Promise<Dataset> {
+  const target = new InteractionImport(options);
+  let sourceBytes = 0;
+  const counted = source.pipeThrough(
+    new TransformStream<Uint8Array, Uint8Array>({
+      transform(chunk, controller) {
+        sourceBytes += chunk.length;
+        controller.enqueue(chunk);
+      },
+    }),
+  );
+  const reader = counted.getReader();
+  const first = await reader.read();
+  let chunks: ReadableStreamDefaultReader<Uint8Array> = reader;
+  if (!first.done && isGzip(first.value)) {
+    // Put the sniffed chunk back in front of the rest, then decompress the whole.
+    const whole = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(first.value);
+      },
+      async pull(controller) {
+        const next = await reader.read();
+        if (next.done) controller.close();
+        else controller.enqueue(next.value);
+      },
+      cancel: (reason) => reader.cancel(reason),
+    });
+    chunks = gunzipStream(whole).getReader();
+  } else if (!first.done) {
+    target.push(first.value);
+    onProgress?.({ bytes: sourceBytes, rows: target.rows });
+  }
+  try {
+    for (;;) {
+      signal?.throwIfAborted();
+      const next = await chunks.read();
+      if (next.done) break;
+      target.push(next.value);
+      onProgress?.({ bytes: sourceBytes, rows: target.rows });
+    }
+  } catch (e) {
+    await chunks.cancel(e).catch(() => undefined);
+    throw e;
+  }
+  const dataset = target.finish();
+  onProgress?.({ bytes: sourceBytes, rows: target.rows }); // now with the last line
+  return dataset;
+}
