@@ -120,6 +120,7 @@ test('a Latin-1 file and a gzip file upload with the right text and counts', asy
   await page.getByRole('button', { name: 'Use this data' }).click();
   const ds = await lab.until((x) => x.dataset?.name === 'latin1.csv' && x.dataset);
   expect(ds).toMatchObject({ rows: 3, users: 2, items: 2, skippedRows: 0 });
+  await expect(page.getByText(/read as Windows-1252 \/ Latin-1/)).toBeVisible();
   await page.getByLabel('Search').fill('amélie');
   await expect(page.getByRole('button', { name: /item Amélie$/ })).toBeVisible();
 
@@ -133,7 +134,11 @@ test('a Latin-1 file and a gzip file upload with the right text and counts', asy
     buffer: gzipSync(Buffer.from(csv.join('\n'))),
   });
   await expect(page.getByLabel('Rating column')).toHaveValue('2');
+  // Read as play counts, log-scaled into confidences.
+  await page.getByLabel('Values are').selectOption('implicit');
+  await page.getByRole('checkbox', { name: 'Log-scale counts into confidences' }).check();
   await page.getByRole('button', { name: 'Use this data' }).click();
   const gz = await lab.until((x) => x.dataset?.name === 'big.csv.gz' && x.dataset);
-  expect(gz).toMatchObject({ rows: 500, users: 50, items: 37, skippedRows: 0 });
+  expect(gz).toMatchObject({ rows: 500, users: 50, items: 37, skippedRows: 0, kind: 'implicit' });
+  await expect(page.getByText(/weights log-scaled into confidences/)).toBeVisible();
 });

@@ -3,7 +3,7 @@
  * "Use this data") and item / user metadata. A rejected file never replaces the loaded data.
  */
 import { buildInteractions } from '../core/data/build';
-import { ChunkDecoder, gunzipStream, isGzip } from '../core/data/decode';
+import { ChunkDecoder, gunzipStream, isGzip, type TextEncodingName } from '../core/data/decode';
 import { ImportCancelledError, ImportClient } from '../worker/import/client';
 import { previewCsv, type Delimiter } from '../core/data/csv';
 import { guessMapping, validateMapping, type ColumnMapping } from '../core/data/columns';
@@ -21,7 +21,7 @@ import {
   type CleanOptions,
   type CleanReport,
 } from '../core/data/clean';
-import { emptyFeatureTable, type Dataset } from '../core/data/types';
+import { emptyFeatureTable, type Dataset, type InteractionKind } from '../core/data/types';
 import type { Store } from './store';
 import type { LabState } from './lab-state';
 
@@ -176,6 +176,7 @@ export class DataActions {
           delimiter: preview.delimiter,
           hasHeader: preview.hasHeader,
           mapping: guessMapping(preview.header, preview.rows),
+          kind: 'auto',
           clean: DEFAULT_CLEAN,
           error: null,
         },
@@ -206,6 +207,12 @@ export class DataActions {
   setMapping(mapping: ColumnMapping): void {
     const u = this.store.get().upload;
     if (u) this.store.set({ upload: { ...u, mapping, error: null } });
+  }
+
+  /** Ratings (explicit), interactions (implicit), or 'auto': guessed from the values. */
+  setKind(kind: 'auto' | InteractionKind): void {
+    const u = this.store.get().upload;
+    if (u) this.store.set({ upload: { ...u, kind, error: null } });
   }
 
   setClean(patch: Partial<CleanOptions>): void {
@@ -242,9 +249,18 @@ export class DataActions {
     progress(0, u.file.size, 0);
     try {
       this.importer ??= new ImportClient();
-      const read = await this.importer.import(
+      const {
+        dataset: read,
+        encoding,
+        lossy,
+      } = await this.importer.import(
         u.file,
-        { delimiter: u.delimiter, hasHeader: u.hasHeader, mapping: u.mapping },
+        {
+          delimiter: u.delimiter,
+          hasHeader: u.hasHeader,
+          mapping: u.mapping,
+          ...(u.kind === 'auto' ? {} : { kind: u.kind }),
+        },
         (p) => progress(p.bytes, p.totalBytes, p.rows),
       );
       const { dataset: d, report } = cleanDataset(read, u.clean);
@@ -255,6 +271,12 @@ export class DataActions {
       // Metadata of the previous data set does not describe this one.
       this.store.set({ itemMeta: null, userMeta: null });
       const notes = [
+        `read as ${ENCODING_NAMES[encoding]}` +
+          (lossy ? ' (some bytes were not valid in it and show as �)' : ''),
+        `${read.kind === 'explicit' ? 'ratings (explicit)' : 'interactions (implicit)'}` +
+          (u.clean.logWeights && read.kind === 'implicit'
+            ? ', weights log-scaled into confidences'
+            : ''),
         read.skippedRows
           ? `${read.user.length} rows read, ${read.skippedRows} skipped (see the problems list)`
           : '',
@@ -287,6 +309,13 @@ export class DataActions {
     }
   }
 }
+
+const ENCODING_NAMES: Record<TextEncodingName, string> = {
+  'utf-8': 'UTF-8',
+  'utf-16le': 'UTF-16 (little-endian)',
+  'utf-16be': 'UTF-16 (big-endian)',
+  'windows-1252': 'Windows-1252 / Latin-1',
+};
 
 /** What cleaning did, in words ('' when it changed nothing). */
 export function describeClean(r: CleanReport): string {

@@ -1,5 +1,5 @@
 /** The app's state: what the UI renders and `window.__lab` reports. Replaced, never mutated. */
-import type { Dataset, EmbeddingSnapshot } from '../core/data/types';
+import type { Dataset, EmbeddingSnapshot, InteractionKind } from '../core/data/types';
 import type { DatasetSummary } from '../core/data/summary';
 import type { CsvPreview, Delimiter } from '../core/data/csv';
 import type { ColumnMapping } from '../core/data/columns';
@@ -26,6 +26,8 @@ export interface UploadState {
   delimiter: Delimiter;
   hasHeader: boolean;
   mapping: ColumnMapping;
+  /** Ratings (explicit) or interactions (implicit); 'auto': guessed from the value column. */
+  kind: 'auto' | InteractionKind;
   /** Repeated pairs, rating range and k-core applied after reading (clean.ts). */
   clean: CleanOptions;
   error: string | null;

@@ -105,4 +105,18 @@ describe('cleanDataset', () => {
       coreItems: 0,
     });
   });
+
+  it('log-scales implicit weights into confidences 1 + ln(1 + w), and leaves ratings alone', () => {
+    const counts = {
+      ...dataset([
+        [0, 0, 0, 0],
+        [1, 1, 9, 0],
+      ]),
+      kind: 'implicit' as const,
+    };
+    const c = cleanDataset(counts, { ...DEFAULT_CLEAN, logWeights: true }).dataset;
+    expect(Array.from(c.rating)).toEqual([1, Math.fround(1 + Math.log(10))]);
+    const ratings = cleanDataset(dataset([[0, 0, 4, 0]]), { ...DEFAULT_CLEAN, logWeights: true });
+    expect(Array.from(ratings.dataset.rating)).toEqual([4]);
+  });
 });

@@ -17,6 +17,11 @@ export interface CleanOptions {
   /** k-core: minimum interactions per user and per item (1: no filter). */
   minPerUser: number;
   minPerItem: number;
+  /**
+   * Implicit data: weights (counts, plays) become confidences 1 + ln(1 + w), as in Hu, Koren &
+   * Volinsky's implicit ALS, so a 10,000-play artist does not outweigh everything else.
+   */
+  logWeights: boolean;
 }
 
 export const DEFAULT_CLEAN: CleanOptions = {
@@ -24,6 +29,7 @@ export const DEFAULT_CLEAN: CleanOptions = {
   ratingRange: null,
   minPerUser: 1,
   minPerItem: 1,
+  logWeights: false,
 };
 
 export interface CleanReport {
@@ -62,6 +68,8 @@ export function cleanDataset(
     rows = kCore(rows, d.userIds.length, d.itemIds.length, opts.minPerUser, opts.minPerItem);
     report.coreRows = before - rows.user.length;
   }
+  if (opts.logWeights && d.kind === 'implicit')
+    rows = { ...rows, rating: rows.rating.map((w) => 1 + Math.log1p(Math.max(0, w))) };
   const dataset = renumber(d, rows);
   if (opts.minPerUser > 1 || opts.minPerItem > 1) {
     report.coreUsers = distinct(d.user, d.userIds.length) - dataset.userIds.length;

@@ -48,6 +48,11 @@ export class InteractionImport {
     return this.decoder.encoding;
   }
 
+  /** Whether some bytes were not valid in the encoding read (replaced by U+FFFD). */
+  get lossy(): boolean {
+    return this.decoder.lossy;
+  }
+
   /** May throw DataError (e.g. the mapping does not fit the first record). */
   push(bytes: Uint8Array): void {
     this.bytes += bytes.length;
@@ -67,6 +72,9 @@ export interface ReadProgress {
   bytes: number;
   /** Data rows read, kept or skipped. */
   rows: number;
+  /** The text encoding found so far, and whether any bytes were invalid in it. */
+  encoding: TextEncodingName;
+  lossy: boolean;
 }
 
 /**
@@ -109,7 +117,7 @@ export async function readInteractions(
     chunks = gunzipStream(whole).getReader();
   } else if (!first.done) {
     target.push(first.value);
-    onProgress?.({ bytes: sourceBytes, rows: target.rows });
+    onProgress?.(progressOf(sourceBytes, target));
   }
   try {
     for (;;) {
@@ -117,13 +125,17 @@ export async function readInteractions(
       const next = await chunks.read();
       if (next.done) break;
       target.push(next.value);
-      onProgress?.({ bytes: sourceBytes, rows: target.rows });
+      onProgress?.(progressOf(sourceBytes, target));
     }
   } catch (e) {
     await chunks.cancel(e).catch(() => undefined);
     throw e;
   }
   const dataset = target.finish();
-  onProgress?.({ bytes: sourceBytes, rows: target.rows }); // now with the last line
+  onProgress?.(progressOf(sourceBytes, target)); // now with the last line
   return dataset;
+}
+
+function progressOf(bytes: number, target: InteractionImport): ReadProgress {
+  return { bytes, rows: target.rows, encoding: target.encoding, lossy: target.lossy };
 }

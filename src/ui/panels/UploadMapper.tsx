@@ -3,6 +3,7 @@ import { useLab, useLabState } from '../lab-context';
 import type { Delimiter } from '../../core/data/csv';
 import type { ColumnMapping } from '../../core/data/columns';
 import type { DuplicatePolicy } from '../../core/data/clean';
+import type { InteractionKind } from '../../core/data/types';
 import { NumberField } from '../controls/NumberField';
 import { ProgressBar } from '../controls/ProgressBar';
 import { fmtRate } from '../format';
@@ -105,7 +106,30 @@ export function UploadMapper() {
         </table>
       </div>
       <fieldset className="clean">
-        <legend>Cleaning</legend>
+        <legend>Meaning and cleaning</legend>
+        <div className="field">
+          <label htmlFor={`${id}-kind`}>Values are</label>
+          <select
+            id={`${id}-kind`}
+            value={upload.kind}
+            onChange={(e) => lab.data.setKind(e.target.value as 'auto' | InteractionKind)}
+          >
+            <option value="auto">detect from the values</option>
+            <option value="explicit" disabled={mapping.rating === null}>
+              ratings (explicit)
+            </option>
+            <option value="implicit">counts / clicks (implicit)</option>
+          </select>
+        </div>
+        <label className="check">
+          <input
+            type="checkbox"
+            checked={clean.logWeights}
+            disabled={upload.kind === 'explicit' || mapping.rating === null}
+            onChange={(e) => lab.data.setClean({ logWeights: e.target.checked })}
+          />
+          Log-scale counts into confidences
+        </label>
         <div className="field">
           <label htmlFor={`${id}-dups`}>Repeated (user, item)</label>
           <select

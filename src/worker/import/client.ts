@@ -3,12 +3,19 @@
  * running one, whose promise rejects with ImportCancelledError.
  */
 import type { Dataset } from '../../core/data/types';
+import type { TextEncodingName } from '../../core/data/decode';
 import type { ImportEvent, ImportOptions, ImportRequest } from './protocol';
 
 export class ImportCancelledError extends Error {
   constructor() {
     super('Import cancelled');
   }
+}
+
+export interface ImportResult {
+  dataset: Dataset;
+  encoding: TextEncodingName;
+  lossy: boolean;
 }
 
 export interface ImportProgress {
@@ -22,7 +29,7 @@ export class ImportClient {
   private nextId = 1;
   private current: {
     id: number;
-    resolve: (d: Dataset) => void;
+    resolve: (r: ImportResult) => void;
     reject: (e: Error) => void;
     onProgress: (p: ImportProgress) => void;
   } | null = null;
@@ -46,11 +53,11 @@ export class ImportClient {
     file: File,
     options: ImportOptions,
     onProgress: (p: ImportProgress) => void,
-  ): Promise<Dataset> {
+  ): Promise<ImportResult> {
     this.cancel();
     const id = this.nextId++;
     const worker = this.start();
-    return new Promise<Dataset>((resolve, reject) => {
+    return new Promise<ImportResult>((resolve, reject) => {
       this.current = { id, resolve, reject, onProgress };
       const req: ImportRequest = { type: 'import', id, file, name: file.name, options };
       worker.postMessage(req);
@@ -77,7 +84,8 @@ export class ImportClient {
     if (e.type === 'progress') c.onProgress(e);
     else {
       this.current = null;
-      if (e.type === 'done') c.resolve(e.dataset);
+      if (e.type === 'done')
+        c.resolve({ dataset: e.dataset, encoding: e.encoding, lossy: e.lossy });
       else c.reject(new Error(e.message));
     }
   }

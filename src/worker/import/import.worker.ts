@@ -5,6 +5,7 @@
  * bytes and rows read about ten times a second. The page stays responsive whatever the size.
  */
 import { readInteractions } from '../../core/data/stream-import';
+import type { TextEncodingName } from '../../core/data/decode';
 import { transferablesOfDataset, type ImportEvent, type ImportRequest } from './protocol';
 
 const PROGRESS_MS = 100;
@@ -21,10 +22,12 @@ self.onmessage = (ev: MessageEvent<ImportRequest>) => {
   running.set(req.id, abort);
   const totalBytes = req.file.size;
   let last = 0;
+  let text: { encoding: TextEncodingName; lossy: boolean } = { encoding: 'utf-8', lossy: false };
   readInteractions(
     req.file.stream() as ReadableStream<Uint8Array>,
     { name: req.name, ...req.options },
-    ({ bytes, rows }) => {
+    ({ bytes, rows, encoding, lossy }) => {
+      text = { encoding, lossy };
       const now = performance.now();
       if (now - last < PROGRESS_MS) return;
       last = now;
@@ -32,7 +35,9 @@ self.onmessage = (ev: MessageEvent<ImportRequest>) => {
     },
     abort.signal,
   )
-    .then((dataset) => post({ type: 'done', id: req.id, dataset }, transferablesOfDataset(dataset)))
+    .then((dataset) =>
+      post({ type: 'done', id: req.id, dataset, ...text }, transferablesOfDataset(dataset)),
+    )
     .catch((e: unknown) =>
       post({ type: 'error', id: req.id, message: e instanceof Error ? e.message : String(e) }),
     )

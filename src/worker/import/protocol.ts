@@ -1,5 +1,6 @@
 /** Messages between the page and the import worker. The Dataset's arrays are transferred. */
-import type { Dataset } from '../../core/data/types';
+import type { Dataset, InteractionKind } from '../../core/data/types';
+import type { TextEncodingName } from '../../core/data/decode';
 import type { Delimiter } from '../../core/data/stream-csv';
 import type { ColumnMapping } from '../../core/data/columns';
 
@@ -7,6 +8,8 @@ export interface ImportOptions {
   delimiter: Delimiter;
   hasHeader: boolean;
   mapping: ColumnMapping;
+  /** Ratings or interactions; absent: guessed from the value column. */
+  kind?: InteractionKind;
 }
 
 export type ImportRequest =
@@ -15,7 +18,14 @@ export type ImportRequest =
 
 export type ImportEvent =
   | { type: 'progress'; id: number; bytes: number; totalBytes: number; rows: number }
-  | { type: 'done'; id: number; dataset: Dataset }
+  | {
+      type: 'done';
+      id: number;
+      dataset: Dataset;
+      /** The text encoding read, and whether some bytes were invalid in it. */
+      encoding: TextEncodingName;
+      lossy: boolean;
+    }
   | { type: 'error'; id: number; message: string };
 
 /** The buffers of a Dataset's typed arrays, for postMessage's transfer list. */
