@@ -142,3 +142,24 @@ test('a Latin-1 file and a gzip file upload with the right text and counts', asy
   expect(gz).toMatchObject({ rows: 500, users: 50, items: 37, skippedRows: 0, kind: 'implicit' });
   await expect(page.getByText(/weights log-scaled into confidences/)).toBeVisible();
 });
+
+test('a JSON Lines export maps its keys as columns and loads', async ({ page }) => {
+  const lab = new LabPage(page);
+  await lab.open('?sample=none');
+  const lines = Array.from({ length: 30 }, (_, k) =>
+    JSON.stringify({ customer: `c${k % 6}`, sku: `sku-${k % 5}`, stars: 1 + (k % 5) }),
+  );
+  await page.getByLabel('Interactions file').setInputFiles({
+    name: 'orders.jsonl',
+    mimeType: 'application/x-ndjson',
+    buffer: Buffer.from([...lines, '{"customer": "c1"', ''].join('\n')),
+  });
+  await expect(page.getByText(/JSON Lines: one object per line/)).toBeVisible();
+  await expect(page.getByLabel('User column')).toHaveValue('0');
+  await expect(page.getByLabel('Item column')).toHaveValue('1');
+  await page.getByLabel('Rating column').selectOption({ label: 'stars' });
+  await page.getByRole('button', { name: 'Use this data' }).click();
+  const ds = await lab.until((x) => x.dataset?.name === 'orders.jsonl' && x.dataset);
+  expect(ds).toMatchObject({ rows: 30, users: 6, items: 5, skippedRows: 1 });
+  expect(ds.issues[0]).toMatchObject({ line: 31 });
+});

@@ -6,6 +6,7 @@ import { buildInteractions } from '../core/data/build';
 import { ChunkDecoder, gunzipStream, isGzip, type TextEncodingName } from '../core/data/decode';
 import { ImportCancelledError, ImportClient } from '../worker/import/client';
 import { previewCsv, type Delimiter } from '../core/data/csv';
+import { looksLikeJsonLines, previewJsonLines } from '../core/data/json-lines';
 import { guessMapping, validateMapping, type ColumnMapping } from '../core/data/columns';
 import {
   attachItemMetadata,
@@ -166,12 +167,14 @@ export class DataActions {
   async openInteractions(file: File): Promise<void> {
     try {
       const head = await readFileHead(file);
-      const preview = previewCsv(head, 8);
+      const format = looksLikeJsonLines(head) ? 'jsonl' : 'delimited';
+      const preview = format === 'jsonl' ? previewJsonLines(head, 8) : previewCsv(head, 8);
       this.store.set({
         upload: {
           fileName: file.name,
           file,
           head,
+          format,
           preview,
           delimiter: preview.delimiter,
           hasHeader: preview.hasHeader,
@@ -190,7 +193,7 @@ export class DataActions {
   /** Re-reads the preview with another delimiter / header choice and re-guesses the mapping. */
   setFormat(delimiter: Delimiter, hasHeader: boolean): void {
     const u = this.store.get().upload;
-    if (!u) return;
+    if (!u || u.format === 'jsonl') return;
     const preview = previewCsv(u.head, 8, { delimiter, hasHeader });
     this.store.set({
       upload: {
@@ -259,6 +262,7 @@ export class DataActions {
           delimiter: u.delimiter,
           hasHeader: u.hasHeader,
           mapping: u.mapping,
+          ...(u.format === 'jsonl' ? { format: 'jsonl' as const, keys: u.preview.header } : {}),
           ...(u.kind === 'auto' ? {} : { kind: u.kind }),
         },
         (p) => progress(p.bytes, p.totalBytes, p.rows),

@@ -8,6 +8,7 @@ import type { TextEncodingName } from './decode';
 import { InteractionBuilder } from './interaction-builder';
 import type { InteractionOptions } from './interaction-builder';
 import { CsvStreamParser } from './stream-csv';
+import { JsonLinesParser } from './json-lines';
 import type { Delimiter } from './stream-csv';
 import type { Dataset } from './types';
 
@@ -15,23 +16,40 @@ export interface StreamImportOptions extends InteractionOptions {
   delimiter: Delimiter;
   /** See CsvParserOptions; default MAX_RECORD_LENGTH (10 M characters). */
   maxRecordLength?: number;
+  /**
+   * 'jsonl': one JSON object per line, read as the columns `keys` (the mapping's indices are
+   * into them; `delimiter` and `hasHeader` are not used). Default: delimited text.
+   */
+  format?: 'delimited' | 'jsonl';
+  keys?: string[];
 }
 
 /** Push byte chunks of an (uncompressed) file in order, then `finish()`. */
 export class InteractionImport {
   private readonly decoder = new ChunkDecoder();
   private readonly builder: InteractionBuilder;
-  private readonly parser: CsvStreamParser;
+  private readonly parser: { push(text: string): void; end(): void };
   private bytes = 0;
 
   /** Throws DataError at once for an explicit kind without a rating column. */
   constructor(options: StreamImportOptions) {
-    const builder = new InteractionBuilder(options);
+    const jsonl = options.format === 'jsonl';
+    // JSON Lines give the builder a header record of their keys first.
+    const builder = new InteractionBuilder(jsonl ? { ...options, hasHeader: true } : options);
     this.builder = builder;
-    this.parser = new CsvStreamParser(options.delimiter, (r) => builder.add(r), {
-      onIssue: (line, message, dropped) => builder.issue(line, message, dropped),
-      maxRecordLength: options.maxRecordLength,
-    });
+    const onIssue = (line: number, message: string, dropped: boolean) =>
+      builder.issue(line, message, dropped);
+    this.parser = jsonl
+      ? new JsonLinesParser(
+          options.keys ?? [],
+          (r) => builder.add(r),
+          onIssue,
+          options.maxRecordLength,
+        )
+      : new CsvStreamParser(options.delimiter, (r) => builder.add(r), {
+          onIssue,
+          maxRecordLength: options.maxRecordLength,
+        });
   }
 
   /** Bytes pushed so far. */

@@ -39,30 +39,34 @@ export function UploadMapper() {
   return (
     <div className="upload" role="group" aria-label="Column mapping">
       <h3>{upload.fileName}</h3>
-      <div className="row">
-        <div className="field">
-          <label htmlFor={`${id}-delim`}>Delimiter</label>
-          <select
-            id={`${id}-delim`}
-            value={upload.delimiter}
-            onChange={(e) => lab.data.setFormat(e.target.value as Delimiter, upload.hasHeader)}
-          >
-            {DELIMITERS.map((d) => (
-              <option key={d.label} value={d.value}>
-                {d.label}
-              </option>
-            ))}
-          </select>
+      {upload.format === 'jsonl' ? (
+        <p className="muted small">JSON Lines: one object per line; its keys are the columns.</p>
+      ) : (
+        <div className="row">
+          <div className="field">
+            <label htmlFor={`${id}-delim`}>Delimiter</label>
+            <select
+              id={`${id}-delim`}
+              value={upload.delimiter}
+              onChange={(e) => lab.data.setFormat(e.target.value as Delimiter, upload.hasHeader)}
+            >
+              {DELIMITERS.map((d) => (
+                <option key={d.label} value={d.value}>
+                  {d.label}
+                </option>
+              ))}
+            </select>
+          </div>
+          <label className="check">
+            <input
+              type="checkbox"
+              checked={upload.hasHeader}
+              onChange={(e) => lab.data.setFormat(upload.delimiter, e.target.checked)}
+            />
+            First row is a header
+          </label>
         </div>
-        <label className="check">
-          <input
-            type="checkbox"
-            checked={upload.hasHeader}
-            onChange={(e) => lab.data.setFormat(upload.delimiter, e.target.checked)}
-          />
-          First row is a header
-        </label>
-      </div>
+      )}
       <div className="row wrap">
         {ROLES.map((r) => (
           <div className="field" key={r.key}>

@@ -10,6 +10,9 @@ export interface ImportOptions {
   mapping: ColumnMapping;
   /** Ratings or interactions; absent: guessed from the value column. */
   kind?: InteractionKind;
+  /** JSON Lines read as the columns `keys` (see StreamImportOptions). */
+  format?: 'delimited' | 'jsonl';
+  keys?: string[];
 }
 
 export type ImportRequest =
