@@ -1,5 +1,6 @@
 import { test, expect } from '@playwright/test';
 import { gzipSync } from 'node:zlib';
+import { parquetWriteBuffer } from 'hyparquet-writer';
 import { LabPage } from './lab-page';
 
 const small = [
@@ -162,4 +163,37 @@ test('a JSON Lines export maps its keys as columns and loads', async ({ page }) 
   const ds = await lab.until((x) => x.dataset?.name === 'orders.jsonl' && x.dataset);
   expect(ds).toMatchObject({ rows: 30, users: 6, items: 5, skippedRows: 1 });
   expect(ds.issues[0]).toMatchObject({ line: 31 });
+});
+
+test('a Parquet file (as Spark or pandas writes one) previews its columns and loads', async ({
+  page,
+}) => {
+  const lab = new LabPage(page);
+  await lab.open('?sample=none');
+  const rows = 120;
+  const buffer = parquetWriteBuffer({
+    columnData: [
+      { name: 'userId', data: Int32Array.from({ length: rows }, (_, k) => k % 10), type: 'INT32' },
+      {
+        name: 'movieId',
+        data: Array.from({ length: rows }, (_, k) => `m${k % 12}`),
+        type: 'STRING',
+      },
+      {
+        name: 'rating',
+        data: Array.from({ length: rows }, (_, k) => 0.5 + (k % 10) / 2),
+        type: 'DOUBLE',
+      },
+    ],
+  });
+  await page.getByLabel('Interactions file').setInputFiles({
+    name: 'ratings.parquet',
+    mimeType: 'application/vnd.apache.parquet',
+    buffer: Buffer.from(buffer),
+  });
+  await expect(page.getByText('Parquet: its columns are listed below.')).toBeVisible();
+  await expect(page.getByLabel('Rating column')).toHaveValue('2');
+  await page.getByRole('button', { name: 'Use this data' }).click();
+  const ds = await lab.until((x) => x.dataset?.name === 'ratings.parquet' && x.dataset);
+  expect(ds).toMatchObject({ rows: 60, users: 10, items: 12, skippedRows: 0, kind: 'explicit' });
 });

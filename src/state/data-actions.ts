@@ -7,6 +7,7 @@ import { ChunkDecoder, gunzipStream, isGzip, type TextEncodingName } from '../co
 import { ImportCancelledError, ImportClient } from '../worker/import/client';
 import { previewCsv, type Delimiter } from '../core/data/csv';
 import { looksLikeJsonLines, previewJsonLines } from '../core/data/json-lines';
+import { blobBuffer, isParquet, previewParquet } from '../core/data/parquet';
 import { guessMapping, validateMapping, type ColumnMapping } from '../core/data/columns';
 import {
   attachItemMetadata,
@@ -166,9 +167,15 @@ export class DataActions {
 
   async openInteractions(file: File): Promise<void> {
     try {
-      const head = await readFileHead(file);
-      const format = looksLikeJsonLines(head) ? 'jsonl' : 'delimited';
-      const preview = format === 'jsonl' ? previewJsonLines(head, 8) : previewCsv(head, 8);
+      const parquet = isParquet(new Uint8Array(await file.slice(0, 4).arrayBuffer()));
+      const head = parquet ? '' : await readFileHead(file);
+      const format = parquet ? 'parquet' : looksLikeJsonLines(head) ? 'jsonl' : 'delimited';
+      const preview =
+        format === 'parquet'
+          ? await previewParquet(blobBuffer(file), 8)
+          : format === 'jsonl'
+            ? previewJsonLines(head, 8)
+            : previewCsv(head, 8);
       this.store.set({
         upload: {
           fileName: file.name,
@@ -193,7 +200,7 @@ export class DataActions {
   /** Re-reads the preview with another delimiter / header choice and re-guesses the mapping. */
   setFormat(delimiter: Delimiter, hasHeader: boolean): void {
     const u = this.store.get().upload;
-    if (!u || u.format === 'jsonl') return;
+    if (!u || u.format !== 'delimited') return;
     const preview = previewCsv(u.head, 8, { delimiter, hasHeader });
     this.store.set({
       upload: {
@@ -262,7 +269,8 @@ export class DataActions {
           delimiter: u.delimiter,
           hasHeader: u.hasHeader,
           mapping: u.mapping,
-          ...(u.format === 'jsonl' ? { format: 'jsonl' as const, keys: u.preview.header } : {}),
+          format: u.format,
+          ...(u.format === 'jsonl' ? { keys: u.preview.header } : {}),
           ...(u.kind === 'auto' ? {} : { kind: u.kind }),
         },
         (p) => progress(p.bytes, p.totalBytes, p.rows),
@@ -275,8 +283,10 @@ export class DataActions {
       // Metadata of the previous data set does not describe this one.
       this.store.set({ itemMeta: null, userMeta: null });
       const notes = [
-        `read as ${ENCODING_NAMES[encoding]}` +
-          (lossy ? ' (some bytes were not valid in it and show as �)' : ''),
+        u.format === 'parquet'
+          ? 'read as Parquet'
+          : `read as ${ENCODING_NAMES[encoding]}` +
+            (lossy ? ' (some bytes were not valid in it and show as �)' : ''),
         `${read.kind === 'explicit' ? 'ratings (explicit)' : 'interactions (implicit)'}` +
           (u.clean.logWeights && read.kind === 'implicit'
             ? ', weights log-scaled into confidences'

@@ -22,8 +22,8 @@ export interface UploadState {
   file: File;
   /** Its first characters, for the preview and the format guess. */
   head: string;
-  /** Delimited text, or JSON Lines (one object per line; its keys are the columns). */
-  format: 'delimited' | 'jsonl';
+  /** Delimited text, JSON Lines (one object per line; its keys are the columns), or Parquet. */
+  format: 'delimited' | 'jsonl' | 'parquet';
   preview: CsvPreview;
   delimiter: Delimiter;
   hasHeader: boolean;

@@ -39,8 +39,12 @@ export function UploadMapper() {
   return (
     <div className="upload" role="group" aria-label="Column mapping">
       <h3>{upload.fileName}</h3>
-      {upload.format === 'jsonl' ? (
-        <p className="muted small">JSON Lines: one object per line; its keys are the columns.</p>
+      {upload.format !== 'delimited' ? (
+        <p className="muted small">
+          {upload.format === 'jsonl'
+            ? 'JSON Lines: one object per line; its keys are the columns.'
+            : 'Parquet: its columns are listed below.'}
+        </p>
       ) : (
         <div className="row">
           <div className="field">

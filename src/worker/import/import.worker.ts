@@ -5,6 +5,7 @@
  * bytes and rows read about ten times a second. The page stays responsive whatever the size.
  */
 import { readInteractions } from '../../core/data/stream-import';
+import { blobBuffer, readParquetInteractions } from '../../core/data/parquet';
 import type { TextEncodingName } from '../../core/data/decode';
 import { transferablesOfDataset, type ImportEvent, type ImportRequest } from './protocol';
 
@@ -23,18 +24,31 @@ self.onmessage = (ev: MessageEvent<ImportRequest>) => {
   const totalBytes = req.file.size;
   let last = 0;
   let text: { encoding: TextEncodingName; lossy: boolean } = { encoding: 'utf-8', lossy: false };
-  readInteractions(
-    req.file.stream() as ReadableStream<Uint8Array>,
-    { name: req.name, ...req.options },
-    ({ bytes, rows, encoding, lossy }) => {
-      text = { encoding, lossy };
-      const now = performance.now();
-      if (now - last < PROGRESS_MS) return;
-      last = now;
-      post({ type: 'progress', id: req.id, bytes, totalBytes, rows });
-    },
-    abort.signal,
-  )
+  const progress = ({ bytes, rows }: { bytes: number; rows: number }) => {
+    const now = performance.now();
+    if (now - last < PROGRESS_MS) return;
+    last = now;
+    post({ type: 'progress', id: req.id, bytes, totalBytes, rows });
+  };
+  const { format, ...options } = req.options;
+  const reading =
+    format === 'parquet'
+      ? readParquetInteractions(
+          blobBuffer(req.file),
+          { name: req.name, ...options },
+          progress,
+          abort.signal,
+        )
+      : readInteractions(
+          req.file.stream() as ReadableStream<Uint8Array>,
+          { name: req.name, ...options, format },
+          (p) => {
+            text = { encoding: p.encoding, lossy: p.lossy };
+            progress(p);
+          },
+          abort.signal,
+        );
+  reading
     .then((dataset) =>
       post({ type: 'done', id: req.id, dataset, ...text }, transferablesOfDataset(dataset)),
     )

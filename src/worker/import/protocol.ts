@@ -10,8 +10,8 @@ export interface ImportOptions {
   mapping: ColumnMapping;
   /** Ratings or interactions; absent: guessed from the value column. */
   kind?: InteractionKind;
-  /** JSON Lines read as the columns `keys` (see StreamImportOptions). */
-  format?: 'delimited' | 'jsonl';
+  /** JSON Lines read as the columns `keys` (see StreamImportOptions), or Parquet. */
+  format?: 'delimited' | 'jsonl' | 'parquet';
   keys?: string[];
 }
 
