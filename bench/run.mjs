@@ -58,6 +58,8 @@ try {
   // --WEBGL_FLAG=value arguments set tfjs flags in the bench worker.
   const query = new URLSearchParams();
   if (projectionOnly) query.set('projection', 'only');
+  // --import-large: the 25M-row streamed import also with --projection-only.
+  if (process.argv.includes('--import-large')) query.set('large', '1');
   if (quick) query.set('quick', '1');
   else if (profile) query.set('profile', '1');
   else if (webglOnly) query.set('cpu', '0');
