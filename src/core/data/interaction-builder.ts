@@ -64,6 +64,8 @@ export class InteractionBuilder {
   private ratingMin = Infinity;
   private ratingMax = -Infinity;
   private firstRecord = true;
+  /** (row, line) pairs of rows with a negative value, dropped if the data are implicit. */
+  private negative: number[] = [];
 
   constructor(private readonly options: InteractionOptions) {
     const { mapping } = options;
@@ -82,6 +84,54 @@ export class InteractionBuilder {
   /** Data rows read so far, kept or skipped (for progress). */
   get rows(): number {
     return this.dataRows;
+  }
+
+  /** A header naming two columns alike is reported (the mapping goes by position, so it reads). */
+  private reportRepeatedNames(line: number): void {
+    const first = new Map<string, number>();
+    this.columnNames.forEach((name, j) => {
+      const k = first.get(name.toLowerCase());
+      if (k === undefined) first.set(name.toLowerCase(), j);
+      else if (name && this.issues.length < MAX_ISSUES)
+        this.issues.push({
+          line,
+          message: `columns ${k + 1} and ${j + 1} are both named ${quoteValue(name)}; check the mapping`,
+        });
+    });
+  }
+
+  /**
+   * Implicit data: rows whose count is negative are skipped, each with its line (so kept +
+   * skipped still equals the data rows).
+   */
+  private dropNegative(): void {
+    const j = this.options.mapping.rating!;
+    const values = this.rating.toArray();
+    const drop = new Uint8Array(values.length);
+    for (let k = 0; k < this.negative.length; k += 2) {
+      const row = this.negative[k];
+      drop[row] = 1;
+      this.skip(
+        this.negative[k + 1],
+        `the count ${values[row]} in column ${this.columnLabel(j)} is negative (interactions are counts)`,
+      );
+    }
+    const keep = <T extends Int32Array | Float32Array | Float64Array>(all: T) => {
+      const out = new GrowableArray(all.constructor as new (n: number) => T, all.length);
+      for (let k = 0; k < all.length; k++) if (!drop[k]) out.push(all[k]);
+      return out;
+    };
+    this.user = keep(this.user.toArray());
+    this.item = keep(this.item.toArray());
+    this.rating = keep(values);
+    [this.ratingMin, this.ratingMax] = [Infinity, -Infinity];
+    for (let k = 0; k < values.length; k++)
+      if (!drop[k]) {
+        this.ratingMin = Math.min(this.ratingMin, values[k]);
+        this.ratingMax = Math.max(this.ratingMax, values[k]);
+      }
+    if (this.timestamp) this.timestamp = keep(this.timestamp.toArray());
+    this.negative = [];
   }
 
   private columnLabel(j: number): string {
@@ -113,6 +163,7 @@ export class InteractionBuilder {
       if (problem) throw new DataError(this.options.name, problem);
       if (this.options.hasHeader) {
         this.columnNames = r.toArray().map((f) => f.trim());
+        this.reportRepeatedNames(line);
         return;
       }
       this.columnNames = generatedColumnNames(r.length);
@@ -159,6 +210,8 @@ export class InteractionBuilder {
       }
     }
 
+    // A negative value cannot be a count: if the data turn out implicit, the row goes (finish).
+    if (rating < 0) this.negative.push(this.user.length, line);
     this.user.push(this.users.intern(userText, userStart, userEnd));
     this.item.push(this.items.intern(itemText, itemStart, itemEnd));
     this.rating.push(rating);
@@ -190,6 +243,7 @@ export class InteractionBuilder {
       const countLike = hasHeader && isCountColumnName(this.columnNames[mapping.rating] ?? '');
       kind = bounded && ratingMin < ratingMax && !countLike ? 'explicit' : 'implicit';
     }
+    if (kind === 'implicit' && this.negative.length) this.dropNegative();
     // Trimmed copies, one column at a time, each column's growth capacity dropped before the
     // next copy: at 25M rows the spare capacity is hundreds of MB. The builder is spent after.
     const user = this.user.toArray();
@@ -214,8 +268,8 @@ export class InteractionBuilder {
       itemLabels: itemIds.slice(),
       itemFeatures: emptyFeatureTable(itemIds.length),
       userFeatures: emptyFeatureTable(userIds.length),
-      ratingMin,
-      ratingMax,
+      ratingMin: this.ratingMin,
+      ratingMax: this.ratingMax,
       skippedRows: this.skippedRows,
       issues,
     };

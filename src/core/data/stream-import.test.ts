@@ -180,3 +180,36 @@ describe('InteractionBuilder', () => {
     expect([d.skippedRows, b.rows, d.issues.length]).toEqual([1, 3, 2]);
   });
 });
+
+describe('bad values the builder reports', () => {
+  const read = (text: string, kind?: 'implicit' | 'explicit') => {
+    const target = new InteractionImport({
+      name: 'plays.csv',
+      delimiter: ',',
+      hasHeader: true,
+      mapping: { user: 0, item: 1, rating: 2, timestamp: null },
+      ...(kind ? { kind } : {}),
+    });
+    target.push(new TextEncoder().encode(text));
+    return target.finish();
+  };
+
+  it('skips negative counts of implicit data, each with its line, keeping kept + skipped whole', () => {
+    const d = read('user,artist,plays\na,x,3\nb,x,-2\nb,y,40\n', 'implicit');
+    expect(d.user.length + d.skippedRows).toBe(3);
+    expect(d.skippedRows).toBe(1);
+    expect(d.issues[0]).toMatchObject({ line: 3, message: expect.stringMatching(/-2.*negative/) });
+    expect([d.ratingMin, d.ratingMax]).toEqual([3, 40]);
+    // Ratings may be negative (a -2..2 scale): explicit data keep them.
+    expect(read('user,item,score\na,x,-2\nb,x,1\n', 'explicit').user.length).toBe(2);
+  });
+
+  it('reports a header that names two columns alike, and still reads by position', () => {
+    const d = read('user,item,Item\na,x,3\n');
+    expect(d.issues[0]).toMatchObject({
+      line: 1,
+      message: expect.stringMatching(/columns 2 and 3/),
+    });
+    expect(d.user.length).toBe(1);
+  });
+});
