@@ -84,7 +84,7 @@ export function isNumeric(s: string): boolean {
 const ISO_DATE = /^\s*\d{4}-\d{2}-\d{2}/;
 
 /** Epoch seconds from 1973 to 2128, or epoch milliseconds over the same span. */
-function looksLikeEpoch(v: number): boolean {
+export function looksLikeEpoch(v: number): boolean {
   return (v >= 1e8 && v < 5e9) || (v >= 1e11 && v < 5e12);
 }
 

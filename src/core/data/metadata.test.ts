@@ -8,7 +8,16 @@ import {
   parseItemMetadata,
   parseUserMetadata,
 } from './build';
+import { FIXTURES } from './layout-fixtures';
+import type { ItemMetadata } from './metadata';
+import { rangeName } from './metadata-columns';
 import type { Dataset } from './types';
+
+/** Feature names of entity `e`, in the order they were read. */
+function featuresOf(m: ItemMetadata, e: number): string[] {
+  const f = m.features;
+  return Array.from(f.values.subarray(f.offsets[e], f.offsets[e + 1])).map((v) => f.names[v]);
+}
 
 const MOVIES = [
   'movieId,title,genres',
@@ -60,6 +69,67 @@ describe('parseItemMetadata', () => {
     expect(() => parseItemMetadata('movies.csv', 'movieId,title,genres\n')).toThrow(
       'movies.csv: the file has a header row but no data rows',
     );
+  });
+
+  it('reads MovieLens 100K u.item: genre flags become genres, titles from column 2', () => {
+    const m = parseItemMetadata('u.item', FIXTURES['u.item']);
+    expect(m.layout).toBe('MovieLens 100K u.item');
+    expect(m.ids).toEqual(['1', '2', '267']);
+    expect(m.titles).toEqual(['Toy Story (1995)', 'GoldenEye (1995)', 'unknown']);
+    expect(featuresOf(m, 0)).toEqual(['Animation', "Children's", 'Comedy']);
+    expect(featuresOf(m, 1)).toEqual(['Action', 'Adventure', 'Thriller']);
+    // "unknown" is the placeholder genre, like movies.csv's "(no genres listed)".
+    expect(featuresOf(m, 2)).toEqual([]);
+    expect(m.featureColumn).toBe('genres');
+  });
+
+  it('reads Last.fm artists.dat: names as titles, urls give no features', () => {
+    const m = parseItemMetadata('artists.dat', FIXTURES['artists.dat']);
+    expect(m.titles).toEqual(['MALICE MIZER', 'Diary of Dreams']);
+    expect(m.features.names).toEqual([]);
+    expect(m.featureColumn).toBeNull();
+  });
+
+  it('reads flag, numeric and category columns of other item files', () => {
+    const rows = Array.from(
+      { length: 30 },
+      (_, k) => `${k},Film ${k},${1990 + k},${k % 2},tt${1000 + k},${k < 10 ? 'en' : 'fr'}`,
+    );
+    const m = parseItemMetadata(
+      'items.csv',
+      ['itemId,title,year,Comedy,imdbId,language', ...rows].join('\n'),
+    );
+    expect(m.titles[3]).toBe('Film 3');
+    expect(m.features.names).toEqual([
+      'year=1990-1995',
+      'language=en',
+      'Comedy',
+      'year=1996-2001',
+      'language=fr',
+      'year=2002-2007',
+      'year=2008-2013',
+      'year=2014-2019',
+    ]);
+    expect(m.featureColumn).toBe('year, Comedy, language');
+  });
+
+  it('refuses ratings, tags and user files as item metadata', () => {
+    expect(() => parseItemMetadata('u.user', FIXTURES['u.user'])).toThrow(
+      'u.user: this looks like MovieLens 100K u.user, which is user metadata, not item metadata',
+    );
+    expect(() => parseItemMetadata('ratings.csv', FIXTURES['ratings.csv'])).toThrow(
+      /an interactions file/,
+    );
+    expect(() => parseUserMetadata('tags.dat', FIXTURES['tags.dat'])).toThrow(/a tags file/);
+  });
+});
+
+describe('rangeName', () => {
+  it('names the range a number falls in by its bounds', () => {
+    const bounds = [1, 18, 25];
+    expect(
+      ['0', '1', '17', '17.5', '18', '24', '25', '90', 'x'].map((v) => rangeName(bounds, v)),
+    ).toEqual([null, '1-17', '1-17', '1-17', '18-24', '18-24', '25+', '25+', null]);
   });
 });
 
@@ -113,15 +183,47 @@ describe('user metadata', () => {
     expect(Array.from(dataset.userFeatures.offsets)).toEqual([0, 4, 6, 6]);
   });
 
-  it('reads headerless MovieLens 1M users.dat', () => {
-    const meta = parseUserMetadata('users.dat', '1::F::1::10::48067\n2::M::56::16::70072\n');
-    expect(meta.ids).toEqual(['1', '2']);
-    expect(meta.features.names.slice(0, 4)).toEqual([
-      'column 2=F',
-      'column 3=1',
-      'column 4=10',
-      'column 5=48067',
+  it('reads headerless MovieLens 1M users.dat: age ranges, occupation names, no zip codes', () => {
+    const meta = parseUserMetadata('users.dat', FIXTURES['users.dat']);
+    expect(meta.ids).toEqual(['1', '2', '3']);
+    expect(meta.layout).toBe('MovieLens 1M users.dat');
+    expect(featuresOf(meta, 0)).toEqual(['gender=F', 'age=1-17', 'occupation=K-12 student']);
+    expect(featuresOf(meta, 1)).toEqual(['gender=M', 'age=56+', 'occupation=self-employed']);
+    expect(featuresOf(meta, 2)).toEqual(['gender=M', 'age=25-34', 'occupation=scientist']);
+    expect(meta.featureColumn).toBe('gender, age, occupation');
+  });
+
+  it('reads MovieLens 100K u.user: raw ages bucketed into the same ranges', () => {
+    const meta = parseUserMetadata('u.user', FIXTURES['u.user']);
+    expect(meta.ids).toEqual(['1', '2', '3', '4']);
+    expect(featuresOf(meta, 0)).toEqual(['age=18-24', 'gender=M', 'occupation=technician']);
+    expect(featuresOf(meta, 1)).toEqual(['age=50-55', 'gender=F', 'occupation=other']);
+    expect(featuresOf(meta, 2)).toEqual(['age=1-17', 'gender=M', 'occupation=writer']);
+    // "none" is one of u.user's occupations, not a missing value.
+    expect(featuresOf(meta, 3)).toEqual(['age=25-34', 'gender=F', 'occupation=none']);
+    expect(meta.features.names.some((n) => n.startsWith('zip'))).toBe(false);
+  });
+
+  it('buckets numbers, names flags by their header and leaves out near-unique text', () => {
+    const rows = Array.from(
+      { length: 25 },
+      (_, k) => `u${k},${20 + 2 * k},${k % 2},${k % 3 === 0 ? 'NL' : 'DE'},person${k}@example.org`,
+    );
+    const meta = parseUserMetadata(
+      'people.csv',
+      ['user_id,age,premium,country,email', ...rows].join('\n'),
+    );
+    expect(meta.features.names).toEqual([
+      'age=20-28',
+      'country=NL',
+      'premium',
+      'country=DE',
+      'age=30-38',
+      'age=40-48',
+      'age=50-58',
+      'age=60-68',
     ]);
+    expect(featuresOf(meta, 24)).toEqual(['age=60-68', 'country=NL']);
   });
 });
 

@@ -1,10 +1,14 @@
 /**
  * Side files that describe items (titles, genres) or users (attributes), and joining them onto a
- * Dataset by id. Items and users share one implementation; only the choice of columns differs.
+ * Dataset by id. Items and users share one implementation; which column means what comes from
+ * metadata-columns.ts (a recognised layout's documentation, or a guess from the contents).
  */
-import { isItemColumnName, isNumeric, isUserColumnName, normalizeColumnName } from './columns';
+import { isItemColumnName, normalizeColumnName } from './columns';
 import { CsvError, forEachCsvRecord, generatedColumnNames, sniffCsv, stripBom } from './csv';
+import type { Delimiter } from './csv';
 import { DataError } from './errors';
+import { recognizeLayout, type LayoutRole } from './layouts';
+import { guessPlan, planFromLayout, type Side } from './metadata-columns';
 import type { Dataset, FeatureTable } from './types';
 import { GrowableArray } from '../util/growable';
 
@@ -17,128 +21,62 @@ export interface ItemMetadata {
   titles: (string | null)[];
   /** Features per id, CSR over `ids` order. */
   features: FeatureTable;
-  /** Header name(s) of the column(s) the features came from, comma-separated; null if none. */
+  /** What the features came from (column names or a group such as "genres"); null if none. */
   featureColumn: string | null;
+  /** The recognised layout's label ("MovieLens 100K u.item"), or null for a guessed one. */
+  layout: string | null;
 }
 
 /** User attribute files have the same shape; titles are all null. */
 export type UserMetadata = ItemMetadata;
 
-type Side = 'item' | 'user';
+const ROLE_WORDS: Record<LayoutRole, string> = {
+  interactions: 'an interactions file',
+  tags: 'a tags file',
+  'item-metadata': 'item metadata',
+  'user-metadata': 'user metadata',
+};
 
-const TITLE_NAMES = [
-  'title',
-  'name',
-  'label',
-  'movietitle',
-  'itemname',
-  'productname',
-  'booktitle',
-];
-const MULTI_NAMES = ['genres', 'genre', 'tags', 'tag', 'category', 'categories', 'keywords'];
-/** Cell values that mean "no features" rather than a feature of their own. */
-const NO_VALUE = new Set(['', '(no genres listed)', 'none', '(none)', 'n/a', 'na', 'null', '-']);
-/** Rows used to judge a column's type; enough to be stable, cheap on big files. */
-const PROFILE_ROWS = 1000;
+/** The head judged when sniffing or recognising a layout. */
+const HEAD_CHARS = 65536;
 
-function readRecords(name: string, text: string): { header: string[]; rows: string[][] } {
-  const body = stripBom(text);
-  if (body.trim() === '') throw new DataError(name, 'the file is empty');
-  const { delimiter, hasHeader } = sniffCsv(body.slice(0, 65536));
+function readRecords(
+  name: string,
+  body: string,
+  format: { delimiter: Delimiter; hasHeader: boolean },
+  names: string[] | null,
+): { header: string[]; rows: string[][] } {
   const records: string[][] = [];
   try {
-    forEachCsvRecord(body, delimiter, (fields) => void records.push(fields));
+    forEachCsvRecord(body, format.delimiter, (fields) => void records.push(fields));
   } catch (e) {
     if (e instanceof CsvError) throw new DataError(name, e.message);
     throw e;
   }
-  const rows = hasHeader ? records.slice(1) : records;
+  const rows = format.hasHeader ? records.slice(1) : records;
   if (rows.length === 0) throw new DataError(name, 'the file has a header row but no data rows');
   const width = records.reduce((w, r) => Math.max(w, r.length), 0);
-  const header = hasHeader
+  const header = format.hasHeader
     ? Array.from({ length: width }, (_, j) => records[0][j]?.trim() || `column ${j + 1}`)
-    : generatedColumnNames(width);
+    : (names ?? generatedColumnNames(width));
   return { header, rows };
 }
 
-function idColumn(names: string[], side: Side): number {
-  const known = side === 'item' ? isItemColumnName : isUserColumnName;
-  const exact = names.findIndex((n) => n === 'id' || (n.endsWith('id') && known(n)));
-  if (exact >= 0) return exact;
-  const loose = names.findIndex((n) => known(n));
-  return loose >= 0 ? loose : 0;
-}
-
-function sampleColumn(rows: string[][], j: number): string[] {
-  const out: string[] = [];
-  for (let r = 0; r < rows.length && r < PROFILE_ROWS; r++) {
-    const v = (rows[r][j] ?? '').trim();
-    if (v !== '') out.push(v);
-  }
-  return out;
-}
-
-/** The separator a multi-valued column uses, or null when it looks single-valued. */
-function multiSeparator(values: string[], named: boolean): '|' | ';' | null {
-  for (const sep of ['|', ';'] as const) {
-    // A few titles contain ';'; a real list column splits a good share of its cells.
-    if (values.filter((v) => v.includes(sep)).length >= Math.max(1, 0.05 * values.length)) {
-      return sep;
-    }
-  }
-  return named ? '|' : null;
-}
-
-interface FeatureColumn {
-  index: number;
-  /** Prefix for feature names ("gender=") or '' to name features by value alone. */
-  prefix: string;
-  separator: '|' | ';' | null;
-}
-
-function chooseColumns(
-  header: string[],
-  rows: string[][],
-  side: Side,
-): { id: number; title: number | null; features: FeatureColumn[] } {
-  const names = header.map(normalizeColumnName);
-  const id = idColumn(names, side);
-  const others = header.map((_, j) => j).filter((j) => j !== id);
-  if (side === 'user') {
-    // Every attribute is a feature "column=value"; only `|` splits, as `;` may be inside values.
-    const features = others.map((j) => ({
-      index: j,
-      prefix: `${header[j]}=`,
-      separator: sampleColumn(rows, j).some((v) => v.includes('|')) ? ('|' as const) : null,
-    }));
-    return { id, title: null, features };
-  }
-  const samples = new Map(others.map((j) => [j, sampleColumn(rows, j)]));
-  const separators = new Map(
-    others.map((j) => [j, multiSeparator(samples.get(j) ?? [], MULTI_NAMES.includes(names[j]))]),
-  );
-  const namedTitle = others.find((j) => TITLE_NAMES.includes(names[j]));
-  const title =
-    namedTitle ??
-    others.find((j) => {
-      const values = samples.get(j) ?? [];
-      const text = values.filter((v) => !isNumeric(v)).length;
-      return separators.get(j) === null && values.length > 0 && text > values.length / 2;
-    }) ??
-    null;
-  const multi = others.filter((j) => j !== title && separators.get(j) !== null);
-  const features = multi.map((j) => ({
-    index: j,
-    // Values name the feature ("Comedy") unless two columns could both hold the same value.
-    prefix: multi.length > 1 ? `${header[j]}=` : '',
-    separator: separators.get(j) ?? null,
-  }));
-  return { id, title, features };
-}
-
 function parseMetadata(name: string, text: string, side: Side): ItemMetadata {
-  const { header, rows } = readRecords(name, text);
-  const { id, title, features } = chooseColumns(header, rows, side);
+  const body = stripBom(text);
+  if (body.trim() === '') throw new DataError(name, 'the file is empty');
+  const head = body.slice(0, HEAD_CHARS);
+  const layout = recognizeLayout(name, head);
+  if (layout && layout.role !== `${side}-metadata`) {
+    // Read as metadata, ratings or another side's file would give nonsense features.
+    throw new DataError(
+      name,
+      `this looks like ${layout.label}, which is ${ROLE_WORDS[layout.role]}, not ${side} metadata`,
+    );
+  }
+  const names = layout && !layout.hasHeader ? layout.columns.map((c) => c.name) : null;
+  const { header, rows } = readRecords(name, body, layout ?? sniffCsv(head), names);
+  const { id, title, features } = layout ? planFromLayout(layout) : guessPlan(header, rows, side);
   const ids: string[] = [];
   const titles: (string | null)[] = [];
   const seen = new Set<string>();
@@ -147,6 +85,7 @@ function parseMetadata(name: string, text: string, side: Side): ItemMetadata {
   const offsets: number[] = [0];
   const values = new GrowableArray(Int32Array);
   const entityFeatures = new Set<number>();
+  const cellFeatures: string[] = [];
 
   for (const row of rows) {
     const entity = (row[id] ?? '').trim();
@@ -155,53 +94,59 @@ function parseMetadata(name: string, text: string, side: Side): ItemMetadata {
     ids.push(entity);
     titles.push(title === null ? null : (row[title] ?? '').trim() || null);
     entityFeatures.clear();
-    for (const col of features) {
-      const cell = (row[col.index] ?? '').trim();
-      const parts = col.separator ? cell.split(col.separator) : [cell];
-      for (const part of parts) {
-        const value = part.trim();
-        if (NO_VALUE.has(value.toLowerCase())) continue;
-        const featureName = col.prefix + value;
-        let f = featureIndex.get(featureName);
-        if (f === undefined) {
-          f = featureNames.length;
-          featureIndex.set(featureName, f);
-          featureNames.push(featureName);
-        }
-        if (!entityFeatures.has(f)) {
-          entityFeatures.add(f);
-          values.push(f);
-        }
+    cellFeatures.length = 0;
+    for (const col of features) col.features((row[col.index] ?? '').trim(), cellFeatures);
+    for (const featureName of cellFeatures) {
+      let f = featureIndex.get(featureName);
+      if (f === undefined) {
+        f = featureNames.length;
+        featureIndex.set(featureName, f);
+        featureNames.push(featureName);
+      }
+      if (!entityFeatures.has(f)) {
+        entityFeatures.add(f);
+        values.push(f);
       }
     }
     offsets.push(values.length);
   }
   if (ids.length === 0) throw new DataError(name, `no row has an id in column "${header[id]}"`);
+  const sources = [...new Set(features.map((c) => c.source))];
   return {
     name,
     ids,
     titles,
     features: { names: featureNames, offsets: Int32Array.from(offsets), values: values.toArray() },
-    featureColumn: features.length > 0 ? features.map((c) => header[c.index]).join(', ') : null,
+    featureColumn: sources.length > 0 ? sources.join(', ') : null,
+    layout: layout?.label ?? null,
   };
 }
 
 /**
- * Parses an item metadata file (e.g. MovieLens movies.csv). The id column is the one named like
- * an id (movieId, itemId, id...) or else the first; the title column is named title/name or is
- * the first mostly-text, single-valued column; multi-valued columns (cells like `Action|Comedy`,
- * or named genres/tags/category) become features named by value. "(no genres listed)" and
- * similar placeholders give no feature. Throws DataError for an empty or header-only file, a
- * file where no row has an id, or a quoted field that is never closed.
+ * Parses an item metadata file. Known layouts (layouts.ts) are read as documented: MovieLens
+ * movies.csv / movies.dat (genres split on `|`), 100K u.item (its 19 genre flags become genre
+ * features; "unknown" gives none), Last.fm artists.dat (title = name). Other files are guessed
+ * (guessPlan in metadata-columns.ts): the id column is the one named like an id (movieId,
+ * itemId, id...) or else the first; the title column is named title/name or is the first
+ * mostly-text, single-valued column; multi-valued columns (cells like `Action|Comedy`, or named
+ * genres/tags/category) become features named by value, 0/1 columns features named by their
+ * header, numbers "column=value" or quantile buckets "column=lo-hi", repeating text
+ * "column=value". "(no genres listed)" and similar placeholders give no feature.
+ *
+ * Throws DataError for an empty or header-only file, a file where no row has an id, a quoted
+ * field that is never closed, or a file recognised as another kind (ratings, tags, users).
  */
 export function parseItemMetadata(name: string, text: string): ItemMetadata {
   return parseMetadata(name, text, 'item');
 }
 
 /**
- * Parses a user attribute file (e.g. MovieLens users.dat): the id column is named like a user
- * id (or is the first); every other column's value becomes a feature "column=value", with
- * `|`-separated cells split into several features.
+ * Parses a user attribute file. MovieLens 100K u.user and 1M users.dat give "age=18-24" (the
+ * 1M age ranges; 100K's ages in years are bucketed into them), "gender=M" and "occupation=..."
+ * (1M's occupation codes named as in its README); zip codes give nothing. In other files the id
+ * column is named like a user id (or is the first) and every other column becomes features as
+ * for items, except that lists split only on `|` and their values are named "column=value".
+ * Throws DataError as parseItemMetadata does.
  */
 export function parseUserMetadata(name: string, text: string): UserMetadata {
   return parseMetadata(name, text, 'user');
