@@ -11,6 +11,7 @@ export type Snapshot = {
     items: number;
     kind: string;
     itemFeatures: number;
+    userFeatures: number;
     issues: { line: number; message: string }[];
   };
   training: {

@@ -197,3 +197,39 @@ test('a Parquet file (as Spark or pandas writes one) previews its columns and lo
   const ds = await lab.until((x) => x.dataset?.name === 'ratings.parquet' && x.dataset);
   expect(ds).toMatchObject({ rows: 60, users: 10, items: 12, skippedRows: 0, kind: 'explicit' });
 });
+
+test('MovieLens 100K files are recognised: u.data is mapped in one go, u.user goes to user metadata', async ({
+  page,
+}) => {
+  const lab = new LabPage(page);
+  await lab.open('?sample=none');
+  const udata = [
+    '196\t242\t3\t881250949',
+    '186\t302\t3\t891717742',
+    '22\t377\t1\t878887116',
+    '196\t302\t4\t881251000',
+  ];
+  await page.getByLabel('Interactions file').setInputFiles({
+    name: 'u.data',
+    mimeType: 'text/plain',
+    buffer: Buffer.from(udata.join('\n') + '\n'),
+  });
+  await expect(page.getByText('Recognised:')).toBeVisible();
+  await expect(page.getByText('MovieLens 100K u.data')).toBeVisible();
+  await expect(page.getByLabel('Timestamp column')).toHaveValue('3');
+  await page.getByRole('button', { name: 'Use this data' }).click();
+  const ds = await lab.until((x) => x.dataset?.name === 'u.data' && x.dataset);
+  expect(ds).toMatchObject({ rows: 4, users: 3, items: 3, kind: 'explicit', skippedRows: 0 });
+
+  const uuser = ['196|49|M|writer|55105', '186|39|F|executive|00000', '22|25|M|writer|40206'];
+  await page.getByLabel('Interactions file').setInputFiles({
+    name: 'u.user',
+    mimeType: 'text/plain',
+    buffer: Buffer.from(uuser.join('\n') + '\n'),
+  });
+  await page.getByRole('button', { name: 'Use as user metadata' }).click();
+  // age=45-49, age=35-44, age=25-34, gender=M, gender=F, occupation=writer, occupation=executive
+  const withUsers = await lab.until((x) => (x.dataset?.userFeatures ?? 0) > 0 && x.dataset);
+  expect(withUsers.userFeatures).toBe(7);
+  expect(withUsers.rows).toBe(4);
+});

@@ -7,6 +7,7 @@ import { ChunkDecoder, gunzipStream, isGzip, type TextEncodingName } from '../co
 import { ImportCancelledError, ImportClient } from '../worker/import/client';
 import { previewCsv, type Delimiter } from '../core/data/csv';
 import { looksLikeJsonLines, previewJsonLines } from '../core/data/json-lines';
+import { recognizeLayout } from '../core/data/layouts';
 import { blobBuffer, isParquet, previewParquet } from '../core/data/parquet';
 import { guessMapping, validateMapping, type ColumnMapping } from '../core/data/columns';
 import {
@@ -170,23 +171,28 @@ export class DataActions {
       const parquet = isParquet(new Uint8Array(await file.slice(0, 4).arrayBuffer()));
       const head = parquet ? '' : await readFileHead(file);
       const format = parquet ? 'parquet' : looksLikeJsonLines(head) ? 'jsonl' : 'delimited';
+      // A known layout (MovieLens, Last.fm) sets the format and mapping in one go.
+      const layout = format === 'delimited' ? recognizeLayout(file.name, head) : null;
+      const known = layout?.role === 'interactions' ? layout : null;
       const preview =
         format === 'parquet'
           ? await previewParquet(blobBuffer(file), 8)
           : format === 'jsonl'
             ? previewJsonLines(head, 8)
-            : previewCsv(head, 8);
+            : previewCsv(head, 8, known ?? undefined);
+      if (known && !known.hasHeader) preview.header = known.columns.map((c) => c.name);
       this.store.set({
         upload: {
           fileName: file.name,
           file,
           head,
           format,
+          layout: layout && { label: layout.label, role: layout.role, byName: layout.byName },
           preview,
           delimiter: preview.delimiter,
           hasHeader: preview.hasHeader,
-          mapping: guessMapping(preview.header, preview.rows),
-          kind: 'auto',
+          mapping: known?.mapping ?? guessMapping(preview.header, preview.rows),
+          kind: known?.kind ?? 'auto',
           clean: DEFAULT_CLEAN,
           error: null,
         },
@@ -232,6 +238,26 @@ export class DataActions {
 
   cancelUpload(): void {
     this.store.set({ upload: null });
+  }
+
+  /**
+   * An upload recognised as metadata or a tags file goes where it belongs: item or user
+   * metadata, or item features from tags (on the loaded data set).
+   */
+  async useUploadAs(role: 'item-metadata' | 'user-metadata' | 'tags'): Promise<void> {
+    const u = this.store.get().upload;
+    if (!u) return;
+    this.store.set({ upload: null });
+    if (role !== 'tags')
+      return this.openMetadata(u.file, role === 'item-metadata' ? 'item' : 'user');
+    try {
+      const d = this.store.get().dataset;
+      if (!d)
+        throw new Error(`${u.fileName}: load the interactions first; tags describe their items`);
+      this.setDataset(d, null, { name: u.fileName, text: await readTextFile(u.file) });
+    } catch (e) {
+      this.fail('data', message(e));
+    }
   }
 
   /**

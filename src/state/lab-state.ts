@@ -22,6 +22,12 @@ export interface UploadState {
   file: File;
   /** Its first characters, for the preview and the format guess. */
   head: string;
+  /** A layout recognised by name and content (MovieLens, Last.fm), if any. */
+  layout: {
+    label: string;
+    role: 'interactions' | 'tags' | 'item-metadata' | 'user-metadata';
+    byName: boolean;
+  } | null;
   /** Delimited text, JSON Lines (one object per line; its keys are the columns), or Parquet. */
   format: 'delimited' | 'jsonl' | 'parquet';
   preview: CsvPreview;

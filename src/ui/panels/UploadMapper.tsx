@@ -19,6 +19,14 @@ const DELIMITERS: { value: Delimiter; label: string }[] = [
   { value: ' ', label: 'spaces (runs of blanks)' },
 ];
 
+type MetaRole = 'item-metadata' | 'user-metadata' | 'tags';
+const ROLE_TEXT: Record<MetaRole | 'interactions', string> = {
+  interactions: 'interactions',
+  'item-metadata': 'item metadata',
+  'user-metadata': 'user metadata',
+  tags: 'tags',
+};
+
 const COUNT = { min: 1, max: 100_000, step: 1, integer: true };
 const RATING = { min: -1e9, max: 1e9, step: 0.5 };
 
@@ -39,6 +47,26 @@ export function UploadMapper() {
   return (
     <div className="upload" role="group" aria-label="Column mapping">
       <h3>{upload.fileName}</h3>
+      {upload.layout && (
+        <div className="layout-note" role="status">
+          {upload.layout.byName ? 'Recognised: ' : 'Laid out like '}
+          <strong>{upload.layout.label}</strong>
+          {upload.layout.role === 'interactions' ? (
+            ' (columns mapped)'
+          ) : (
+            <>
+              {`, which holds ${ROLE_TEXT[upload.layout.role]}. `}
+              <button
+                type="button"
+                className="primary"
+                onClick={() => void lab.data.useUploadAs(upload.layout!.role as MetaRole)}
+              >
+                Use as {ROLE_TEXT[upload.layout.role]}
+              </button>
+            </>
+          )}
+        </div>
+      )}
       {upload.format !== 'delimited' ? (
         <p className="muted small">
           {upload.format === 'jsonl'
