@@ -332,6 +332,12 @@ export class DataActions {
     }
   }
 
+  /** A data set made elsewhere (imported embeddings), replacing the loaded one and its metadata. */
+  loadImported(d: Dataset, note: string): void {
+    this.store.set({ itemMeta: null, userMeta: null, upload: null });
+    this.setDataset(d, note);
+  }
+
   /** Stops a running import; the loaded data set stays. */
   cancelImport(): void {
     this.importer?.cancel();

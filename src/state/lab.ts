@@ -19,6 +19,7 @@ import { indexOfId, pointCount, pointSpace, popularity, projectionInput } from '
 import { sameSubset, spreadLayout, stratifiedSample, takeRows } from './subset';
 import type { UrlView } from './url-state';
 import { recommendationsCsv } from './export';
+import { readEmbeddingFiles } from './import-embeddings';
 import { groupByUser } from '../core/metrics/ranking';
 import type { NeighbourOptions } from './selection';
 import { TrainingClient } from '../worker/training/client';
@@ -391,6 +392,22 @@ export class Lab {
       },
     );
     return recommendationsCsv(dataset, embeddings, k, result.item, result.score);
+  }
+
+  /**
+   * Embeddings trained elsewhere (Spark ALS factors, TensorBoard projector files) become the
+   * data set and the embeddings, and are laid out at once.
+   */
+  async importEmbeddings(files: File[]): Promise<void> {
+    try {
+      if (this.isTraining()) this.stop();
+      const { dataset, snapshot, note } = await readEmbeddingFiles(files);
+      this.data.loadImported(dataset, note);
+      this.store.set({ embeddings: snapshot });
+      if (snapshot.dim >= 1) void this.project();
+    } catch (e) {
+      this.reportError('data', e instanceof Error ? e.message : String(e));
+    }
   }
 
   /** Stops a running projection; the map keeps the last layout drawn. */

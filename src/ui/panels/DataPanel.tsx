@@ -6,11 +6,14 @@ import { UploadMapper } from './UploadMapper';
 function FileInput({
   label,
   accept,
-  onFile,
+  onFiles,
+  multiple = false,
 }: {
   label: string;
-  accept: string;
-  onFile(f: File): void;
+  /** File types the picker offers; absent: any (MovieLens names files u.data, u.item...). */
+  accept?: string;
+  onFiles(files: File[]): void;
+  multiple?: boolean;
 }) {
   return (
     <label className="file-input">
@@ -18,10 +21,11 @@ function FileInput({
       <input
         type="file"
         accept={accept}
+        multiple={multiple}
         aria-label={label}
         onChange={(e) => {
-          const f = e.target.files?.[0];
-          if (f) onFile(f);
+          const files = Array.from(e.target.files ?? []);
+          if (files.length) onFiles(files);
           e.target.value = '';
         }}
       />
@@ -104,20 +108,19 @@ export function DataPanel() {
         onDrop={onDrop}
       >
         <p>Drop an interactions CSV here (user, item, optional rating and timestamp), or choose:</p>
-        <FileInput
-          label="Interactions file"
-          accept=".csv,.tsv,.txt,.dat"
-          onFile={(f) => void lab.data.openInteractions(f)}
-        />
+        <FileInput label="Interactions file" onFiles={([f]) => void lab.data.openInteractions(f)} />
         <FileInput
           label="Item metadata file"
-          accept=".csv,.tsv,.txt,.dat"
-          onFile={(f) => void lab.data.openMetadata(f, 'item')}
+          onFiles={([f]) => void lab.data.openMetadata(f, 'item')}
         />
         <FileInput
           label="User metadata file"
-          accept=".csv,.tsv,.txt,.dat"
-          onFile={(f) => void lab.data.openMetadata(f, 'user')}
+          onFiles={([f]) => void lab.data.openMetadata(f, 'user')}
+        />
+        <FileInput
+          label="Embeddings files (Spark ALS factors, TensorBoard TSV)"
+          multiple
+          onFiles={(files) => void lab.importEmbeddings(files)}
         />
         {!dataset?.name.includes('sample') && (
           <button
