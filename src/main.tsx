@@ -11,9 +11,10 @@ const lab = new Lab();
 installLabApi(lab);
 syncViewWithUrl(lab);
 lab.start();
-if (new URLSearchParams(location.search).get('sample') !== 'none') {
-  void lab.data.loadSample(import.meta.env.BASE_URL);
-}
+void lab.openSession(
+  new URLSearchParams(location.search).get('sample') !== 'none',
+  import.meta.env.BASE_URL,
+);
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>

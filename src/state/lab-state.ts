@@ -220,6 +220,8 @@ export interface LabState {
   view: ViewState;
   /** An import being read by the worker: bytes and rows so far. */
   importProgress: { bytes: number; totalBytes: number; rows: number; rowsPerSecond: number } | null;
+  /** When the session shown was restored from the browser's storage (ISO time), else null. */
+  restoredAt: string | null;
   /** A long export running (e.g. recommendations for every user), for its progress bar. */
   exportJob: { label: string; fraction: number } | null;
   /** Points highlighted together (e.g. every match of a search), with what marked them. */
@@ -296,6 +298,7 @@ export function initialState(): LabState {
     },
     marked: null,
     exportJob: null,
+    restoredAt: null,
     importProgress: null,
     errors: [],
   };

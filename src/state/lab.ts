@@ -20,6 +20,7 @@ import { sameSubset, spreadLayout, stratifiedSample, takeRows } from './subset';
 import type { UrlView } from './url-state';
 import { recommendationsCsv } from './export';
 import { readEmbeddingFiles } from './import-embeddings';
+import { clearSession, keepSession, restoreSession } from './persist';
 import { groupByUser } from '../core/metrics/ranking';
 import type { NeighbourOptions } from './selection';
 import { TrainingClient } from '../worker/training/client';
@@ -53,6 +54,7 @@ export class Lab {
     { resolve: (r: { item: Int32Array; score: Float32Array }) => void; reject: (e: Error) => void }
   >();
   private nextJob = 1;
+  private stopKeeping: (() => void) | null = null;
   /** The current run's best epoch so far by the validation metric, with its embeddings. */
   private best: { score: number; epoch: number; snapshot: EmbeddingSnapshot } | null = null;
   private detachCamera: (() => void) | undefined;
@@ -71,6 +73,33 @@ export class Lab {
 
   constructor() {
     this.data = new DataActions(this.store, (d) => this.onDataset(d));
+  }
+
+  /**
+   * On page load: restores the saved session (unless `?sample=none`), else loads the sample
+   * (when `withSample`); from then on the session is kept as it changes (persist.ts).
+   */
+  async openSession(withSample: boolean, base: string): Promise<void> {
+    let restored: Date | null = null;
+    if (withSample) {
+      try {
+        restored = await restoreSession(this.store);
+      } catch (e) {
+        this.reportError('storage', `The saved session could not be read (${String(e)}).`);
+      }
+    }
+    if (restored) {
+      this.store.set({ restoredAt: restored.toISOString() });
+      this.restoreSelection();
+    } else if (withSample) await this.data.loadSample(base);
+    this.stopKeeping = keepSession(this.store, (m) => this.reportError('storage', m));
+  }
+
+  /** Forgets the saved session and reloads the page with the sample. */
+  async startFresh(): Promise<void> {
+    this.stopKeeping?.();
+    await clearSession().catch(() => undefined);
+    location.assign(location.pathname);
   }
 
   /** Starts the training worker early, so the backend is known before the first run. */
@@ -175,6 +204,7 @@ export class Lab {
       embeddings: null,
       selection: null,
       marked: null,
+      restoredAt: null,
       projection: {
         ...fresh.projection,
         method: s.projection.method,

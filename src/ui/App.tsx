@@ -6,7 +6,32 @@ import { ExplorerPanel } from './panels/ExplorerPanel';
 import { SelectionPanel } from './panels/SelectionPanel';
 import { PopularityPanel } from './panels/PopularityPanel';
 import { ErrorList } from './ErrorList';
-import { useLabState } from './lab-context';
+import { useLab, useLabState } from './lab-context';
+
+/** Says that the session was restored from the browser's storage, with a way out. */
+function RestoredBanner() {
+  const lab = useLab();
+  const at = useLabState((s) => s.restoredAt);
+  const name = useLabState((s) => s.dataset?.name);
+  if (!at || !name) return null;
+  return (
+    <div className="restored" role="status">
+      Restored <strong>{name}</strong> from {new Date(at).toLocaleString()}: its settings, the last
+      finished epoch, the runs and the map.
+      <button type="button" onClick={() => void lab.startFresh()}>
+        Start fresh
+      </button>
+      <button
+        type="button"
+        className="link"
+        aria-label="Dismiss"
+        onClick={() => lab.store.set({ restoredAt: null })}
+      >
+        ✕
+      </button>
+    </div>
+  );
+}
 
 /** Layout and wiring only. */
 export function App() {
@@ -24,6 +49,7 @@ export function App() {
         </span>
       </header>
       <ErrorList />
+      <RestoredBanner />
       <main className="layout">
         <aside className="sidebar">
           <DataPanel />
