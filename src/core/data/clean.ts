@@ -6,7 +6,8 @@
  * page can say what it did. Ids and features of entities that lose every row are dropped and the
  * rest renumbered densely; metadata stays attached to the right ids.
  */
-import type { Dataset, FeatureTable } from './types';
+import type { Dataset, FeatureTable, Timestamps } from './types';
+import { timestampsLike } from './timestamps';
 
 export type DuplicatePolicy = 'last' | 'mean' | 'sum';
 
@@ -82,13 +83,13 @@ interface Rows {
   user: Int32Array;
   item: Int32Array;
   rating: Float32Array;
-  timestamp: Float64Array | null;
+  timestamp: Timestamps | null;
 }
 
 function selectRows(r: Rows, keep: (k: number) => boolean): Rows {
   const picked: number[] = [];
   for (let k = 0; k < r.user.length; k++) if (keep(k)) picked.push(k);
-  const take = <T extends Int32Array | Float32Array | Float64Array>(a: T): T => {
+  const take = <T extends Int32Array | Float32Array | Timestamps>(a: T): T => {
     const out = new (a.constructor as new (n: number) => T)(picked.length);
     picked.forEach((k, j) => (out[j] = a[k]));
     return out;
@@ -142,7 +143,7 @@ function mergeDuplicates(d: Dataset, policy: DuplicatePolicy): Rows {
     user: Int32Array.from(byFirst, (p) => d.user[first[p]]),
     item: Int32Array.from(byFirst, (p) => d.item[first[p]]),
     rating: Float32Array.from(byFirst, (p) => rating[p]),
-    timestamp: t ? Float64Array.from(byFirst, (p) => time[p]) : null,
+    timestamp: t ? timestampsLike(t, byFirst.length, (j) => time[byFirst[j]]) : null,
   };
 }
 

@@ -13,6 +13,7 @@ import type { CsvRecord } from './stream-csv';
 import { emptyFeatureTable } from './types';
 import type { Dataset, InteractionKind, ParseIssue } from './types';
 import { GrowableArray } from '../util/growable';
+import { TimestampBuilder } from './timestamps';
 
 /** Issues kept per file; the rest are only counted in `skippedRows`. */
 export const MAX_ISSUES = 100;
@@ -38,7 +39,7 @@ function quoteValue(v: string): string {
  * problems), then `finish()`.
  *
  * Output columns (`user`, `item`: Int32Array of dense indices; `rating`: Float32Array;
- * `timestamp`: Float64Array or null) have one entry per kept row, in file order. Dense indices
+ * `timestamp`: Uint32Array or Float64Array, see timestamps.ts, or null) have one entry per kept row, in file order. Dense indices
  * follow the order in which ids first appear; `userIds`/`itemIds` map them back.
  *
  * A row is skipped, with an issue naming its line, the column and the bad value, when it has too
@@ -57,7 +58,7 @@ export class InteractionBuilder {
   private user = new GrowableArray(Int32Array);
   private item = new GrowableArray(Int32Array);
   private rating = new GrowableArray(Float32Array);
-  private timestamp: GrowableArray<Float64Array> | null;
+  private timestamp: TimestampBuilder | null;
   private readonly issues: ParseIssue[] = [];
   private skippedRows = 0;
   private dataRows = 0;
@@ -78,7 +79,7 @@ export class InteractionBuilder {
       mapping.rating ?? -1,
       mapping.timestamp ?? -1,
     );
-    this.timestamp = mapping.timestamp === null ? null : new GrowableArray(Float64Array);
+    this.timestamp = mapping.timestamp === null ? null : new TimestampBuilder();
   }
 
   /** Data rows read so far, kept or skipped (for progress). */
@@ -106,7 +107,7 @@ export class InteractionBuilder {
    */
   private dropNegative(): void {
     const j = this.options.mapping.rating!;
-    const values = this.rating.toArray();
+    const values = this.rating.drain();
     const drop = new Uint8Array(values.length);
     for (let k = 0; k < this.negative.length; k += 2) {
       const row = this.negative[k];
@@ -116,21 +117,20 @@ export class InteractionBuilder {
         `the count ${values[row]} in column ${this.columnLabel(j)} is negative (interactions are counts)`,
       );
     }
-    const keep = <T extends Int32Array | Float32Array | Float64Array>(all: T) => {
-      const out = new GrowableArray(all.constructor as new (n: number) => T, all.length);
+    const keep = <T extends { push(v: number): void }>(all: ArrayLike<number>, out: T) => {
       for (let k = 0; k < all.length; k++) if (!drop[k]) out.push(all[k]);
       return out;
     };
-    this.user = keep(this.user.toArray());
-    this.item = keep(this.item.toArray());
-    this.rating = keep(values);
+    this.user = keep(this.user.drain(), new GrowableArray(Int32Array));
+    this.item = keep(this.item.drain(), new GrowableArray(Int32Array));
+    this.rating = keep(values, new GrowableArray(Float32Array));
     [this.ratingMin, this.ratingMax] = [Infinity, -Infinity];
     for (let k = 0; k < values.length; k++)
       if (!drop[k]) {
         this.ratingMin = Math.min(this.ratingMin, values[k]);
         this.ratingMax = Math.max(this.ratingMax, values[k]);
       }
-    if (this.timestamp) this.timestamp = keep(this.timestamp.toArray());
+    if (this.timestamp) this.timestamp = keep(this.timestamp.drain(), new TimestampBuilder());
     this.negative = [];
   }
 
@@ -244,15 +244,12 @@ export class InteractionBuilder {
       kind = bounded && ratingMin < ratingMax && !countLike ? 'explicit' : 'implicit';
     }
     if (kind === 'implicit' && this.negative.length) this.dropNegative();
-    // Trimmed copies, one column at a time, each column's growth capacity dropped before the
-    // next copy: at 25M rows the spare capacity is hundreds of MB. The builder is spent after.
-    const user = this.user.toArray();
-    this.user = new GrowableArray(Int32Array, 1);
-    const item = this.item.toArray();
-    this.item = new GrowableArray(Int32Array, 1);
-    const rating = this.rating.toArray();
-    this.rating = new GrowableArray(Float32Array, 1);
-    const timestamp = this.timestamp ? this.timestamp.toArray() : null;
+    // One column at a time, chunks freed as they are copied: the peak is the data plus one chunk
+    // more than one column, not two copies of everything. The builder is spent after.
+    const user = this.user.drain();
+    const item = this.item.drain();
+    const rating = this.rating.drain();
+    const timestamp = this.timestamp ? this.timestamp.drain() : null;
     this.timestamp = null;
     const userIds = this.users.ids;
     const itemIds = this.items.ids;

@@ -1,5 +1,6 @@
 /** Seeded train / held-out splits over interaction rows. */
 import { mulberry32, shuffledRange } from '../util/random';
+import type { Timestamps } from './types';
 
 export interface Split {
   /** Row indices into the dataset's interaction arrays. */
@@ -21,7 +22,10 @@ export function randomSplit(rows: number, testFraction: number, seed: number): S
 }
 
 /** Picks `rows` entries of `column` into a new array of the same type. */
-export function take<T extends Int32Array | Float32Array>(column: T, rows: Int32Array): T {
+export function take<T extends Int32Array | Float32Array | Timestamps>(
+  column: T,
+  rows: Int32Array,
+): T {
   const out = new (column.constructor as new (n: number) => T)(rows.length);
   for (let k = 0; k < rows.length; k++) out[k] = column[rows[k]];
   return out;
@@ -36,7 +40,7 @@ export function take<T extends Int32Array | Float32Array>(column: T, rows: Int32
  */
 export function temporalSplit(
   user: Int32Array,
-  timestamp: Float64Array,
+  timestamp: Timestamps,
   users: number,
   holdOut: number,
 ): Split {

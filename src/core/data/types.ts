@@ -26,6 +26,12 @@ export interface FeatureTable {
   values: Int32Array; // feature indices
 }
 
+/**
+ * Timestamps in the file's unit: Uint32Array when every value is a whole number in [0, 2^32)
+ * (Unix seconds: 4 bytes a row), else Float64Array (see timestamps.ts).
+ */
+export type Timestamps = Uint32Array | Float64Array;
+
 export interface Dataset {
   /** File name, or "MovieLens latest-small (sample)". */
   name: string;
@@ -37,7 +43,7 @@ export interface Dataset {
   /** Per-row rating (explicit) or weight (implicit; 1 when the file has no value column). */
   rating: Float32Array;
   /** Per-row timestamp in the file's unit, or null when the file has none. */
-  timestamp: Float64Array | null;
+  timestamp: Timestamps | null;
   /** Original string ids; index = dense index. */
   userIds: string[];
   itemIds: string[];

@@ -12,6 +12,7 @@
 import { tf } from '../tf/tfjs';
 import { EmbeddingTable } from '../tf/embedding';
 import type { ModelContext, Rows } from './types';
+import type { Timestamps } from '../data/types';
 
 export const DAY_BIAS_TABLE = 'dayBias';
 
@@ -35,7 +36,7 @@ export function withDayBias(prediction: tf.Tensor1D, rows: Rows): tf.Tensor1D {
  */
 export function userDayIds(
   user: Int32Array,
-  timestamp: Float64Array,
+  timestamp: Timestamps,
 ): { ids: Int32Array; count: number } {
   let [min, max] = [Infinity, -Infinity];
   for (const t of timestamp) [min, max] = [Math.min(min, t), Math.max(max, t)];

@@ -4,7 +4,7 @@
  * held-out evaluation. Pure typed-array code, shared by the training worker and the benchmarks.
  */
 import { coldStartSplit, randomSplit, take, temporalSplit, type Split } from '../data/split';
-import type { FeatureTable, InteractionKind } from '../data/types';
+import type { FeatureTable, InteractionKind, Timestamps } from '../data/types';
 import type { Interactions } from '../models/baseline';
 import { MODELS, type ModelSetting } from '../models/catalog';
 import { userDayIds } from '../models/day-bias';
@@ -19,7 +19,7 @@ export interface ExperimentData {
   item: Int32Array;
   rating: Float32Array;
   /** Per-row timestamps, or null when the file has none (the temporal split needs them). */
-  timestamp: Float64Array | null;
+  timestamp: Timestamps | null;
   kind: InteractionKind;
   ratingMin: number;
   ratingMax: number;
@@ -75,7 +75,7 @@ export function prepareExperiment(d: ExperimentData, config: TrainConfig): Exper
     user = take(user, rows);
     item = take(item, rows);
     rating = new Float32Array(rows.length).fill(1);
-    timestamp = timestamp && Float64Array.from(rows, (r) => timestamp![r]);
+    timestamp = timestamp && take(timestamp, rows);
   }
   let split: Split;
   let candidates: Int32Array | null = null;
