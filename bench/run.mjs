@@ -2,7 +2,7 @@
 // webgl backend, prints one table and writes bench/results.json.
 // Options: --quick (a seconds-long smoke), --webgl-only (skip the cpu backend's rows),
 // --projection-only (only the UMAP rows; replaces just the `projection` part of results.json).
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { chromium } from '@playwright/test';
@@ -43,6 +43,36 @@ for (let tries = 0; ; tries++) {
   await new Promise((r) => setTimeout(r, 100));
 }
 
+/**
+ * The tab's resident memory while the 25M-row import runs: the largest Chromium renderer
+ * process's RSS (typed arrays live outside the JS heap, so performance.memory would miss them),
+ * sampled every 200 ms; the baseline is the last sample before the import starts.
+ */
+const memory = (() => {
+  let on = false;
+  let baseline = null;
+  let last = 0;
+  let peak = 0;
+  const rendererMb = () => {
+    const lines = execFileSync('ps', ['-eo', 'rss=,args='], { encoding: 'utf8' }).split('\n');
+    const rss = lines
+      .filter((l) => l.includes('--type=renderer'))
+      .map((l) => Number.parseInt(l, 10) / 1024);
+    return Math.max(0, ...rss);
+  };
+  setInterval(() => {
+    last = rendererMb();
+    if (on) peak = Math.max(peak, last);
+  }, 200).unref();
+  return {
+    watch(running) {
+      if (running && !on) [baseline, peak] = [last, last];
+      on = running;
+    },
+    result: () => (baseline === null ? null : { baselineMb: baseline, peakMb: peak }),
+  };
+})();
+
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
   args: [
@@ -71,9 +101,11 @@ try {
   let printed = 0;
   for (;;) {
     const s = await page.evaluate(() => window.__bench);
+    memory.watch(s.phase === 'import-large');
     for (; printed < s.log.length; printed++) console.error(s.log[printed]);
     if (s.status !== 'running') {
       if (s.status === 'error') throw new Error(s.error);
+      if (s.importRows?.length > 2) s.importRows[2].memory = memory.result();
       if (!profile) report(s, browser.version());
       break;
     }
@@ -255,4 +287,12 @@ function reportImport(rows) {
       fmt(r.bytesPerRow, 1),
     ]),
   );
+  const large = rows.find((r) => r.memory);
+  if (large) {
+    const { baselineMb, peakMb } = large.memory;
+    console.log(
+      `\nTab memory during the ${fmt(large.rows)}-row import (renderer RSS): ${fmt(baselineMb)} MB before, ` +
+        `${fmt(peakMb)} MB at the peak: ${fmt(((peakMb - baselineMb) * 2 ** 20) / large.rows, 1)} bytes a row at the peak.`,
+    );
+  }
 }

@@ -15,6 +15,8 @@ import { importBench, type ImportBenchRow } from './import-bench';
 
 interface BenchState {
   status: 'running' | 'done' | 'error';
+  /** Set while the 25M-row import runs, so bench/run.mjs can sample the tab's memory then. */
+  phase?: 'import-large';
   env: Extract<BenchEvent, { type: 'env' }> | null;
   rows: BenchRow[];
   projection: ProjectionRow[];
@@ -129,6 +131,7 @@ async function explorerBench(): Promise<void> {
       rows,
       quick ? 1 : 3,
       (!quick && !projectionOnly) || params.get('large') === '1' ? 25_000_000 : 0,
+      (running) => (state.phase = running ? 'import-large' : undefined),
     );
     for (const r of state.importRows)
       say(

@@ -83,7 +83,11 @@ export function DataPanel() {
           {message && <p className="note">{message}</p>}
           {dataset.issues.length > 0 && (
             <details className="issues">
-              <summary>{dataset.issues.length} problems found while reading</summary>
+              <summary>
+                {dataset.issues.length} problems found while reading {dataset.name}
+                {dataset.skippedRows > dataset.issues.length &&
+                  ` (the first ${dataset.issues.length}; ${fmtInt(dataset.skippedRows)} rows skipped in all)`}
+              </summary>
               <ul>
                 {dataset.issues.map((i, k) => (
                   <li key={k}>
