@@ -83,8 +83,22 @@ test('a malformed file shows an error, keeps the page and the loaded data', asyn
     mimeType: 'image/png',
     buffer: Buffer.from([137, 80, 78, 71, 0, 0, 0, 13, 0, 1, 2]),
   });
-  await expect(page.getByText(/image\.png: this looks like a binary file/)).toBeVisible();
+  await expect(page.getByText(/image\.png: this is a PNG image/)).toBeVisible();
   expect((await lab.snapshot()).dataset!.name).toBe('mixed.csv');
+
+  // The wrong delimiter: the page says which one would split the rows.
+  await page.getByLabel('Interactions file').setInputFiles({
+    name: 'semicolons.csv',
+    mimeType: 'text/csv',
+    buffer: Buffer.from('user;item;rating\n1;10;4\n2;11;3\n'),
+  });
+  await page.getByLabel('Delimiter').selectOption('comma');
+  await page.getByRole('button', { name: 'Use this data' }).click();
+  await expect(page.getByText(/the delimiter is probably ";"/)).toBeVisible();
+  await page.getByLabel('Delimiter').selectOption('semicolon');
+  await page.getByRole('button', { name: 'Use this data' }).click();
+  const semi = await lab.until((x) => x.dataset?.name === 'semicolons.csv' && x.dataset);
+  expect(semi).toMatchObject({ rows: 2, users: 2, items: 2, skippedRows: 0 });
 });
 
 test('cleaning on import: repeated pairs averaged, a 2-core, and the page says what it did', async ({

@@ -3,20 +3,17 @@
  * "Use this data") and item / user metadata. A rejected file never replaces the loaded data.
  */
 import { buildInteractions } from '../core/data/build';
-import { ChunkDecoder, gunzipStream, isGzip, type TextEncodingName } from '../core/data/decode';
-import { ImportCancelledError, ImportClient } from '../worker/import/client';
-import { previewCsv, type Delimiter } from '../core/data/csv';
+import type { TextEncodingName } from '../core/data/decode';
+import { DataError } from '../core/data/errors';
+import { decodeText, readTextHead } from '../core/data/text-stream';
+import { ImportCancelledError, ImportClient, type ImportProgress } from '../worker/import/client';
+import { delimiterAdvice, previewCsv, type Delimiter } from '../core/data/csv';
 import { looksLikeJsonLines, previewJsonLines } from '../core/data/json-lines';
 import { recognizeLayout } from '../core/data/layouts';
 import { blobBuffer, isParquet, previewParquet } from '../core/data/parquet';
 import { guessMapping, validateMapping, type ColumnMapping } from '../core/data/columns';
-import {
-  attachItemMetadata,
-  attachItemTags,
-  attachUserMetadata,
-  parseItemMetadata,
-  parseUserMetadata,
-} from '../core/data/metadata';
+import { attachItemMetadata, attachUserMetadata, parseItemMetadata } from '../core/data/metadata';
+import { attachTagLists, readTagLists, type ItemTagLists } from '../core/data/tag-lists';
 import { summarize } from '../core/data/summary';
 import {
   cleanDataset,
@@ -26,7 +23,7 @@ import {
 } from '../core/data/clean';
 import { emptyFeatureTable, type Dataset, type InteractionKind } from '../core/data/types';
 import type { Store } from './store';
-import type { LabState } from './lab-state';
+import type { LabState, UploadState } from './lab-state';
 
 export const SAMPLE_NAME = 'MovieLens latest-small (sample)';
 
@@ -34,57 +31,31 @@ function message(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
 
-/** Text a control character other than tab, line ends and form feed makes binary. */
-function looksBinary(text: string): boolean {
-  // eslint-disable-next-line no-control-regex
-  return /[\u0000-\u0008\u000e-\u001a]/.test(text.slice(0, 4096));
-}
-
 /**
- * Reads a small file (metadata) as text in its encoding (UTF-8, UTF-16 with a BOM, else
- * Windows-1252: MovieLens 100K's u.item is Latin-1), refusing what is clearly not text.
+ * Reads a small file (embedding TSVs and factors; metadata and tags files are streamed in the
+ * import worker instead) as text in its encoding, refusing what is not text (text-stream.ts).
  */
 export async function readTextFile(file: File): Promise<string> {
-  const bytes = new Uint8Array(await file.arrayBuffer());
-  if (bytes.length === 0) throw new Error(`${file.name}: the file is empty`);
-  const decoder = new ChunkDecoder();
-  const text = decoder.push(bytes) + decoder.end();
-  if (looksBinary(text))
-    throw new Error(`${file.name}: this looks like a binary file, not delimited text`);
-  return text;
+  return decodeText(file.name, new Uint8Array(await file.arrayBuffer()));
 }
-
-/** Characters of a file read for its preview and format guess. */
-const HEAD_CHARS = 256 * 1024;
 
 /**
  * The start of a file as text (decompressed when gzip, in its encoding), for the preview: the
  * whole file is read later, as a stream, by the import worker.
  */
 export async function readFileHead(file: File): Promise<string> {
-  if (file.size === 0) throw new Error(`${file.name}: the file is empty`);
-  let stream = file.stream() as ReadableStream<Uint8Array>;
-  const sniff = new Uint8Array(await file.slice(0, 2).arrayBuffer());
-  if (isGzip(sniff)) stream = gunzipStream(stream);
-  const reader = stream.getReader();
-  const decoder = new ChunkDecoder();
-  let text = '';
-  try {
-    while (text.length < HEAD_CHARS) {
-      const next = await reader.read();
-      if (next.done) {
-        text += decoder.end();
-        break;
-      }
-      text += decoder.push(next.value);
-    }
-  } finally {
-    await reader.cancel().catch(() => undefined);
-  }
-  if (looksBinary(text))
-    throw new Error(`${file.name}: this looks like a binary file, not delimited text`);
-  if (text.trim() === '') throw new Error(`${file.name}: the file is empty`);
-  return text;
+  if (file.size === 0) throw new DataError(file.name, 'the file is empty');
+  return readTextHead(file.name, file.stream() as ReadableStream<Uint8Array>);
+}
+
+/**
+ * When the chosen delimiter leaves the first line one field, what to do about it: the delimiter
+ * that would split it (the usual cause of "column 2 is not one of the file's 1 columns").
+ */
+function wrongDelimiter(u: UploadState): string | null {
+  if (u.format !== 'delimited' || u.preview.header.length !== 1) return null;
+  const line = u.head.split(/\r\n|\n|\r/, 1)[0];
+  return `Line 1 has one field ${delimiterAdvice(line, u.delimiter)} above.`;
 }
 
 export class DataActions {
@@ -100,7 +71,7 @@ export class DataActions {
     this.store.set((s) => ({ errors: [...s.errors, { source, message: msg }].slice(-20) }));
   }
 
-  private setDataset(d: Dataset, note: string | null, tags?: { name: string; text: string }): void {
+  private setDataset(d: Dataset, note: string | null, tags?: ItemTagLists): void {
     const { itemMeta, userMeta } = this.store.get();
     let dataset = d;
     const notes: string[] = note ? [note] : [];
@@ -112,7 +83,7 @@ export class DataActions {
       );
     }
     if (tags) {
-      const r = attachItemTags(dataset, tags.name, tags.text);
+      const r = attachTagLists(dataset, tags);
       dataset = r.dataset;
       notes.push(
         `${tags.name}: ${r.tags} tags on ${r.taggedItems} items as features (${r.rareTags} tags on fewer than 3 items left out)`,
@@ -156,7 +127,7 @@ export class DataActions {
         kind: 'explicit',
       });
       this.store.set({ itemMeta: parseItemMetadata('movies.csv', movies), userMeta: null });
-      this.setDataset(d, null, { name: 'tags.csv', text: tags });
+      this.setDataset(d, null, readTagLists('tags.csv', tags));
     } catch (e) {
       this.store.set({
         datasetStatus: this.store.get().dataset ? 'ready' : 'empty',
@@ -176,7 +147,7 @@ export class DataActions {
       const known = layout?.role === 'interactions' ? layout : null;
       const preview =
         format === 'parquet'
-          ? await previewParquet(blobBuffer(file), 8)
+          ? await previewParquet(blobBuffer(file), 8, file.name)
           : format === 'jsonl'
             ? previewJsonLines(head, 8)
             : previewCsv(head, 8, known ?? undefined);
@@ -250,13 +221,48 @@ export class DataActions {
     this.store.set({ upload: null });
     if (role !== 'tags')
       return this.openMetadata(u.file, role === 'item-metadata' ? 'item' : 'user');
+    if (!this.store.get().dataset) {
+      this.fail('data', `${u.fileName}: load the interactions first; tags describe their items`);
+      return;
+    }
+    const read = await this.readSideFile(u.file, (c, progress) => c.readTags(u.file, progress));
+    // Joined by id to the data set loaded now (another may have been loaded meanwhile).
+    const d = this.store.get().dataset;
+    if (read && d) this.setDataset(d, null, read.tags);
+  }
+
+  /**
+   * Reads a metadata or tags file in the import worker (streaming, with progress in
+   * `importProgress`, cancelled by `cancelImport`). Returns null when it failed (the error is
+   * listed) or was cancelled. One file at a time: refused while another is being read.
+   */
+  private async readSideFile<T>(
+    file: File,
+    read: (client: ImportClient, progress: (p: ImportProgress) => void) => Promise<T>,
+  ): Promise<T | null> {
+    if (this.store.get().importProgress) {
+      this.fail('data', `${file.name}: another file is being read; wait for it or cancel it`);
+      return null;
+    }
+    const started = performance.now();
+    const progress = ({ bytes, totalBytes, rows }: ImportProgress) =>
+      this.store.set({
+        importProgress: {
+          bytes,
+          totalBytes,
+          rows,
+          rowsPerSecond: rows / Math.max(1e-3, (performance.now() - started) / 1000),
+        },
+      });
+    progress({ bytes: 0, totalBytes: file.size, rows: 0 });
     try {
-      const d = this.store.get().dataset;
-      if (!d)
-        throw new Error(`${u.fileName}: load the interactions first; tags describe their items`);
-      this.setDataset(d, null, { name: u.fileName, text: await readTextFile(u.file) });
+      this.importer ??= new ImportClient();
+      return await read(this.importer, progress);
     } catch (e) {
-      this.fail('data', message(e));
+      if (!(e instanceof ImportCancelledError)) this.fail('data', message(e));
+      return null;
+    } finally {
+      this.store.set({ importProgress: null });
     }
   }
 
@@ -269,7 +275,7 @@ export class DataActions {
     if (!u || this.store.get().importProgress) return;
     const invalid = validateMapping(u.mapping, u.preview.header.length);
     if (invalid) {
-      this.store.set({ upload: { ...u, error: invalid } });
+      this.store.set({ upload: { ...u, error: wrongDelimiter(u) ?? invalid } });
       return;
     }
     const started = performance.now();
@@ -343,16 +349,17 @@ export class DataActions {
     this.importer?.cancel();
   }
 
+  /**
+   * Reads an item or user metadata file in the import worker (streaming, with progress in
+   * `importProgress`) and joins it onto the loaded data set, or keeps it for the next one.
+   */
   async openMetadata(file: File, of: 'item' | 'user'): Promise<void> {
-    try {
-      const text = await readTextFile(file);
-      if (of === 'item') this.store.set({ itemMeta: parseItemMetadata(file.name, text) });
-      else this.store.set({ userMeta: parseUserMetadata(file.name, text) });
-      const d = this.store.get().dataset;
-      if (d) this.setDataset(stripMetadata(d, of), null);
-    } catch (e) {
-      this.fail('data', message(e));
-    }
+    const read = await this.readSideFile(file, (c, progress) => c.readMetadata(file, of, progress));
+    if (!read) return;
+    if (of === 'item') this.store.set({ itemMeta: read.metadata });
+    else this.store.set({ userMeta: read.metadata });
+    const d = this.store.get().dataset;
+    if (d) this.setDataset(stripMetadata(d, of), null);
   }
 }
 

@@ -9,7 +9,6 @@ import {
   type LabState,
   type PointKind,
   type ProjectionState,
-  type RunRecord,
   type TrainingState,
   type ViewState,
 } from './lab-state';
@@ -19,6 +18,8 @@ import { indexOfId, pointCount, pointSpace, popularity, projectionInput } from '
 import { sameSubset, spreadLayout, stratifiedSample, takeRows } from './subset';
 import type { UrlView } from './url-state';
 import { recommendationsCsv } from './export';
+import { exportModel, importedRun, placeModel, readModelFiles } from './import-model';
+import { summarizeRun } from './runs';
 import { readEmbeddingFiles } from './import-embeddings';
 import { clearSession, keepSession, restoreSession } from './persist';
 import { groupByUser } from '../core/metrics/ranking';
@@ -293,7 +294,10 @@ export class Lab {
     const { training: t, runs, dataset } = this.store.get();
     if (!t.history.length || !t.feedback) return;
     this.store.set({
-      runs: [...runs, summarizeRun(runs.length + 1, t, dataset?.name ?? '', status)],
+      runs: [
+        ...runs,
+        summarizeRun(runs.length + 1, { ...t, feedback: t.feedback }, dataset?.name ?? '', status),
+      ],
     });
   }
 
@@ -438,6 +442,42 @@ export class Lab {
     } catch (e) {
       this.reportError('data', e instanceof Error ? e.message : String(e));
     }
+  }
+
+  /**
+   * A model exported by the app or written by the CLI (model.json + weights.bin): onto the loaded
+   * data set when it has the model's users and items, else with a data set of its own ids; its
+   * run joins the runs table and its curves the charts. Laid out at once.
+   */
+  async importModel(files: File[]): Promise<void> {
+    try {
+      if (this.isTraining()) this.stop();
+      const model = await readModelFiles(files);
+      const placed = placeModel(model, this.store.get().dataset);
+      if (placed.attached) this.store.set({ datasetMessage: placed.note });
+      else this.data.loadImported(placed.dataset, placed.note);
+      const run = importedRun(model);
+      this.store.set((s) => ({
+        embeddings: placed.snapshot,
+        runs: run ? [...s.runs, { ...run, id: s.runs.length + 1 }] : s.runs,
+        training: {
+          ...s.training,
+          model: model.model,
+          config: model.config,
+          history: run?.history ?? [],
+          lossCurve: [],
+          feedback: run?.feedback ?? null,
+        },
+      }));
+      void this.project();
+    } catch (e) {
+      this.reportError('data', e instanceof Error ? e.message : String(e));
+    }
+  }
+
+  /** The current model as TensorFlow.js artifacts (see import-model.ts `exportModel`). */
+  modelFiles(): { modelJson: string; weights: ArrayBuffer } {
+    return exportModel(this.store.get());
   }
 
   /** Stops a running projection; the map keeps the last layout drawn. */
@@ -616,45 +656,4 @@ export class Lab {
   dismissError(i: number): void {
     this.store.set((s) => ({ errors: s.errors.filter((_, k) => k !== i) }));
   }
-}
-
-/** The runs-table row of a run: its best held-out values and time per epoch. */
-export function summarizeRun(
-  id: number,
-  t: TrainingState,
-  dataset: string,
-  status: 'done' | 'stopped',
-): RunRecord {
-  const h = t.history;
-  const min = (xs: (number | undefined)[]) => {
-    const v = xs.filter((x): x is number => x !== undefined && Number.isFinite(x));
-    return v.length ? Math.min(...v) : undefined;
-  };
-  const max = (xs: (number | undefined)[]) => {
-    const v = xs.filter((x): x is number => x !== undefined && Number.isFinite(x));
-    return v.length ? Math.max(...v) : undefined;
-  };
-  const bestRmse = min(h.map((e) => e.rmse));
-  const bestRecall20 = max(h.map((e) => e.recallAtK));
-  const best = t.predictsRatings
-    ? h.find((e) => e.rmse === bestRmse)
-    : h.find((e) => e.recallAtK === bestRecall20);
-  return {
-    id,
-    model: t.model,
-    config: t.config,
-    feedback: t.feedback!,
-    userDays: t.userDays,
-    dataset,
-    status,
-    epochs: h[h.length - 1].epoch,
-    bestRmse,
-    bestMae: min(h.map((e) => e.mae)),
-    bestRecall20,
-    bestNdcg10: max(h.map((e) => e.ranking?.ndcg10)),
-    auc: [...h].reverse().find((e) => e.ranking)?.ranking?.auc ?? null,
-    bestEpoch: best?.epoch ?? h[h.length - 1].epoch,
-    secondsPerEpoch: h.reduce((s, e) => s + e.seconds, 0) / h.length,
-    history: h,
-  };
 }

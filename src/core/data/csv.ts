@@ -168,6 +168,43 @@ export function previewCsv(
   return { delimiter, hasHeader, header, rows };
 }
 
+/** A delimiter as a person would name it: `","`, `tab`, `spaces`. */
+export function delimiterName(d: Delimiter): string {
+  return d === '\t' ? 'tab' : d === ' ' ? 'spaces' : JSON.stringify(d);
+}
+
+/**
+ * The delimiter other than `current` that splits `line` into the most fields (at least 2), or
+ * null: what to suggest when `current` leaves a line as one field. Runs of spaces only when no
+ * other delimiter splits it, as in sniffing.
+ */
+export function delimiterSplitting(
+  line: string,
+  current: Delimiter,
+): { delimiter: Delimiter; fields: number } | null {
+  let best: { delimiter: Delimiter; fields: number } | null = null;
+  for (const d of [...DELIMITERS, ' ' as const]) {
+    if (d === current || (d === ' ' && best)) continue;
+    const fields = sampleRecords(line, d, 1, false)[0]?.length ?? 0;
+    if (fields >= 2 && (!best || fields > best.fields)) best = { delimiter: d, fields };
+  }
+  return best;
+}
+
 export function generatedColumnNames(width: number): string[] {
   return Array.from({ length: width }, (_, j) => `column ${j + 1}`);
+}
+
+/**
+ * What to do when `current` leaves `line` (a line of the file) one field, as the end of a
+ * sentence: "when split at ","; the delimiter is probably ";", which splits it into 3 fields:
+ * choose that delimiter".
+ */
+export function delimiterAdvice(line: string, current: Delimiter): string {
+  const better = delimiterSplitting(line, current);
+  const advice = better
+    ? `the delimiter is probably ${delimiterName(better.delimiter)}, which splits it into ` +
+      `${better.fields} fields: choose that delimiter`
+    : 'a file needs at least a user and an item column, so choose the delimiter between them';
+  return `when split at ${delimiterName(current)}; ${advice}`;
 }

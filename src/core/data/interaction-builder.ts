@@ -5,11 +5,11 @@
  */
 import { isCountColumnName, validateMapping } from './columns';
 import type { ColumnMapping } from './columns';
-import { generatedColumnNames } from './csv';
+import { delimiterAdvice, generatedColumnNames } from './csv';
 import { DataError } from './errors';
 import { readNumber, readTimestamp, trimEnd, trimStart } from './field-values';
 import { IdTable } from './id-table';
-import type { CsvRecord } from './stream-csv';
+import type { CsvRecord, Delimiter } from './stream-csv';
 import { emptyFeatureTable } from './types';
 import type { Dataset, InteractionKind, ParseIssue } from './types';
 import { GrowableArray } from '../util/growable';
@@ -27,6 +27,10 @@ export interface InteractionOptions {
   mapping: ColumnMapping;
   /** Forces the kind; when absent it is guessed from the value column (see `finish`). */
   kind?: InteractionKind;
+  /** The delimiter the text was split at: named in the advice when it leaves rows one field. */
+  delimiter?: Delimiter;
+  /** 'jsonl': the fields are the keys of JSON objects, and messages say so. */
+  format?: 'delimited' | 'jsonl';
 }
 
 function quoteValue(v: string): string {
@@ -44,11 +48,14 @@ function quoteValue(v: string): string {
  *
  * A row is skipped, with an issue naming its line, the column and the bad value, when it has too
  * few fields, an empty user or item id, or a rating/timestamp that is not a finite number (or, for
- * timestamps, an ISO date); so is a record the parser dropped (too long). kept + skippedRows =
- * data rows. Only the first MAX_ISSUES issues are kept.
+ * timestamps, an ISO date); so is a record the parser dropped (too long, a stray quote). kept +
+ * skippedRows = data rows. A row with another number of fields than the first record that still
+ * has the mapped ones is read by position, and noted once with the count of such rows. Only the
+ * first MAX_ISSUES issues are kept, in line order.
  *
- * Throws DataError (from the constructor, `add` or `finish`) for an invalid mapping, an explicit
- * kind without a rating column, a file without records or data rows, or when no row could be read.
+ * Throws DataError (from the constructor, `add` or `finish`) for an invalid mapping (with advice
+ * when the delimiter leaves the first line one field), an explicit kind without a rating column,
+ * a file without records or data rows, or when no row could be read.
  */
 export class InteractionBuilder {
   private readonly needed: number;
@@ -67,6 +74,12 @@ export class InteractionBuilder {
   private firstRecord = true;
   /** (row, line) pairs of rows with a negative value, dropped if the data are implicit. */
   private negative: number[] = [];
+  /** Rows skipped for having one field, and the first one's text (a wrong delimiter's sign). */
+  private oneFieldRows = 0;
+  private oneFieldSample = '';
+  /** Rows read whose width differs from the first record's: one issue, its count told at the end. */
+  private raggedRows = 0;
+  private raggedIssue: ParseIssue | null = null;
 
   constructor(private readonly options: InteractionOptions) {
     const { mapping } = options;
@@ -114,7 +127,7 @@ export class InteractionBuilder {
       drop[row] = 1;
       this.skip(
         this.negative[k + 1],
-        `the count ${values[row]} in column ${this.columnLabel(j)} is negative (interactions are counts)`,
+        `the count ${values[row]} in ${this.columnLabel(j)} is negative (interactions are counts)`,
       );
     }
     const keep = <T extends { push(v: number): void }>(all: ArrayLike<number>, out: T) => {
@@ -134,8 +147,50 @@ export class InteractionBuilder {
     this.negative = [];
   }
 
+  /** `column "rating"`, `column 3` (no header, or an unnamed column) or `key "stars"`. */
   private columnLabel(j: number): string {
-    return JSON.stringify(this.columnNames[j] || `column ${j + 1}`);
+    const name = this.options.hasHeader ? this.columnNames[j] : '';
+    if (this.options.format === 'jsonl') return `key ${JSON.stringify(name)}`;
+    return name ? `column ${JSON.stringify(name)}` : `column ${j + 1}`;
+  }
+
+  /** A JSON object without the key reads as an empty field too. */
+  private get emptyWord(): string {
+    return this.options.format === 'jsonl' ? 'missing or empty' : 'empty';
+  }
+
+  /** Why a rating field did not read as a float32: empty, not a number, infinite, too large. */
+  private badRating(raw: string, j: number): string {
+    const label = this.columnLabel(j);
+    const t = raw.trim();
+    if (t === '') return `the rating (${label}) is ${this.emptyWord}`;
+    const v = Number(t);
+    const why = Number.isNaN(v)
+      ? 'is not a number'
+      : Number.isFinite(v)
+        ? 'is too large to store (ratings are 32-bit floats, at most 3.4e38)'
+        : 'is not a finite number';
+    return `rating ${quoteValue(raw)} in ${label} ${why}`;
+  }
+
+  /** What to do when the delimiter leaves `sample` (a line of the file) as one field. */
+  private oneFieldAdvice(what: string, sample: string): string {
+    return `${what} ${delimiterAdvice(sample, this.options.delimiter ?? ',')}`;
+  }
+
+  /** The mapping does not fit the first record: why, and what that record holds. */
+  private mappingProblem(problem: string, r: CsvRecord): string {
+    const { delimiter, format, hasHeader } = this.options;
+    if (r.length === 1 && delimiter !== undefined && format !== 'jsonl')
+      return this.oneFieldAdvice(`line ${r.line} has one field`, r.field(0).slice(0, 10_000));
+    const shown = r
+      .toArray()
+      .slice(0, 12)
+      .map((f) => quoteValue(f.trim()));
+    if (r.length > 12) shown.push('…');
+    const what =
+      format === 'jsonl' ? 'The keys are' : hasHeader ? 'The columns are' : `Line ${r.line} has`;
+    return `${problem} ${what}: ${shown.join(', ')}.`;
   }
 
   private skip(line: number, message: string): void {
@@ -160,7 +215,7 @@ export class InteractionBuilder {
     if (this.firstRecord) {
       this.firstRecord = false;
       const problem = validateMapping(mapping, r.length);
-      if (problem) throw new DataError(this.options.name, problem);
+      if (problem) throw new DataError(this.options.name, this.mappingProblem(problem, r));
       if (this.options.hasHeader) {
         this.columnNames = r.toArray().map((f) => f.trim());
         this.reportRepeatedNames(line);
@@ -169,9 +224,24 @@ export class InteractionBuilder {
       this.columnNames = generatedColumnNames(r.length);
     }
     this.dataRows++;
+    const width = this.columnNames.length;
     if (r.length <= this.needed) {
-      const missing = this.columnLabel(this.needed);
-      return this.skip(line, `the row has ${r.length} fields, so column ${missing} is missing`);
+      if (r.length === 1 && this.oneFieldRows++ === 0)
+        this.oneFieldSample = r.field(0).slice(0, 10_000);
+      const fields = r.length === 1 ? '1 field' : `${r.length} fields`;
+      const first = this.options.hasHeader ? 'the header' : 'the first line';
+      return this.skip(
+        line,
+        `the row has ${fields} (${first} has ${width}), so ${this.columnLabel(this.needed)} is missing`,
+      );
+    }
+    if (r.length !== width && this.raggedRows++ === 0 && this.issues.length < MAX_ISSUES) {
+      const first = this.options.hasHeader ? 'the header' : 'the first line';
+      this.raggedIssue = {
+        line,
+        message: `the row has ${r.length} fields where ${first} has ${width}; rows like this are read by position`,
+      };
+      this.issues.push(this.raggedIssue);
     }
     // Ranges, not substrings: ids and numbers are read from the parsed text's character codes.
     const { sources, starts, ends } = r;
@@ -179,33 +249,38 @@ export class InteractionBuilder {
     const userStart = trimStart(userText, starts[mapping.user], ends[mapping.user]);
     const userEnd = trimEnd(userText, userStart, ends[mapping.user]);
     if (userStart === userEnd) {
-      return this.skip(line, `the user id (column ${this.columnLabel(mapping.user)}) is empty`);
+      return this.skip(
+        line,
+        `the user id (${this.columnLabel(mapping.user)}) is ${this.emptyWord}`,
+      );
     }
     const itemText = sources[mapping.item];
     const itemStart = trimStart(itemText, starts[mapping.item], ends[mapping.item]);
     const itemEnd = trimEnd(itemText, itemStart, ends[mapping.item]);
     if (itemStart === itemEnd) {
-      return this.skip(line, `the item id (column ${this.columnLabel(mapping.item)}) is empty`);
+      return this.skip(
+        line,
+        `the item id (${this.columnLabel(mapping.item)}) is ${this.emptyWord}`,
+      );
     }
     let rating = 1;
     if (mapping.rating !== null) {
       const j = mapping.rating;
       // Stored as float32: min/max must describe the stored values, and 1e300 would be Infinity.
       rating = Math.fround(readNumber(sources[j], starts[j], ends[j]));
-      if (!Number.isFinite(rating)) {
-        const raw = quoteValue(r.field(j));
-        return this.skip(line, `rating ${raw} in column ${this.columnLabel(j)} is not a number`);
-      }
+      if (!Number.isFinite(rating)) return this.skip(line, this.badRating(r.field(j), j));
     }
     let timestamp = 0;
     if (mapping.timestamp !== null) {
       const j = mapping.timestamp;
       timestamp = readTimestamp(sources[j], starts[j], ends[j]);
       if (Number.isNaN(timestamp)) {
+        const raw = r.field(j);
         return this.skip(
           line,
-          `timestamp ${quoteValue(r.field(j))} in column ${this.columnLabel(j)} ` +
-            'is not a number or date',
+          raw.trim() === ''
+            ? `the timestamp (${this.columnLabel(j)}) is ${this.emptyWord}`
+            : `timestamp ${quoteValue(raw)} in ${this.columnLabel(j)} is not a number or date`,
         );
       }
     }
@@ -230,7 +305,21 @@ export class InteractionBuilder {
     const { name, mapping, hasHeader } = this.options;
     const { dataRows, issues, ratingMin, ratingMax } = this;
     if (this.firstRecord) throw new DataError(name, 'the file is empty');
-    if (dataRows === 0) throw new DataError(name, 'the file has a header row but no data rows');
+    if (dataRows === 0) {
+      // JSON Lines have no header row: the builder's first record is their keys.
+      const why =
+        this.options.format === 'jsonl'
+          ? 'the file is empty'
+          : 'the file has a header row but no data rows';
+      throw new DataError(name, why);
+    }
+    if (this.raggedIssue && this.raggedRows > 1)
+      this.raggedIssue.message += ` (${this.raggedRows.toLocaleString('en')} rows in all)`;
+    if (this.user.length === 0 && this.oneFieldRows === dataRows && this.options.delimiter)
+      throw new DataError(
+        name,
+        this.oneFieldAdvice('every data row has one field', this.oneFieldSample),
+      );
     if (this.user.length === 0) {
       const first = issues[0];
       const detail = first ? `; the first problem: line ${first.line}: ${first.message}` : '';
@@ -244,6 +333,8 @@ export class InteractionBuilder {
       kind = bounded && ratingMin < ratingMax && !countLike ? 'explicit' : 'implicit';
     }
     if (kind === 'implicit' && this.negative.length) this.dropNegative();
+    // Negative counts are found last; a person reads the list in file order.
+    issues.sort((a, b) => a.line - b.line);
     // One column at a time, chunks freed as they are copied: the peak is the data plus one chunk
     // more than one column, not two copies of everything. The builder is spent after.
     const user = this.user.drain();

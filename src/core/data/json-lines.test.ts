@@ -48,7 +48,7 @@ describe('JSON Lines', () => {
     expect(Array.from(d.rating)).toEqual([5, 3, 4]);
     expect(d.skippedRows).toBe(2);
     expect(d.issues.map((i) => i.line)).toEqual([5, 6]);
-    expect(d.issues[0].message).toMatch(/not a JSON object/);
+    expect(d.issues[0].message).toBe('the line is not valid JSON: "not json"');
     expect(d.issues[1].message).toMatch(/many/);
   });
 });

@@ -32,6 +32,31 @@ function parseObject(line: string): Record<string, unknown> | null {
   }
 }
 
+/**
+ * Why `line` (trimmed, not empty) is not a JSON object, with the column JSON.parse stopped at;
+ * `indent`: the characters trimmed from its start.
+ */
+function notAnObject(line: string, indent: number): string {
+  const shown = JSON.stringify(line.length > 40 ? `${line.slice(0, 40)}…` : line);
+  let v: unknown;
+  try {
+    v = JSON.parse(line);
+  } catch (e) {
+    // V8 and Firefox say "column N" or "position N" (0-based); the column is what a person finds.
+    const text = e instanceof Error ? e.message : '';
+    const column = /column (\d+)/.exec(text);
+    const position = /position (\d+)/.exec(text);
+    const at = column
+      ? ` at column ${Number(column[1]) + indent}`
+      : position
+        ? ` at column ${Number(position[1]) + 1 + indent}`
+        : '';
+    return `the line is not valid JSON${at}: ${shown}`;
+  }
+  const what = Array.isArray(v) ? 'an array' : v === null ? 'null' : `a ${typeof v}`;
+  return `the line holds ${what}, not a JSON object: ${shown}`;
+}
+
 /** Whether the text starts with a line holding one JSON object. */
 export function looksLikeJsonLines(head: string): boolean {
   const first = firstLines(head.replace(/^\uFEFF/, ''), 1).next();
@@ -90,9 +115,10 @@ export class JsonLinesParser {
     for (;;) {
       const end = text.indexOf('\n', at);
       if (end < 0) break;
-      const piece = text.slice(at, end);
       if (this.skipping) this.skipping = false;
-      else this.record(this.pending + piece);
+      // A long line that arrived whole within one chunk is refused like one cut across chunks.
+      else if (this.pending.length + end - at > this.maxRecordLength) this.tooLong();
+      else this.record(this.pending + text.slice(at, end));
       this.pending = '';
       this.line++;
       at = end + 1;
@@ -100,10 +126,16 @@ export class JsonLinesParser {
     if (this.skipping) return;
     this.pending += text.slice(at);
     if (this.pending.length > this.maxRecordLength) {
-      this.onIssue(this.line, `the line is longer than ${this.maxRecordLength} characters`, true);
+      this.tooLong();
       this.pending = '';
       this.skipping = true;
     }
+  }
+
+  /** As the delimited parser says it, so both formats read the same in the problems list. */
+  private tooLong(): void {
+    const limit = this.maxRecordLength.toLocaleString('en');
+    this.onIssue(this.line, `the line is longer than ${limit} characters`, true);
   }
 
   end(): void {
@@ -116,7 +148,7 @@ export class JsonLinesParser {
     if (!line) return;
     const o = parseObject(line);
     if (!o) {
-      this.onIssue(this.line, 'the line is not a JSON object', true);
+      this.onIssue(this.line, notAnObject(line, text.length - text.trimStart().length), true);
       return;
     }
     const fields = new Array<string>(this.keys.length).fill('');

@@ -24,6 +24,26 @@ export interface MetadataPlan {
   features: FeatureColumn[];
 }
 
+/** Numbers of a column: an array, or a typed array collected while streaming. */
+type Numbers = ArrayLike<number> & Iterable<number>;
+
+/**
+ * A numeric column whose features depend on all of its numbers (how many distinct ones, their
+ * quantiles), so a reader of a stream can only settle it at the end: see `numericColumn`.
+ */
+export interface NumericColumn {
+  index: number;
+  source: string;
+  numeric: true;
+}
+
+/** A guessed plan, its numeric columns still open. */
+export interface GuessedPlan {
+  id: number;
+  title: number | null;
+  features: (FeatureColumn | NumericColumn)[];
+}
+
 const TITLE_NAMES = [
   'title',
   'name',
@@ -37,7 +57,7 @@ const MULTI_NAMES = ['genres', 'genre', 'tags', 'tag', 'category', 'categories',
 /** Cell values that mean "no features" rather than a feature of their own. */
 const NO_VALUE = new Set(['', '(no genres listed)', 'none', '(none)', 'n/a', 'na', 'null', '-']);
 /** Rows used to judge a column's type; enough to be stable, cheap on big files. */
-const PROFILE_ROWS = 1000;
+export const PROFILE_ROWS = 1000;
 /** Numbers with at most this many distinct values are categories (codes, star counts, sizes). */
 const MAX_NUMERIC_CATEGORIES = 12;
 /** Other numbers are named by the quantile bucket they fall in. */
@@ -169,7 +189,7 @@ function separatorOf(values: string[], side: Side, named: boolean): '|' | ';' | 
  * the smallest and largest value inside ("year=1990-1995"). Equal values share a bucket, so there
  * may be fewer than NUMERIC_BUCKETS.
  */
-function bucketColumn(index: number, name: string, numbers: number[]): FeatureColumn {
+function bucketColumn(index: number, name: string, numbers: Numbers): FeatureColumn {
   const sorted = Float64Array.from(numbers).sort();
   const uppers: number[] = [];
   const names: string[] = [];
@@ -213,6 +233,25 @@ function isIdentifierLike(values: string[]): boolean {
  * - text: "column=value", unless nearly every value is distinct.
  */
 export function guessPlan(header: string[], rows: string[][], side: Side): MetadataPlan {
+  const { id, title, features } = guessColumns(header, rows, side);
+  const settle = (c: FeatureColumn | NumericColumn): FeatureColumn =>
+    'numeric' in c
+      ? numericColumn(
+          c.index,
+          c.source,
+          columnValues(rows, c.index, true).filter(isNumeric).map(Number),
+        )
+      : c;
+  return { id, title, features: features.map(settle) };
+}
+
+/**
+ * `guessPlan` judged on `profile` (the first PROFILE_ROWS data rows are enough), leaving its
+ * numeric columns open: the caller collects their numbers from every row, then settles each
+ * with `numericColumn`.
+ */
+export function guessColumns(header: string[], profile: string[][], side: Side): GuessedPlan {
+  const rows = profile;
   const names = header.map(normalizeColumnName);
   const id = idColumn(names, side);
   const others = header.map((_, j) => j).filter((j) => j !== id);
@@ -233,7 +272,7 @@ export function guessPlan(header: string[], rows: string[][], side: Side): Metad
       null;
   }
   const lists = others.filter((j) => j !== title && (separators.get(j) ?? null) !== null);
-  const features: FeatureColumn[] = [];
+  const features: (FeatureColumn | NumericColumn)[] = [];
   for (const j of others) {
     const values = sample(j);
     const separator = separators.get(j) ?? null;
@@ -246,15 +285,20 @@ export function guessPlan(header: string[], rows: string[][], side: Side): Metad
       features.push(flagColumn(j, header[j], header[j]));
     } else if (values.every(isNumeric)) {
       if (names[j].endsWith('id')) continue;
-      const numbers = columnValues(rows, j, true).filter(isNumeric).map(Number);
-      features.push(
-        new Set(numbers).size <= MAX_NUMERIC_CATEGORIES
-          ? valueColumn(j, header[j], { prefix })
-          : bucketColumn(j, header[j], numbers),
-      );
+      features.push({ index: j, source: header[j], numeric: true });
     } else if (!isIdentifierLike(values)) {
       features.push(valueColumn(j, header[j], { prefix }));
     }
   }
   return { id, title, features };
+}
+
+/**
+ * A numeric column settled from all of its `numbers` (every data row's, in file order): "name=v"
+ * features when there are few distinct values, else quantile buckets "name=lo-hi".
+ */
+export function numericColumn(index: number, name: string, numbers: Numbers): FeatureColumn {
+  return new Set(numbers).size <= MAX_NUMERIC_CATEGORIES
+    ? valueColumn(index, name, { prefix: `${name}=` })
+    : bucketColumn(index, name, numbers);
 }

@@ -3,12 +3,13 @@
  * Dataset by id. Items and users share one implementation; which column means what comes from
  * metadata-columns.ts (a recognised layout's documentation, or a guess from the contents).
  */
-import { isItemColumnName, normalizeColumnName } from './columns';
-import { CsvError, forEachCsvRecord, generatedColumnNames, sniffCsv, stripBom } from './csv';
-import type { Delimiter } from './csv';
+import { sniffCsv } from './csv';
 import { DataError } from './errors';
 import { recognizeLayout, type LayoutRole } from './layouts';
-import { guessPlan, planFromLayout, type Side } from './metadata-columns';
+import { MetadataBuilder } from './metadata-builder';
+import type { Side } from './metadata-columns';
+import { SniffedCsvReader, type SniffedFormat } from './sniffed-csv';
+import { attachTagLists, readTagLists, type TagsAttached } from './tag-lists';
 import type { Dataset, FeatureTable } from './types';
 import { GrowableArray } from '../util/growable';
 
@@ -37,96 +38,68 @@ const ROLE_WORDS: Record<LayoutRole, string> = {
   'user-metadata': 'user metadata',
 };
 
-/** The head judged when sniffing or recognising a layout. */
-const HEAD_CHARS = 65536;
+/**
+ * A metadata file fed as decoded text chunks (`push`, then `finish`): its layout is recognised
+ * (or its format sniffed) from the first HEAD_CHARS characters, then records stream into a
+ * MetadataBuilder. `parseItemMetadata` / `parseUserMetadata` are this fed one whole text; the
+ * import worker feeds it a file's chunks.
+ */
+export class MetadataReader {
+  private readonly csv: SniffedCsvReader;
+  private builder: MetadataBuilder | null = null;
 
-function readRecords(
-  name: string,
-  body: string,
-  format: { delimiter: Delimiter; hasHeader: boolean },
-  names: string[] | null,
-): { header: string[]; rows: string[][] } {
-  const records: string[][] = [];
-  try {
-    forEachCsvRecord(body, format.delimiter, (fields) => void records.push(fields));
-  } catch (e) {
-    if (e instanceof CsvError) throw new DataError(name, e.message);
-    throw e;
+  constructor(
+    private readonly name: string,
+    private readonly side: Side,
+  ) {
+    this.csv = new SniffedCsvReader(name, (head) => this.start(head));
   }
-  const rows = format.hasHeader ? records.slice(1) : records;
-  if (rows.length === 0) throw new DataError(name, 'the file has a header row but no data rows');
-  const width = records.reduce((w, r) => Math.max(w, r.length), 0);
-  const header = format.hasHeader
-    ? Array.from({ length: width }, (_, j) => records[0][j]?.trim() || `column ${j + 1}`)
-    : (names ?? generatedColumnNames(width));
-  return { header, rows };
+
+  /** Data rows read so far. */
+  get rows(): number {
+    return this.builder?.rows ?? 0;
+  }
+
+  /** May throw DataError: a file of another kind, or a quote never closed. */
+  push(text: string): void {
+    this.csv.push(text);
+  }
+
+  /** Throws DataError as parseItemMetadata does. */
+  finish(): ItemMetadata {
+    if (this.csv.isBlank) throw new DataError(this.name, 'the file is empty');
+    this.csv.end();
+    return this.builder!.finish();
+  }
+
+  private start(head: string): SniffedFormat {
+    const { name, side } = this;
+    const layout = recognizeLayout(name, head);
+    if (layout && layout.role !== `${side}-metadata`) {
+      // Read as metadata, ratings or another side's file would give nonsense features.
+      throw new DataError(
+        name,
+        `this looks like ${layout.label}, which is ${ROLE_WORDS[layout.role]}, not ${side} metadata`,
+      );
+    }
+    const { delimiter, hasHeader } = layout ?? sniffCsv(head);
+    const builder = new MetadataBuilder({ name, side, layout, hasHeader });
+    this.builder = builder;
+    return { delimiter, onRecord: (r) => builder.add(r) };
+  }
 }
 
 function parseMetadata(name: string, text: string, side: Side): ItemMetadata {
-  const body = stripBom(text);
-  if (body.trim() === '') throw new DataError(name, 'the file is empty');
-  const head = body.slice(0, HEAD_CHARS);
-  const layout = recognizeLayout(name, head);
-  if (layout && layout.role !== `${side}-metadata`) {
-    // Read as metadata, ratings or another side's file would give nonsense features.
-    throw new DataError(
-      name,
-      `this looks like ${layout.label}, which is ${ROLE_WORDS[layout.role]}, not ${side} metadata`,
-    );
-  }
-  const names = layout && !layout.hasHeader ? layout.columns.map((c) => c.name) : null;
-  const { header, rows } = readRecords(name, body, layout ?? sniffCsv(head), names);
-  const { id, title, features } = layout ? planFromLayout(layout) : guessPlan(header, rows, side);
-  const ids: string[] = [];
-  const titles: (string | null)[] = [];
-  const seen = new Set<string>();
-  const featureIndex = new Map<string, number>();
-  const featureNames: string[] = [];
-  const offsets: number[] = [0];
-  const values = new GrowableArray(Int32Array);
-  const entityFeatures = new Set<number>();
-  const cellFeatures: string[] = [];
-
-  for (const row of rows) {
-    const entity = (row[id] ?? '').trim();
-    if (entity === '' || seen.has(entity)) continue;
-    seen.add(entity);
-    ids.push(entity);
-    titles.push(title === null ? null : (row[title] ?? '').trim() || null);
-    entityFeatures.clear();
-    cellFeatures.length = 0;
-    for (const col of features) col.features((row[col.index] ?? '').trim(), cellFeatures);
-    for (const featureName of cellFeatures) {
-      let f = featureIndex.get(featureName);
-      if (f === undefined) {
-        f = featureNames.length;
-        featureIndex.set(featureName, f);
-        featureNames.push(featureName);
-      }
-      if (!entityFeatures.has(f)) {
-        entityFeatures.add(f);
-        values.push(f);
-      }
-    }
-    offsets.push(values.length);
-  }
-  if (ids.length === 0) throw new DataError(name, `no row has an id in column "${header[id]}"`);
-  const sources = [...new Set(features.map((c) => c.source))];
-  return {
-    name,
-    ids,
-    titles,
-    features: { names: featureNames, offsets: Int32Array.from(offsets), values: values.toArray() },
-    featureColumn: sources.length > 0 ? sources.join(', ') : null,
-    layout: layout?.label ?? null,
-  };
+  const reader = new MetadataReader(name, side);
+  reader.push(text);
+  return reader.finish();
 }
 
 /**
  * Parses an item metadata file. Known layouts (layouts.ts) are read as documented: MovieLens
  * movies.csv / movies.dat (genres split on `|`), 100K u.item (its 19 genre flags become genre
  * features; "unknown" gives none), Last.fm artists.dat (title = name). Other files are guessed
- * (guessPlan in metadata-columns.ts): the id column is the one named like an id (movieId,
+ * (guessColumns in metadata-columns.ts): the id column is the one named like an id (movieId,
  * itemId, id...) or else the first; the title column is named title/name or is the first
  * mostly-text, single-valued column; multi-valued columns (cells like `Action|Comedy`, or named
  * genres/tags/category) become features named by value, 0/1 columns features named by their
@@ -222,74 +195,9 @@ export function attachUserMetadata(
  * each tag (trimmed, lower-cased) applied to at least `minItems` distinct items of `d` becomes a
  * feature "tag: <tag>" of those items, after the item features `d` already has. Rarer tags
  * describe one film and say nothing about others, so they are left out (and counted).
+ * `unmatched` counts tagging rows whose item is not in `d`. The file is read by `readTagLists`
+ * (tag-lists.ts; the import worker reads it as a stream) and joined by `attachTagLists`.
  */
-export function attachItemTags(
-  d: Dataset,
-  name: string,
-  text: string,
-  minItems = 3,
-): { dataset: Dataset; tags: number; taggedItems: number; rareTags: number; unmatched: number } {
-  const body = stripBom(text);
-  const { delimiter, hasHeader } = sniffCsv(body.slice(0, 65536));
-  let itemCol = 1;
-  let tagCol = 2;
-  const itemIndex = new Map(d.itemIds.map((id, k) => [id, k]));
-  const itemsByTag = new Map<string, Set<number>>();
-  let unmatched = 0;
-  try {
-    forEachCsvRecord(body, delimiter, (fields, line) => {
-      if (line === 1 && hasHeader) {
-        const names = fields.map(normalizeColumnName);
-        const item = fields.findIndex(isItemColumnName);
-        const tag = names.findIndex((n) => n === 'tag' || n === 'tags');
-        if (item < 0 || tag < 0)
-          throw new DataError(
-            name,
-            `a tags file needs an item column and a "tag" column; the header is ` +
-              `"${fields.join(delimiter)}"`,
-          );
-        [itemCol, tagCol] = [item, tag];
-        return;
-      }
-      const item = itemIndex.get(fields[itemCol]?.trim() ?? '');
-      const tag = fields[tagCol]?.trim().toLowerCase();
-      if (!tag) return;
-      if (item === undefined) {
-        unmatched++;
-        return;
-      }
-      let set = itemsByTag.get(tag);
-      if (!set) itemsByTag.set(tag, (set = new Set()));
-      set.add(item);
-    });
-  } catch (e) {
-    if (e instanceof CsvError) throw new DataError(name, e.message);
-    throw e;
-  }
-  const kept = [...itemsByTag].filter(([, items]) => items.size >= minItems);
-  kept.sort((a, b) => (a[0] < b[0] ? -1 : 1));
-  const base = d.itemFeatures;
-  const perItem: number[][] = d.itemIds.map(() => []);
-  kept.forEach(([, items], k) => items.forEach((i) => perItem[i].push(base.names.length + k)));
-  const offsets = new Int32Array(d.itemIds.length + 1);
-  const values = new GrowableArray(Int32Array);
-  let taggedItems = 0;
-  perItem.forEach((tags, i) => {
-    for (let j = base.offsets[i]; j < base.offsets[i + 1]; j++) values.push(base.values[j]);
-    for (const t of tags) values.push(t);
-    if (tags.length) taggedItems++;
-    offsets[i + 1] = values.length;
-  });
-  const features: FeatureTable = {
-    names: [...base.names, ...kept.map(([tag]) => `tag: ${tag}`)],
-    offsets,
-    values: values.toArray(),
-  };
-  return {
-    dataset: { ...d, itemFeatures: features },
-    tags: kept.length,
-    taggedItems,
-    rareTags: itemsByTag.size - kept.length,
-    unmatched,
-  };
+export function attachItemTags(d: Dataset, name: string, text: string, minItems = 3): TagsAttached {
+  return attachTagLists(d, readTagLists(name, text), minItems);
 }

@@ -6,6 +6,7 @@
  */
 import { parquetMetadataAsync, parquetRead, parquetSchema } from 'hyparquet';
 import type { AsyncBuffer, FileMetaData } from 'hyparquet';
+import { DataError } from './errors';
 import { InteractionBuilder, type InteractionOptions } from './interaction-builder';
 import { CsvRecord } from './stream-csv';
 import type { CsvPreview } from './csv';
@@ -39,10 +40,20 @@ interface ParquetFile {
   rows: number;
 }
 
-async function open(file: AsyncBuffer): Promise<ParquetFile> {
-  const metadata = await parquetMetadataAsync(file);
-  const columns = parquetSchema(metadata).children.map((c) => c.element.name);
-  return { metadata, columns, rows: Number(metadata.num_rows) };
+/** The file's footer; DataError naming `name` when it cannot be read. */
+async function open(file: AsyncBuffer, name: string): Promise<ParquetFile> {
+  try {
+    const metadata = await parquetMetadataAsync(file);
+    const columns = parquetSchema(metadata).children.map((c) => c.element.name);
+    return { metadata, columns, rows: Number(metadata.num_rows) };
+  } catch (e) {
+    // hyparquet's "parquet file invalid (footer != PAR1)" names no file and no remedy.
+    const why = e instanceof Error ? e.message : String(e);
+    throw new DataError(
+      name,
+      `could not be read as Parquet (${why}): it may be cut short, or not Parquet at all`,
+    );
+  }
 }
 
 function readRows(
@@ -57,8 +68,12 @@ function readRows(
 }
 
 /** The columns (top-level fields) as the header, and the first rows. */
-export async function previewParquet(file: AsyncBuffer, maxRows = 20): Promise<CsvPreview> {
-  const { metadata, columns, rows } = await open(file);
+export async function previewParquet(
+  file: AsyncBuffer,
+  maxRows = 20,
+  name = 'the Parquet file',
+): Promise<CsvPreview> {
+  const { metadata, columns, rows } = await open(file, name);
   const first = await readRows(file, metadata, 0, Math.min(rows, maxRows));
   return {
     delimiter: ',',
@@ -78,7 +93,7 @@ export async function readParquetInteractions(
   onProgress?: (progress: { bytes: number; rows: number }) => void,
   signal?: AbortSignal,
 ): Promise<Dataset> {
-  const { metadata, columns, rows } = await open(file);
+  const { metadata, columns, rows } = await open(file, options.name);
   const builder = new InteractionBuilder({ ...options, hasHeader: true });
   builder.add(CsvRecord.of(columns, 0));
   for (let start = 0; start < rows; start += SLICE_ROWS) {

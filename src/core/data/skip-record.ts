@@ -29,9 +29,11 @@ export class DroppedRecordScanner {
   private readonly d1: number;
   private readonly blanks: boolean;
 
+  /** `quotes` false: read to the line end, quotes included (the rest of a stray quote's line). */
   constructor(
     delimiter: Delimiter,
     readonly startLine: number,
+    private readonly quotes = true,
   ) {
     this.line = startLine;
     this.blanks = delimiter === ' ';
@@ -86,7 +88,7 @@ export class DroppedRecordScanner {
         }
         break;
       }
-      if (state === FIELD_START && c === QUOTE) {
+      if (state === FIELD_START && c === QUOTE && this.quotes) {
         state = QUOTED;
         prevCR = false;
       } else if (blanks ? c === 0x20 || c === 0x09 : c === d0) {

@@ -1,12 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { CsvError, CsvRecord, CsvStreamParser, UNCLOSED_QUOTE } from './stream-csv';
+import { CsvError, CsvRecord, CsvStreamParser, strayQuote, UNCLOSED_QUOTE } from './stream-csv';
 import type { Delimiter } from './stream-csv';
 import { mulberry32 } from '../util/random';
 
 type Event = ['record', number, string[]] | ['issue', number, string, boolean];
 
 /** Everything the parser reports, in order, for `chunks` pushed one after another. */
-function parse(chunks: string[], delimiter: Delimiter = ',', maxRecordLength?: number): Event[] {
+function parse(
+  chunks: string[],
+  delimiter: Delimiter = ',',
+  maxRecordLength?: number,
+  recoverStrayQuotes = false,
+): Event[] {
   const events: Event[] = [];
   const parser = new CsvStreamParser(
     delimiter,
@@ -14,6 +19,7 @@ function parse(chunks: string[], delimiter: Delimiter = ',', maxRecordLength?: n
     {
       onIssue: (line, message, dropped) => void events.push(['issue', line, message, dropped]),
       maxRecordLength,
+      recoverStrayQuotes,
     },
   );
   for (const c of chunks) parser.push(c);
@@ -42,15 +48,20 @@ function randomSplit(text: string, random: () => number, maxPiece: number): stri
 }
 
 /** Whole text, one character at a time, cut at every position, and random pieces agree. */
-function expectChunkingInvariant(text: string, delimiter: Delimiter, max?: number): Event[] {
-  const whole = parse([text], delimiter, max);
-  expect(parse(chars(text), delimiter, max)).toEqual(whole);
+function expectChunkingInvariant(
+  text: string,
+  delimiter: Delimiter,
+  max?: number,
+  recover = false,
+): Event[] {
+  const whole = parse([text], delimiter, max, recover);
+  expect(parse(chars(text), delimiter, max, recover)).toEqual(whole);
   for (let k = 0; k <= text.length; k++) {
-    expect(parse([text.slice(0, k), text.slice(k)], delimiter, max)).toEqual(whole);
+    expect(parse([text.slice(0, k), text.slice(k)], delimiter, max, recover)).toEqual(whole);
   }
   const random = mulberry32(text.length);
   for (let t = 0; t < 5; t++) {
-    expect(parse(randomSplit(text, random, 7), delimiter, max)).toEqual(whole);
+    expect(parse(randomSplit(text, random, 7), delimiter, max, recover)).toEqual(whole);
   }
   return whole;
 }
@@ -178,6 +189,49 @@ describe('CsvStreamParser', () => {
       ['record', 3, ['3', '4']],
       ['record', 4, ['5', '6']],
     ]);
+  });
+
+  it('skips the row of a stray quote and reads on at the next line (whole files)', () => {
+    const text = '1,2\n3,"open,4\n5,6\n7,"x\ny"z,8\n9,10';
+    expect(expectChunkingInvariant(text, ',', undefined, true)).toEqual([
+      ['record', 1, ['1', '2']],
+      ['issue', 2, strayQuote(2), true],
+      ['record', 3, ['5', '6']],
+      // Closed on the next line but followed by text: the quote on line 4 was stray too.
+      ['issue', 4, strayQuote(2), true],
+      ['record', 5, ['y"z', '8']],
+      ['record', 6, ['9', '10']],
+    ]);
+    // Past the length limit the quote is given up on at once, and what follows is read.
+    const long = `1,2\n"${'y'.repeat(30)}\n3,4\n${'z'.repeat(30)}"w\n5,6\n`;
+    expect(expectChunkingInvariant(long, ',', 20, true)).toEqual([
+      ['record', 1, ['1', '2']],
+      ['issue', 2, strayQuote(1), true],
+      ['record', 3, ['3', '4']],
+      ['issue', 4, 'the line is longer than 20 characters', true],
+      ['record', 5, ['5', '6']],
+    ]);
+    // A stray quote whose line itself outgrows the limit: read past without quotes.
+    const longLine = `1,2\n3,"${'q'.repeat(30)}"x"\n5,6\n`;
+    expect(expectChunkingInvariant(longLine, ',', 20, true)).toEqual([
+      ['record', 1, ['1', '2']],
+      ['issue', 2, strayQuote(2), true],
+      ['record', 3, ['5', '6']],
+    ]);
+  });
+
+  it('agrees with itself however arbitrary text is cut, stray quotes given up on or not', () => {
+    const alphabet = ['a', '"', '"', ',', ':', '\n', '\r', ' '];
+    const random = mulberry32(11);
+    const delimiters: Delimiter[] = [',', '::', ' '];
+    for (let t = 0; t < 300; t++) {
+      const n = 1 + Math.floor(random() * 24);
+      let text = '';
+      for (let k = 0; k < n; k++) text += alphabet[Math.floor(random() * alphabet.length)];
+      const delimiter = delimiters[t % delimiters.length];
+      expectChunkingInvariant(text, delimiter, undefined, true);
+      expectChunkingInvariant(text, delimiter, 1 + (t % 6), true);
+    }
   });
 
   it('agrees with itself however arbitrary text is cut, for every delimiter', () => {

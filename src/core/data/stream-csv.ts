@@ -17,6 +17,11 @@ export const MAX_RECORD_LENGTH = 10 * 1024 * 1024;
 
 export const UNCLOSED_QUOTE = 'a quoted field is never closed (missing ")';
 
+/** The issue for a stray quote (see `recoverStrayQuotes`); `column` is 1-based. */
+export function strayQuote(column: number): string {
+  return `a quote opens column ${column} but is never closed (missing "); reading goes on at the next line`;
+}
+
 const QUOTE = 0x22;
 const LF = 0x0a;
 const CR = 0x0d;
@@ -89,12 +94,21 @@ export class CsvRecord {
 export interface CsvParserOptions {
   /**
    * A structural problem at a 1-based line. `dropped`: the record was not delivered (it was
-   * longer than `maxRecordLength`); otherwise it was (an unclosed quote). Without this callback
+   * longer than `maxRecordLength`, or a stray quote's); otherwise it was (an unclosed quote,
+   * without `recoverStrayQuotes`). Without this callback
    * the problem is thrown as a `CsvError`, so a caller never gets silently wrong data.
    */
   onIssue?: (line: number, message: string, dropped: boolean) => void;
   /** In characters, from the record's start to its line end; default MAX_RECORD_LENGTH. */
   maxRecordLength?: number;
+  /**
+   * The input is a whole file, not a sample that may end inside a quoted field. Then a quote
+   * still open at its end, or one that runs past `maxRecordLength` (closed, if ever, only by
+   * another stray quote far below), would swallow every row after it into one field; instead its
+   * row is reported as dropped and reading goes on at the line after the quote's, so the rows
+   * after a stray quote are still read.
+   */
+  recoverStrayQuotes?: boolean;
 }
 
 /**
@@ -104,7 +118,8 @@ export interface CsvParserOptions {
  * fully empty (or whitespace-only) lines are skipped.
  *
  * A quote still open at the end of the input: the fields read so far are delivered, then the
- * problem is reported. A record longer than `maxRecordLength` is reported at its first line and
+ * problem is reported (with `recoverStrayQuotes`, the quote's row is dropped instead and the
+ * lines after it are read). A record longer than `maxRecordLength` is reported at its first line and
  * skipped without being held; parsing goes on after it.
  *
  * A record is delivered only once its line end has arrived (or at `end()`), so a cut anywhere
@@ -119,6 +134,7 @@ export class CsvStreamParser {
   private readonly dLen: number;
   private readonly blanks: boolean;
   private readonly maxLength: number;
+  private readonly recoverStray: boolean;
   private readonly onIssue: CsvParserOptions['onIssue'];
   private readonly record = new CsvRecord();
   /** Line of the next record. */
@@ -148,6 +164,7 @@ export class CsvStreamParser {
     this.d1 = delimiter.length > 1 ? delimiter.charCodeAt(1) : -1;
     this.dLen = delimiter.length;
     this.maxLength = options.maxRecordLength ?? MAX_RECORD_LENGTH;
+    this.recoverStray = options.recoverStrayQuotes ?? false;
     this.onIssue = options.onIssue;
   }
 
@@ -205,7 +222,9 @@ export class CsvStreamParser {
       i = next;
     }
     if (i >= n || this.stopped) return;
-    if (n - i > this.maxLength) {
+    // One character more than the limit is held: whether a quote there is the first of `""`
+    // tells whether a stray quote's field is still open at the limit (see isStray).
+    if (n - i > this.maxLength + 1) {
       // Incomplete and already too long: report it now and read past it without holding it.
       this.report(this.line, this.tooLong(), true);
       this.dropping = new DroppedRecordScanner(this.delimiter, this.line);
@@ -213,11 +232,74 @@ export class CsvStreamParser {
       return;
     }
     this.tail = i === 0 ? text : text.slice(i);
-    this.retryAt = Math.min(2 * this.tail.length, this.maxLength + 1);
+    this.retryAt = Math.min(2 * this.tail.length, this.maxLength + 2);
   }
 
   private tooLong(): string {
     return `the line is longer than ${this.maxLength.toLocaleString('en')} characters`;
+  }
+
+  /**
+   * Whether the quoted field opening at `text[i]` of the record at `start` (closing at `j` if
+   * `closed`) opened with a stray quote. Only the record's first maxRecordLength + 2 characters
+   * decide, so that the answer does not depend on how the text was cut (a record still open past
+   * them is dropped as too long before the rest arrives): the quote is stray when the field is
+   * still open there, or at the end of the file, or when it spans lines and its closing quote is
+   * followed by text, not a delimiter, as when `b,"y,3` and, lines below, `d,"w,2` pair up (a
+   * real multi-line field ends `..."` or `...",`). A quote opening past that window is the
+   * too-long record's business.
+   */
+  private isStray(
+    text: string,
+    start: number,
+    i: number,
+    j: number,
+    closed: boolean,
+    multiline: boolean,
+    final: boolean,
+  ): boolean {
+    const n = text.length;
+    const limit = start + this.maxLength + 1;
+    if (i >= limit) return false;
+    if (!closed || j >= limit) return final || n >= limit;
+    // The characters that tell whether a delimiter follows the closing quote.
+    const after = j + 1 + (this.d1 >= 0 ? 1 : 0);
+    if (j + 1 >= n || after >= limit || (!final && after >= n)) return false;
+    return multiline && !this.endsField(text, j + 1);
+  }
+
+  /**
+   * Reports the row of a stray quote at `text[at]` (on `line`, in field `column`) as dropped and
+   * returns the index after the quote's line end, reading nothing after the quote as quoted.
+   * When that line end has not arrived yet (the text after the quote is already longer than
+   * maxRecordLength), the rest of the line is read past without being held.
+   */
+  private skipStrayQuote(
+    text: string,
+    at: number,
+    line: number,
+    column: number,
+    final: boolean,
+  ): number {
+    const n = text.length;
+    let k = at + 1;
+    while (k < n && text.charCodeAt(k) !== LF && text.charCodeAt(k) !== CR) k++;
+    this.report(line, strayQuote(column), true);
+    if (k >= n) {
+      this.line = line;
+      if (!final) this.dropping = new DroppedRecordScanner(this.delimiter, line, false);
+      return n;
+    }
+    let next = k + 1;
+    if (text.charCodeAt(k) === CR) {
+      if (next < n) {
+        if (text.charCodeAt(next) === LF) next++;
+      } else if (!final) {
+        this.skipLF = true;
+      }
+    }
+    this.line = line + 1;
+    return next;
   }
 
   /** True when the character at k ends a field: a delimiter or a line break. */
@@ -247,6 +329,7 @@ export class CsvStreamParser {
     if (blanks) while (i < n && isBlank(text.charCodeAt(i))) i++;
     for (;;) {
       if (i < n && text.charCodeAt(i) === QUOTE) {
+        const quoteLine = line;
         quoted = true;
         let value: string | undefined; // the unescaped text so far, once a `""` is seen
         let segment = i + 1;
@@ -266,6 +349,9 @@ export class CsvStreamParser {
           }
           if (c === LF || (c === CR && text.charCodeAt(j + 1) !== LF)) line++;
           j++;
+        }
+        if (this.recoverStray && this.isStray(text, start, i, j, closed, line > quoteLine, final)) {
+          return this.skipStrayQuote(text, i, quoteLine, rec.length + 1, final);
         }
         if (!closed) {
           if (!final) return -1;

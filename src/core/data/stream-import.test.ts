@@ -115,7 +115,8 @@ describe('InteractionImport', () => {
 
   it('fails early on a mapping the first record does not fit, and on empty files', () => {
     const target = new InteractionImport(OPTIONS);
-    expect(() => target.push(Buffer.from('a,b\n1,2\n'))).toThrow(DataError);
+    // Early: once the first 4096 characters (checked for binary data first) are in.
+    expect(() => target.push(Buffer.from('a,b\n1,2\n'.repeat(600)))).toThrow(DataError);
     expect(() => new InteractionImport(OPTIONS).finish()).toThrow('ratings.csv: the file is empty');
     expect(
       () =>

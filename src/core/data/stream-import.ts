@@ -3,7 +3,6 @@
  * a file of any size is never one string and the caller (a worker) can report progress between
  * chunks. Peak memory is the typed columns, the id tables and about one chunk of text.
  */
-import { ChunkDecoder, gunzipStream, isGzip } from './decode';
 import type { TextEncodingName } from './decode';
 import { InteractionBuilder } from './interaction-builder';
 import type { InteractionOptions } from './interaction-builder';
@@ -11,6 +10,7 @@ import { CsvStreamParser } from './stream-csv';
 import { JsonLinesParser } from './json-lines';
 import type { Delimiter } from './stream-csv';
 import type { Dataset } from './types';
+import { pumpBytes, TextGate } from './text-stream';
 
 export interface StreamImportOptions extends InteractionOptions {
   delimiter: Delimiter;
@@ -26,9 +26,9 @@ export interface StreamImportOptions extends InteractionOptions {
 
 /** Push byte chunks of an (uncompressed) file in order, then `finish()`. */
 export class InteractionImport {
-  private readonly decoder = new ChunkDecoder();
   private readonly builder: InteractionBuilder;
   private readonly parser: { push(text: string): void; end(): void };
+  private readonly text: TextGate;
   private bytes = 0;
 
   /** Throws DataError at once for an explicit kind without a rating column. */
@@ -49,7 +49,9 @@ export class InteractionImport {
       : new CsvStreamParser(options.delimiter, (r) => builder.add(r), {
           onIssue,
           maxRecordLength: options.maxRecordLength,
+          recoverStrayQuotes: true,
         });
+    this.text = new TextGate(options.name, (text) => this.parser.push(text));
   }
 
   /** Bytes pushed so far. */
@@ -63,23 +65,26 @@ export class InteractionImport {
   }
 
   get encoding(): TextEncodingName {
-    return this.decoder.encoding;
+    return this.text.encoding;
   }
 
   /** Whether some bytes were not valid in the encoding read (replaced by U+FFFD). */
   get lossy(): boolean {
-    return this.decoder.lossy;
+    return this.text.lossy;
   }
 
-  /** May throw DataError (e.g. the mapping does not fit the first record). */
+  /**
+   * May throw DataError: the file is not text (see binary.ts), or the mapping does not fit the
+   * first record.
+   */
   push(bytes: Uint8Array): void {
     this.bytes += bytes.length;
-    this.parser.push(this.decoder.push(bytes));
+    this.text.push(bytes);
   }
 
   /** The Dataset; throws DataError when the file holds no usable rows. */
   finish(): Dataset {
-    this.parser.push(this.decoder.end());
+    this.text.end();
     this.parser.end();
     return this.builder.finish();
   }
@@ -107,50 +112,14 @@ export async function readInteractions(
   signal?: AbortSignal,
 ): Promise<Dataset> {
   const target = new InteractionImport(options);
-  let sourceBytes = 0;
-  const counted = source.pipeThrough(
-    new TransformStream<Uint8Array, Uint8Array>({
-      transform(chunk, controller) {
-        sourceBytes += chunk.length;
-        controller.enqueue(chunk);
-      },
-    }),
+  const bytes = await pumpBytes(
+    source,
+    (chunk) => target.push(chunk),
+    (read) => onProgress?.(progressOf(read, target)),
+    signal,
   );
-  const reader = counted.getReader();
-  const first = await reader.read();
-  let chunks: ReadableStreamDefaultReader<Uint8Array> = reader;
-  if (!first.done && isGzip(first.value)) {
-    // Put the sniffed chunk back in front of the rest, then decompress the whole.
-    const whole = new ReadableStream<Uint8Array>({
-      start(controller) {
-        controller.enqueue(first.value);
-      },
-      async pull(controller) {
-        const next = await reader.read();
-        if (next.done) controller.close();
-        else controller.enqueue(next.value);
-      },
-      cancel: (reason) => reader.cancel(reason),
-    });
-    chunks = gunzipStream(whole).getReader();
-  } else if (!first.done) {
-    target.push(first.value);
-    onProgress?.(progressOf(sourceBytes, target));
-  }
-  try {
-    for (;;) {
-      signal?.throwIfAborted();
-      const next = await chunks.read();
-      if (next.done) break;
-      target.push(next.value);
-      onProgress?.(progressOf(sourceBytes, target));
-    }
-  } catch (e) {
-    await chunks.cancel(e).catch(() => undefined);
-    throw e;
-  }
   const dataset = target.finish();
-  onProgress?.(progressOf(sourceBytes, target)); // now with the last line
+  onProgress?.(progressOf(bytes, target)); // now with the last line
   return dataset;
 }
 

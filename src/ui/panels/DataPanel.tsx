@@ -2,6 +2,9 @@ import { useState, type DragEvent } from 'react';
 import { useLab, useLabState } from '../lab-context';
 import { fmtInt } from '../format';
 import { UploadMapper } from './UploadMapper';
+import { ProgressBar } from '../controls/ProgressBar';
+
+const mb = (bytes: number) => (bytes / 2 ** 20).toFixed(1);
 
 function FileInput({
   label,
@@ -40,6 +43,8 @@ export function DataPanel() {
   const status = useLabState((s) => s.datasetStatus);
   const message = useLabState((s) => s.datasetMessage);
   const upload = useLabState((s) => s.upload);
+  // Without an upload being mapped, a file read in the worker is a metadata or tags file.
+  const reading = useLabState((s) => (s.upload ? null : s.importProgress));
   const [over, setOver] = useState(false);
 
   const onDrop = (e: DragEvent) => {
@@ -126,6 +131,12 @@ export function DataPanel() {
           multiple
           onFiles={(files) => void lab.importEmbeddings(files)}
         />
+        <FileInput
+          label="TensorFlow.js export (JSON + weights.bin)"
+          accept=".json,.bin"
+          multiple
+          onFiles={(files) => void lab.importModel(files)}
+        />
         {!dataset?.name.includes('sample') && (
           <button
             type="button"
@@ -136,6 +147,21 @@ export function DataPanel() {
           </button>
         )}
       </div>
+      {reading && (
+        <div className="import-progress" aria-live="polite">
+          <ProgressBar
+            value={reading.totalBytes ? reading.bytes / reading.totalBytes : 0}
+            label="Metadata progress"
+          />
+          <span className="muted small">
+            Reading metadata: {fmtInt(reading.rows)} rows · {mb(reading.bytes)} of{' '}
+            {mb(reading.totalBytes)} MB
+          </span>
+          <button type="button" onClick={() => lab.data.cancelImport()}>
+            Cancel reading
+          </button>
+        </div>
+      )}
       {upload && <UploadMapper />}
     </section>
   );

@@ -476,6 +476,22 @@ export function ExplorerPanel() {
         >
           Export for TensorBoard
         </button>
+        <button
+          type="button"
+          disabled={!dataset || !embeddings}
+          title="model.json and weights.bin (TensorFlow.js artifacts): the factors, ids, settings and curves; the Data panel opens them again"
+          onClick={() => {
+            try {
+              const { modelJson, weights } = lab.modelFiles();
+              download('model.json', new Blob([modelJson], { type: 'application/json' }));
+              download('weights.bin', new Blob([weights], { type: 'application/octet-stream' }));
+            } catch (e) {
+              lab.reportError('export', e instanceof Error ? e.message : String(e));
+            }
+          }}
+        >
+          Export for TensorFlow.js
+        </button>
         <div className="compact-fields">
           <NumberField
             label="Top-k"

@@ -1,10 +1,13 @@
 /**
- * The page's side of the import worker: one import at a time; a new one or `cancel()` stops the
- * running one, whose promise rejects with ImportCancelledError.
+ * The page's side of the import worker: one request at a time (an interactions import, or a
+ * metadata or tags file); a new one or `cancel()` stops the running one, whose promise rejects
+ * with ImportCancelledError.
  */
 import type { Dataset } from '../../core/data/types';
 import type { TextEncodingName } from '../../core/data/decode';
-import type { ImportEvent, ImportOptions, ImportRequest } from './protocol';
+import type { ItemMetadata } from '../../core/data/metadata';
+import type { ItemTagLists } from '../../core/data/tag-lists';
+import type { ImportDone, ImportEvent, ImportOptions, ImportRequest } from './protocol';
 
 export class ImportCancelledError extends Error {
   constructor() {
@@ -18,18 +21,32 @@ export interface ImportResult {
   lossy: boolean;
 }
 
+export interface MetadataResult {
+  metadata: ItemMetadata;
+  encoding: TextEncodingName;
+  lossy: boolean;
+}
+
+export interface TagsResult {
+  tags: ItemTagLists;
+  encoding: TextEncodingName;
+  lossy: boolean;
+}
+
 export interface ImportProgress {
   bytes: number;
   totalBytes: number;
   rows: number;
 }
 
+type FileRequest = Exclude<ImportRequest, { type: 'cancel' }>;
+
 export class ImportClient {
   private worker: Worker | null = null;
   private nextId = 1;
   private current: {
     id: number;
-    resolve: (r: ImportResult) => void;
+    resolve: (e: ImportDone) => void;
     reject: (e: Error) => void;
     onProgress: (p: ImportProgress) => void;
   } | null = null;
@@ -49,19 +66,42 @@ export class ImportClient {
     return w;
   }
 
-  import(
+  /** Reads an interactions file into a Dataset. */
+  async import(
     file: File,
     options: ImportOptions,
     onProgress: (p: ImportProgress) => void,
   ): Promise<ImportResult> {
-    this.cancel();
-    const id = this.nextId++;
-    const worker = this.start();
-    return new Promise<ImportResult>((resolve, reject) => {
-      this.current = { id, resolve, reject, onProgress };
-      const req: ImportRequest = { type: 'import', id, file, name: file.name, options };
-      worker.postMessage(req);
-    });
+    const e = await this.request(
+      (id) => ({ type: 'import', id, file, name: file.name, options }),
+      'done',
+      onProgress,
+    );
+    return { dataset: e.dataset, encoding: e.encoding, lossy: e.lossy };
+  }
+
+  /** Reads an item or user metadata file (errors name the file). */
+  async readMetadata(
+    file: File,
+    of: 'item' | 'user',
+    onProgress: (p: ImportProgress) => void,
+  ): Promise<MetadataResult> {
+    const e = await this.request(
+      (id) => ({ type: 'metadata', id, file, name: file.name, of }),
+      'metadata-done',
+      onProgress,
+    );
+    return { metadata: e.metadata, encoding: e.encoding, lossy: e.lossy };
+  }
+
+  /** Reads a tags file into per-item tag lists, to join with `attachTagLists`. */
+  async readTags(file: File, onProgress: (p: ImportProgress) => void): Promise<TagsResult> {
+    const e = await this.request(
+      (id) => ({ type: 'tags', id, file, name: file.name }),
+      'tags-done',
+      onProgress,
+    );
+    return { tags: e.tags, encoding: e.encoding, lossy: e.lossy };
   }
 
   cancel(): void {
@@ -78,15 +118,32 @@ export class ImportClient {
     this.worker = null;
   }
 
+  private request<T extends ImportDone['type']>(
+    make: (id: number) => FileRequest,
+    done: T,
+    onProgress: (p: ImportProgress) => void,
+  ): Promise<Extract<ImportDone, { type: T }>> {
+    this.cancel();
+    const id = this.nextId++;
+    const worker = this.start();
+    return new Promise((resolve, reject) => {
+      const accept = (e: ImportDone) => {
+        if (e.type === done) resolve(e as Extract<ImportDone, { type: T }>);
+        else reject(new Error(`The import worker answered ${e.type} where ${done} was due`));
+      };
+      this.current = { id, resolve: accept, reject, onProgress };
+      worker.postMessage(make(id));
+    });
+  }
+
   private onEvent(e: ImportEvent): void {
     const c = this.current;
-    if (!c || c.id !== e.id) return; // a cancelled import's late messages
+    if (!c || c.id !== e.id) return; // a cancelled request's late messages
     if (e.type === 'progress') c.onProgress(e);
     else {
       this.current = null;
-      if (e.type === 'done')
-        c.resolve({ dataset: e.dataset, encoding: e.encoding, lossy: e.lossy });
-      else c.reject(new Error(e.message));
+      if (e.type === 'error') c.reject(new Error(e.message));
+      else c.resolve(e);
     }
   }
 }

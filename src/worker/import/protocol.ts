@@ -1,5 +1,11 @@
-/** Messages between the page and the import worker. The Dataset's arrays are transferred. */
+/**
+ * Messages between the page and the import worker: an interactions file read into a Dataset, an
+ * item / user metadata file, or a tags file (read into per-item tag lists, joined on the page).
+ * Every request gets progress events, then one done event or an error; typed arrays are transferred.
+ */
 import type { Dataset, InteractionKind } from '../../core/data/types';
+import type { ItemMetadata } from '../../core/data/metadata';
+import type { ItemTagLists } from '../../core/data/tag-lists';
 import type { TextEncodingName } from '../../core/data/decode';
 import type { Delimiter } from '../../core/data/stream-csv';
 import type { ColumnMapping } from '../../core/data/columns';
@@ -17,7 +23,17 @@ export interface ImportOptions {
 
 export type ImportRequest =
   | { type: 'import'; id: number; file: Blob; name: string; options: ImportOptions }
+  /** Item or user metadata (movies.csv, u.item, users.dat, artists.dat, any attribute file). */
+  | { type: 'metadata'; id: number; file: Blob; name: string; of: 'item' | 'user' }
+  /** A tags file (user, item, tag[, timestamp]). */
+  | { type: 'tags'; id: number; file: Blob; name: string }
   | { type: 'cancel'; id: number };
+
+/** The text encoding read, and whether some bytes were invalid in it. */
+interface TextRead {
+  encoding: TextEncodingName;
+  lossy: boolean;
+}
 
 export type ImportEvent =
   | { type: 'progress'; id: number; bytes: number; totalBytes: number; rows: number }
@@ -29,7 +45,13 @@ export type ImportEvent =
       encoding: TextEncodingName;
       lossy: boolean;
     }
+  | ({ type: 'metadata-done'; id: number; metadata: ItemMetadata } & TextRead)
+  | ({ type: 'tags-done'; id: number; tags: ItemTagLists } & TextRead)
+  /** For metadata and tags the message starts with the file name. */
   | { type: 'error'; id: number; message: string };
+
+/** The events that end a request successfully. */
+export type ImportDone = Extract<ImportEvent, { type: 'done' | 'metadata-done' | 'tags-done' }>;
 
 /** The buffers of a Dataset's typed arrays, for postMessage's transfer list. */
 export function transferablesOfDataset(d: Dataset): ArrayBuffer[] {
@@ -46,5 +68,22 @@ export function transferablesOfDataset(d: Dataset): ArrayBuffer[] {
   const out: ArrayBuffer[] = [];
   for (const a of arrays)
     if (a && a.buffer instanceof ArrayBuffer && !out.includes(a.buffer)) out.push(a.buffer);
+  return out;
+}
+
+/** The buffers of a metadata file's feature table. */
+export function transferablesOfMetadata(m: ItemMetadata): ArrayBuffer[] {
+  return buffersOf([m.features.offsets, m.features.values]);
+}
+
+/** The buffers of tag lists' arrays. */
+export function transferablesOfTagLists(t: ItemTagLists): ArrayBuffer[] {
+  return buffersOf([t.rows, t.offsets, t.values]);
+}
+
+function buffersOf(arrays: ArrayBufferView[]): ArrayBuffer[] {
+  const out: ArrayBuffer[] = [];
+  for (const a of arrays)
+    if (a.buffer instanceof ArrayBuffer && !out.includes(a.buffer)) out.push(a.buffer);
   return out;
 }

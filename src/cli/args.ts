@@ -1,0 +1,156 @@
+/**
+ * The command line: `latent-lab train <file> [options]`, parsed into a typed request. Pure (no
+ * Node APIs) so it is tested on its own; every mistake is a UsageError whose message names the
+ * option and what is wrong, shown without a stack trace.
+ */
+import { MODELS } from '../core/models/catalog';
+import { DEFAULT_CONFIG, LIMITS, SPLITS, type TrainConfig } from '../core/training/config';
+
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+export interface TrainArgs {
+  command: 'train';
+  /** The interactions file (CSV, TSV, .dat, JSON Lines; gzip or not). */
+  input: string;
+  /** Output folder, created when missing. */
+  out: string;
+  /** Settings given on the command line, over the model's defaults. */
+  overrides: Partial<TrainConfig>;
+  /** Item metadata file (titles become labels), or null. */
+  items: string | null;
+  /** Recommendations per user. */
+  top: number;
+}
+
+export type CliArgs = { command: 'help' } | TrainArgs;
+
+export const DEFAULT_OUT = 'latent-lab-out';
+export const DEFAULT_TOP = 10;
+
+/** Numeric options: flag -> config field (range and integrality come from LIMITS). */
+const NUMERIC: Record<string, keyof typeof LIMITS> = {
+  epochs: 'epochs',
+  dim: 'dim',
+  lr: 'learningRate',
+  'batch-size': 'batchSize',
+  seed: 'seed',
+};
+const TEXT = ['model', 'split', 'feedback', 'items', 'top', 'out'];
+
+const modelNames = MODELS.map((m) => m.name);
+
+/** The model names in lines that fit a terminal, continued under the option's description. */
+function wrappedNames(indent: number, width = 96): string {
+  const lines = [''];
+  for (const name of modelNames) {
+    const piece = `${name}, `;
+    if (indent + lines[lines.length - 1].length + piece.length > width) lines.push('');
+    lines[lines.length - 1] += piece;
+  }
+  return lines
+    .map((l) => l.trimEnd())
+    .join(`\n${' '.repeat(indent)}`)
+    .replace(/,$/, '');
+}
+
+export const USAGE = `Usage: latent-lab train <ratings file> [options]
+
+Trains a recommender model in Node with TensorFlow.js and writes the model, its embeddings,
+every user's recommendations and the run's metrics.
+
+The ratings file: CSV, TSV, MovieLens ratings.csv / ratings.dat / u.data or JSON Lines, plain or
+gzip-compressed. Columns are recognised as in the app (user, item, rating, timestamp).
+
+Options:
+  --model <name>      ${wrappedNames(22)}
+                      (default ${DEFAULT_CONFIG.model})
+  --epochs <n>        epochs to train (default: the model's, ${DEFAULT_CONFIG.epochs} for ${DEFAULT_CONFIG.model})
+  --dim <n>           embedding dimensions (default: the model's, ${DEFAULT_CONFIG.dim})
+  --lr <x>            learning rate (default: the model's, ${DEFAULT_CONFIG.learningRate})
+  --batch-size <n>    rows per training step (default ${DEFAULT_CONFIG.batchSize})
+  --seed <n>          seed of the split and the initial weights (default ${DEFAULT_CONFIG.seed})
+  --split <name>      held-out rows: ${SPLITS.join(', ')} (default ${DEFAULT_CONFIG.split})
+  --feedback <kind>   explicit or implicit, for models that train on either
+  --items <file>      item metadata (e.g. MovieLens movies.csv): titles label the items
+  --top <k>           recommendations per user (default ${DEFAULT_TOP})
+  --out <dir>         output folder, created if missing (default ${DEFAULT_OUT})
+  -h, --help          show this help
+
+Writes model.json + weights.bin (TensorFlow.js artifacts), vectors.tsv + metadata.tsv +
+projector_config.json (TensorBoard Embedding Projector), recommendations.csv, runs.csv and
+curves.csv. Trains on @tensorflow/tfjs-node when it is installed, else on the tfjs cpu backend.
+
+Example:
+  npx latent-lab train ratings.csv --model biased-mf --epochs 20 --items movies.csv --out model/
+`;
+
+function numberOption(flag: string, raw: string): number {
+  const key = NUMERIC[flag];
+  const { min, max, integer } = LIMITS[key];
+  const v = raw.trim() === '' ? NaN : Number(raw);
+  const what = integer ? 'a whole number' : 'a number';
+  if (!Number.isFinite(v) || v < min || v > max || (integer && !Number.isInteger(v)))
+    throw new UsageError(`--${flag} must be ${what} from ${min} to ${max}, got "${raw}"`);
+  return v;
+}
+
+function oneOf<T extends string>(flag: string, raw: string, allowed: readonly T[]): T {
+  if (!(allowed as readonly string[]).includes(raw))
+    throw new UsageError(`--${flag} must be one of ${allowed.join(', ')}; got "${raw}"`);
+  return raw as T;
+}
+
+/** Parses argv (without `node` and the script). Throws UsageError for anything it cannot use. */
+export function parseArgs(argv: readonly string[]): CliArgs {
+  if (argv.length === 0 || argv.some((a) => a === '--help' || a === '-h' || a === 'help'))
+    return { command: 'help' };
+  const [command, ...rest] = argv;
+  if (command !== 'train')
+    throw new UsageError(`unknown command "${command}"; the command is "train" (see --help)`);
+  const overrides: Partial<TrainConfig> = {};
+  const positional: string[] = [];
+  let items: string | null = null;
+  let top = DEFAULT_TOP;
+  let out = DEFAULT_OUT;
+  for (let k = 0; k < rest.length; k++) {
+    const arg = rest[k];
+    if (!arg.startsWith('--') || arg === '--') {
+      if (arg.startsWith('-') && arg !== '-' && arg !== '--')
+        throw new UsageError(`unknown option ${arg} (see --help)`);
+      if (arg !== '--') positional.push(arg);
+      continue;
+    }
+    const eq = arg.indexOf('=');
+    const flag = arg.slice(2, eq < 0 ? undefined : eq);
+    if (!(flag in NUMERIC) && !TEXT.includes(flag))
+      throw new UsageError(`unknown option --${flag} (see --help)`);
+    let value: string;
+    if (eq >= 0) value = arg.slice(eq + 1);
+    else if (k + 1 < rest.length && !rest[k + 1].startsWith('--')) value = rest[++k];
+    else throw new UsageError(`--${flag} needs a value`);
+    if (flag in NUMERIC) overrides[NUMERIC[flag]] = numberOption(flag, value);
+    else if (flag === 'model') overrides.model = oneOf(flag, value, modelNames);
+    else if (flag === 'split') overrides.split = oneOf(flag, value, SPLITS);
+    else if (flag === 'feedback')
+      overrides.feedback = oneOf(flag, value, ['explicit', 'implicit'] as const);
+    else if (flag === 'top') {
+      top = Number(value);
+      if (!Number.isInteger(top) || top < 1 || top > 1000)
+        throw new UsageError(`--top must be a whole number from 1 to 1000, got "${value}"`);
+    } else if (value.trim() === '') throw new UsageError(`--${flag} needs a value`);
+    else if (flag === 'items') items = value;
+    else out = value;
+  }
+  if (positional.length === 0)
+    throw new UsageError('train needs a ratings file: latent-lab train ratings.csv [options]');
+  if (positional.length > 1)
+    throw new UsageError(
+      `train takes one ratings file, got ${positional.length}: ${positional.join(' ')}`,
+    );
+  return { command: 'train', input: positional[0], out, overrides, items, top };
+}

@@ -1,0 +1,165 @@
+/**
+ * Training in Node: the tfjs backend (tfjs-node when installed, else cpu), the run's settings as
+ * the app would pick them, and the training worker's own TrainingSession driven through its
+ * `post` callback, exactly as the worker shell does, so the split, metrics and early stopping
+ * are the app's.
+ */
+import { tf } from '../core/tf/tfjs';
+import type { Dataset, EmbeddingSnapshot, InteractionKind } from '../core/data/types';
+import { modelInfo } from '../core/models/catalog';
+import { DEFAULT_CONFIG, validateConfig, type TrainConfig } from '../core/training/config';
+import { TrainingSession } from '../worker/training/session';
+import type { HistoryEntry, TrainingEvent } from '../worker/training/protocol';
+
+export interface BackendInfo {
+  /** tf.getBackend() after setup: 'tensorflow' (tfjs-node) or 'cpu'. */
+  name: string;
+  /** Why it is the one in use, for people. */
+  note: string;
+}
+
+/** The native package is optional: not a dependency, so its name is not a static import. */
+const TFJS_NODE = '@tensorflow/tfjs-node';
+
+async function setBackend(name: string): Promise<boolean> {
+  try {
+    if (!(await tf.setBackend(name))) return false;
+    await tf.ready();
+    // A tiny op proves the backend computes, not merely that it was constructed.
+    const probe = tf.tidy(() => tf.sum(tf.add(tf.ones([4]), 1)));
+    const ok = (await probe.data())[0] === 8;
+    probe.dispose();
+    return ok;
+  } catch {
+    return false;
+  }
+}
+
+/** Uses @tensorflow/tfjs-node's native backend when it can be imported, else tfjs's cpu one. */
+export async function selectNodeBackend(): Promise<BackendInfo> {
+  let why = `${TFJS_NODE} is not installed`;
+  try {
+    await import(/* @vite-ignore */ TFJS_NODE);
+    if (await setBackend('tensorflow'))
+      return { name: tf.getBackend(), note: `native TensorFlow through ${TFJS_NODE}` };
+    why = `${TFJS_NODE} is installed but its backend did not start`;
+  } catch (e) {
+    const code = (e as { code?: string }).code;
+    if (
+      code !== 'ERR_MODULE_NOT_FOUND' &&
+      !/Cannot find (module|package)|Failed to load url/.test(String(e))
+    )
+      why = `${TFJS_NODE} failed to load (${e instanceof Error ? e.message : String(e)})`;
+  }
+  if (!(await tf.setBackend('cpu'))) throw new Error('the tfjs cpu backend could not start');
+  // tfjs-cpu greets its first use in Node with a banner about tfjs-node; the note says it once.
+  const cpu = tf.backend() as unknown as { firstUse?: boolean };
+  if (cpu.firstUse !== undefined) cpu.firstUse = false;
+  if (!(await setBackend('cpu'))) throw new Error('the tfjs cpu backend could not start');
+  return { name: tf.getBackend(), note: `${why}; install it to train on native TensorFlow` };
+}
+
+/**
+ * The run's settings as the app picks them when a model is chosen: the defaults, the model's
+ * measured defaults (and its implicit-feedback ones when it will train on implicit feedback),
+ * then what was given on the command line. Throws when they are invalid.
+ */
+export function trainConfig(overrides: Partial<TrainConfig>, kind: InteractionKind): TrainConfig {
+  const model = overrides.model ?? DEFAULT_CONFIG.model;
+  const info = modelInfo(model);
+  const feedback = overrides.feedback ?? info.defaults.feedback ?? DEFAULT_CONFIG.feedback;
+  const implicit =
+    !info.kinds.includes('explicit') ||
+    (info.kinds.includes('implicit') && (kind === 'implicit' || feedback === 'implicit'));
+  const config: TrainConfig = {
+    ...DEFAULT_CONFIG,
+    ...info.defaults,
+    ...(implicit ? info.implicitDefaults : {}),
+    ...overrides,
+    model,
+  };
+  const problems = validateConfig(config);
+  if (problems.length) throw new Error(`invalid settings: ${problems.join('; ')}`);
+  return config;
+}
+
+export type StartedEvent = Extract<TrainingEvent, { type: 'started' }>;
+
+export interface TrainOutcome {
+  status: 'done' | 'stopped';
+  started: StartedEvent;
+  history: HistoryEntry[];
+  /** The last epoch's factors, or the best epoch's when early stopping ended the run. */
+  snapshot: EmbeddingSnapshot;
+  earlyStop: { epoch: number; bestEpoch: number } | null;
+  /** Wall time of the whole run, seconds. */
+  seconds: number;
+}
+
+/**
+ * Trains `config` on the data set to the end. `onEvent` sees every event the session posts
+ * (progress about every `progressMs`). Rejects with the session's message when it fails.
+ */
+export async function trainModel(
+  d: Dataset,
+  config: TrainConfig,
+  onEvent?: (e: TrainingEvent) => void,
+  progressMs = 250,
+): Promise<TrainOutcome> {
+  // Filled in by the session's events (an object: closures' writes to locals are not narrowed).
+  const run = {
+    started: null as StartedEvent | null,
+    error: null as string | null,
+    status: 'stopped' as 'done' | 'stopped',
+    earlyStop: null as TrainOutcome['earlyStop'],
+    last: null as EmbeddingSnapshot | null,
+    best: null as { score: number; snapshot: EmbeddingSnapshot } | null,
+  };
+  const history: HistoryEntry[] = [];
+  const post = (e: TrainingEvent) => {
+    if (e.type === 'started') run.started = e;
+    else if (e.type === 'error') run.error ??= e.message;
+    else if (e.type === 'early-stop') run.earlyStop = { epoch: e.epoch, bestEpoch: e.bestEpoch };
+    else if (e.type === 'status' && (e.status === 'done' || e.status === 'stopped'))
+      run.status = e.status;
+    else if (e.type === 'epoch') {
+      history.push(e.entry);
+      run.last = e.snapshot;
+      // The metric early stopping watches, as the app keeps its best epoch: RMSE or Recall@20.
+      const score = e.entry.rmse !== undefined ? -e.entry.rmse : (e.entry.recallAtK ?? -Infinity);
+      if (!run.best || score > run.best.score) run.best = { score, snapshot: e.snapshot };
+    }
+    onEvent?.(e);
+  };
+  const session = new TrainingSession(post, progressMs);
+  const startedAt = performance.now();
+  session.handle({
+    type: 'train',
+    config,
+    data: {
+      users: d.userIds.length,
+      items: d.itemIds.length,
+      user: d.user,
+      item: d.item,
+      rating: d.rating,
+      timestamp: d.timestamp,
+      kind: d.kind,
+      ratingMin: d.ratingMin,
+      ratingMax: d.ratingMax,
+      itemFeatures: d.itemFeatures,
+      userFeatures: d.userFeatures,
+    },
+  });
+  await session.whenIdle();
+  if (run.error) throw new Error(run.error);
+  const snapshot = run.earlyStop && run.best ? run.best.snapshot : run.last;
+  if (!run.started || !snapshot) throw new Error('training ended before its first epoch');
+  return {
+    status: run.status,
+    started: run.started,
+    history,
+    snapshot,
+    earlyStop: run.earlyStop,
+    seconds: (performance.now() - startedAt) / 1000,
+  };
+}

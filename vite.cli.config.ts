@@ -1,0 +1,29 @@
+/**
+ * The command line (`npx latent-lab`, src/cli/main.ts) built for Node: `vite build --config
+ * vite.cli.config.ts` writes dist-cli/main.js. bin/latent-lab.mjs runs this build itself when
+ * dist-cli is missing or older than the sources.
+ */
+import { defineConfig } from 'vite';
+
+export default defineConfig({
+  publicDir: false,
+  logLevel: 'warn',
+  build: {
+    ssr: 'src/cli/main.ts',
+    outDir: 'dist-cli',
+    emptyOutDir: true,
+    target: 'node20',
+    minify: false,
+    sourcemap: false,
+    rolldownOptions: {
+      // Optional and not a dependency: imported at run time when installed (src/cli/train.ts).
+      external: ['@tensorflow/tfjs-node'],
+    },
+  },
+  ssr: {
+    // Dependencies stay external (Node loads them from node_modules) except tfjs: the app imports
+    // tfjs-core's ES modules by deep path (dist/register_all_gradients), which Node cannot load
+    // (extensionless imports), and one bundled copy keeps a single set of kernels and gradients.
+    noExternal: [/^@tensorflow\/tfjs-(core|backend-cpu)/],
+  },
+});
