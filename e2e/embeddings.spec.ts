@@ -51,14 +51,8 @@ test('TensorBoard files exported by the app import back with the same vectors (s
   await page.getByLabel('Projection').selectOption('PCA');
   await lab.train(1);
   await lab.until((x) => x.projection.status === 'done');
-  const neighboursOfToyStory = async () => {
-    await page.getByLabel('Search').fill('Toy Story (1995)');
-    await page.getByRole('button', { name: /item Toy Story \(1995\)$/ }).click();
-    const sel = await lab.until(
-      (x) => x.selection?.id === '1' && x.selection.neighbors.length > 0 && x.selection,
-    );
-    return sel.neighbors.map((n) => n.id);
-  };
+  const neighboursOfToyStory = () =>
+    lab.neighbourIds('Toy Story (1995)', /item Toy Story \(1995\)$/, '1');
   const before = await neighboursOfToyStory();
   const files: { name: string; bytes: Buffer }[] = [];
   page.on('download', async (d) => {

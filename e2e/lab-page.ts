@@ -134,6 +134,16 @@ export class LabPage {
     );
   }
 
+  /** Selects the search result named `result` and returns its neighbours' ids once listed. */
+  async neighbourIds(query: string, result: RegExp, id: string): Promise<string[]> {
+    await this.page.getByLabel('Search').fill(query);
+    await this.page.getByRole('button', { name: result }).click();
+    const sel = await this.until(
+      (x) => x.selection?.id === id && x.selection.neighbors.length > 0 && x.selection,
+    );
+    return sel.neighbors.map((n) => n.id);
+  }
+
   /** Clicks a button that downloads a file; returns the file's name and bytes. */
   async download(button: string): Promise<{ name: string; bytes: Buffer }> {
     const [file] = await Promise.all([

@@ -1,4 +1,4 @@
-import { test, expect, type Page } from '@playwright/test';
+import { test, expect } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -8,14 +8,8 @@ import { LabPage } from './lab-page';
 const SAMPLE_RATINGS = 'public/samples/ml-latest-small/ratings.csv';
 
 /** Toy Story's nearest items in the explorer, by id. */
-async function neighboursOfToyStory(page: Page, lab: LabPage): Promise<string[]> {
-  await page.getByLabel('Search').fill('Toy Story (1995)');
-  await page.getByRole('button', { name: /item Toy Story \(1995\)$/ }).click();
-  const sel = await lab.until(
-    (x) => x.selection?.id === '1' && x.selection.neighbors.length > 0 && x.selection,
-  );
-  return sel.neighbors.map((n) => n.id);
-}
+const neighboursOfToyStory = (lab: LabPage) =>
+  lab.neighbourIds('Toy Story (1995)', /item Toy Story \(1995\)$/, '1');
 
 test('a model exported for TensorFlow.js opens again: same neighbours, its run and curves', async ({
   page,
@@ -26,7 +20,7 @@ test('a model exported for TensorFlow.js opens again: same neighbours, its run a
   await page.getByLabel('Projection').selectOption('PCA');
   const trained = await lab.train(1);
   await lab.until((x) => x.projection.status === 'done');
-  const before = await neighboursOfToyStory(page, lab);
+  const before = await neighboursOfToyStory(lab);
 
   const files: { name: string; bytes: Buffer }[] = [];
   page.on('download', async (d) =>
@@ -56,7 +50,7 @@ test('a model exported for TensorFlow.js opens again: same neighbours, its run a
   expect(s.runs[0]).toMatchObject({ model: trained.training.model, epochs: 1 });
   expect(s.runs[0].bestRmse).toBeCloseTo(trained.runs[0].bestRmse!, 6);
   expect(s.training.history).toHaveLength(1);
-  expect(await neighboursOfToyStory(page, lab)).toEqual(before);
+  expect(await neighboursOfToyStory(lab)).toEqual(before);
   expect(s.errors).toEqual([]);
 });
 

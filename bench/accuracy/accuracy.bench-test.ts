@@ -20,7 +20,11 @@ import { previewCsv } from '../../src/core/data/csv';
 import { MODELS } from '../../src/core/models/catalog';
 import { DEFAULT_CONFIG, type TrainConfig } from '../../src/core/training/config';
 import { TrainingSession } from '../../src/worker/training/session';
-import type { HistoryEntry, TrainingEvent } from '../../src/worker/training/protocol';
+import {
+  trainingPayload,
+  type HistoryEntry,
+  type TrainingEvent,
+} from '../../src/worker/training/protocol';
 import type { Dataset } from '../../src/core/data/types';
 
 const dir = new URL('../../public/samples/ml-latest-small/', import.meta.url);
@@ -61,19 +65,7 @@ async function run(
   session.handle({
     type: 'train',
     config,
-    data: {
-      users: d.userIds.length,
-      items: d.itemIds.length,
-      user: d.user,
-      item: d.item,
-      rating: d.rating,
-      timestamp: d.timestamp,
-      kind: d.kind,
-      ratingMin: d.ratingMin,
-      ratingMax: d.ratingMax,
-      itemFeatures: d.itemFeatures,
-      userFeatures: d.userFeatures,
-    },
+    data: trainingPayload(d),
   });
   await session.whenIdle();
   const seconds = (performance.now() - started) / 1000;

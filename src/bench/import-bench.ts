@@ -6,6 +6,7 @@
  */
 import { readInteractions, type StreamImportOptions } from '../core/data/stream-import';
 import { mulberry32 } from '../core/util/random';
+import { chunkedStream } from '../core/data/byte-chunks';
 
 export interface ImportBenchRow {
   case: string;
@@ -36,19 +37,8 @@ function ratingsFile(rows: number): Uint8Array {
   return new TextEncoder().encode(parts.join(''));
 }
 
-/** The bytes as a stream of `chunk`-byte pieces, as `file.stream()` delivers them. */
-function chunked(bytes: Uint8Array, chunk: number): ReadableStream<Uint8Array> {
-  let at = 0;
-  return new ReadableStream<Uint8Array>({
-    pull(controller) {
-      if (at >= bytes.length) return controller.close();
-      controller.enqueue(bytes.subarray(at, (at += chunk)));
-    },
-  });
-}
-
 async function gzip(bytes: Uint8Array): Promise<Uint8Array> {
-  const out = chunked(bytes, 1 << 20).pipeThrough(
+  const out = chunkedStream(bytes, 1 << 20).pipeThrough(
     new CompressionStream('gzip') as unknown as TransformStream<Uint8Array, Uint8Array>,
   );
   return new Uint8Array(await new Response(out).arrayBuffer());
@@ -59,7 +49,7 @@ async function time(name: string, bytes: Uint8Array, rows: number, repeats: numb
   let bytesPerRow = 0;
   for (let k = 0; k < repeats; k++) {
     const started = performance.now();
-    const d = await readInteractions(chunked(bytes, 1 << 20), OPTIONS);
+    const d = await readInteractions(chunkedStream(bytes, 1 << 20), OPTIONS);
     ms = Math.min(ms, performance.now() - started);
     if (d.user.length !== rows) throw new Error(`import read ${d.user.length} of ${rows} rows`);
     const columns = [d.user, d.item, d.rating, d.timestamp].reduce(

@@ -9,7 +9,11 @@ import type { Dataset, EmbeddingSnapshot, InteractionKind } from '../core/data/t
 import { modelInfo } from '../core/models/catalog';
 import { DEFAULT_CONFIG, validateConfig, type TrainConfig } from '../core/training/config';
 import { TrainingSession } from '../worker/training/session';
-import type { HistoryEntry, TrainingEvent } from '../worker/training/protocol';
+import {
+  trainingPayload,
+  type HistoryEntry,
+  type TrainingEvent,
+} from '../worker/training/protocol';
 
 export interface BackendInfo {
   /** tf.getBackend() after setup: 'tensorflow' (tfjs-node) or 'cpu'. */
@@ -136,19 +140,7 @@ export async function trainModel(
   session.handle({
     type: 'train',
     config,
-    data: {
-      users: d.userIds.length,
-      items: d.itemIds.length,
-      user: d.user,
-      item: d.item,
-      rating: d.rating,
-      timestamp: d.timestamp,
-      kind: d.kind,
-      ratingMin: d.ratingMin,
-      ratingMax: d.ratingMax,
-      itemFeatures: d.itemFeatures,
-      userFeatures: d.userFeatures,
-    },
+    data: trainingPayload(d),
   });
   await session.whenIdle();
   if (run.error) throw new Error(run.error);

@@ -231,6 +231,22 @@ export class DataActions {
     if (read && d) this.setDataset(d, null, read.tags);
   }
 
+  /** Starts `importProgress` for a file of `totalBytes`; returns what updates it (with rows/s). */
+  private showProgress(totalBytes: number): (p: ImportProgress) => void {
+    const started = performance.now();
+    const progress = ({ bytes, totalBytes, rows }: ImportProgress) =>
+      this.store.set({
+        importProgress: {
+          bytes,
+          totalBytes,
+          rows,
+          rowsPerSecond: rows / Math.max(1e-3, (performance.now() - started) / 1000),
+        },
+      });
+    progress({ bytes: 0, totalBytes, rows: 0 });
+    return progress;
+  }
+
   /**
    * Reads a metadata or tags file in the import worker (streaming, with progress in
    * `importProgress`, cancelled by `cancelImport`). Returns null when it failed (the error is
@@ -244,17 +260,7 @@ export class DataActions {
       this.fail('data', `${file.name}: another file is being read; wait for it or cancel it`);
       return null;
     }
-    const started = performance.now();
-    const progress = ({ bytes, totalBytes, rows }: ImportProgress) =>
-      this.store.set({
-        importProgress: {
-          bytes,
-          totalBytes,
-          rows,
-          rowsPerSecond: rows / Math.max(1e-3, (performance.now() - started) / 1000),
-        },
-      });
-    progress({ bytes: 0, totalBytes: file.size, rows: 0 });
+    const progress = this.showProgress(file.size);
     try {
       this.importer ??= new ImportClient();
       return await read(this.importer, progress);
@@ -278,17 +284,7 @@ export class DataActions {
       this.store.set({ upload: { ...u, error: wrongDelimiter(u) ?? invalid } });
       return;
     }
-    const started = performance.now();
-    const progress = (bytes: number, totalBytes: number, rows: number) =>
-      this.store.set({
-        importProgress: {
-          bytes,
-          totalBytes,
-          rows,
-          rowsPerSecond: rows / Math.max(1e-3, (performance.now() - started) / 1000),
-        },
-      });
-    progress(0, u.file.size, 0);
+    const progress = this.showProgress(u.file.size);
     try {
       this.importer ??= new ImportClient();
       const {
@@ -305,7 +301,7 @@ export class DataActions {
           ...(u.format === 'jsonl' ? { keys: u.preview.header } : {}),
           ...(u.kind === 'auto' ? {} : { kind: u.kind }),
         },
-        (p) => progress(p.bytes, p.totalBytes, p.rows),
+        progress,
       );
       const { dataset: d, report } = cleanDataset(read, u.clean);
       if (d.user.length === 0)

@@ -25,7 +25,7 @@ import { clearSession, keepSession, restoreSession } from './persist';
 import { groupByUser } from '../core/metrics/ranking';
 import type { NeighbourOptions } from './selection';
 import { TrainingClient } from '../worker/training/client';
-import type { TrainingEvent } from '../worker/training/protocol';
+import { trainingPayload, type TrainingEvent } from '../worker/training/protocol';
 import { ProjectionCancelledError, ProjectionClient } from '../worker/projection/client';
 import type { ProjectionMethod } from '../worker/projection/protocol';
 import type { TrainConfig } from '../core/training/config';
@@ -263,19 +263,7 @@ export class Lab {
     this.training!.send({
       type: 'train',
       config,
-      data: {
-        users: dataset.userIds.length,
-        items: dataset.itemIds.length,
-        user: dataset.user,
-        item: dataset.item,
-        rating: dataset.rating,
-        timestamp: dataset.timestamp,
-        kind: dataset.kind,
-        ratingMin: dataset.ratingMin,
-        ratingMax: dataset.ratingMax,
-        itemFeatures: dataset.itemFeatures,
-        userFeatures: dataset.userFeatures,
-      },
+      data: trainingPayload(dataset),
     });
   }
 

@@ -15,6 +15,7 @@ import { readInteractions } from './stream-import';
 import type { StreamImportOptions } from './stream-import';
 import type { Dataset } from './types';
 import { mulberry32 } from '../util/random';
+import { chunkedStream } from './byte-chunks';
 
 const CSV: StreamImportOptions = {
   name: 'ratings.csv',
@@ -35,18 +36,6 @@ function bytesOf(data: string | Uint8Array): Uint8Array {
   return typeof data === 'string' ? new TextEncoder().encode(data) : data;
 }
 
-/** The bytes as a web stream in `size`-byte chunks (as `file.stream()` gives them, smaller). */
-function streamOf(bytes: Uint8Array, size: number): ReadableStream<Uint8Array> {
-  let at = 0;
-  return new ReadableStream<Uint8Array>({
-    pull(controller) {
-      if (at >= bytes.length) return controller.close();
-      controller.enqueue(bytes.slice(at, at + size));
-      at += size;
-    },
-  });
-}
-
 /** Reads the file in chunks of several sizes; every reading must give the same data set. */
 async function read(
   data: string | Uint8Array,
@@ -55,7 +44,7 @@ async function read(
   const bytes = bytesOf(data);
   const all = await Promise.all(
     [1, 7, 64, 1 << 20].map((size) =>
-      readInteractions(streamOf(bytes, size), { ...CSV, ...options }),
+      readInteractions(chunkedStream(bytes, size), { ...CSV, ...options }),
     ),
   );
   for (const d of all.slice(1)) expect(d).toEqual(all[0]);
@@ -70,7 +59,7 @@ async function rejection(
   const bytes = bytesOf(data);
   const messages = new Set<string>();
   for (const size of [1, 7, 64, 1 << 20]) {
-    const error = await readInteractions(streamOf(bytes, size), { ...CSV, ...options }).then(
+    const error = await readInteractions(chunkedStream(bytes, size), { ...CSV, ...options }).then(
       () => null,
       (e: unknown) => e,
     );

@@ -2,6 +2,7 @@ import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { ChunkDecoder, gunzipStream, isGzip } from './decode';
 import { mulberry32 } from '../util/random';
+import { chunkedStream } from './byte-chunks';
 
 function decode(chunks: Uint8Array[]): { text: string; decoder: ChunkDecoder } {
   const decoder = new ChunkDecoder();
@@ -92,17 +93,6 @@ describe('ChunkDecoder', () => {
 });
 
 describe('gzip', () => {
-  function streamOf(bytes: Uint8Array, size: number): ReadableStream<Uint8Array> {
-    let i = 0;
-    return new ReadableStream<Uint8Array>({
-      pull(controller) {
-        if (i >= bytes.length) return controller.close();
-        controller.enqueue(bytes.slice(i, i + size));
-        i += size;
-      },
-    });
-  }
-
   it('recognises the magic bytes and decompresses a stream', async () => {
     const text = SAMPLE.repeat(500);
     const gz = gzipSync(Buffer.from(text));
@@ -112,7 +102,7 @@ describe('gzip', () => {
 
     const decoder = new ChunkDecoder();
     let out = '';
-    for await (const chunk of gunzipStream(streamOf(gz, 1000))) out += decoder.push(chunk);
+    for await (const chunk of gunzipStream(chunkedStream(gz, 1000))) out += decoder.push(chunk);
     out += decoder.end();
     expect(out).toBe(text);
   });

@@ -12,6 +12,7 @@ import { readMetadataStream, readTagsStream } from './side-file-stream';
 import type { ReadProgress } from './stream-import';
 import { attachTagLists, readTagLists, TagsReader } from './tag-lists';
 import { mulberry32 } from '../util/random';
+import { randomCuts, streamOf } from './byte-chunks';
 
 const FIXTURES_TAGS = '15::4973::excellent!::1215184630\n';
 const GENRES = ['Action', 'Comedy', 'Drama', 'Romance', 'Sci-Fi', 'War', 'Western'];
@@ -79,26 +80,6 @@ function tagsCsv(rows: number, seed: number): string {
   return lines.join('\n') + '\n';
 }
 
-function byteChunks(bytes: Uint8Array, random: () => number, max: number): Uint8Array[] {
-  const out: Uint8Array[] = [];
-  for (let i = 0; i < bytes.length;) {
-    const k = 1 + Math.floor(random() * max);
-    out.push(bytes.subarray(i, i + k));
-    i += k;
-  }
-  return out;
-}
-
-function streamOf(chunks: Uint8Array[]): ReadableStream<Uint8Array> {
-  let k = 0;
-  return new ReadableStream<Uint8Array>({
-    pull(controller) {
-      if (k < chunks.length) controller.enqueue(chunks[k++].slice());
-      else controller.close();
-    },
-  });
-}
-
 const CUTS = [1, 13, 1000, 70_000, 1 << 22];
 
 /** A data set whose items are 1..200 and 9999 (not in any file), for joining tags. */
@@ -134,7 +115,7 @@ describe('metadata read as a stream', () => {
       expect(whole.features.names.length).toBeGreaterThan(2);
       const random = mulberry32(bytes.length);
       for (const max of CUTS) {
-        const read = await readMetadataStream(streamOf(byteChunks(bytes, random, max)), name, side);
+        const read = await readMetadataStream(streamOf(randomCuts(bytes, random, max)), name, side);
         expect(read.metadata).toEqual(whole);
       }
     });
@@ -164,7 +145,7 @@ describe('metadata read as a stream', () => {
     const gz = gzipSync(bytes);
     const seen: ReadProgress[] = [];
     const read = await readMetadataStream(
-      streamOf(byteChunks(gz, mulberry32(5), 4096)),
+      streamOf(randomCuts(gz, mulberry32(5), 4096)),
       'u.item.gz',
       'item',
       (p) => seen.push(p),
@@ -202,7 +183,7 @@ describe('metadata read as a stream', () => {
     const abort = new AbortController();
     const bytes = Buffer.from(movies);
     const reading = readMetadataStream(
-      streamOf(byteChunks(bytes, mulberry32(1), 1000)),
+      streamOf(randomCuts(bytes, mulberry32(1), 1000)),
       'movies.csv',
       'item',
       () => abort.abort(new Error('stop')),
@@ -237,10 +218,10 @@ describe('tags read as a stream', () => {
     const bytes = Buffer.from(text);
     const random = mulberry32(11);
     for (const max of CUTS) {
-      const read = await readTagsStream(streamOf(byteChunks(bytes, random, max)), 'tags.csv');
+      const read = await readTagsStream(streamOf(randomCuts(bytes, random, max)), 'tags.csv');
       expect(read.tags).toEqual(whole);
     }
-    const gz = await readTagsStream(streamOf(byteChunks(gzipSync(bytes), random, 999)), 'tags.csv');
+    const gz = await readTagsStream(streamOf(randomCuts(gzipSync(bytes), random, 999)), 'tags.csv');
     expect(gz.tags).toEqual(whole);
   });
 

@@ -7,6 +7,7 @@ import { InteractionImport, readInteractions } from './stream-import';
 import type { StreamImportOptions } from './stream-import';
 import type { ReadProgress } from './stream-import';
 import { mulberry32 } from '../util/random';
+import { randomCuts, streamOf } from './byte-chunks';
 
 const ML = { user: 0, item: 1, rating: 2, timestamp: 3 };
 const OPTIONS: StreamImportOptions = {
@@ -35,26 +36,6 @@ function messyFile(rows: number, seed: number): string {
   return lines.join('\n');
 }
 
-function byteChunks(bytes: Uint8Array, random: () => number, max: number): Uint8Array[] {
-  const out: Uint8Array[] = [];
-  for (let i = 0; i < bytes.length;) {
-    const k = 1 + Math.floor(random() * max);
-    out.push(bytes.subarray(i, i + k));
-    i += k;
-  }
-  return out;
-}
-
-function streamOf(chunks: Uint8Array[]): ReadableStream<Uint8Array> {
-  let k = 0;
-  return new ReadableStream<Uint8Array>({
-    pull(controller) {
-      if (k < chunks.length) controller.enqueue(chunks[k++].slice());
-      else controller.close();
-    },
-  });
-}
-
 describe('InteractionImport', () => {
   it('gives the same Dataset as the whole text, however the bytes are cut', () => {
     const text = messyFile(2000, 1);
@@ -65,7 +46,7 @@ describe('InteractionImport', () => {
     const random = mulberry32(2);
     for (const max of [1, 7, 100, 4096, 1 << 20]) {
       const target = new InteractionImport(OPTIONS);
-      for (const c of byteChunks(bytes, random, max)) target.push(c);
+      for (const c of randomCuts(bytes, random, max)) target.push(c);
       expect(target.finish()).toEqual(whole);
       expect(target.bytesRead).toBe(bytes.length);
       expect(target.encoding).toBe('utf-8');
@@ -83,7 +64,7 @@ describe('InteractionImport', () => {
         ...OPTIONS,
         mapping: { user: 0, item: 1, rating: 2, timestamp: null },
       });
-      for (const c of byteChunks(bytes, mulberry32(3), 5)) target.push(c);
+      for (const c of randomCuts(bytes, mulberry32(3), 5)) target.push(c);
       const d = target.finish();
       expect([d.userIds, d.itemIds, target.encoding]).toEqual([
         ['José', 'Zoë'],
@@ -105,7 +86,7 @@ describe('InteractionImport', () => {
   it('counts a line over the length limit as a skipped row and keeps the rest', () => {
     const text = `userId,movieId,rating,timestamp\n1,1,4,1\n2,${'x'.repeat(100)},4,2\n3,3,5,3\n`;
     const target = new InteractionImport({ ...OPTIONS, maxRecordLength: 50 });
-    for (const c of byteChunks(Buffer.from(text), mulberry32(4), 16)) target.push(c);
+    for (const c of randomCuts(Buffer.from(text), mulberry32(4), 16)) target.push(c);
     const d = target.finish();
     expect(d.userIds).toEqual(['1', '3']);
     expect(d.skippedRows).toBe(1);
@@ -138,7 +119,7 @@ describe('readInteractions', () => {
     const gz = gzipSync(bytes);
     for (const source of [bytes, gz]) {
       const progress: ReadProgress[] = [];
-      const chunks = byteChunks(source, mulberry32(6), 3000);
+      const chunks = randomCuts(source, mulberry32(6), 3000);
       const d = await readInteractions(streamOf(chunks), OPTIONS, (p) => void progress.push(p));
       expect(d).toEqual(whole);
       expect(progress.at(-1)?.bytes).toBe(source.length);
@@ -151,7 +132,7 @@ describe('readInteractions', () => {
 
   it('stops when aborted', async () => {
     const controller = new AbortController();
-    const chunks = byteChunks(Buffer.from(text), mulberry32(7), 1000);
+    const chunks = randomCuts(Buffer.from(text), mulberry32(7), 1000);
     const reading = readInteractions(
       streamOf(chunks),
       OPTIONS,

@@ -1,5 +1,5 @@
 /** Messages between the main thread and the training worker. Typed arrays are transferred. */
-import type { EmbeddingSnapshot } from '../../core/data/types';
+import type { Dataset, EmbeddingSnapshot } from '../../core/data/types';
 import type { TrainConfig } from '../../core/training/config';
 import type { RatingMetrics } from '../../core/metrics/rating';
 import type { ExperimentData } from '../../core/training/experiment';
@@ -8,6 +8,23 @@ export type BackendName = 'webgl' | 'webgpu' | 'wasm' | 'cpu';
 
 /** Interactions with dense indices, timestamps and features, as the trainer needs them. */
 export type TrainingDataPayload = ExperimentData;
+
+/** A data set as the trainer takes it (its arrays shared, not copied). */
+export function trainingPayload(d: Dataset): TrainingDataPayload {
+  return {
+    users: d.userIds.length,
+    items: d.itemIds.length,
+    user: d.user,
+    item: d.item,
+    rating: d.rating,
+    timestamp: d.timestamp,
+    kind: d.kind,
+    ratingMin: d.ratingMin,
+    ratingMax: d.ratingMax,
+    itemFeatures: d.itemFeatures,
+    userFeatures: d.userFeatures,
+  };
+}
 
 export type TrainingRequest =
   | { type: 'train'; data: TrainingDataPayload; config: TrainConfig }
