@@ -122,6 +122,41 @@ export async function restoreSession(store: Store<LabState>): Promise<Date | nul
   return new Date(saved.savedAt);
 }
 
+/** About how many bytes a data set takes in storage: its arrays, and 2 bytes a character of ids. */
+export function datasetBytes(d: Dataset): number {
+  const arrays = [
+    d.user,
+    d.item,
+    d.rating,
+    d.timestamp,
+    d.itemFeatures.values,
+    d.userFeatures.values,
+  ];
+  const text = (xs: string[]) => xs.reduce((n, x) => n + 2 * x.length + 16, 0);
+  return (
+    arrays.reduce((n, a) => n + (a?.byteLength ?? 0), 0) +
+    text(d.userIds) +
+    text(d.itemIds) +
+    text(d.itemLabels)
+  );
+}
+
+/**
+ * Why `bytes` will not fit the browser's storage (`navigator.storage.estimate()`: quota and
+ * usage), or null when they fit or the browser does not say. Asked before writing, so a data
+ * set larger than the quota is not half-written first.
+ */
+export function storageShortfall(
+  bytes: number,
+  estimate: { quota?: number; usage?: number } | null,
+): string | null {
+  if (!estimate?.quota) return null;
+  const free = estimate.quota - (estimate.usage ?? 0);
+  if (bytes < free) return null;
+  const mb = (n: number) => `${Math.round(n / 2 ** 20).toLocaleString('en-US')} MB`;
+  return `the data set needs about ${mb(bytes)} and the browser's storage has ${mb(free)} free`;
+}
+
 /**
  * Saves the session whenever what it holds changes (after changes settle). Returns a stop
  * function. `onError` hears the first failure only (e.g. the quota), once.
@@ -149,13 +184,21 @@ export function keepSession(
     const s = store.get();
     const dataset = s.dataset;
     if (!dataset || failed) return;
-    // The data set (possibly hundreds of MB) is written when it changes, not every epoch.
+    // The data set (possibly hundreds of MB) is written when it changes, not every epoch, and
+    // only when the browser says it fits.
     const writeDataset =
       dataset === savedDataset
         ? Promise.resolve()
-        : withStore('readwrite', (os) => os.put(dataset, DATASET_KEY)).then(() => {
-            savedDataset = dataset;
-          });
+        : (navigator.storage?.estimate?.() ?? Promise.resolve(null))
+            .catch(() => null)
+            .then((estimate) => {
+              const shortfall = storageShortfall(datasetBytes(dataset), estimate);
+              if (shortfall) throw new Error(shortfall);
+              return withStore('readwrite', (os) => os.put(dataset, DATASET_KEY));
+            })
+            .then(() => {
+              savedDataset = dataset;
+            });
     writeDataset
       .then(() => withStore('readwrite', (os) => os.put(toSaved(s), KEY)))
       .catch((e: unknown) => {

@@ -68,14 +68,19 @@ export function DataPanel() {
             <dd>{fmtInt(summary.users)}</dd>
             <dt>Items</dt>
             <dd>{fmtInt(summary.items)}</dd>
-            <dt>Kind</dt>
-            <dd>{dataset.kind}</dd>
-            <dt>Ratings</dt>
-            <dd>
-              {summary.ratingMin} – {summary.ratingMax} (mean {summary.meanRating.toFixed(2)})
-            </dd>
-            <dt>Sparsity</dt>
-            <dd>{(summary.sparsity * 100).toFixed(2)}%</dd>
+            {summary.rows > 0 && (
+              // Imported vectors (a model export, Spark factors, TSVs) come without interactions.
+              <>
+                <dt>Kind</dt>
+                <dd>{dataset.kind}</dd>
+                <dt>Ratings</dt>
+                <dd>
+                  {summary.ratingMin} – {summary.ratingMax} (mean {summary.meanRating.toFixed(2)})
+                </dd>
+                <dt>Sparsity</dt>
+                <dd>{(summary.sparsity * 100).toFixed(2)}%</dd>
+              </>
+            )}
             <dt>Item features</dt>
             <dd>{summary.itemFeatures}</dd>
             {dataset.skippedRows > 0 && (
