@@ -15,7 +15,7 @@ export class UsageError extends Error {
 
 export interface TrainArgs {
   command: 'train';
-  /** The interactions file (CSV, TSV, .dat, JSON Lines; gzip or not). */
+  /** The interactions file (CSV, TSV, .dat, JSON Lines, gzip or not; or Parquet). */
   input: string;
   /** Output folder, created when missing. */
   out: string;
@@ -64,7 +64,7 @@ Trains a recommender model in Node with TensorFlow.js and writes the model, its 
 every user's recommendations and the run's metrics.
 
 The ratings file: CSV, TSV, MovieLens ratings.csv / ratings.dat / u.data or JSON Lines, plain or
-gzip-compressed. Columns are recognised as in the app (user, item, rating, timestamp).
+gzip-compressed, or Parquet. Columns are recognised as in the app (user, item, rating, timestamp).
 
 Options:
   --model <name>      ${wrappedNames(22)}

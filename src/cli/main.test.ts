@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { parquetWriteBuffer } from 'hyparquet-writer';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseProjectorTsv } from '../core/data/factors';
 import { readModelArtifacts } from '../core/models/artifacts';
@@ -141,6 +142,32 @@ describe('latent-lab train', () => {
     expect(stderr.text).toContain('\r');
     expect(stderr.text).toMatch(/\[[= >]{24}\]/);
     expect(stdout.text).toMatch(/^held-out Recall@20 \d\.\d{4} \(NDCG@20 \d\.\d{4}\)/m);
+  });
+
+  it('reads a Parquet file (as Spark writes one) by its column names', async () => {
+    const rows = ratingsCsv()
+      .trim()
+      .split('\n')
+      .slice(1)
+      .map((l) => l.split(','));
+    const path = join(dir, 'part-00000.parquet');
+    writeFileSync(
+      path,
+      new Uint8Array(
+        parquetWriteBuffer({
+          columnData: [
+            { name: 'userId', data: rows.map((r) => Number(r[0])), type: 'INT32' },
+            { name: 'movieId', data: rows.map((r) => Number(r[1])), type: 'INT32' },
+            { name: 'rating', data: rows.map((r) => Number(r[2])), type: 'DOUBLE' },
+          ],
+        }),
+      ),
+    );
+    const [stdout, stderr] = [capture(), capture()];
+    const argv = ['train', path, '--epochs', '1', '--dim', '2', '--out', join(dir, 'pq')];
+    expect(await main(argv, { stdout, stderr })).toBe(0);
+    expect(stderr.text).toMatch(/^read part-00000\.parquet: 288 ratings .*24 users, 30 items/m);
+    expect(stdout.text).toMatch(/^held-out RMSE \d\.\d{4}/m);
   });
 
   it.each([

@@ -3,7 +3,7 @@
  * (format, known layout, delimiter, header, column roles), then the whole file is streamed
  * through the same importer the import worker runs, and cleaned with the app's defaults.
  */
-import { createReadStream } from 'node:fs';
+import { createReadStream, openAsBlob } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { Readable } from 'node:stream';
@@ -16,7 +16,12 @@ import { recognizeLayout } from '../core/data/layouts';
 import { attachItemMetadata } from '../core/data/metadata';
 import { readMetadataStream } from '../core/data/side-file-stream';
 import { readTextHead } from '../core/data/text-stream';
-import { isParquet } from '../core/data/parquet';
+import {
+  blobBuffer,
+  isParquet,
+  previewParquet,
+  readParquetInteractions,
+} from '../core/data/parquet';
 import { readInteractions, type ReadProgress } from '../core/data/stream-import';
 import type { Dataset, InteractionKind } from '../core/data/types';
 
@@ -38,18 +43,46 @@ export async function fileSize(path: string): Promise<number> {
   }
 }
 
-/** The start of the file as text, decompressed when gzip (the whole file is read later). */
-async function readHead(path: string): Promise<string> {
+/** Whether the file starts with Parquet's magic number. */
+async function startsAsParquet(path: string): Promise<boolean> {
   const handle = await open(path);
   const first = new Uint8Array(4);
   await handle.read(first, 0, 4, 0).finally(() => handle.close());
-  if (isParquet(first))
-    throw new DataError(path, 'Parquet files are read by the app, not by the command line yet');
-  return readTextHead(path, fileStream(path));
+  return isParquet(first);
+}
+
+/**
+ * A Parquet file (as Spark or pandas write one) as the app reads it: by byte range through a
+ * Blob of the file, never whole, its columns mapped from their names and first rows.
+ */
+async function readParquetFile(
+  path: string,
+  onProgress?: (p: ReadProgress) => void,
+): Promise<{ read: Dataset; format: FileFormat }> {
+  const file = blobBuffer(await openAsBlob(path));
+  const name = basename(path);
+  const { header, rows } = await previewParquet(file, 8, name);
+  const format: FileFormat = {
+    format: 'parquet',
+    delimiter: ',',
+    hasHeader: true,
+    mapping: guessMapping(header, rows),
+    header,
+    kind: undefined,
+    layout: null,
+  };
+  const invalid = validateMapping(format.mapping, header.length);
+  if (invalid) throw new DataError(path, `columns not recognised (${invalid})`);
+  const read = await readParquetInteractions(
+    file,
+    { name, hasHeader: true, mapping: format.mapping },
+    (p) => onProgress?.({ ...p, encoding: 'utf-8', lossy: false }),
+  );
+  return { read, format };
 }
 
 export interface FileFormat {
-  format: 'delimited' | 'jsonl';
+  format: 'delimited' | 'jsonl' | 'parquet';
   delimiter: Delimiter;
   hasHeader: boolean;
   mapping: ColumnMapping;
@@ -104,7 +137,19 @@ export async function readInteractionFile(
   path: string,
   onProgress?: (p: ReadProgress) => void,
 ): Promise<ReadResult> {
-  const format = sniffFormat(path, await readHead(path));
+  const { read, format } = (await startsAsParquet(path))
+    ? await readParquetFile(path, onProgress)
+    : await readTextInteractions(path, onProgress);
+  const { dataset, report } = cleanDataset(read, DEFAULT_CLEAN);
+  return { dataset, format, clean: report, rowsRead: read.user.length };
+}
+
+/** Delimited text or JSON Lines, plain or gzip: the head sniffed, then the file streamed. */
+async function readTextInteractions(
+  path: string,
+  onProgress?: (p: ReadProgress) => void,
+): Promise<{ read: Dataset; format: FileFormat }> {
+  const format = sniffFormat(path, await readTextHead(path, fileStream(path)));
   const invalid = validateMapping(format.mapping, format.header.length);
   if (invalid) throw new DataError(path, `columns not recognised (${invalid})`);
   const read = await readInteractions(
@@ -114,14 +159,13 @@ export async function readInteractionFile(
       delimiter: format.delimiter,
       hasHeader: format.hasHeader,
       mapping: format.mapping,
-      format: format.format,
+      format: format.format === 'jsonl' ? 'jsonl' : 'delimited',
       ...(format.format === 'jsonl' && { keys: format.header }),
       ...(format.kind && { kind: format.kind }),
     },
     onProgress,
   );
-  const { dataset, report } = cleanDataset(read, DEFAULT_CLEAN);
-  return { dataset, format, clean: report, rowsRead: read.user.length };
+  return { read, format };
 }
 
 /** Item metadata (titles become labels, genres features), joined onto the data set by id. */
