@@ -113,7 +113,10 @@ export function placeModel(m: ImportedModel, loaded: Dataset | null): PlacedMode
 /** The run an export carries (the app and the CLI write their RunRecord), when it is one. */
 export function importedRun(m: ImportedModel): RunRecord | null {
   const r = m.history as Partial<RunRecord> | undefined;
-  return r && typeof r === 'object' && typeof r.model === 'string' && Array.isArray(r.history)
+  const curves = (h: unknown): boolean =>
+    Array.isArray(h) &&
+    h.every((e) => typeof e === 'object' && e !== null && Number.isFinite(e.epoch));
+  return r && typeof r === 'object' && typeof r.model === 'string' && curves(r.history)
     ? (r as RunRecord)
     : null;
 }
