@@ -39,6 +39,10 @@ const NUMERIC: Record<string, keyof typeof LIMITS> = {
   lr: 'learningRate',
   'batch-size': 'batchSize',
   seed: 'seed',
+  'test-fraction': 'testFraction',
+  validation: 'validationFraction',
+  patience: 'patience',
+  l2: 'l2',
 };
 const TEXT = ['model', 'split', 'feedback', 'items', 'top', 'out'];
 
@@ -75,6 +79,12 @@ Options:
   --batch-size <n>    rows per training step (default ${DEFAULT_CONFIG.batchSize})
   --seed <n>          seed of the split and the initial weights (default ${DEFAULT_CONFIG.seed})
   --split <name>      held-out rows: ${SPLITS.join(', ')} (default ${DEFAULT_CONFIG.split})
+  --test-fraction <x> share of rows (items, users) in the test part (default ${DEFAULT_CONFIG.testFraction})
+  --validation <x>    share of the training part held out for validation, which picks the epoch
+                      and early stopping read; the test part is scored once, at that epoch
+                      (default ${DEFAULT_CONFIG.validationFraction}; 0: none, the last epoch is kept)
+  --patience <n>      stop when validation has not improved for n epochs (default: off)
+  --l2 <x>            L2 regularisation (default: the model's)
   --feedback <kind>   explicit or implicit, for models that train on either
   --items <file>      item metadata (e.g. MovieLens movies.csv): titles label the items
   --top <k>           recommendations per user (default ${DEFAULT_TOP})

@@ -63,11 +63,15 @@ describe('latent-lab train', () => {
 
     // Progress: no carriage returns off a TTY, one line per epoch, the backend named.
     expect(stderr.text).not.toContain('\r');
-    expect(stderr.text).toMatch(/^epoch 1\/2 {2}loss \d+\.\d{4} {2}RMSE \d\.\d{4} {2}MAE/m);
+    expect(stderr.text).toMatch(
+      /^epoch 1\/2 {2}loss \d+\.\d{4} {2}validation RMSE \d\.\d{4} {2}MAE/m,
+    );
     expect(stderr.text).toMatch(/^epoch 2\/2 /m);
     expect(stderr.text).toMatch(/^backend: cpu: /m);
     expect(stderr.text).toMatch(/^read ratings\.csv: 288 ratings .*24 users, 30 items/m);
-    expect(stdout.text).toMatch(/^held-out RMSE \d\.\d{4} \(MAE \d\.\d{4}\) at epoch 2; 2 epochs/m);
+    expect(stdout.text).toMatch(
+      /^test RMSE \d\.\d{4} \(MAE \d\.\d{4}\) at epoch [12], chosen on validation; 2 epochs/m,
+    );
 
     const file = (name: string) => readFileSync(join(out, name));
     const text = (name: string) => file(name).toString('utf8');
@@ -141,7 +145,7 @@ describe('latent-lab train', () => {
     expect(code).toBe(0);
     expect(stderr.text).toContain('\r');
     expect(stderr.text).toMatch(/\[[= >]{24}\]/);
-    expect(stdout.text).toMatch(/^held-out Recall@20 \d\.\d{4} \(NDCG@20 \d\.\d{4}\)/m);
+    expect(stdout.text).toMatch(/^test Recall@20 \d\.\d{4} \(NDCG@20 \d\.\d{4}\)/m);
   });
 
   it('reads a Parquet file (as Spark writes one) by its column names', async () => {
@@ -167,7 +171,9 @@ describe('latent-lab train', () => {
     const argv = ['train', path, '--epochs', '1', '--dim', '2', '--out', join(dir, 'pq')];
     expect(await main(argv, { stdout, stderr })).toBe(0);
     expect(stderr.text).toMatch(/^read part-00000\.parquet: 288 ratings .*24 users, 30 items/m);
-    expect(stdout.text).toMatch(/^held-out RMSE \d\.\d{4}/m);
+    expect(stdout.text).toMatch(
+      /^test RMSE \d\.\d{4} \(MAE \d\.\d{4}\) at epoch \d+, chosen on validation/m,
+    );
   });
 
   it.each([

@@ -36,10 +36,17 @@ function trainingView(progress: Progress): (e: TrainingEvent) => void {
       epochs = e.epochs;
       totalSteps = Math.max(1, e.stepsPerEpoch * e.epochs);
       ratings = e.predictsRatings;
+      const validation = e.validationRows
+        ? `${count(e.validationRows)} for validation`
+        : 'no validation part (the last epoch is kept, early stopping is off)';
       progress.line(
-        `training on ${count(e.trainRows)} rows, ${count(e.testRows)} held out ` +
+        `training on ${count(e.trainRows)} rows, ${validation}, ${count(e.testRows)} for the test ` +
           `(${e.feedback} feedback, ${plural(e.stepsPerEpoch, 'step')} an epoch)`,
       );
+      if (e.validationUnseen)
+        progress.line(
+          `${count(e.validationUnseen)} validation rows have a user or item with no training row`,
+        );
     } else if (e.type === 'progress') {
       progress.update(
         `epoch ${e.epoch.toFixed(2)}/${epochs} ${bar(e.step / totalSteps)} ` +
@@ -48,7 +55,7 @@ function trainingView(progress: Progress): (e: TrainingEvent) => void {
     } else if (e.type === 'epoch') {
       const h = e.entry;
       progress.line(
-        `epoch ${h.epoch}/${epochs}  loss ${h.trainLoss.toFixed(4)}  ${metrics(h, ratings)}  ` +
+        `epoch ${h.epoch}/${epochs}  loss ${h.trainLoss.toFixed(4)}  ${h.split} ${metrics(h, ratings)}  ` +
           `(${duration(h.seconds)})`,
       );
     } else if (e.type === 'early-stop') {
@@ -57,14 +64,16 @@ function trainingView(progress: Progress): (e: TrainingEvent) => void {
   };
 }
 
-/** "held-out RMSE 0.8712 (MAE 0.6690) at epoch 5 ..." for the epoch whose factors were saved. */
+/** "test RMSE 0.8712 (MAE 0.6690) at epoch 5, chosen on validation; ..." */
 function summary(o: TrainOutcome, backend: string): string {
   const h = o.history;
-  const saved = h.find((e) => e.epoch === o.snapshot.epoch) ?? h[h.length - 1];
+  const t = o.test;
+  if (!t) return `no epoch finished; ${duration(o.seconds)} on ${backend}`;
   const what = o.started.predictsRatings
-    ? `held-out RMSE ${fixed(saved.rmse)} (MAE ${fixed(saved.mae)})`
-    : `held-out Recall@20 ${fixed(saved.recallAtK)} (NDCG@20 ${fixed(saved.ndcgAtK)})`;
-  return `${what} at epoch ${saved.epoch}; ${plural(h.length, 'epoch')} in ${duration(o.seconds)} on ${backend}`;
+    ? `test RMSE ${fixed(t.rmse)} (MAE ${fixed(t.mae)})`
+    : `test Recall@20 ${fixed(t.recallAtK)} (NDCG@20 ${fixed(t.ndcgAtK)})`;
+  const how = o.started.validationRows ? 'chosen on validation' : 'the last (no validation part)';
+  return `${what} at epoch ${t.epoch}, ${how}; ${plural(h.length, 'epoch')} in ${duration(o.seconds)} on ${backend}`;
 }
 
 async function train(args: TrainArgs, io: CliIo, progress: Progress): Promise<void> {
@@ -115,7 +124,15 @@ async function train(args: TrainArgs, io: CliIo, progress: Progress): Promise<vo
   const { feedback, userDays, predictsRatings } = outcome.started;
   const run = summarizeRun(
     1,
-    { model: config.model, config, feedback, userDays, predictsRatings, history: outcome.history },
+    {
+      model: config.model,
+      config,
+      feedback,
+      userDays,
+      predictsRatings,
+      history: outcome.history,
+      test: outcome.test,
+    },
     d.name,
     outcome.status,
   );

@@ -7,6 +7,7 @@
 import { tf } from '../core/tf/tfjs';
 import type { Dataset, EmbeddingSnapshot, InteractionKind } from '../core/data/types';
 import { modelInfo } from '../core/models/catalog';
+import type { TestReport } from '../core/training/protocol';
 import { DEFAULT_CONFIG, validateConfig, type TrainConfig } from '../core/training/config';
 import { TrainingSession } from '../worker/training/session';
 import {
@@ -93,7 +94,9 @@ export interface TrainOutcome {
   status: 'done' | 'stopped';
   started: StartedEvent;
   history: HistoryEntry[];
-  /** The last epoch's factors, or the best epoch's when early stopping ended the run. */
+  /** The test part scored once at the selected epoch (null when no epoch finished). */
+  test: TestReport | null;
+  /** The selected epoch's factors (the best on validation, or the last without validation). */
   snapshot: EmbeddingSnapshot;
   earlyStop: { epoch: number; bestEpoch: number } | null;
   /** Wall time of the whole run, seconds. */
@@ -117,7 +120,7 @@ export async function trainModel(
     status: 'stopped' as 'done' | 'stopped',
     earlyStop: null as TrainOutcome['earlyStop'],
     last: null as EmbeddingSnapshot | null,
-    best: null as { score: number; snapshot: EmbeddingSnapshot } | null,
+    test: null as { report: TestReport; snapshot: EmbeddingSnapshot | null } | null,
   };
   const history: HistoryEntry[] = [];
   const post = (e: TrainingEvent) => {
@@ -129,10 +132,7 @@ export async function trainModel(
     else if (e.type === 'epoch') {
       history.push(e.entry);
       run.last = e.snapshot;
-      // The metric early stopping watches, as the app keeps its best epoch: RMSE or Recall@20.
-      const score = e.entry.rmse !== undefined ? -e.entry.rmse : (e.entry.recallAtK ?? -Infinity);
-      if (!run.best || score > run.best.score) run.best = { score, snapshot: e.snapshot };
-    }
+    } else if (e.type === 'test') run.test = e;
     onEvent?.(e);
   };
   const session = new TrainingSession(post, progressMs);
@@ -144,12 +144,13 @@ export async function trainModel(
   });
   await session.whenIdle();
   if (run.error) throw new Error(run.error);
-  const snapshot = run.earlyStop && run.best ? run.best.snapshot : run.last;
+  const snapshot = run.test?.snapshot ?? run.last;
   if (!run.started || !snapshot) throw new Error('training ended before its first epoch');
   return {
     status: run.status,
     started: run.started,
     history,
+    test: run.test?.report ?? null,
     snapshot,
     earlyStop: run.earlyStop,
     seconds: (performance.now() - startedAt) / 1000,

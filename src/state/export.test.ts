@@ -12,12 +12,15 @@ const run = (id: number, model: string, epochs: number): RunRecord => ({
   dataset: 'ratings, "small".csv',
   status: 'done',
   epochs,
-  bestRmse: 0.85,
-  bestEpoch: epochs,
+  rmse: 0.85,
+  selectedEpoch: epochs - 1,
+  validated: true,
+  test: { epoch: epochs - 1, rmse: 0.85, rows: 100 },
   secondsPerEpoch: 1.5,
   history: Array.from({ length: epochs }, (_, k) => ({
     epoch: k + 1,
     trainLoss: 1 / (k + 1),
+    split: 'validation' as const,
     rmse: 0.9 - k / 100,
     seconds: 1.5,
   })),
@@ -42,17 +45,20 @@ describe('runs exports', () => {
     expect(cell('model')).toBe('svdpp');
     expect(cell('dataset')).toBe('"ratings, ""small"".csv"');
     expect(cell('user_day_bias')).toBe('yes');
-    expect(cell('best_rmse')).toBe('0.85');
-    expect(cell('best_recall20')).toBe('');
+    expect(cell('test_rmse')).toBe('0.85');
+    expect(cell('test_recall20')).toBe('');
+    expect(cell('selected_epoch')).toBe('2');
+    expect(cell('selected_on')).toBe('validation');
+    expect(cell('validation_fraction')).toBe('0.1');
   });
 
   it('writes one row per run and epoch for the curves', () => {
     const lines = curvesCsv([run(1, 'svdpp', 3), run(2, 'bpr', 2)])
       .trimEnd()
       .split('\n');
-    expect(lines[0]).toBe('run,model,epoch,train_loss,rmse,mae,recall20,ndcg20,seconds');
+    expect(lines[0]).toBe('run,model,epoch,split,train_loss,rmse,mae,recall20,ndcg20,seconds');
     expect(lines).toHaveLength(1 + 3 + 2);
-    expect(lines[3]).toBe('1,svdpp,3,0.3333333333333333,0.88,,,,1.5');
+    expect(lines[3]).toBe('1,svdpp,3,validation,0.3333333333333333,0.88,,,,1.5');
   });
 });
 

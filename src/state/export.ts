@@ -104,7 +104,11 @@ export function projectorFiles(
   };
 }
 
-/** One row per run: its model, data, settings, best held-out metrics and time per epoch. */
+/**
+ * One row per run: its model, data, settings, its test metrics at the selected epoch (chosen on
+ * validation, or the last epoch when the run had none: `selected_on` says which) and time per
+ * epoch.
+ */
 export function runsCsv(runs: RunRecord[]): string {
   const head = [
     'run',
@@ -122,12 +126,14 @@ export function runsCsv(runs: RunRecord[]): string {
     'batch_size',
     'user_day_bias',
     'seed',
-    'best_rmse',
-    'best_mae',
-    'best_recall20',
-    'best_ndcg10',
-    'auc',
-    'best_epoch',
+    'validation_fraction',
+    'test_rmse',
+    'test_mae',
+    'test_recall20',
+    'test_ndcg10',
+    'test_auc',
+    'selected_epoch',
+    'selected_on',
     'seconds_per_epoch',
   ];
   const rows = runs.map((r) => {
@@ -148,24 +154,30 @@ export function runsCsv(runs: RunRecord[]): string {
       c.batchSize,
       r.userDays > 0 ? 'yes' : 'no',
       c.seed,
-      r.bestRmse ?? '',
-      r.bestMae ?? '',
-      r.bestRecall20 ?? '',
-      r.bestNdcg10 ?? '',
+      c.validationFraction,
+      r.rmse ?? '',
+      r.mae ?? '',
+      r.recall20 ?? '',
+      r.ndcg10 ?? '',
       r.auc ?? '',
-      r.bestEpoch,
+      r.selectedEpoch,
+      r.validated ? 'validation' : 'last epoch (no validation)',
       r.secondsPerEpoch,
     ];
   });
   return [head, ...rows].map((r) => r.map(csvField).join(',')).join('\n') + '\n';
 }
 
-/** Every run's per-epoch curves: one row per (run, epoch) with loss and held-out metrics. */
+/**
+ * Every run's per-epoch curves: one row per (run, epoch) with loss and held-out metrics, and the
+ * part they were computed on (validation, or test for a run without validation).
+ */
 export function curvesCsv(runs: RunRecord[]): string {
   const head = [
     'run',
     'model',
     'epoch',
+    'split',
     'train_loss',
     'rmse',
     'mae',
@@ -178,6 +190,7 @@ export function curvesCsv(runs: RunRecord[]): string {
       r.id,
       r.model,
       h.epoch,
+      h.split,
       h.trainLoss,
       h.rmse ?? '',
       h.mae ?? '',

@@ -11,6 +11,7 @@ import {
 } from '../core/models/artifacts';
 import type { Dataset, EmbeddingSnapshot, FeatureTable } from '../core/data/types';
 import type { LabState, RunRecord } from './lab-state';
+import { normalizeRun } from './runs';
 
 /** The two files of an export, whatever order (and names) they were chosen in. */
 export async function readModelFiles(files: File[]): Promise<ImportedModel> {
@@ -117,7 +118,7 @@ export function importedRun(m: ImportedModel): RunRecord | null {
     Array.isArray(h) &&
     h.every((e) => typeof e === 'object' && e !== null && Number.isFinite(e.epoch));
   return r && typeof r === 'object' && typeof r.model === 'string' && curves(r.history)
-    ? (r as RunRecord)
+    ? normalizeRun(r as RunRecord)
     : null;
 }
 

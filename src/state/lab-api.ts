@@ -42,7 +42,9 @@ export function labSnapshot(lab: Lab) {
         ndcgAtK: h.ndcgAtK,
         k: h.k,
         ranking: h.ranking,
+        split: h.split,
       })),
+      test: t.test,
       error: t.error,
       // Additions beyond the contract's minimum:
       fallbackReason: t.fallbackReason,
@@ -53,6 +55,9 @@ export function labSnapshot(lab: Lab) {
       },
       feedback: t.feedback,
       earlyStop: t.earlyStop,
+      validationFraction: t.config.validationFraction,
+      validationRows: t.validationRows,
+      validationUnseen: t.validationUnseen,
     },
     /** Every finished or stopped run on this data set (the runs table), oldest first. */
     runs: s.runs.map((r) => ({
@@ -62,11 +67,16 @@ export function labSnapshot(lab: Lab) {
       split: r.config.split,
       status: r.status,
       epochs: r.epochs,
-      bestRmse: r.bestRmse ?? null,
-      bestRecall20: r.bestRecall20 ?? null,
-      bestNdcg10: r.bestNdcg10 ?? null,
+      // The run's result: the test part at the selected epoch (the `best*` names are kept for
+      // older tests; all come from the one selected epoch).
+      bestRmse: r.rmse ?? null,
+      bestRecall20: r.recall20 ?? null,
+      bestNdcg10: r.ndcg10 ?? null,
       auc: r.auc ?? null,
-      bestEpoch: r.bestEpoch,
+      bestEpoch: r.selectedEpoch,
+      selectedEpoch: r.selectedEpoch,
+      selectedOn: r.validated ? ('validation' as const) : ('last' as const),
+      test: r.test,
       secondsPerEpoch: r.secondsPerEpoch,
     })),
     projection: {

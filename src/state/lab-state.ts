@@ -8,6 +8,7 @@ import type { ItemMetadata, UserMetadata } from '../core/data/metadata';
 import { DEFAULT_CONFIG, type TrainConfig } from '../core/training/config';
 import type { RatingMetrics } from '../core/metrics/rating';
 import type { BackendName, HistoryEntry } from '../worker/training/protocol';
+import type { TestReport } from '../core/training/protocol';
 import type { ProjectionMethod } from '../worker/projection/protocol';
 import type { Metric } from '../core/projection/neighbours';
 import type { PointSpace } from './points';
@@ -58,7 +59,13 @@ export interface TrainingState {
   etaSeconds: number | null;
   trainRows: number;
   testRows: number;
+  /** Validation rows (0: the run has none), and those whose user or item has no training row. */
+  validationRows: number;
+  validationUnseen: number;
+  /** Per-epoch metrics, on the validation part (or the test part for a run without one). */
   history: HistoryEntry[];
+  /** The test part scored once at the selected epoch, when the run has ended. */
+  test: TestReport | null;
   /** Loss readings during training: x = fractional epoch. */
   lossCurve: { epoch: number; loss: number }[];
   baselines: { globalMean: RatingMetrics; biases: RatingMetrics } | null;
@@ -87,13 +94,20 @@ export interface RunRecord {
   dataset: string;
   status: 'done' | 'stopped' | 'error';
   epochs: number;
-  /** Best held-out values over the run's epochs (undefined where the model has none). */
-  bestRmse?: number;
-  bestMae?: number;
-  bestRecall20?: number;
-  bestNdcg10?: number;
+  /**
+   * The run's result: the test part at the selected epoch (the best on validation, or the last
+   * without validation); undefined where the model has none, or when no epoch finished.
+   */
+  rmse?: number;
+  mae?: number;
+  recall20?: number;
+  ndcg10?: number;
   auc?: number | null;
-  bestEpoch: number;
+  /** The epoch the result is from. */
+  selectedEpoch: number;
+  /** Whether the epoch was selected on a validation part (false: the run had none). */
+  validated: boolean;
+  test: TestReport | null;
   secondsPerEpoch: number;
   history: HistoryEntry[];
 }
@@ -253,6 +267,9 @@ export function initialState(): LabState {
       etaSeconds: null,
       trainRows: 0,
       testRows: 0,
+      validationRows: 0,
+      validationUnseen: 0,
+      test: null,
       history: [],
       lossCurve: [],
       baselines: null,

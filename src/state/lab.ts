@@ -29,7 +29,7 @@ import { trainingPayload, type TrainingEvent } from '../worker/training/protocol
 import { ProjectionCancelledError, ProjectionClient } from '../worker/projection/client';
 import type { ProjectionMethod } from '../worker/projection/protocol';
 import type { TrainConfig } from '../core/training/config';
-import type { Dataset, EmbeddingSnapshot } from '../core/data/types';
+import type { Dataset } from '../core/data/types';
 
 /** What the lab needs of the 3D view (for the test API's screenPosition). */
 export interface SceneHandle {
@@ -56,8 +56,6 @@ export class Lab {
   >();
   private nextJob = 1;
   private stopKeeping: (() => void) | null = null;
-  /** The current run's best epoch so far by the validation metric, with its embeddings. */
-  private best: { score: number; epoch: number; snapshot: EmbeddingSnapshot } | null = null;
   private detachCamera: (() => void) | undefined;
   private readonly cameraListeners = new Set<() => void>();
   /** A bookmarked selection waiting for its data set, and camera waiting for a layout. */
@@ -245,6 +243,9 @@ export class Lab {
       epochsTotal: config.epochs,
       step: 0,
       history: [],
+      test: null,
+      validationRows: 0,
+      validationUnseen: 0,
       lossCurve: [],
       rowsPerSecond: null,
       etaSeconds: null,
@@ -257,7 +258,6 @@ export class Lab {
       error: null,
       startedAt: performance.now(),
     });
-    this.best = null;
     // A new run's layouts replace the last run's on the epoch slider.
     this.store.set((s) => ({ projection: { ...s.projection, history: [], replay: null } }));
     this.training!.send({
@@ -324,6 +324,8 @@ export class Lab {
           stepsPerEpoch: e.stepsPerEpoch,
           trainRows: e.trainRows,
           testRows: e.testRows,
+          validationRows: e.validationRows,
+          validationUnseen: e.validationUnseen,
         });
         return;
       case 'progress': {
@@ -340,13 +342,11 @@ export class Lab {
       case 'epoch': {
         this.setTraining({ history: [...t.history, e.entry], epoch: e.entry.epoch });
         this.store.set({ embeddings: e.snapshot });
-        // The validation metric early stopping watches: RMSE, or Recall@20 for ranking models.
-        const score = e.entry.rmse !== undefined ? -e.entry.rmse : (e.entry.recallAtK ?? -Infinity);
-        if (!this.best || score > this.best.score)
-          this.best = { score, epoch: e.entry.epoch, snapshot: e.snapshot };
         this.refreshSelection();
         const every = t.config.projectEvery;
-        const last = e.entry.epoch >= t.epochsTotal;
+        // With a validation part the final layout waits for the test report, which says which
+        // epoch's factors the map shows.
+        const last = e.entry.epoch >= t.epochsTotal && !t.validationRows;
         // Fitted reference models have one value per point: nothing to lay out.
         if (e.snapshot.dim < 2) return;
         // Live re-projection every `every` epochs (0: only when training ends).
@@ -359,10 +359,20 @@ export class Lab {
       }
       case 'early-stop':
         this.setTraining({ earlyStop: { epoch: e.epoch, bestEpoch: e.bestEpoch } });
-        // The best epoch's embeddings are what the map, neighbours and exports show.
-        if (this.best) this.store.set({ embeddings: this.best.snapshot });
-        this.refreshSelection();
-        if ((this.store.get().embeddings?.dim ?? 0) >= 2) void this.project();
+        return;
+      case 'test':
+        this.setTraining({ test: e.report });
+        // The selected epoch's embeddings (when it is not the last) are what the map,
+        // neighbours and exports show.
+        if (e.snapshot) {
+          this.store.set({ embeddings: e.snapshot });
+          this.refreshSelection();
+        }
+        {
+          const shown = this.store.get().embeddings;
+          if (shown && shown.dim >= 2 && this.store.get().projection.epoch !== shown.epoch)
+            void this.project();
+        }
         return;
       case 'status':
         this.setTraining({ status: e.status, ...(e.status === 'done' ? { etaSeconds: 0 } : {}) });

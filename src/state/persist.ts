@@ -8,6 +8,8 @@
 import { summarize } from '../core/data/summary';
 import type { LabState } from './lab-state';
 import type { Store } from './store';
+import { normalizeRun } from './runs';
+import { DEFAULT_CONFIG } from '../core/training/config';
 import type { Dataset } from '../core/data/types';
 
 const DB = 'latent-lab';
@@ -22,7 +24,14 @@ type Saved = Pick<LabState, 'embeddings' | 'runs'> & {
   savedAt: number;
   training: Pick<
     LabState['training'],
-    'config' | 'model' | 'history' | 'lossCurve' | 'feedback' | 'predictsRatings' | 'baselines'
+    | 'config'
+    | 'model'
+    | 'history'
+    | 'test'
+    | 'lossCurve'
+    | 'feedback'
+    | 'predictsRatings'
+    | 'baselines'
   >;
   projection: Pick<
     LabState['projection'],
@@ -73,6 +82,7 @@ function toSaved(s: LabState): Saved {
       config: t.config,
       model: t.model,
       history: t.history,
+      test: t.test,
       lossCurve: t.lossCurve,
       feedback: t.feedback,
       predictsRatings: t.predictsRatings,
@@ -105,10 +115,14 @@ export async function restoreSession(store: Store<LabState>): Promise<Date | nul
     datasetStatus: 'ready',
     datasetMessage: null,
     embeddings: saved.embeddings,
-    runs: saved.runs,
+    runs: saved.runs.map(normalizeRun),
     training: {
       ...s.training,
       ...saved.training,
+      // Sessions saved by older versions lack newer settings and the test report.
+      config: { ...DEFAULT_CONFIG, ...saved.training.config },
+      test: saved.training.test ?? null,
+      history: saved.training.history.map((h) => ({ ...h, split: h.split ?? 'test' })),
       status: saved.training.history.length ? 'done' : 'idle',
       epoch: saved.training.history.at(-1)?.epoch ?? 0,
       epochsTotal: saved.training.history.at(-1)?.epoch ?? saved.training.config.epochs,

@@ -81,6 +81,8 @@ export function temporalSplit(
 /**
  * Cold-start split: holds out `round(entities * fraction)` whole entities (users or items,
  * whichever `entity` is the per-row column of), chosen by a seeded shuffle of the entity ids.
+ * With `presentOnly`, only entities that have rows count: the share is of them (a validation
+ * part carved from a training part whose held-out entities have no rows).
  * Every row of a held-out entity goes to test, every other row to train, so no held-out entity
  * appears in train. Both halves are in ascending row order; `heldOut` is ascending.
  */
@@ -89,6 +91,7 @@ export function coldStartSplit(
   entities: number,
   fraction: number,
   seed: number,
+  presentOnly = false,
 ): Split & { heldOut: Int32Array } {
   if (!(Number.isInteger(entities) && entities >= 0)) {
     throw new Error(
@@ -105,8 +108,13 @@ export function coldStartSplit(
       throw new Error(`cold-start split: row ${r} has entity ${e}, outside 0..${entities - 1}`);
     }
   }
-  const order = shuffledRange(entities, mulberry32(seed));
-  const heldOut = order.slice(0, Math.round(entities * fraction)).sort();
+  let order = shuffledRange(entities, mulberry32(seed));
+  if (presentOnly) {
+    const present = new Uint8Array(entities);
+    for (let r = 0; r < rows; r++) present[entity[r]] = 1;
+    order = order.filter((e) => present[e] === 1);
+  }
+  const heldOut = order.slice(0, Math.round(order.length * fraction)).sort();
   const held = new Uint8Array(entities);
   for (let j = 0; j < heldOut.length; j++) held[heldOut[j]] = 1;
 

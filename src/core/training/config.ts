@@ -60,6 +60,11 @@ export interface TrainConfig {
   l2: number;
   optimizer: OptimizerName;
   testFraction: number;
+  /**
+   * Share of the training part held out as the validation part, which early stopping, the
+   * selected epoch and tuning read (0: none; the run then keeps its last epoch).
+   */
+  validationFraction: number;
   seed: number;
   /** Projection refresh while training: every this many epochs (0 = never). */
   projectEvery: number;
@@ -81,6 +86,7 @@ export const DEFAULT_CONFIG: TrainConfig = {
   l2: 0.15,
   optimizer: 'adam',
   testFraction: 0.2,
+  validationFraction: 0.1,
   seed: 42,
   projectEvery: 2,
 };
@@ -103,6 +109,7 @@ export const LIMITS: Record<
   learningRate: { min: 1e-6, max: 10, step: 0.001, integer: false },
   l2: { min: 0, max: 10, step: 0.01, integer: false },
   testFraction: { min: 0.05, max: 0.5, step: 0.05, integer: false },
+  validationFraction: { min: 0, max: 0.5, step: 0.05, integer: false },
   seed: { min: 0, max: 2 ** 31 - 1, step: 1, integer: true },
   projectEvery: { min: 0, max: 1000, step: 1, integer: true },
 };

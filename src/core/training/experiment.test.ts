@@ -54,7 +54,8 @@ describe('prepareExperiment', () => {
     );
     // Ratings 4 and 5 are 2 of every 5 rows: 8 of 20 kept.
     expect(e.droppedBelowThreshold).toBe(12);
-    expect(e.data.train.rating.length + e.data.test.rating.length).toBe(8);
+    const v = e.data.validation!;
+    expect(e.data.train.rating.length + v.rating.length + e.data.test.rating.length).toBe(8);
     expect(Array.from(e.data.train.rating).every((r) => r === 1)).toBe(true);
     const all = prepareExperiment(grid(), config({ model: 'bpr', binarizeAt: 0 }));
     expect(all.droppedBelowThreshold).toBe(0);
@@ -82,6 +83,89 @@ describe('prepareExperiment', () => {
       config({ split: 'cold-items', testFraction: 0.4, seed: 3 }),
     );
     expect(Array.from(again.data.candidates!)).toEqual(cold);
+  });
+});
+
+describe('the validation part', () => {
+  const parts = (e: ReturnType<typeof prepareExperiment>) => {
+    const key = (u: number, i: number) => `${u}:${i}`;
+    const rows = (p: { user: Int32Array; item: Int32Array }) =>
+      Array.from(p.user, (u, k) => key(u, p.item[k]));
+    return {
+      train: rows(e.data.train),
+      validation: rows(e.data.validation!),
+      test: rows(e.data.test),
+    };
+  };
+
+  it('random: a fraction of the training rows, disjoint from train and test', () => {
+    const e = prepareExperiment(grid(), config({ testFraction: 0.2, validationFraction: 0.25 }));
+    const p = parts(e);
+    expect(p.test).toHaveLength(4);
+    expect(p.validation).toHaveLength(4); // a quarter of the 16 training rows
+    expect(p.train).toHaveLength(12);
+    expect(new Set([...p.train, ...p.validation, ...p.test]).size).toBe(20);
+    expect(e.data.validation!.candidates).toBeNull();
+    // Seeded: the same rows again, others with another seed.
+    const again = parts(
+      prepareExperiment(grid(), config({ testFraction: 0.2, validationFraction: 0.25 })),
+    );
+    expect(again.validation).toEqual(p.validation);
+  });
+
+  it('temporal: each user’s next-to-last rows', () => {
+    const e = prepareExperiment(
+      grid(),
+      config({ split: 'temporal', testFraction: 0.2, validationFraction: 0.1 }),
+    );
+    // Test: items 3 and 4 (latest); validation: item 2, the next latest, of every user.
+    expect(Array.from(e.data.test.item)).toEqual([3, 4, 3, 4, 3, 4, 3, 4]);
+    expect(Array.from(e.data.validation!.item)).toEqual([2, 2, 2, 2]);
+    expect(Array.from(e.data.train.item).every((i) => i < 2)).toBe(true);
+  });
+
+  it('cold-start: a share of the training part’s items, ranked among themselves', () => {
+    const e = prepareExperiment(
+      grid(),
+      config({ split: 'cold-items', testFraction: 0.4, validationFraction: 0.34, seed: 3 }),
+    );
+    const test = Array.from(e.data.candidates!);
+    const valid = Array.from(e.data.validation!.candidates!);
+    expect(valid).toHaveLength(1); // a third of the 3 training items
+    expect(test.includes(valid[0])).toBe(false);
+    expect(Array.from(e.data.validation!.item).every((i) => i === valid[0])).toBe(true);
+    expect(Array.from(e.data.train.item).some((i) => i === valid[0] || test.includes(i))).toBe(
+      false,
+    );
+  });
+
+  it('is off at 0, and counts validation rows the training part cannot have learned', () => {
+    const off = prepareExperiment(grid(), config({ validationFraction: 0 }));
+    expect(off.data.validation).toBeNull();
+    expect(off.data.train.rating.length + off.data.test.rating.length).toBe(20);
+    // One user's only row lands in validation: the model has never seen that user.
+    const d = grid();
+    const user = Int32Array.from([...d.user, 4]);
+    const lonely: ExperimentData = {
+      ...d,
+      users: 5,
+      user,
+      item: Int32Array.from([...d.item, 0]),
+      rating: Float32Array.from([...d.rating, 3]),
+      timestamp: Float64Array.from(user, (_, k) => k),
+      userFeatures: emptyFeatureTable(5),
+    };
+    const counted = [0, 1, 2, 3, 4, 5, 6, 7].map(
+      (seed) =>
+        prepareExperiment(lonely, config({ validationFraction: 0.3, seed })).validationUnseen,
+    );
+    expect(Math.max(...counted)).toBeGreaterThan(0);
+    for (const seed of [0, 1, 2, 3]) {
+      const e = prepareExperiment(lonely, config({ validationFraction: 0.3, seed }));
+      const trainUsers = new Set(e.data.train.user);
+      const unseen = Array.from(e.data.validation!.user).filter((u) => !trainUsers.has(u));
+      expect(e.validationUnseen).toBeGreaterThanOrEqual(unseen.length);
+    }
   });
 });
 

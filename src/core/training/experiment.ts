@@ -10,6 +10,8 @@ import { MODELS, type ModelSetting } from '../models/catalog';
 import { userDayIds } from '../models/day-bias';
 import type { TrainConfig } from './config';
 import type { TrainData } from './trainer';
+import type { HeldOutRows } from './protocol';
+export { EarlyStopping } from './protocol';
 
 /** A data set's interactions with dense indices, and its metadata features. */
 export interface ExperimentData {
@@ -56,6 +58,11 @@ export interface Experiment {
   feedback: 'explicit' | 'implicit';
   /** Rows dropped by binarisation (rated below `binarizeAt`). */
   droppedBelowThreshold: number;
+  /**
+   * Validation rows whose user or item has no training row left (the model has only its initial
+   * vector for them): said on the page, as a cold-start split says its held-out entities.
+   */
+  validationUnseen: number;
 }
 
 export function prepareExperiment(d: ExperimentData, config: TrainConfig): Experiment {
@@ -100,6 +107,11 @@ export function prepareExperiment(d: ExperimentData, config: TrainConfig): Exper
       break;
   }
   if (!split.train.length) throw new Error('the split leaves no training rows');
+  // The validation part is carved from the training part the way the test part was carved from
+  // the whole, so that what picks the epoch looks like what reports it.
+  const carved = carveValidation(split.train, { user, item, timestamp }, d, config);
+  const trainRows = carved ? carved.train : split.train;
+  if (!trainRows.length) throw new Error('the validation part leaves no training rows');
   // timeSVD++'s bias per user-day: ids over all rows, so a held-out rating on a day the user
   // also rated in training reads that day's bias.
   const days =
@@ -111,14 +123,22 @@ export function prepareExperiment(d: ExperimentData, config: TrainConfig): Exper
     item: take(item, rows),
     rating: take(rating, rows),
   });
+  const train = pick(trainRows);
+  const validation: HeldOutRows | null = carved && {
+    ...pick(carved.validation),
+    candidates: carved.candidates,
+    userDay: days && take(days.ids, carved.validation),
+  };
   return {
     feedback,
     droppedBelowThreshold: dropped,
+    validationUnseen: validation ? unseenRows(train, validation, d.users, d.items) : 0,
     data: {
       users: d.users,
       items: d.items,
-      train: pick(split.train),
+      train,
       test: pick(split.test),
+      validation,
       ratingMin: feedback === 'implicit' ? 1 : d.ratingMin,
       ratingMax: feedback === 'implicit' ? 1 : d.ratingMax,
       itemFeatures: d.itemFeatures,
@@ -126,7 +146,7 @@ export function prepareExperiment(d: ExperimentData, config: TrainConfig): Exper
       candidates,
       userDay: days && {
         count: days.count,
-        train: take(days.ids, split.train),
+        train: take(days.ids, trainRows),
         test: take(days.ids, split.test),
       },
     },
@@ -138,22 +158,56 @@ function readsSetting(model: string, setting: ModelSetting): boolean {
 }
 
 /**
- * Early stopping on the validation metric (higher is better): done once `patience` epochs in a
- * row have not beaten the best. Off when patience is 0.
+ * The validation part of a training part (`train`: row indices, ascending), carved the way the
+ * split carves the test part: random rows, each user's next-to-last interactions, or a share of
+ * the training part's items or users. Null when the validation fraction is 0.
  */
-export class EarlyStopping {
-  best = -Infinity;
-  bestEpoch = 0;
-  private epochs = 0;
-
-  constructor(private readonly patience: number) {}
-
-  done(score: number): boolean {
-    this.epochs++;
-    if (score > this.best) {
-      this.best = score;
-      this.bestEpoch = this.epochs;
+function carveValidation(
+  train: Int32Array,
+  columns: { user: Int32Array; item: Int32Array; timestamp: Timestamps | null },
+  d: Pick<ExperimentData, 'users' | 'items'>,
+  config: TrainConfig,
+): { train: Int32Array; validation: Int32Array; candidates: Int32Array | null } | null {
+  const fraction = config.validationFraction;
+  if (!(fraction > 0)) return null;
+  // A seed of its own, so the validation rows do not repeat the test part's shuffle.
+  const seed = (config.seed ^ 0x5bd1e995) >>> 0;
+  const rows = (s: Split) => ({ train: take(train, s.train), validation: take(train, s.test) });
+  switch (config.split) {
+    case 'random':
+      return { ...rows(randomSplit(train.length, fraction, seed)), candidates: null };
+    case 'temporal':
+      return {
+        ...rows(
+          temporalSplit(
+            take(columns.user, train),
+            take(columns.timestamp!, train),
+            d.users,
+            temporalHoldOut(fraction),
+          ),
+        ),
+        candidates: null,
+      };
+    case 'cold-items':
+    case 'cold-users': {
+      const items = config.split === 'cold-items';
+      const entity = take(items ? columns.item : columns.user, train);
+      const s = coldStartSplit(entity, items ? d.items : d.users, fraction, seed, true);
+      return { ...rows(s), candidates: items ? s.heldOut : null };
     }
-    return this.patience > 0 && this.epochs - this.bestEpoch >= this.patience;
   }
+}
+
+/** Held-out rows whose user or item has no row in `train`. */
+function unseenRows(train: Interactions, heldOut: Interactions, users: number, items: number) {
+  const seenUser = new Uint8Array(users);
+  const seenItem = new Uint8Array(items);
+  for (let k = 0; k < train.user.length; k++) {
+    seenUser[train.user[k]] = 1;
+    seenItem[train.item[k]] = 1;
+  }
+  let n = 0;
+  for (let k = 0; k < heldOut.user.length; k++)
+    if (!seenUser[heldOut.user[k]] || !seenItem[heldOut.item[k]]) n++;
+  return n;
 }

@@ -32,6 +32,7 @@ import { createRowOptimizer, type RowOptimizer } from './row-optimizers';
 import type { TrainConfig } from './config';
 import { mulberry32, shuffledRange } from '../util/random';
 import { emptyFeatureTable, type EmbeddingSnapshot, type FeatureTable } from '../data/types';
+import { heldOutView, type HeldOutPart, type HeldOutRows } from './protocol';
 
 /** A batch with, per index column, its rows sorted for the sparse gradient (none on the stock path). */
 interface PreparedBatch extends Batch {
@@ -43,6 +44,11 @@ export interface TrainData {
   items: number;
   train: Interactions;
   test: Interactions;
+  /**
+   * The validation part, carved from the training part (see protocol.ts): what early stopping
+   * and the selected epoch read. Null or absent: the run has none.
+   */
+  validation?: HeldOutRows | null;
   ratingMin: number;
   ratingMax: number;
   /** Item and user metadata features (CSR); empty tables when the data set has none. */
@@ -79,10 +85,12 @@ export interface ModelTrainer {
   readonly batchRows: number;
   step(): void;
   takeLoss(): Promise<{ loss: number; steps: number } | null>;
-  /** Held-out RMSE / MAE (only for models that predict ratings). */
-  evaluate(): Promise<RatingMetrics>;
-  rankingReport(withAuc: boolean): Promise<RankingReport | null>;
-  snapshot(): Promise<EmbeddingSnapshot>;
+  /** RMSE / MAE on a held-out part (only for models that predict ratings); default test. */
+  evaluate(part?: HeldOutPart): Promise<RatingMetrics>;
+  /** Ranking metrics on a held-out part (default test); null when the model cannot rank. */
+  rankingReport(withAuc: boolean, part?: HeldOutPart): Promise<RankingReport | null>;
+  /** The model's factors, labelled with `epoch` (default: the epochs done). */
+  snapshot(epoch?: number): Promise<EmbeddingSnapshot>;
   dispose(): void;
 }
 
@@ -130,7 +138,7 @@ export class Trainer implements ModelTrainer {
   private readonly order: Int32Array;
   private readonly losses = new LossQueue();
   private next: PreparedBatch | null = null;
-  private grouped: { train: UserItems; test: UserItems } | null = null;
+  private readonly grouped = new Map<HeldOutPart, { train: UserItems; test: UserItems }>();
   private readonly bagCapacity = new Map<string, number>();
 
   constructor(
@@ -266,15 +274,10 @@ export class Trainer implements ModelTrainer {
   }
 
   /** Held-out RMSE / MAE, predictions clipped to the rating range. Reads once per chunk. */
-  async evaluate(): Promise<RatingMetrics> {
-    const { test, userDay } = this.data;
+  async evaluate(part: HeldOutPart = 'test'): Promise<RatingMetrics> {
+    const { test, userDay, ratingMin, ratingMax } = heldOutView(this.data, part);
     const predicted = await this.predict(test.user, test.item, userDay?.test);
-    return ratingMetrics(
-      predicted,
-      this.data.test.rating,
-      this.data.ratingMin,
-      this.data.ratingMax,
-    );
+    return ratingMetrics(predicted, test.rating, ratingMin, ratingMax);
   }
 
   /** Scores for (user, item) pairs, [n], rated on the given user-days (when the model has them). */
@@ -309,15 +312,17 @@ export class Trainer implements ModelTrainer {
    * training items excluded, in blocks on the backend (one read a block). Null when the model
    * cannot score all items.
    */
-  async rankingReport(withAuc: boolean): Promise<RankingReport | null> {
+  async rankingReport(withAuc: boolean, part: HeldOutPart = 'test'): Promise<RankingReport | null> {
     const model = this.model;
     if (!model.scoreItems) return null;
-    this.grouped ??= heldOutLists(this.data);
-    return rankHeldOut(this.data, this.grouped, (u) => model.scoreItems!(u), withAuc);
+    const view = heldOutView(this.data, part);
+    let lists = this.grouped.get(part);
+    if (!lists) this.grouped.set(part, (lists = heldOutLists(view)));
+    return rankHeldOut(view, lists, (u) => model.scoreItems!(u), withAuc);
   }
 
-  snapshot(): Promise<EmbeddingSnapshot> {
-    return this.model.snapshot(this.epoch);
+  snapshot(epoch = this.epoch): Promise<EmbeddingSnapshot> {
+    return this.model.snapshot(epoch);
   }
 
   dispose(): void {

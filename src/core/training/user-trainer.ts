@@ -13,6 +13,7 @@
  */
 import { tf } from '../tf/tfjs';
 import { heldOutLists, rankHeldOut, type ModelTrainer, type TrainData } from './trainer';
+import { heldOutView, type HeldOutPart } from './protocol';
 import type { RecModel } from '../models/types';
 import type { Interactions } from '../models/baseline';
 import type { EmbeddingSnapshot, FeatureTable } from '../data/types';
@@ -156,7 +157,7 @@ export class UserTrainer implements ModelTrainer {
   private readonly withFeatures: boolean;
   private readonly losses = new LossQueue();
   private next: UserBatch | null = null;
-  private grouped: { train: UserItems; test: UserItems } | null = null;
+  private readonly grouped = new Map<HeldOutPart, { train: UserItems; test: UserItems }>();
 
   constructor(
     private readonly data: TrainData,
@@ -222,8 +223,8 @@ export class UserTrainer implements ModelTrainer {
    * Held-out RMSE / MAE, predictions clipped to the rating range: the test rows' users scored in
    * blocks from their training rows, the held-out pairs gathered on the backend, one read a block.
    */
-  async evaluate(): Promise<RatingMetrics> {
-    const { test, items } = this.data;
+  async evaluate(part: HeldOutPart = 'test'): Promise<RatingMetrics> {
+    const { test, items } = heldOutView(this.data, part);
     const n = test.user.length;
     const predicted = new Float32Array(n);
     const byUser = groupRows(test.user, this.data.users);
@@ -257,13 +258,15 @@ export class UserTrainer implements ModelTrainer {
    * candidate items included): every item scored for every user with held-out items, from the
    * user's training row, training items excluded.
    */
-  async rankingReport(withAuc: boolean): Promise<RankingReport | null> {
-    this.grouped ??= heldOutLists(this.data);
-    return rankHeldOut(this.data, this.grouped, (u) => this.scoreBlock(u), withAuc);
+  async rankingReport(withAuc: boolean, part: HeldOutPart = 'test'): Promise<RankingReport | null> {
+    const view = heldOutView(this.data, part);
+    let lists = this.grouped.get(part);
+    if (!lists) this.grouped.set(part, (lists = heldOutLists(view)));
+    return rankHeldOut(view, lists, (u) => this.scoreBlock(u), withAuc);
   }
 
-  snapshot(): Promise<EmbeddingSnapshot> {
-    return this.model.snapshot(this.epoch);
+  snapshot(epoch = this.epoch): Promise<EmbeddingSnapshot> {
+    return this.model.snapshot(epoch);
   }
 
   dispose(): void {

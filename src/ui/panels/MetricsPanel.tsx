@@ -13,11 +13,16 @@ export function MetricsPanel() {
   const ndcg = t.history
     .filter((h) => h.ranking != null)
     .map((h) => ({ x: h.epoch, y: h.ranking!.ndcg10 }));
-  const last = t.history.at(-1);
+  const test = t.test;
+  // The curves are on the validation part; the test part is one marked point, at the epoch
+  // selected on validation, scored once when the run ends.
+  const part = t.history.at(-1)?.split === 'test' ? 'Test' : 'Validation';
+  const testPoint = (y: number | undefined, name: string, color: string) =>
+    test && y !== undefined ? [{ name, color, points: [{ x: test.epoch, y }], markers: true }] : [];
   const b = t.baselines;
   const ranker = t.predictsRatings === false;
-  // A ranking model is ranked every epoch; a rating model once, after its last epoch (the
-  // summary line shows that report), so its ranking chart appears only with a curve to draw.
+  // A ranking model is ranked every epoch; a rating model on the test part only, at the end
+  // (the summary line shows that report), so its ranking chart appears only with a curve.
   const showRanking = recall.length > 1 || (ranker && recall.length > 0);
   const lossTitle = ranker
     ? t.model === 'popularity'
@@ -36,10 +41,11 @@ export function MetricsPanel() {
           empty="Train a model to see its loss"
         />
         <LineChart
-          title="Held-out error"
+          title={`${part} error`}
           series={[
             { name: 'RMSE', color: '#9ece6a', points: rmse, markers: true },
             { name: 'MAE', color: '#e0af68', points: mae, markers: true },
+            ...testPoint(part === 'Validation' ? test?.rmse : undefined, 'test RMSE', '#c0caf5'),
           ]}
           refLines={
             b
@@ -55,10 +61,15 @@ export function MetricsPanel() {
         />
         {showRanking && (
           <LineChart
-            title="Held-out ranking (all items, seen excluded)"
+            title={`${part} ranking (all items, seen excluded)`}
             series={[
               { name: 'Recall@20', color: '#7dcfff', points: recall, markers: true },
               { name: 'NDCG@10', color: '#ff9e64', points: ndcg, markers: true },
+              ...testPoint(
+                part === 'Validation' ? test?.recallAtK : undefined,
+                'test Recall@20',
+                '#c0caf5',
+              ),
             ]}
             xLabel="epoch"
             xMax={t.epochsTotal}
@@ -66,14 +77,30 @@ export function MetricsPanel() {
           />
         )}
       </div>
-      {last?.ranking && (
-        <p className="ranking-summary">
-          Ranking on the held-out split after epoch {last.epoch} (all items, seen ones excluded):
-          Recall@20 {fmtNum(last.recallAtK)} · NDCG@10 {fmtNum(last.ranking.ndcg10)} · Precision@10{' '}
-          {fmtNum(last.ranking.precision10)} · Recall@10 {fmtNum(last.ranking.recall10)} ·
-          HitRate@10 {fmtNum(last.ranking.hitRate10)} · MAP@10 {fmtNum(last.ranking.map10)} · MRR{' '}
-          {fmtNum(last.ranking.mrr10)} · coverage@10 {fmtNum(last.ranking.coverage10)}
-          {last.ranking.auc != null && <> · AUC {fmtNum(last.ranking.auc)}</>}
+      <ProtocolLine />
+      {test && (
+        <p className="ranking-summary" aria-label="Test result">
+          <strong>Test</strong> ({test.rows.toLocaleString()} rows, scored once at epoch{' '}
+          {test.epoch}
+          {part === 'Validation' ? ', the best on validation' : ', the last: no validation part'}
+          ):
+          {test.rmse !== undefined && (
+            <>
+              {' '}
+              RMSE {fmtNum(test.rmse)} · MAE {fmtNum(test.mae)} ·
+            </>
+          )}
+          {test.ranking && (
+            <>
+              {' '}
+              Recall@20 {fmtNum(test.recallAtK)} · NDCG@10 {fmtNum(test.ranking.ndcg10)} ·
+              Precision@10 {fmtNum(test.ranking.precision10)} · Recall@10{' '}
+              {fmtNum(test.ranking.recall10)} · HitRate@10 {fmtNum(test.ranking.hitRate10)} · MAP@10{' '}
+              {fmtNum(test.ranking.map10)} · MRR {fmtNum(test.ranking.mrr10)} · coverage@10{' '}
+              {fmtNum(test.ranking.coverage10)}
+              {test.auc !== undefined && <> · AUC {fmtNum(test.auc)}</>}
+            </>
+          )}
         </p>
       )}
       {t.history.length > 0 && (
@@ -82,6 +109,7 @@ export function MetricsPanel() {
           <thead>
             <tr>
               <th>Epoch</th>
+              <th>Part</th>
               <th>Train loss</th>
               <th>RMSE</th>
               <th>MAE</th>
@@ -94,6 +122,7 @@ export function MetricsPanel() {
             {t.history.map((h) => (
               <tr key={h.epoch}>
                 <td>{h.epoch}</td>
+                <td>{h.split}</td>
                 <td>{fmtNum(h.trainLoss)}</td>
                 <td>{fmtNum(h.rmse)}</td>
                 <td>{fmtNum(h.mae)}</td>
@@ -106,5 +135,22 @@ export function MetricsPanel() {
         </table>
       )}
     </section>
+  );
+}
+
+/** What the run holds out: the parts' sizes, and rows the model cannot have learned. */
+function ProtocolLine() {
+  const t = useLabState((s) => s.training);
+  if (!t.trainRows) return null;
+  return (
+    <p className="muted small">
+      {t.trainRows.toLocaleString()} training rows ·{' '}
+      {t.validationRows
+        ? `${t.validationRows.toLocaleString()} validation rows (they choose the epoch and early stopping)`
+        : 'no validation part: the last epoch is kept and early stopping is off'}{' '}
+      · {t.testRows.toLocaleString()} test rows (scored once, at the end)
+      {t.validationUnseen > 0 &&
+        ` · ${t.validationUnseen.toLocaleString()} validation rows have a user or item with no training row`}
+    </p>
   );
 }

@@ -11,8 +11,8 @@ const COLORS = ['#7aa2f7', '#9ece6a', '#e0af68', '#f7768e', '#bb9af7', '#7dcfff'
 const label = (r: RunRecord) => `#${r.id} ${r.model}`;
 
 /**
- * Every run on the current data set side by side: settings, best held-out metrics, time per
- * epoch, and the runs' validation curves on one chart per metric.
+ * Every run on the current data set side by side: settings, the test metrics at the epoch
+ * selected on validation, time per epoch, and the runs' validation curves on one chart per metric.
  */
 export function RunsPanel() {
   const runs = useLabState((s) => s.runs);
@@ -52,8 +52,9 @@ export function RunsPanel() {
       </div>
       {runs.length === 0 ? (
         <p className="muted">
-          Each finished run is listed here with its settings and best held-out metrics, so models
-          can be compared on the same data and split.
+          Each finished run is listed here with its settings and its test metrics, scored once at
+          the epoch chosen on the validation part, so models can be compared on the same data and
+          split.
         </p>
       ) : (
         <>
@@ -68,12 +69,16 @@ export function RunsPanel() {
                   <th>Split</th>
                   <th>Settings</th>
                   <th>Epochs</th>
-                  <th>Best RMSE</th>
+                  <th>Test RMSE</th>
                   <th>MAE</th>
                   <th>Recall@20</th>
                   <th>NDCG@10</th>
                   <th>AUC</th>
-                  <th>Best epoch</th>
+                  <th>
+                    <abbr title="The epoch the test metrics are from: the best on validation, or the last when the run had no validation part">
+                      Selected epoch
+                    </abbr>
+                  </th>
                   <th>s / epoch</th>
                 </tr>
               </thead>
@@ -89,12 +94,15 @@ export function RunsPanel() {
                       {r.epochs}
                       {r.status === 'stopped' ? ' (stopped)' : ''}
                     </td>
-                    <td>{fmtNum(r.bestRmse)}</td>
-                    <td>{fmtNum(r.bestMae)}</td>
-                    <td>{fmtNum(r.bestRecall20)}</td>
-                    <td>{fmtNum(r.bestNdcg10)}</td>
+                    <td>{fmtNum(r.rmse)}</td>
+                    <td>{fmtNum(r.mae)}</td>
+                    <td>{fmtNum(r.recall20)}</td>
+                    <td>{fmtNum(r.ndcg10)}</td>
                     <td>{fmtNum(r.auc)}</td>
-                    <td>{r.bestEpoch}</td>
+                    <td>
+                      {r.selectedEpoch}
+                      {r.validated ? '' : ' (last; no validation)'}
+                    </td>
                     <td>{r.secondsPerEpoch.toFixed(2)}</td>
                   </tr>
                 ))}
@@ -104,7 +112,7 @@ export function RunsPanel() {
           <div className="charts">
             {rmse.length > 0 && (
               <LineChart
-                title="Held-out RMSE by run"
+                title="Validation RMSE by run"
                 series={rmse}
                 xLabel="epoch"
                 xMax={xMax}
@@ -113,7 +121,7 @@ export function RunsPanel() {
             )}
             {recall.length > 0 && (
               <LineChart
-                title="Held-out Recall@20 by run"
+                title="Validation Recall@20 by run"
                 series={recall}
                 xLabel="epoch"
                 xMax={xMax}

@@ -173,7 +173,8 @@ export function TrainPanel() {
             ))}
           </select>
         </div>
-        {num('testFraction', 'Held-out fraction')}
+        {num('testFraction', 'Test fraction')}
+        {num('validationFraction', 'Validation fraction')}
         {num('seed', 'Seed')}
         {num('projectEvery', 'Re-project every (epochs; 0: at the end)')}
       </div>

@@ -3,6 +3,7 @@ import type { Dataset, EmbeddingSnapshot } from '../../core/data/types';
 import type { TrainConfig } from '../../core/training/config';
 import type { RatingMetrics } from '../../core/metrics/rating';
 import type { ExperimentData } from '../../core/training/experiment';
+import type { HeldOutMetrics, HeldOutPart, TestReport } from '../../core/training/protocol';
 
 export type BackendName = 'webgl' | 'webgpu' | 'wasm' | 'cpu';
 
@@ -46,26 +47,15 @@ export interface RecommendRequest {
   seen: { offsets: Int32Array; items: Int32Array };
 }
 
-export interface HistoryEntry {
+/**
+ * One finished epoch: its training loss and its held-out metrics (rating metrics for rating
+ * models, ranking for ranking models) on the validation part, or on the test part when the run
+ * has no validation part (`split` says which).
+ */
+export interface HistoryEntry extends HeldOutMetrics {
   epoch: number;
   trainLoss: number;
-  rmse?: number;
-  mae?: number;
-  /** Held-out ranking over all items, training items excluded (CONTRACT: at k = 20). */
-  recallAtK?: number;
-  ndcgAtK?: number;
-  k?: number;
-  /** More ranking metrics at 10, and AUC. (Rating models: on the last epoch only.) */
-  ranking?: {
-    precision10: number;
-    recall10: number;
-    ndcg10: number;
-    hitRate10: number;
-    map10: number;
-    mrr10: number;
-    coverage10: number;
-    auc: number | null;
-  };
+  split: HeldOutPart;
   /** Wall time of the epoch's training steps, seconds (evaluation excluded). */
   seconds: number;
 }
@@ -81,6 +71,10 @@ export type TrainingEvent =
       type: 'started';
       trainRows: number;
       testRows: number;
+      /** Validation rows (0: the run has no validation part). */
+      validationRows: number;
+      /** Validation rows whose user or item has no training row. */
+      validationUnseen: number;
       stepsPerEpoch: number;
       /** Epochs the run trains (1 for a model fitted in closed form). */
       epochs: number;
@@ -112,6 +106,15 @@ export type TrainingEvent =
       etaSeconds: number;
     }
   | { type: 'epoch'; entry: HistoryEntry; snapshot: EmbeddingSnapshot }
+  | {
+      /**
+       * The test part scored once, at the selected epoch, after training; with that epoch's
+       * factors when it is not the last one (the map, neighbours and exports show them).
+       */
+      type: 'test';
+      report: TestReport;
+      snapshot: EmbeddingSnapshot | null;
+    }
   | { type: 'status'; status: 'running' | 'paused' | 'done' | 'stopped' }
   | { type: 'error'; message: string }
   | { type: 'recommend-progress'; id: number; done: number; total: number }
@@ -121,8 +124,9 @@ export type TrainingEvent =
 export function transferablesOfEvent(e: TrainingEvent): ArrayBuffer[] {
   if (e.type === 'recommendations')
     return [e.item.buffer as ArrayBuffer, e.score.buffer as ArrayBuffer];
-  if (e.type !== 'epoch') return [];
+  if (e.type !== 'epoch' && e.type !== 'test') return [];
   const s = e.snapshot;
+  if (!s) return [];
   return [
     s.userFactors,
     s.itemFactors,

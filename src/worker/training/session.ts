@@ -5,10 +5,19 @@
  */
 import type { ModelTrainer, TrainData } from '../../core/training/trainer';
 import { createTrainer } from '../../core/training/create';
-import { EarlyStopping, prepareExperiment } from '../../core/training/experiment';
+import { prepareExperiment } from '../../core/training/experiment';
+import { ParamCheckpoint } from '../../core/training/checkpoint';
+import {
+  EarlyStopping,
+  heldOutMetrics,
+  heldOutView,
+  testReport,
+  validationScore,
+  type HeldOutPart,
+} from '../../core/training/protocol';
 import { validateConfig, type TrainConfig } from '../../core/training/config';
 import { fitBiases, meanRating, predictBiases } from '../../core/models/baseline';
-import { ratingMetrics, type RatingMetrics } from '../../core/metrics/rating';
+import { ratingMetrics } from '../../core/metrics/rating';
 import type { TrainingDataPayload, TrainingEvent, TrainingRequest } from './protocol';
 
 export type Post = (e: TrainingEvent) => void;
@@ -73,14 +82,20 @@ export class TrainingSession {
   private async run(payload: TrainingDataPayload, requested: TrainConfig): Promise<void> {
     const problems = validateConfig(requested);
     if (problems.length) throw new Error(`Invalid settings: ${problems.join('; ')}`);
-    const { data, feedback, droppedBelowThreshold } = prepareExperiment(payload, requested);
+    const { data, feedback, droppedBelowThreshold, validationUnseen } = prepareExperiment(
+      payload,
+      requested,
+    );
     const config = { ...requested, feedback };
     const trainer = createTrainer(data, config);
+    const best = new ParamCheckpoint(trainer.model);
     try {
       this.post({
         type: 'started',
         trainRows: data.train.rating.length,
         testRows: data.test.rating.length,
+        validationRows: data.validation?.rating.length ?? 0,
+        validationUnseen,
         stepsPerEpoch: trainer.stepsPerEpoch,
         epochs: trainer.epochs,
         feedback,
@@ -89,20 +104,61 @@ export class TrainingSession {
           ? (data.userDay?.count ?? 0)
           : 0,
         predictsRatings: !!trainer.model.predictsRatings,
-        baselines: trainer.model.predictsRatings ? ratingBaselines(data) : null,
+        baselines: trainer.model.predictsRatings
+          ? ratingBaselines(data, data.validation ? 'validation' : 'test')
+          : null,
       });
       this.post({ type: 'status', status: 'running' });
-      const early = await this.loop(trainer, config);
+      const part: HeldOutPart = data.validation ? 'validation' : 'test';
+      const { early, selected } = await this.loop(trainer, config, best, part);
+      if (selected > 0) await this.reportTest(trainer, best, selected, data.test.rating.length);
       this.post({ type: 'status', status: this.stopped && !early ? 'stopped' : 'done' });
     } finally {
+      best.dispose();
       trainer.dispose();
     }
   }
 
-  /** Trains until done, stopped, or stopped early (returns true then). */
-  private async loop(trainer: ModelTrainer, config: TrainConfig): Promise<boolean> {
+  /**
+   * Scores the test part once, with the selected epoch's parameters (put back from the
+   * checkpoint when a later epoch ran), and posts it with that epoch's factors.
+   */
+  private async reportTest(
+    trainer: ModelTrainer,
+    best: ParamCheckpoint,
+    selected: number,
+    rows: number,
+  ): Promise<void> {
+    // Parameters moved on after the selected epoch: a later epoch, or steps of a stopped one.
+    if (selected !== trainer.epoch || trainer.stepInEpoch !== 0) best.restore();
+    const rewound = selected !== trainer.epoch;
+    const rating = trainer.model.predictsRatings ? await trainer.evaluate('test') : null;
+    const ranking = await trainer.rankingReport(true, 'test');
+    this.post({
+      type: 'test',
+      report: testReport(selected, rows, heldOutMetrics(rating, ranking)),
+      snapshot: rewound ? await trainer.snapshot(selected) : null,
+    });
+  }
+
+  /**
+   * Trains until done, stopped, or stopped early. Returns whether early stopping ended it, and
+   * the selected epoch (0 when no epoch finished): the best on validation, whose parameters
+   * `best` holds, or the last one when the run has no validation part.
+   */
+  private async loop(
+    trainer: ModelTrainer,
+    config: TrainConfig,
+    best: ParamCheckpoint,
+    part: HeldOutPart,
+  ): Promise<{ early: boolean; selected: number }> {
     const totalSteps = trainer.stepsPerEpoch * trainer.epochs;
-    const early = new EarlyStopping(config.patience);
+    // Nothing may be chosen on the test part: without validation, no early stopping.
+    const early = new EarlyStopping(part === 'validation' ? config.patience : 0);
+    const result = () => ({
+      early: false,
+      selected: part === 'validation' ? early.bestEpoch : trainer.epoch,
+    });
     let windowRows = 0;
     let windowStart = performance.now();
     let epochStart = windowStart;
@@ -153,35 +209,22 @@ export class TrainingSession {
       windowStart = now;
       if (endOfEpoch) {
         const epochSeconds = (now - epochStart) / 1000;
-        // Rating metrics for rating models. Ranking scores every item for every user (about
-        // 0.6 s on the sample in software WebGL, as long as an epoch): every epoch for ranking
-        // models, and a final report after a rating model's last epoch. AUC on the last epoch.
-        const ranker = !trainer.model.predictsRatings;
-        const metrics: Partial<RatingMetrics> = ranker ? {} : await trainer.evaluate();
-        const ranking =
-          ranker || trainer.finished ? await trainer.rankingReport(trainer.finished) : null;
+        // Each epoch is scored on the validation part by the metric that selects: rating
+        // metrics for rating models, ranking (every item for every user: about 0.6 s on the
+        // sample in software WebGL) for ranking models. AUC and the rest come with the test.
+        const predictsRatings = !!trainer.model.predictsRatings;
+        const metrics = heldOutMetrics(
+          predictsRatings ? await trainer.evaluate(part) : null,
+          predictsRatings ? null : await trainer.rankingReport(false, part),
+        );
         const snapshot = await trainer.snapshot();
         this.post({
           type: 'epoch',
           entry: {
             epoch: trainer.epoch,
             trainLoss: epochLoss / epochLossSteps,
+            split: part,
             ...metrics,
-            ...(ranking && {
-              k: 20,
-              recallAtK: ranking.at[20].recall,
-              ndcgAtK: ranking.at[20].ndcg,
-              ranking: {
-                precision10: ranking.at[10].precision,
-                recall10: ranking.at[10].recall,
-                ndcg10: ranking.at[10].ndcg,
-                hitRate10: ranking.at[10].hitRate,
-                map10: ranking.metrics.map,
-                mrr10: ranking.metrics.mrr,
-                coverage10: ranking.metrics.coverage,
-                auc: Number.isNaN(ranking.metrics.auc) ? null : ranking.metrics.auc,
-              },
-            }),
             seconds: epochSeconds,
           },
           snapshot,
@@ -189,38 +232,42 @@ export class TrainingSession {
         epochLoss = 0;
         epochLossSteps = 0;
         windowStart = epochStart = performance.now();
-        const score = ranker ? ranking?.at[20].recall : metrics.rmse && -metrics.rmse;
-        if (score !== undefined && early.done(score)) {
+        const score = validationScore(metrics, predictsRatings) ?? -Infinity;
+        const stop = early.done(score);
+        // The selected epoch's parameters are kept for the test report: the best on validation,
+        // or without validation the latest (a stopped run's partial epoch is not a result).
+        if (part === 'test' || early.improved) best.save();
+        if (stop) {
           this.post({
             type: 'early-stop',
             epoch: trainer.epoch,
             bestEpoch: early.bestEpoch,
           });
           this.stopped = true;
-          return true;
+          return { ...result(), early: true };
         }
       }
       await nextTask(); // let pause / stop messages in
     }
-    return false;
+    return result();
   }
 }
 
-/** The reference lines under an explicit model's curves: the global mean and user + item biases. */
-function ratingBaselines(data: TrainData) {
+/**
+ * The reference lines under an explicit model's curves, on the part the curves are drawn on: the
+ * global mean and user + item biases.
+ */
+function ratingBaselines(data: TrainData, part: HeldOutPart) {
   const mean = meanRating(data.train.rating);
   const clip = [data.ratingMin, data.ratingMax] as const;
   const biases = fitBiases(data.train, data.users, data.items);
+  const { test: rows } = heldOutView(data, part);
   return {
     globalMean: ratingMetrics(
-      new Float32Array(data.test.rating.length).fill(mean),
-      data.test.rating,
+      new Float32Array(rows.rating.length).fill(mean),
+      rows.rating,
       ...clip,
     ),
-    biases: ratingMetrics(
-      predictBiases(biases, data.test.user, data.test.item),
-      data.test.rating,
-      ...clip,
-    ),
+    biases: ratingMetrics(predictBiases(biases, rows.user, rows.item), rows.rating, ...clip),
   };
 }

@@ -1,0 +1,126 @@
+import { describe, expect, it } from 'vitest';
+import { TrainingSession } from './session';
+import type { TrainingDataPayload, TrainingEvent } from './protocol';
+import { DEFAULT_CONFIG, type TrainConfig } from '../../core/training/config';
+import { plantedLowRank } from '../../core/data/synthetic';
+import { emptyFeatureTable } from '../../core/data/types';
+import { selectedEpoch } from '../../core/training/protocol';
+
+const USERS = 40;
+const ITEMS = 30;
+
+/** Noisy ratings of a planted model: an unregularised model overfits them within a few epochs. */
+function noisy(): TrainingDataPayload {
+  const d = plantedLowRank({
+    users: USERS,
+    items: ITEMS,
+    rank: 2,
+    density: 0.5,
+    noise: 1,
+    seed: 3,
+  });
+  return {
+    users: USERS,
+    items: ITEMS,
+    ...d,
+    timestamp: null,
+    kind: 'explicit',
+    ratingMin: -Infinity,
+    ratingMax: Infinity,
+    itemFeatures: emptyFeatureTable(ITEMS),
+    userFeatures: emptyFeatureTable(USERS),
+  };
+}
+
+const overfitting: TrainConfig = {
+  ...DEFAULT_CONFIG,
+  dim: 16,
+  l2: 0,
+  learningRate: 0.05,
+  batchSize: 64,
+  epochs: 12,
+  projectEvery: 0,
+};
+
+async function run(data: TrainingDataPayload, config: TrainConfig): Promise<TrainingEvent[]> {
+  const events: TrainingEvent[] = [];
+  const session = new TrainingSession((e) => events.push(e), 1e9);
+  session.handle({ type: 'train', data, config });
+  await session.whenIdle();
+  const error = events.find((e) => e.type === 'error');
+  if (error) throw new Error(error.message);
+  return events;
+}
+
+const of = <T extends TrainingEvent['type']>(events: TrainingEvent[], type: T) =>
+  events.filter((e): e is Extract<TrainingEvent, { type: T }> => e.type === type);
+
+describe('TrainingSession: validation selects, the test part is scored once', () => {
+  it('scores every epoch on validation and the test part once, at the best epoch', async () => {
+    const events = await run(noisy(), overfitting);
+    const started = of(events, 'started')[0];
+    expect(started.validationRows).toBeGreaterThan(0);
+    const history = of(events, 'epoch').map((e) => e.entry);
+    expect(history).toHaveLength(12);
+    expect(history.every((h) => h.split === 'validation' && h.rmse !== undefined)).toBe(true);
+    const tests = of(events, 'test');
+    expect(tests).toHaveLength(1);
+    const { report, snapshot } = tests[0];
+    const best = selectedEpoch(history, true)!;
+    expect(report.epoch).toBe(best.epoch);
+    // The run overfits: the best epoch is not the last, so the map gets that epoch's factors.
+    expect(report.epoch).toBeLessThan(12);
+    expect(snapshot?.epoch).toBe(report.epoch);
+    expect(report.rows).toBe(started.testRows);
+    expect(report.rmse).toBeGreaterThan(0);
+    // The test report comes after the last epoch and before the run says it is done.
+    const order = events.map((e) => e.type).filter((t) => t === 'test' || t === 'status');
+    expect(order.slice(-2)).toEqual(['test', 'status']);
+
+    // Put back, not retrained: the same as a run that ends at that epoch.
+    const short = await run(noisy(), { ...overfitting, epochs: report.epoch });
+    const direct = of(short, 'test')[0];
+    expect(direct.report.epoch).toBe(report.epoch);
+    expect(direct.snapshot).toBeNull(); // nothing to put back: its last epoch is the best
+    const atBest = of(events, 'epoch')[report.epoch - 1].snapshot;
+    expect(Array.from(atBest.itemFactors.slice(0, 16))).toEqual(
+      Array.from(of(short, 'epoch').at(-1)!.snapshot.itemFactors.slice(0, 16)),
+    );
+    expect(Array.from(snapshot!.itemFactors.slice(0, 16))).toEqual(
+      Array.from(of(short, 'epoch').at(-1)!.snapshot.itemFactors.slice(0, 16)),
+    );
+    expect(report.rmse).toBeCloseTo(direct.report.rmse!, 5);
+  });
+
+  it('stops early on validation, never on test', async () => {
+    const events = await run(noisy(), { ...overfitting, patience: 2 });
+    const stop = of(events, 'early-stop')[0];
+    expect(stop).toBeDefined();
+    expect(stop.epoch - stop.bestEpoch).toBe(2);
+    expect(of(events, 'test')[0].report.epoch).toBe(stop.bestEpoch);
+  });
+
+  it('without a validation part: curves on test, no early stopping, the last epoch reported', async () => {
+    const events = await run(noisy(), { ...overfitting, patience: 1, validationFraction: 0 });
+    const history = of(events, 'epoch').map((e) => e.entry);
+    expect(history).toHaveLength(12);
+    expect(history.every((h) => h.split === 'test')).toBe(true);
+    expect(of(events, 'early-stop')).toHaveLength(0);
+    const { report, snapshot } = of(events, 'test')[0];
+    expect(report.epoch).toBe(12);
+    expect(snapshot).toBeNull();
+    expect(report.rmse).toBeCloseTo(history[11].rmse!, 5);
+  });
+
+  it('ranking models: Recall@20 on validation each epoch, AUC with the test report', async () => {
+    const data = noisy();
+    const events = await run(data, { ...DEFAULT_CONFIG, model: 'bpr', epochs: 3, dim: 8 });
+    const history = of(events, 'epoch').map((e) => e.entry);
+    expect(history.every((h) => h.split === 'validation' && h.recallAtK !== undefined)).toBe(true);
+    const { report } = of(events, 'test')[0];
+    expect(report.k).toBe(20);
+    expect(report.recallAtK).toBeGreaterThanOrEqual(0);
+    expect(report.auc).toBeGreaterThan(0);
+    expect(report.rmse).toBeUndefined();
+  });
+});
