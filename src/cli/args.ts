@@ -41,6 +41,7 @@ const NUMERIC: Record<string, keyof typeof LIMITS> = {
   seed: 'seed',
   'test-fraction': 'testFraction',
   validation: 'validationFraction',
+  folds: 'folds',
   patience: 'patience',
   l2: 'l2',
 };
@@ -83,6 +84,8 @@ Options:
   --validation <x>    share of the training part held out for validation, which picks the epoch
                       and early stopping read; the test part is scored once, at that epoch
                       (default ${DEFAULT_CONFIG.validationFraction}; 0: none, the last epoch is kept)
+  --folds <k>         k-fold cross-validation: k trainings, each fold the test part once; the
+                      result is the folds' mean and standard deviation (default 1: one split)
   --patience <n>      stop when validation has not improved for n epochs (default: off)
   --l2 <x>            L2 regularisation (default: the model's)
   --feedback <kind>   explicit or implicit, for models that train on either

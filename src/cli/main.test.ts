@@ -43,6 +43,35 @@ function capture(isTTY = false): Terminal & { text: string } {
 }
 
 describe('latent-lab train', () => {
+  it('cross-validates with --folds: one training per fold, the mean ± sd reported', async () => {
+    const ratings = join(dir, 'folds.csv');
+    writeFileSync(ratings, ratingsCsv());
+    const out = join(dir, 'folds-out');
+    const [stdout, stderr] = [capture(), capture()];
+    const argv = ['train', ratings, '--folds', '3', '--epochs', '1', '--dim', '4', '--out', out];
+    expect(await main(argv, { stdout, stderr })).toBe(0);
+    expect(stderr.text.match(/^fold \d of 3$/gm)).toEqual([
+      'fold 1 of 3',
+      'fold 2 of 3',
+      'fold 3 of 3',
+    ]);
+    expect(stdout.text).toMatch(
+      /^test RMSE \d\.\d{4} ± \d\.\d{4} \(MAE \d\.\d{4} ± \d\.\d{4}\) over 3 of 3 folds/m,
+    );
+    const [head, row] = readFileSync(join(out, 'runs.csv'), 'utf8').trim().split('\n');
+    const cell = (name: string) => row.split(',')[head.split(',').indexOf(name)];
+    expect(cell('folds')).toBe('3');
+    expect(Number(cell('test_rmse_sd'))).toBeGreaterThan(0);
+    // The temporal split cannot be cut into folds, and says so.
+    const failed = capture();
+    const code = await main(argv.concat(['--split', 'temporal']), {
+      stdout: capture(),
+      stderr: failed,
+    });
+    expect(code).toBe(1);
+    expect(failed.text).toMatch(/cannot be cut into folds/);
+  });
+
   it('trains on a small ratings file and writes every output, each readable back', async () => {
     const ratings = join(dir, 'ratings.csv');
     writeFileSync(ratings, ratingsCsv());

@@ -12,6 +12,7 @@ import { bar, bytes, count, duration, plural, Progress, type Terminal } from './
 import { attachItemFile, fileSize, readInteractionFile } from './read-data';
 import { summarizeRun } from '../state/runs';
 import { selectNodeBackend, trainConfig, trainModel, type TrainOutcome } from './train';
+import { foldSummary, type FoldMetric } from '../core/training/protocol';
 
 export interface CliIo {
   stdout: Terminal;
@@ -58,6 +59,8 @@ function trainingView(progress: Progress): (e: TrainingEvent) => void {
         `epoch ${h.epoch}/${epochs}  loss ${h.trainLoss.toFixed(4)}  ${h.split} ${metrics(h, ratings)}  ` +
           `(${duration(h.seconds)})`,
       );
+    } else if (e.type === 'fold') {
+      progress.line(`fold ${e.index + 1} of ${e.count}`);
     } else if (e.type === 'early-stop') {
       progress.line(`stopped early at epoch ${e.epoch}: the best was epoch ${e.bestEpoch}`);
     }
@@ -69,6 +72,14 @@ function summary(o: TrainOutcome, backend: string): string {
   const h = o.history;
   const t = o.test;
   if (!t) return `no epoch finished; ${duration(o.seconds)} on ${backend}`;
+  if (o.folds) {
+    const f = foldSummary(o.folds.k, o.folds.reports);
+    const pm = (m: FoldMetric) => `${fixed(f.mean[m])} ± ${fixed(f.sd[m])}`;
+    const what = o.started.predictsRatings
+      ? `test RMSE ${pm('rmse')} (MAE ${pm('mae')})`
+      : `test Recall@20 ${pm('recallAtK')} (NDCG@20 ${pm('ndcgAtK')})`;
+    return `${what} over ${f.done} of ${f.k} folds, each at its epoch chosen on validation; ${duration(o.seconds)} on ${backend}`;
+  }
   const what = o.started.predictsRatings
     ? `test RMSE ${fixed(t.rmse)} (MAE ${fixed(t.mae)})`
     : `test Recall@20 ${fixed(t.recallAtK)} (NDCG@20 ${fixed(t.ndcgAtK)})`;
@@ -132,6 +143,7 @@ async function train(args: TrainArgs, io: CliIo, progress: Progress): Promise<vo
       predictsRatings,
       history: outcome.history,
       test: outcome.test,
+      folds: outcome.folds,
     },
     d.name,
     outcome.status,

@@ -96,6 +96,8 @@ export interface TrainOutcome {
   history: HistoryEntry[];
   /** The test part scored once at the selected epoch (null when no epoch finished). */
   test: TestReport | null;
+  /** k-fold runs: every fold's test report (null: one split). */
+  folds: { k: number; reports: TestReport[] } | null;
   /** The selected epoch's factors (the best on validation, or the last without validation). */
   snapshot: EmbeddingSnapshot;
   earlyStop: { epoch: number; bestEpoch: number } | null;
@@ -121,6 +123,7 @@ export async function trainModel(
     earlyStop: null as TrainOutcome['earlyStop'],
     last: null as EmbeddingSnapshot | null,
     test: null as { report: TestReport; snapshot: EmbeddingSnapshot | null } | null,
+    folds: null as TrainOutcome['folds'],
   };
   const history: HistoryEntry[] = [];
   const post = (e: TrainingEvent) => {
@@ -132,7 +135,13 @@ export async function trainModel(
     else if (e.type === 'epoch') {
       history.push(e.entry);
       run.last = e.snapshot;
-    } else if (e.type === 'test') run.test = e;
+    } else if (e.type === 'fold') {
+      run.folds ??= { k: e.count, reports: [] };
+      history.length = 0; // each fold trains afresh; the curves kept are the last fold's
+    } else if (e.type === 'test') {
+      run.test = e;
+      run.folds?.reports.push(e.report);
+    }
     onEvent?.(e);
   };
   const session = new TrainingSession(post, progressMs);
@@ -151,6 +160,7 @@ export async function trainModel(
     started: run.started,
     history,
     test: run.test?.report ?? null,
+    folds: run.folds,
     snapshot,
     earlyStop: run.earlyStop,
     seconds: (performance.now() - startedAt) / 1000,

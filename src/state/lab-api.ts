@@ -1,5 +1,6 @@
 /** `window.__lab`: the read-only automation contract (../shared/CONTRACT.md). Changes nothing. */
 import type { Lab } from './lab';
+import { foldSummary } from '../core/training/protocol';
 import { indexOfId, pointOf } from './points';
 import { countKinds } from './subset';
 import type { PointKind } from './lab-state';
@@ -45,6 +46,7 @@ export function labSnapshot(lab: Lab) {
         split: h.split,
       })),
       test: t.test,
+      folds: t.folds && foldSummary(t.folds.k, t.folds.reports),
       error: t.error,
       // Additions beyond the contract's minimum:
       fallbackReason: t.fallbackReason,
@@ -77,6 +79,7 @@ export function labSnapshot(lab: Lab) {
       selectedEpoch: r.selectedEpoch,
       selectedOn: r.validated ? ('validation' as const) : ('last' as const),
       test: r.test,
+      folds: r.folds ?? null,
       secondsPerEpoch: r.secondsPerEpoch,
     })),
     projection: {

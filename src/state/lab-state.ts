@@ -8,7 +8,7 @@ import type { ItemMetadata, UserMetadata } from '../core/data/metadata';
 import { DEFAULT_CONFIG, type TrainConfig } from '../core/training/config';
 import type { RatingMetrics } from '../core/metrics/rating';
 import type { BackendName, HistoryEntry } from '../worker/training/protocol';
-import type { TestReport } from '../core/training/protocol';
+import type { FoldSummary, TestReport } from '../core/training/protocol';
 import type { ProjectionMethod } from '../worker/projection/protocol';
 import type { Metric } from '../core/projection/neighbours';
 import type { PointSpace } from './points';
@@ -66,6 +66,8 @@ export interface TrainingState {
   history: HistoryEntry[];
   /** The test part scored once at the selected epoch, when the run has ended. */
   test: TestReport | null;
+  /** k-fold cross-validation: the folds' test reports so far (null: a single split). */
+  folds: { k: number; reports: TestReport[] } | null;
   /** Loss readings during training: x = fractional epoch. */
   lossCurve: { epoch: number; loss: number }[];
   baselines: { globalMean: RatingMetrics; biases: RatingMetrics } | null;
@@ -108,6 +110,8 @@ export interface RunRecord {
   /** Whether the epoch was selected on a validation part (false: the run had none). */
   validated: boolean;
   test: TestReport | null;
+  /** k-fold runs: each fold's test report, and their mean and standard deviation. */
+  folds?: FoldSummary & { reports: TestReport[] };
   secondsPerEpoch: number;
   history: HistoryEntry[];
 }
@@ -270,6 +274,7 @@ export function initialState(): LabState {
       validationRows: 0,
       validationUnseen: 0,
       test: null,
+      folds: null,
       history: [],
       lossCurve: [],
       baselines: null,

@@ -244,6 +244,7 @@ export class Lab {
       step: 0,
       history: [],
       test: null,
+      folds: null,
       validationRows: 0,
       validationUnseen: 0,
       lossCurve: [],
@@ -360,8 +361,23 @@ export class Lab {
       case 'early-stop':
         this.setTraining({ earlyStop: { epoch: e.epoch, bestEpoch: e.bestEpoch } });
         return;
+      case 'fold':
+        // Each fold trains afresh: the live curves start over; the folds' results are kept.
+        this.setTraining({
+          folds: { k: e.count, reports: t.folds?.reports ?? [] },
+          history: [],
+          lossCurve: [],
+          test: null,
+          earlyStop: null,
+          epoch: 0,
+          step: 0,
+        });
+        return;
       case 'test':
-        this.setTraining({ test: e.report });
+        this.setTraining({
+          test: e.report,
+          ...(t.folds && { folds: { ...t.folds, reports: [...t.folds.reports, e.report] } }),
+        });
         // The selected epoch's embeddings (when it is not the last) are what the map,
         // neighbours and exports show.
         if (e.snapshot) {

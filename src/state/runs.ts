@@ -3,20 +3,22 @@
  * creates no worker, so Node can import it.
  */
 import type { RunRecord, TrainingState } from './lab-state';
-import { selectedEpoch } from '../core/training/protocol';
+import { foldSummary, selectedEpoch } from '../core/training/protocol';
 import { DEFAULT_CONFIG } from '../core/training/config';
 
 /** What a run's row is made from: the training state, or the CLI's record of its run. */
 export type RunOf = Pick<
   TrainingState,
   'model' | 'config' | 'userDays' | 'predictsRatings' | 'history' | 'test'
-> & {
-  feedback: 'explicit' | 'implicit';
-};
+> &
+  Partial<Pick<TrainingState, 'folds'>> & {
+    feedback: 'explicit' | 'implicit';
+  };
 
 /**
  * The runs-table row of a run: every metric from the test part at the selected epoch (one
- * epoch for the whole row), and the time per epoch.
+ * epoch for the whole row), and the time per epoch. A k-fold run's row holds the folds' means
+ * (its curves and selected epoch are the last fold's) and each fold's report.
  */
 export function summarizeRun(
   id: number,
@@ -25,7 +27,11 @@ export function summarizeRun(
   status: 'done' | 'stopped',
 ): RunRecord {
   const h = t.history;
+  const folds = t.folds?.reports.length
+    ? { ...foldSummary(t.folds.k, t.folds.reports), reports: t.folds.reports }
+    : undefined;
   const test = t.test;
+  const m = folds?.mean;
   return {
     id,
     model: t.model,
@@ -35,11 +41,12 @@ export function summarizeRun(
     dataset,
     status,
     epochs: h[h.length - 1].epoch,
-    rmse: test?.rmse,
-    mae: test?.mae,
-    recall20: test?.recallAtK,
-    ndcg10: test?.ranking?.ndcg10,
-    auc: test?.auc ?? null,
+    rmse: m ? m.rmse : test?.rmse,
+    mae: m ? m.mae : test?.mae,
+    recall20: m ? m.recallAtK : test?.recallAtK,
+    ndcg10: m ? mean(t.folds!.reports.map((r) => r.ranking?.ndcg10)) : test?.ranking?.ndcg10,
+    auc: (m ? m.auc : test?.auc) ?? null,
+    ...(folds && { folds }),
     selectedEpoch: test?.epoch ?? selectedEpoch(h, !!t.predictsRatings)?.epoch ?? 0,
     validated: h[h.length - 1].split === 'validation',
     test,
@@ -76,4 +83,9 @@ export function normalizeRun(r: StoredRun): RunRecord {
     test: r.test ?? null,
     history: r.history.map((h) => ({ ...h, split: h.split ?? 'test' })),
   };
+}
+
+function mean(xs: (number | undefined)[]): number | undefined {
+  const v = xs.filter((x): x is number => x !== undefined && Number.isFinite(x));
+  return v.length ? v.reduce((a, b) => a + b, 0) / v.length : undefined;
 }

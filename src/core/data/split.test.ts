@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { coldStartSplit, temporalSplit } from './split';
+import { coldStartSplit, randomSplit, temporalSplit } from './split';
 
 /** Train and test are disjoint, ascending, and together hold every row exactly once. */
 function expectPartition(train: Int32Array, test: Int32Array, rows: number): void {
@@ -106,5 +106,32 @@ describe('coldStartSplit', () => {
     expect(() => coldStartSplit(item, entities, NaN, 1)).toThrow(/fraction/);
     expect(() => coldStartSplit(item, 100, 0.1, 1)).toThrow(/outside 0..99/);
     expect(() => coldStartSplit(item, -1, 0.1, 1)).toThrow(/entity count/);
+  });
+});
+
+describe('k-fold blocks', () => {
+  it('random: the folds’ test blocks partition the rows', () => {
+    const seen = new Uint8Array(103);
+    for (let index = 0; index < 5; index++) {
+      const s = randomSplit(103, 0.2, 9, { index, count: 5 });
+      expect(s.train.length + s.test.length).toBe(103);
+      expect(s.test.length).toBeGreaterThanOrEqual(20);
+      for (const r of s.test) seen[r]++;
+      const inTest = new Set(s.test);
+      expect(Array.from(s.train).some((r) => inTest.has(r))).toBe(false);
+    }
+    expect(Array.from(seen).every((n) => n === 1)).toBe(true);
+    expect(() => randomSplit(10, 0.2, 1, { index: 3, count: 3 })).toThrow(/fold 3 of 3/);
+  });
+
+  it('cold-start: each entity is held out in exactly one fold', () => {
+    const item = Int32Array.from({ length: 60 }, (_, k) => k % 12);
+    const held = new Uint8Array(12);
+    for (let index = 0; index < 4; index++) {
+      const s = coldStartSplit(item, 12, 0.2, 5, false, { index, count: 4 });
+      expect(s.heldOut).toHaveLength(3);
+      for (const e of s.heldOut) held[e]++;
+    }
+    expect(Array.from(held).every((n) => n === 1)).toBe(true);
   });
 });

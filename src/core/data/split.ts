@@ -2,6 +2,27 @@
 import { mulberry32, shuffledRange } from '../util/random';
 import type { Timestamps } from './types';
 
+/** One fold of k-fold cross-validation: the `index`-th of `count` equal blocks is held out. */
+export interface Fold {
+  index: number;
+  count: number;
+}
+
+/** The held-out block of a seeded order of n: the first round(n x fraction), or a fold's block. */
+function heldOutBlock(n: number, fraction: number, fold?: Fold): [number, number] {
+  if (!fold) return [0, Math.round(n * fraction)];
+  const { index, count } = fold;
+  if (!(
+    Number.isInteger(count) &&
+    count >= 2 &&
+    Number.isInteger(index) &&
+    index >= 0 &&
+    index < count
+  ))
+    throw new Error(`fold ${index} of ${count}: folds are 0..count-1, count at least 2`);
+  return [Math.floor((n * index) / count), Math.floor((n * (index + 1)) / count)];
+}
+
 export interface Split {
   /** Row indices into the dataset's interaction arrays. */
   train: Int32Array;
@@ -10,15 +31,19 @@ export interface Split {
 
 /**
  * Random per-interaction split: a seeded shuffle of `0..rows-1`, the first
- * `round(rows * testFraction)` held out. Both halves are returned in ascending row order.
+ * `round(rows * testFraction)` held out, or with `fold` the fold's block of the same shuffle
+ * (the k folds partition the rows). Both halves are returned in ascending row order.
  */
-export function randomSplit(rows: number, testFraction: number, seed: number): Split {
+export function randomSplit(rows: number, testFraction: number, seed: number, fold?: Fold): Split {
   if (!(testFraction >= 0 && testFraction < 1)) {
     throw new Error(`test fraction must be in [0, 1), got ${testFraction}`);
   }
   const order = shuffledRange(rows, mulberry32(seed));
-  const nTest = Math.round(rows * testFraction);
-  return { test: order.slice(0, nTest).sort(), train: order.slice(nTest).sort() };
+  const [from, to] = heldOutBlock(rows, testFraction, fold);
+  const train = new Int32Array(rows - (to - from));
+  train.set(order.subarray(0, from));
+  train.set(order.subarray(to), from);
+  return { test: order.slice(from, to).sort(), train: train.sort() };
 }
 
 /** Picks `rows` entries of `column` into a new array of the same type. */
@@ -82,7 +107,8 @@ export function temporalSplit(
  * Cold-start split: holds out `round(entities * fraction)` whole entities (users or items,
  * whichever `entity` is the per-row column of), chosen by a seeded shuffle of the entity ids.
  * With `presentOnly`, only entities that have rows count: the share is of them (a validation
- * part carved from a training part whose held-out entities have no rows).
+ * part carved from a training part whose held-out entities have no rows). With `fold`, the
+ * fold's block of the shuffled entities is held out instead (the k folds partition them).
  * Every row of a held-out entity goes to test, every other row to train, so no held-out entity
  * appears in train. Both halves are in ascending row order; `heldOut` is ascending.
  */
@@ -92,6 +118,7 @@ export function coldStartSplit(
   fraction: number,
   seed: number,
   presentOnly = false,
+  fold?: Fold,
 ): Split & { heldOut: Int32Array } {
   if (!(Number.isInteger(entities) && entities >= 0)) {
     throw new Error(
@@ -114,7 +141,8 @@ export function coldStartSplit(
     for (let r = 0; r < rows; r++) present[entity[r]] = 1;
     order = order.filter((e) => present[e] === 1);
   }
-  const heldOut = order.slice(0, Math.round(order.length * fraction)).sort();
+  const [from, to] = heldOutBlock(order.length, fraction, fold);
+  const heldOut = order.slice(from, to).sort();
   const held = new Uint8Array(entities);
   for (let j = 0; j < heldOut.length; j++) held[heldOut[j]] = 1;
 

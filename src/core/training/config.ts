@@ -65,6 +65,11 @@ export interface TrainConfig {
    * selected epoch and tuning read (0: none; the run then keeps its last epoch).
    */
   validationFraction: number;
+  /**
+   * k-fold cross-validation: 1 trains once on the split; k >= 2 trains k times, each fold's
+   * block of rows (or items, or users, for the cold-start splits) the test part once.
+   */
+  folds: number;
   seed: number;
   /** Projection refresh while training: every this many epochs (0 = never). */
   projectEvery: number;
@@ -87,6 +92,7 @@ export const DEFAULT_CONFIG: TrainConfig = {
   optimizer: 'adam',
   testFraction: 0.2,
   validationFraction: 0.1,
+  folds: 1,
   seed: 42,
   projectEvery: 2,
 };
@@ -110,6 +116,7 @@ export const LIMITS: Record<
   l2: { min: 0, max: 10, step: 0.01, integer: false },
   testFraction: { min: 0.05, max: 0.5, step: 0.05, integer: false },
   validationFraction: { min: 0, max: 0.5, step: 0.05, integer: false },
+  folds: { min: 1, max: 20, step: 1, integer: true },
   seed: { min: 0, max: 2 ** 31 - 1, step: 1, integer: true },
   projectEvery: { min: 0, max: 1000, step: 1, integer: true },
 };

@@ -3,7 +3,14 @@
  * rows kept (binarised for implicit feedback), the seeded split, and the items ranked in the
  * held-out evaluation. Pure typed-array code, shared by the training worker and the benchmarks.
  */
-import { coldStartSplit, randomSplit, take, temporalSplit, type Split } from '../data/split';
+import {
+  coldStartSplit,
+  randomSplit,
+  take,
+  temporalSplit,
+  type Fold,
+  type Split,
+} from '../data/split';
 import type { FeatureTable, InteractionKind, Timestamps } from '../data/types';
 import type { Interactions } from '../models/baseline';
 import { MODELS, type ModelSetting } from '../models/catalog';
@@ -65,7 +72,12 @@ export interface Experiment {
   validationUnseen: number;
 }
 
-export function prepareExperiment(d: ExperimentData, config: TrainConfig): Experiment {
+/**
+ * The run's data: rows kept for its feedback, then the test part (the split's, or with `fold`
+ * that fold's block of a k-fold partition of the rows, items or users), then the validation part
+ * carved from the rest.
+ */
+export function prepareExperiment(d: ExperimentData, config: TrainConfig, fold?: Fold): Experiment {
   const feedback = effectiveFeedback(config.model, config, d.kind);
   let { user, item, rating, timestamp } = d;
   let dropped = 0;
@@ -88,22 +100,26 @@ export function prepareExperiment(d: ExperimentData, config: TrainConfig): Exper
   let candidates: Int32Array | null = null;
   switch (config.split) {
     case 'random':
-      split = randomSplit(rating.length, config.testFraction, config.seed);
+      split = randomSplit(rating.length, config.testFraction, config.seed, fold);
       break;
     case 'temporal':
       if (!timestamp)
         throw new Error('the temporal split needs timestamps, and this data set has none');
+      if (fold)
+        throw new Error(
+          'the temporal split holds out each user’s latest rows, which cannot be cut into folds: choose a random or cold-start split for cross-validation',
+        );
       split = temporalSplit(user, timestamp, d.users, temporalHoldOut(config.testFraction));
       break;
     case 'cold-items': {
-      const s = coldStartSplit(item, d.items, config.testFraction, config.seed);
+      const s = coldStartSplit(item, d.items, config.testFraction, config.seed, false, fold);
       split = s;
       // Held-out items are ranked against each other: they are what the model has never seen.
       candidates = s.heldOut;
       break;
     }
     case 'cold-users':
-      split = coldStartSplit(user, d.users, config.testFraction, config.seed);
+      split = coldStartSplit(user, d.users, config.testFraction, config.seed, false, fold);
       break;
   }
   if (!split.train.length) throw new Error('the split leaves no training rows');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { heldOutView, selectedEpoch, testReport, validationScore } from './protocol';
+import { foldSummary, heldOutView, selectedEpoch, testReport, validationScore } from './protocol';
 import { noFeatures, type TrainData } from './trainer';
 
 const rows = (user: number[], item: number[]) => ({
@@ -69,5 +69,22 @@ describe('the protocol', () => {
     // Validation rows are known interactions: the test ranking does not count them as misses.
     expect(Array.from(t.train.item)).toEqual([0, 1, 2, 2]);
     expect(() => heldOutView({ ...data, validation: null }, 'validation')).toThrow(/no validation/);
+  });
+});
+
+describe('foldSummary', () => {
+  it('averages each metric over the folds with the sample standard deviation', () => {
+    const s = foldSummary(3, [
+      { epoch: 4, rows: 10, rmse: 0.8, mae: 0.6 },
+      { epoch: 5, rows: 10, rmse: 0.9, mae: 0.7 },
+      { epoch: 6, rows: 10, rmse: 1.0, mae: 0.8 },
+    ]);
+    expect(s.k).toBe(3);
+    expect(s.done).toBe(3);
+    expect(s.mean.rmse).toBeCloseTo(0.9, 12);
+    expect(s.sd.rmse).toBeCloseTo(0.1, 12);
+    expect(s.mean.recallAtK).toBeUndefined();
+    const one = foldSummary(5, [{ epoch: 1, rows: 3, recallAtK: 0.25 }]);
+    expect(one).toEqual({ k: 5, done: 1, mean: { recallAtK: 0.25 }, sd: { recallAtK: 0 } });
   });
 });

@@ -184,3 +184,32 @@ function concatRows(a: Interactions, b: Interactions): Interactions {
     rating: cat(a.rating, b.rating),
   };
 }
+
+/** The metrics a k-fold summary averages. */
+const FOLD_METRICS = ['rmse', 'mae', 'recallAtK', 'ndcgAtK', 'auc'] as const;
+export type FoldMetric = (typeof FOLD_METRICS)[number];
+
+/** k-fold cross-validation's result (CONTRACT: `snapshot().training.folds`). */
+export interface FoldSummary {
+  k: number;
+  /** Folds finished. */
+  done: number;
+  /** Per metric the folds have: the mean and the sample standard deviation (0 for one fold). */
+  mean: Partial<Record<FoldMetric, number>>;
+  sd: Partial<Record<FoldMetric, number>>;
+}
+
+/** Mean and sample standard deviation of each metric over the folds' test reports. */
+export function foldSummary(k: number, reports: readonly TestReport[]): FoldSummary {
+  const mean: FoldSummary['mean'] = {};
+  const sd: FoldSummary['sd'] = {};
+  for (const m of FOLD_METRICS) {
+    const xs = reports.map((r) => r[m]).filter((x): x is number => Number.isFinite(x));
+    if (!xs.length) continue;
+    const mu = xs.reduce((a, b) => a + b, 0) / xs.length;
+    mean[m] = mu;
+    sd[m] =
+      xs.length > 1 ? Math.sqrt(xs.reduce((a, x) => a + (x - mu) ** 2, 0) / (xs.length - 1)) : 0;
+  }
+  return { k, done: reports.length, mean, sd };
+}

@@ -94,13 +94,13 @@ export function RunsPanel() {
                       {r.epochs}
                       {r.status === 'stopped' ? ' (stopped)' : ''}
                     </td>
-                    <td>{fmtNum(r.rmse)}</td>
-                    <td>{fmtNum(r.mae)}</td>
-                    <td>{fmtNum(r.recall20)}</td>
+                    <td>{withSd(r.rmse, r.folds?.sd.rmse)}</td>
+                    <td>{withSd(r.mae, r.folds?.sd.mae)}</td>
+                    <td>{withSd(r.recall20, r.folds?.sd.recallAtK)}</td>
                     <td>{fmtNum(r.ndcg10)}</td>
-                    <td>{fmtNum(r.auc)}</td>
+                    <td>{withSd(r.auc, r.folds?.sd.auc)}</td>
                     <td>
-                      {r.selectedEpoch}
+                      {r.folds ? `per fold (${r.folds.k} folds)` : r.selectedEpoch}
                       {r.validated ? '' : ' (last; no validation)'}
                     </td>
                     <td>{r.secondsPerEpoch.toFixed(2)}</td>
@@ -109,6 +109,7 @@ export function RunsPanel() {
               </tbody>
             </table>
           </div>
+          <FoldDetails runs={runs} />
           <div className="charts">
             {rmse.length > 0 && (
               <LineChart
@@ -150,4 +151,53 @@ function settingsOf(r: RunRecord): string {
   if (r.userDays) parts.push('user-day bias');
   if (r.feedback === 'implicit' && c.binarizeAt > 0) parts.push(`ratings ≥ ${c.binarizeAt}`);
   return parts.join(', ');
+}
+
+/** "0.8712 ± 0.0041" for a k-fold run's mean, else the value alone. */
+function withSd(value: number | null | undefined, sd: number | undefined): string {
+  return sd === undefined ? fmtNum(value) : `${fmtNum(value)} ± ${fmtNum(sd)}`;
+}
+
+/** Each k-fold run's folds, one row each, on demand. */
+function FoldDetails({ runs }: { runs: RunRecord[] }) {
+  const cv = runs.filter((r) => r.folds);
+  if (!cv.length) return null;
+  return (
+    <details className="fold-details">
+      <summary>Per-fold results</summary>
+      <table className="history">
+        <caption className="sr-only">Each fold of the cross-validated runs</caption>
+        <thead>
+          <tr>
+            <th>Run</th>
+            <th>Fold</th>
+            <th>Selected epoch</th>
+            <th>Test rows</th>
+            <th>RMSE</th>
+            <th>MAE</th>
+            <th>Recall@20</th>
+            <th>AUC</th>
+          </tr>
+        </thead>
+        <tbody>
+          {cv.flatMap((r) =>
+            r.folds!.reports.map((f, k) => (
+              <tr key={`${r.id}-${k}`}>
+                <td>#{r.id}</td>
+                <td>
+                  {k + 1} / {r.folds!.k}
+                </td>
+                <td>{f.epoch}</td>
+                <td>{f.rows.toLocaleString()}</td>
+                <td>{fmtNum(f.rmse)}</td>
+                <td>{fmtNum(f.mae)}</td>
+                <td>{fmtNum(f.recallAtK)}</td>
+                <td>{fmtNum(f.auc)}</td>
+              </tr>
+            )),
+          )}
+        </tbody>
+      </table>
+    </details>
+  );
 }

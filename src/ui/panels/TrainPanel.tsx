@@ -175,6 +175,7 @@ export function TrainPanel() {
         </div>
         {num('testFraction', 'Test fraction')}
         {num('validationFraction', 'Validation fraction')}
+        {num('folds', 'Folds')}
         {num('seed', 'Seed')}
         {num('projectEvery', 'Re-project every (epochs; 0: at the end)')}
       </div>
@@ -212,6 +213,14 @@ export function TrainPanel() {
           <dd>
             {t.epoch.toFixed(2)} / {t.epochsTotal}
           </dd>
+          {t.folds && (
+            <>
+              <dt>Fold</dt>
+              <dd>
+                {Math.min(t.folds.reports.length + (busy ? 1 : 0), t.folds.k)} / {t.folds.k}
+              </dd>
+            </>
+          )}
           <dt>Throughput</dt>
           <dd>{fmtRate(t.rowsPerSecond)}</dd>
           <dt>ETA</dt>

@@ -106,6 +106,8 @@ export type TrainingEvent =
       etaSeconds: number;
     }
   | { type: 'epoch'; entry: HistoryEntry; snapshot: EmbeddingSnapshot }
+  /** k-fold cross-validation: fold `index` (0-based) of `count` starts training afresh. */
+  | { type: 'fold'; index: number; count: number }
   | {
       /**
        * The test part scored once, at the selected epoch, after training; with that epoch's

@@ -7,6 +7,7 @@ import type { ModelTrainer, TrainData } from '../../core/training/trainer';
 import { createTrainer } from '../../core/training/create';
 import { prepareExperiment } from '../../core/training/experiment';
 import { ParamCheckpoint } from '../../core/training/checkpoint';
+import type { Fold } from '../../core/data/split';
 import {
   EarlyStopping,
   heldOutMetrics,
@@ -79,12 +80,32 @@ export class TrainingSession {
     this.resume = null;
   }
 
+  /** A run: one training, or with `folds` >= 2 one per fold, each trained afresh. */
   private async run(payload: TrainingDataPayload, requested: TrainConfig): Promise<void> {
     const problems = validateConfig(requested);
     if (problems.length) throw new Error(`Invalid settings: ${problems.join('; ')}`);
+    const count = requested.folds;
+    if (count < 2) {
+      await this.train(payload, requested);
+    } else {
+      for (let index = 0; index < count && !this.stopped; index++) {
+        this.post({ type: 'fold', index, count });
+        await this.train(payload, requested, { index, count });
+      }
+    }
+    this.post({ type: 'status', status: this.stopped ? 'stopped' : 'done' });
+  }
+
+  /** Trains once (on one fold's parts, with `fold`) and scores its test part. */
+  private async train(
+    payload: TrainingDataPayload,
+    requested: TrainConfig,
+    fold?: Fold,
+  ): Promise<void> {
     const { data, feedback, droppedBelowThreshold, validationUnseen } = prepareExperiment(
       payload,
       requested,
+      fold,
     );
     const config = { ...requested, feedback };
     const trainer = createTrainer(data, config);
@@ -110,9 +131,8 @@ export class TrainingSession {
       });
       this.post({ type: 'status', status: 'running' });
       const part: HeldOutPart = data.validation ? 'validation' : 'test';
-      const { early, selected } = await this.loop(trainer, config, best, part);
+      const selected = await this.loop(trainer, config, best, part);
       if (selected > 0) await this.reportTest(trainer, best, selected, data.test.rating.length);
-      this.post({ type: 'status', status: this.stopped && !early ? 'stopped' : 'done' });
     } finally {
       best.dispose();
       trainer.dispose();
@@ -142,23 +162,20 @@ export class TrainingSession {
   }
 
   /**
-   * Trains until done, stopped, or stopped early. Returns whether early stopping ended it, and
-   * the selected epoch (0 when no epoch finished): the best on validation, whose parameters
-   * `best` holds, or the last one when the run has no validation part.
+   * Trains until done, stopped, or stopped early. Returns the selected epoch (0 when no epoch
+   * finished): the best on validation, whose parameters `best` holds, or the last one when the
+   * run has no validation part.
    */
   private async loop(
     trainer: ModelTrainer,
     config: TrainConfig,
     best: ParamCheckpoint,
     part: HeldOutPart,
-  ): Promise<{ early: boolean; selected: number }> {
+  ): Promise<number> {
     const totalSteps = trainer.stepsPerEpoch * trainer.epochs;
     // Nothing may be chosen on the test part: without validation, no early stopping.
     const early = new EarlyStopping(part === 'validation' ? config.patience : 0);
-    const result = () => ({
-      early: false,
-      selected: part === 'validation' ? early.bestEpoch : trainer.epoch,
-    });
+    const selected = () => (part === 'validation' ? early.bestEpoch : trainer.epoch);
     let windowRows = 0;
     let windowStart = performance.now();
     let epochStart = windowStart;
@@ -243,13 +260,12 @@ export class TrainingSession {
             epoch: trainer.epoch,
             bestEpoch: early.bestEpoch,
           });
-          this.stopped = true;
-          return { ...result(), early: true };
+          return selected();
         }
       }
       await nextTask(); // let pause / stop messages in
     }
-    return result();
+    return selected();
   }
 }
 
