@@ -45,14 +45,21 @@ test('trains 2 epochs on webgl, beats the global mean, projects, and a clicked p
   expect(e2.rmse!).toBeLessThan(e1.rmse!);
   expect(e2.trainLoss).toBeLessThan(e1.trainLoss);
   expect(s.training.rowsPerSecond!).toBeGreaterThan(0);
-  // A rating model gets a ranking report after its last epoch: all 9,724 items scored, seen
-  // items excluded, on the held-out split.
-  expect(e1.ranking).toBeUndefined();
-  expect(e2.k).toBe(20);
-  expect(e2.recallAtK!).toBeGreaterThanOrEqual(0);
-  expect(e2.recallAtK!).toBeLessThanOrEqual(1);
-  expect(e2.ranking!.auc!).toBeGreaterThan(0.5);
+  // The epochs are scored on the validation part; the test part once, at the epoch chosen on
+  // validation, with a ranking report (all 9,724 items scored, seen items excluded).
+  expect(s.training.history.every((h) => h.split === 'validation')).toBe(true);
+  expect(e2.ranking).toBeUndefined();
+  const test = s.training.test!;
+  expect(test.epoch).toBe(e2.rmse! < e1.rmse! ? 2 : 1);
+  expect(test.rows).toBeGreaterThan(15000);
+  expect(test.rmse!).toBeLessThan(baseline);
+  expect(test.k).toBe(20);
+  expect(test.recallAtK!).toBeGreaterThanOrEqual(0);
+  expect(test.recallAtK!).toBeLessThanOrEqual(1);
+  expect(test.auc!).toBeGreaterThan(0.5);
+  expect(s.runs[0].bestRmse).toBe(test.rmse);
   await expect(page.getByText(/Precision@10 0\.\d{4}/)).toBeVisible();
+  await expect(page.getByText('Validation error')).toBeVisible();
 
   // The projection runs automatically after training (UMAP, 3D).
   const p = await lab.until(
@@ -147,7 +154,10 @@ test('trains the implicit BPR model for an epoch on webgl and ranks every epoch'
   expect(e1.k).toBe(20);
   // One epoch of BPR already ranks held-out items far above chance (about 0.002 at k = 20).
   expect(e1.recallAtK!).toBeGreaterThan(0.05);
-  expect(e1.ranking!.auc!).toBeGreaterThan(0.8);
+  expect(e1.split).toBe('validation');
+  // AUC comes with the test report, scored once at the end.
+  expect(s.training.test!.recallAtK!).toBeGreaterThan(0.05);
+  expect(s.training.test!.auc!).toBeGreaterThan(0.8);
 });
 
 test('trains the hybrid model on genres and SVD++ for an epoch each on webgl; the runs table compares them', async ({
@@ -225,6 +235,11 @@ test('early stopping ends the run and keeps the best epoch’s embeddings for th
   expect(s.training.history).toHaveLength(stop.epoch);
   const rmse = s.training.history.map((h) => h.rmse!);
   expect(Math.min(...rmse)).toBe(rmse[stop.bestEpoch - 1]);
-  const p = await lab.until((x) => x.projection.status === 'done' && x.projection);
+  expect(s.training.history.every((h) => h.split === 'validation')).toBe(true);
+  // The test part is scored once, with the parameters of the epoch chosen on validation.
+  expect(s.training.test!.epoch).toBe(stop.bestEpoch);
+  const p = await lab.until(
+    (x) => x.projection.status === 'done' && x.projection.epoch === stop.bestEpoch && x.projection,
+  );
   expect(p.epoch).toBe(stop.bestEpoch);
 });

@@ -31,7 +31,25 @@ export type Snapshot = {
       ndcgAtK?: number;
       k?: number;
       ranking?: { ndcg10: number; auc: number | null };
+      split: 'validation' | 'test';
     }[];
+    /** The test part, scored once at the selected epoch when the run ends. */
+    test: null | {
+      epoch: number;
+      rmse?: number;
+      mae?: number;
+      recallAtK?: number;
+      ndcgAtK?: number;
+      k?: number;
+      auc?: number;
+      rows: number;
+    };
+    folds: null | {
+      k: number;
+      done: number;
+      mean: Record<string, number>;
+      sd: Record<string, number>;
+    };
     error: string | null;
     baselines: { globalMeanRmse: number; biasRmse: number } | null;
     feedback: string | null;
