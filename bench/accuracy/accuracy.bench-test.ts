@@ -1,10 +1,13 @@
 /**
  * The accuracy table: every model trained on the MovieLens sample through the training worker's
- * own session (the same split, binarisation and metrics as the app), in Node on the tfjs cpu
- * backend. Writes bench/accuracy/results.json and prints a Markdown table.
+ * own session (the same split, binarisation, validation part and metrics as the app), in Node on
+ * the tfjs cpu backend. Each row is the test part scored once at the epoch chosen on validation
+ * (the protocol of src/core/training/protocol.ts), as mean ± sd over seeds (the split's and the
+ * initial weights'). Writes bench/accuracy/results.json and prints a Markdown table.
  *
- *   npm run bench:accuracy                       every model with its defaults
+ *   npm run bench:accuracy                       every model with its defaults, seeds 42-44
  *   MODELS=svdpp,fm npm run bench:accuracy       some models
+ *   SEEDS=1 npm run bench:accuracy               one seed (42)
  *   CONFIG='{"epochs":20}' npm run bench:accuracy  settings over the defaults (all models)
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -20,11 +23,8 @@ import { previewCsv } from '../../src/core/data/csv';
 import { MODELS } from '../../src/core/models/catalog';
 import { DEFAULT_CONFIG, type TrainConfig } from '../../src/core/training/config';
 import { TrainingSession } from '../../src/worker/training/session';
-import {
-  trainingPayload,
-  type HistoryEntry,
-  type TrainingEvent,
-} from '../../src/worker/training/protocol';
+import { trainingPayload, type TrainingEvent } from '../../src/worker/training/protocol';
+import type { TestReport } from '../../src/core/training/protocol';
 import type { Dataset } from '../../src/core/data/types';
 
 const dir = new URL('../../public/samples/ml-latest-small/', import.meta.url);
@@ -39,26 +39,29 @@ function loadSample(): Dataset {
   return attachItemTags(movies.dataset, 'tags.csv', read('tags.csv')).dataset;
 }
 
-export interface AccuracyRow {
+/** The metrics of a row, each the mean over seeds (with its sd in `sd`). */
+type Metric = 'rmse' | 'mae' | 'recall20' | 'ndcg10' | 'auc';
+const METRICS: Metric[] = ['rmse', 'mae', 'recall20', 'ndcg10', 'auc'];
+
+export interface AccuracyRow extends Partial<Record<Metric, number | null>> {
   model: string;
   case: string;
   feedback: string;
   split: string;
+  /** The selected epochs (one per seed) of the configured epochs. */
   epochs: number;
-  rmse?: number;
-  mae?: number;
-  recall20?: number;
-  ndcg10?: number;
-  auc?: number | null;
+  selectedEpochs: number[];
+  seeds: number[];
+  sd: Partial<Record<Metric, number>>;
   seconds: number;
   config: Partial<TrainConfig>;
 }
 
-/** Trains one configuration to the end and returns its last epoch's metrics and the time. */
+/** Trains one configuration to the end and returns its test report and the time. */
 async function run(
   d: Dataset,
   config: TrainConfig,
-): Promise<{ last: HistoryEntry; seconds: number; feedback: string }> {
+): Promise<{ test: TestReport; seconds: number; feedback: string }> {
   const events: TrainingEvent[] = [];
   const session = new TrainingSession((e) => events.push(e), 1e9);
   const started = performance.now();
@@ -71,13 +74,43 @@ async function run(
   const seconds = (performance.now() - started) / 1000;
   const error = events.find((e) => e.type === 'error');
   if (error && error.type === 'error') throw new Error(`${config.model}: ${error.message}`);
-  const epochs = events.flatMap((e) => (e.type === 'epoch' ? [e.entry] : []));
-  const started2 = events.find((e) => e.type === 'started');
+  const test = events.flatMap((e) => (e.type === 'test' ? [e.report] : []))[0];
+  const begun = events.find((e) => e.type === 'started');
+  if (!test) throw new Error(`${config.model}: no test report`);
   return {
-    last: epochs[epochs.length - 1],
+    test,
     seconds,
-    feedback: started2 && started2.type === 'started' ? started2.feedback : '?',
+    feedback: begun && begun.type === 'started' ? begun.feedback : '?',
   };
+}
+
+/** One row: the case trained once per seed; each metric's mean and sample sd over the seeds. */
+async function row(d: Dataset, name: string, config: TrainConfig, seeds: number[]) {
+  const runs = [];
+  for (const seed of seeds) runs.push(await run(d, { ...config, seed }));
+  const value = (t: TestReport, m: Metric): number | undefined =>
+    m === 'recall20' ? t.recallAtK : m === 'ndcg10' ? t.ranking?.ndcg10 : t[m];
+  const out: AccuracyRow = {
+    model: config.model,
+    case: name,
+    feedback: runs[0].feedback,
+    split: config.split,
+    epochs: config.epochs,
+    selectedEpochs: runs.map((r) => r.test.epoch),
+    seeds,
+    sd: {},
+    seconds: runs.reduce((s, r) => s + r.seconds, 0) / runs.length,
+    config,
+  };
+  for (const m of METRICS) {
+    const xs = runs.map((r) => value(r.test, m)).filter((x): x is number => Number.isFinite(x));
+    if (!xs.length) continue;
+    const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
+    out[m] = mean;
+    out.sd[m] =
+      xs.length > 1 ? Math.sqrt(xs.reduce((a, x) => a + (x - mean) ** 2, 0) / (xs.length - 1)) : 0;
+  }
+  return out;
 }
 
 /** The cases of the table: each model with its defaults, plus the cold-start case. */
@@ -119,53 +152,53 @@ function cases(): { name: string; config: TrainConfig }[] {
 
 it('trains every model on the sample and writes the accuracy table', async () => {
   const d = loadSample();
+  const seeds = Array.from({ length: Number(process.env.SEEDS ?? 3) }, (_, k) => 42 + k);
   const rows: AccuracyRow[] = [];
   for (const c of cases()) {
-    const { last, seconds, feedback } = await run(d, c.config);
-    const row: AccuracyRow = {
-      model: c.config.model,
-      case: c.name,
-      feedback,
-      split: c.config.split,
-      epochs: last.epoch,
-      rmse: last.rmse,
-      mae: last.mae,
-      recall20: last.recallAtK,
-      ndcg10: last.ranking?.ndcg10,
-      auc: last.ranking?.auc,
-      seconds,
-      config: c.config,
-    };
-    rows.push(row);
-    console.log(JSON.stringify({ ...row, config: undefined }));
+    const r = await row(d, c.name, c.config, seeds);
+    rows.push(r);
+    console.log(JSON.stringify({ ...r, config: undefined }));
+    if (!process.env.CONFIG) save([r]);
   }
   console.log(`\n${markdown(rows)}\n`);
 
-  // Runs of some models replace those models' rows in the file; the table in the README is
-  // made from the whole file.
-  if (!process.env.CONFIG) {
-    const file = new URL('results.json', import.meta.url);
-    const key = (r: AccuracyRow) => `${r.model}|${r.case}|${r.feedback}`;
-    const fresh = new Set(rows.map(key));
-    const old = existsSync(file)
-      ? (JSON.parse(readFileSync(file, 'utf8')) as AccuracyRow[]).filter((r) => !fresh.has(key(r)))
-      : [];
-    const order = (r: AccuracyRow) => MODELS.findIndex((m) => m.name === r.model);
-    const all = [...old, ...rows].sort((a, b) => order(a) - order(b));
-    writeFileSync(file, JSON.stringify(all, null, 2));
-    console.log(`\n${markdown(all)}\n`);
-  }
+  if (!process.env.CONFIG) console.log(`\n${markdown(save([]))}\n`);
 });
 
+/**
+ * Writes rows into results.json as each finishes (a long run keeps what it measured): runs of
+ * some models replace those models' rows; the table in the README is made from the whole file.
+ * Rows measured before the validation protocol (no `seeds`) are dropped.
+ */
+function save(rows: AccuracyRow[]): AccuracyRow[] {
+  const file = new URL('results.json', import.meta.url);
+  const key = (r: AccuracyRow) => `${r.model}|${r.case}|${r.feedback}`;
+  const fresh = new Set(rows.map(key));
+  const old = existsSync(file)
+    ? (JSON.parse(readFileSync(file, 'utf8')) as AccuracyRow[]).filter(
+        (r) => r.seeds && !fresh.has(key(r)),
+      )
+    : [];
+  const order = (r: AccuracyRow) => MODELS.findIndex((m) => m.name === r.model);
+  const all = [...old, ...rows].sort((a, b) => order(a) - order(b));
+  writeFileSync(file, JSON.stringify(all, null, 2));
+  return all;
+}
+
 function markdown(rows: AccuracyRow[]): string {
-  const f = (x: number | undefined | null, digits = 4) => (x == null ? '—' : x.toFixed(digits));
+  const f = (r: AccuracyRow, m: Metric) => {
+    const x = r[m];
+    if (x == null) return '—';
+    return r.seeds.length > 1 ? `${x.toFixed(4)} ± ${r.sd[m]!.toFixed(4)}` : x.toFixed(4);
+  };
   return [
-    '| model | case | feedback | epochs | RMSE | MAE | Recall@20 | NDCG@10 | AUC | seconds (Node cpu) |',
+    '| model | case | feedback | epochs (selected) | RMSE | MAE | Recall@20 | NDCG@10 | AUC | seconds a run (Node cpu) |',
     '|---|---|---|---|---|---|---|---|---|---|',
     ...rows.map(
       (r) =>
-        `| \`${r.model}\` | ${r.case} | ${r.feedback} | ${r.epochs} | ${f(r.rmse)} | ${f(r.mae)} | ` +
-        `${f(r.recall20)} | ${f(r.ndcg10)} | ${f(r.auc)} | ${r.seconds.toFixed(1)} |`,
+        `| \`${r.model}\` | ${r.case} | ${r.feedback} | ${r.epochs} (${r.selectedEpochs.join(', ')}) | ` +
+        `${f(r, 'rmse')} | ${f(r, 'mae')} | ${f(r, 'recall20')} | ${f(r, 'ndcg10')} | ${f(r, 'auc')} | ` +
+        `${r.seconds.toFixed(1)} |`,
     ),
   ].join('\n');
 }

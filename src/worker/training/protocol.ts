@@ -1,6 +1,7 @@
 /** Messages between the main thread and the training worker. Typed arrays are transferred. */
 import type { Dataset, EmbeddingSnapshot } from '../../core/data/types';
 import type { TrainConfig } from '../../core/training/config';
+import type { Trial, TuneBudget } from '../../core/training/tuning';
 import type { RatingMetrics } from '../../core/metrics/rating';
 import type { ExperimentData } from '../../core/training/experiment';
 import type { HeldOutMetrics, HeldOutPart, TestReport } from '../../core/training/protocol';
@@ -28,7 +29,13 @@ export function trainingPayload(d: Dataset): TrainingDataPayload {
 }
 
 export type TrainingRequest =
-  | { type: 'train'; data: TrainingDataPayload; config: TrainConfig }
+  | {
+      type: 'train';
+      data: TrainingDataPayload;
+      config: TrainConfig;
+      /** A hyper-parameter search over `config` (see tuning.ts) instead of one run. */
+      tune?: TuneBudget;
+    }
   | { type: 'pause' }
   | { type: 'resume' }
   | { type: 'stop' }
@@ -106,6 +113,12 @@ export type TrainingEvent =
       etaSeconds: number;
     }
   | { type: 'epoch'; entry: HistoryEntry; snapshot: EmbeddingSnapshot }
+  /** A search's trial starts (a run of its own follows: started, epochs, test). */
+  | { type: 'trial'; trial: Trial; total: number; config: TrainConfig }
+  /** The trial's validation score at its selected epoch (higher is better; null: none). */
+  | { type: 'trial-end'; trial: Trial; score: number | null }
+  /** The search ended: its best trial by validation score (null when none finished). */
+  | { type: 'tuned'; best: { trial: Trial; score: number } | null; trials: number }
   /** k-fold cross-validation: fold `index` (0-based) of `count` starts training afresh. */
   | { type: 'fold'; index: number; count: number }
   | {

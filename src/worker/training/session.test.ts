@@ -5,6 +5,7 @@ import { DEFAULT_CONFIG, type TrainConfig } from '../../core/training/config';
 import { plantedLowRank } from '../../core/data/synthetic';
 import { emptyFeatureTable } from '../../core/data/types';
 import { selectedEpoch } from '../../core/training/protocol';
+import type { TuneBudget } from '../../core/training/tuning';
 
 const USERS = 40;
 const ITEMS = 30;
@@ -42,10 +43,14 @@ const overfitting: TrainConfig = {
   projectEvery: 0,
 };
 
-async function run(data: TrainingDataPayload, config: TrainConfig): Promise<TrainingEvent[]> {
+async function run(
+  data: TrainingDataPayload,
+  config: TrainConfig,
+  tune?: TuneBudget,
+): Promise<TrainingEvent[]> {
   const events: TrainingEvent[] = [];
   const session = new TrainingSession((e) => events.push(e), 1e9);
-  session.handle({ type: 'train', data, config });
+  session.handle({ type: 'train', data, config, tune });
   await session.whenIdle();
   const error = events.find((e) => e.type === 'error');
   if (error) throw new Error(error.message);
@@ -124,3 +129,45 @@ describe('TrainingSession: validation selects, the test part is scored once', ()
     expect(report.rmse).toBeUndefined();
   });
 });
+
+describe('TrainingSession: tuning', () => {
+  it('trains the search’s trials, each a run with its test report, and names the best on validation', async () => {
+    const events = await run(
+      noisy(),
+      { ...overfitting, epochs: 3 },
+      {
+        method: 'halving',
+        trials: 3,
+        minutes: 0,
+      },
+    );
+    const trials = of(events, 'trial');
+    expect(trials.map((t) => [t.trial.rung, t.config.epochs])).toEqual([
+      [0, 1],
+      [0, 1],
+      [0, 1],
+      [1, 3],
+    ]);
+    expect(trials[0].config.learningRate).toBe(overfitting.learningRate); // the settings first
+    const ends = of(events, 'trial-end');
+    expect(ends).toHaveLength(4);
+    expect(of(events, 'test')).toHaveLength(4);
+    // The trial promoted is the best of the first rung by validation score.
+    const firstRung = ends.slice(0, 3);
+    const top = firstRung.reduce((a, b) => (b.score! > a.score! ? b : a));
+    expect(trials[3].trial.settings).toEqual(top.trial.settings);
+    const tuned = of(events, 'tuned')[0];
+    expect(tuned.trials).toBe(4);
+    expect(tuned.best!.trial.id).toBe(trials[3].trial.id);
+    expect(tuned.best!.score).toBe(ends[3].score);
+    expect(of(events, 'status').at(-1)!.status).toBe('done');
+  });
+
+  it('refuses to tune without a validation part', async () => {
+    await expect(
+      run(noisy(), { ...overfitting, validationFraction: 0 }, DEFAULT_TUNE_SMALL),
+    ).rejects.toThrow(/validation part/);
+  });
+});
+
+const DEFAULT_TUNE_SMALL: TuneBudget = { method: 'random', trials: 2, minutes: 0 };

@@ -8,6 +8,7 @@ import { createTrainer } from '../../core/training/create';
 import { prepareExperiment } from '../../core/training/experiment';
 import { ParamCheckpoint } from '../../core/training/checkpoint';
 import type { Fold } from '../../core/data/split';
+import { Search, type TuneBudget } from '../../core/training/tuning';
 import {
   EarlyStopping,
   heldOutMetrics,
@@ -45,7 +46,9 @@ export class TrainingSession {
         }
         this.paused = false;
         this.stopped = false;
-        this.running = this.run(msg.data, msg.config)
+        this.running = (
+          msg.tune ? this.tune(msg.data, msg.config, msg.tune) : this.run(msg.data, msg.config)
+        )
           .catch((e: unknown) =>
             this.post({ type: 'error', message: e instanceof Error ? e.message : String(e) }),
           )
@@ -80,6 +83,39 @@ export class TrainingSession {
     this.resume = null;
   }
 
+  /**
+   * A hyper-parameter search: trials of the search (tuning.ts) trained one after another, each a
+   * full run with its test report, compared by their validation score only. Ends with the best
+   * settings, which the page offers to apply.
+   */
+  private async tune(
+    payload: TrainingDataPayload,
+    base: TrainConfig,
+    budget: TuneBudget,
+  ): Promise<void> {
+    const problems = validateConfig(base);
+    if (problems.length) throw new Error(`Invalid settings: ${problems.join('; ')}`);
+    if (!(base.validationFraction > 0))
+      throw new Error('Tuning compares settings on the validation part: set a validation fraction');
+    const search = new Search({ ...base, folds: 1 }, budget);
+    const deadline = budget.minutes > 0 ? performance.now() + budget.minutes * 60_000 : Infinity;
+    for (let trial = search.next(); trial && !this.stopped; trial = search.next()) {
+      if (performance.now() > deadline) break;
+      const config = { ...base, ...trial.settings, epochs: trial.epochs, folds: 1 };
+      this.post({ type: 'trial', trial, total: search.total, config });
+      const score = await this.train(payload, config);
+      search.report(trial, score ?? -Infinity);
+      this.post({ type: 'trial-end', trial, score: score ?? null });
+    }
+    const best = search.best();
+    this.post({
+      type: 'tuned',
+      best: best && { trial: best.trial, score: best.score },
+      trials: search.results.length,
+    });
+    this.post({ type: 'status', status: this.stopped ? 'stopped' : 'done' });
+  }
+
   /** A run: one training, or with `folds` >= 2 one per fold, each trained afresh. */
   private async run(payload: TrainingDataPayload, requested: TrainConfig): Promise<void> {
     const problems = validateConfig(requested);
@@ -96,12 +132,15 @@ export class TrainingSession {
     this.post({ type: 'status', status: this.stopped ? 'stopped' : 'done' });
   }
 
-  /** Trains once (on one fold's parts, with `fold`) and scores its test part. */
+  /**
+   * Trains once (on one fold's parts, with `fold`) and scores its test part. Returns the
+   * selected epoch's validation score (undefined without a validation part or a finished epoch).
+   */
   private async train(
     payload: TrainingDataPayload,
     requested: TrainConfig,
     fold?: Fold,
-  ): Promise<void> {
+  ): Promise<number | undefined> {
     const { data, feedback, droppedBelowThreshold, validationUnseen } = prepareExperiment(
       payload,
       requested,
@@ -131,8 +170,9 @@ export class TrainingSession {
       });
       this.post({ type: 'status', status: 'running' });
       const part: HeldOutPart = data.validation ? 'validation' : 'test';
-      const selected = await this.loop(trainer, config, best, part);
+      const { selected, score } = await this.loop(trainer, config, best, part);
       if (selected > 0) await this.reportTest(trainer, best, selected, data.test.rating.length);
+      return part === 'validation' && selected > 0 ? score : undefined;
     } finally {
       best.dispose();
       trainer.dispose();
@@ -164,18 +204,21 @@ export class TrainingSession {
   /**
    * Trains until done, stopped, or stopped early. Returns the selected epoch (0 when no epoch
    * finished): the best on validation, whose parameters `best` holds, or the last one when the
-   * run has no validation part.
+   * run has no validation part; and the best validation score.
    */
   private async loop(
     trainer: ModelTrainer,
     config: TrainConfig,
     best: ParamCheckpoint,
     part: HeldOutPart,
-  ): Promise<number> {
+  ): Promise<{ selected: number; score: number }> {
     const totalSteps = trainer.stepsPerEpoch * trainer.epochs;
     // Nothing may be chosen on the test part: without validation, no early stopping.
     const early = new EarlyStopping(part === 'validation' ? config.patience : 0);
-    const selected = () => (part === 'validation' ? early.bestEpoch : trainer.epoch);
+    const selected = () => ({
+      selected: part === 'validation' ? early.bestEpoch : trainer.epoch,
+      score: early.best,
+    });
     let windowRows = 0;
     let windowStart = performance.now();
     let epochStart = windowStart;
