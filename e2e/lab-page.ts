@@ -44,6 +44,17 @@ export type Snapshot = {
       auc?: number;
       rows: number;
     };
+    tuning: null | {
+      status: string;
+      done: number;
+      total: number;
+      best: null | {
+        id: number;
+        score: number;
+        epochs: number;
+        settings: { learningRate?: number; l2?: number; dim?: number; hidden?: number };
+      };
+    };
     folds: null | {
       k: number;
       done: number;
@@ -64,6 +75,8 @@ export type Snapshot = {
     epochs: number;
     bestRmse: number | null;
     bestRecall20: number | null;
+    trial: null | { id: number; rung: number; score: number | null };
+    config: { learningRate: number; l2: number; dim: number; epochs: number };
     auc: number | null;
     secondsPerEpoch: number;
   }[];

@@ -47,3 +47,36 @@ test('without a validation part the run keeps its last epoch and says so', async
   await expect(page.getByText(/no validation part: the last epoch is kept/)).toBeVisible();
   await expect(page.getByText('Test error')).toBeVisible();
 });
+
+test('Tune: successive halving on validation, every trial a run, the best settings applied', async ({
+  page,
+}) => {
+  const lab = new LabPage(page);
+  await lab.open();
+  await lab.sampleLoaded();
+  await lab.setNumber('Epochs', 2);
+  await lab.setNumber('Trials', 3);
+  await page.getByRole('button', { name: 'Tune', exact: true }).click();
+  const s = await lab.until(
+    (x) => x.training.status === 'done' && x.training.tuning?.status === 'done' && x,
+    300_000,
+  );
+  expect(s.training.error).toBeNull();
+  expect(s.training.backend).toBe('webgl');
+  const tuning = s.training.tuning!;
+  // Three trials of 1 epoch, then the best of them for 2 epochs.
+  expect(tuning.done).toBe(4);
+  expect(s.runs.map((r) => r.trial?.rung)).toEqual([0, 0, 0, 1]);
+  expect(s.runs.every((r) => r.bestRmse !== null)).toBe(true);
+  expect(tuning.best!.id).toBe(s.runs[3].trial!.id);
+  expect(s.runs[3].config.epochs).toBe(2);
+  // The first trial is the settings as they were; the best are offered.
+  const best = tuning.best!.settings;
+  await page.getByRole('button', { name: 'Apply best settings' }).click();
+  await expect(page.getByLabel('Learning rate', { exact: true })).toHaveValue(
+    String(best.learningRate),
+  );
+  await expect(page.getByLabel('Embedding dimension', { exact: true })).toHaveValue(
+    String(best.dim),
+  );
+});

@@ -47,6 +47,18 @@ export function labSnapshot(lab: Lab) {
       })),
       test: t.test,
       folds: t.folds && foldSummary(t.folds.k, t.folds.reports),
+      tuning: t.tuning && {
+        status: t.tuning.status,
+        done: t.tuning.done,
+        total: t.tuning.total,
+        trial: t.tuning.trial && { id: t.tuning.trial.id, rung: t.tuning.trial.rung },
+        best: t.tuning.best && {
+          id: t.tuning.best.trial.id,
+          score: t.tuning.best.score,
+          settings: t.tuning.best.trial.settings,
+          epochs: t.tuning.best.trial.epochs,
+        },
+      },
       error: t.error,
       // Additions beyond the contract's minimum:
       fallbackReason: t.fallbackReason,
@@ -80,6 +92,13 @@ export function labSnapshot(lab: Lab) {
       selectedOn: r.validated ? ('validation' as const) : ('last' as const),
       test: r.test,
       folds: r.folds ?? null,
+      trial: r.trial ?? null,
+      config: {
+        learningRate: r.config.learningRate,
+        l2: r.config.l2,
+        dim: r.config.dim,
+        epochs: r.config.epochs,
+      },
       secondsPerEpoch: r.secondsPerEpoch,
     })),
     projection: {

@@ -9,6 +9,7 @@ import { DEFAULT_CONFIG, type TrainConfig } from '../core/training/config';
 import type { RatingMetrics } from '../core/metrics/rating';
 import type { BackendName, HistoryEntry } from '../worker/training/protocol';
 import type { FoldSummary, TestReport } from '../core/training/protocol';
+import { DEFAULT_TUNE, type Trial, type TuneBudget } from '../core/training/tuning';
 import type { ProjectionMethod } from '../worker/projection/protocol';
 import type { Metric } from '../core/projection/neighbours';
 import type { PointSpace } from './points';
@@ -66,6 +67,10 @@ export interface TrainingState {
   history: HistoryEntry[];
   /** The test part scored once at the selected epoch, when the run has ended. */
   test: TestReport | null;
+  /** A hyper-parameter search in progress or finished (null: none since the last run). */
+  tuning: TuningState | null;
+  /** The search's budget, as the Tune controls set it. */
+  tuneBudget: TuneBudget;
   /** k-fold cross-validation: the folds' test reports so far (null: a single split). */
   folds: { k: number; reports: TestReport[] } | null;
   /** Loss readings during training: x = fractional epoch. */
@@ -82,6 +87,19 @@ export interface TrainingState {
   earlyStop: { epoch: number; bestEpoch: number } | null;
   startedAt: number | null;
   error: string | null;
+}
+
+/** A hyper-parameter search: its trials so far and the best by validation score. */
+export interface TuningState {
+  status: 'running' | 'done' | 'stopped';
+  /** The trial training now (its config is the run's), and the trials planned. */
+  trial: Trial | null;
+  config: TrainConfig | null;
+  total: number;
+  done: number;
+  /** The best trial by validation score, with its settings over the base config. */
+  best: { trial: Trial; score: number; config: TrainConfig } | null;
+  startedAt: number;
 }
 
 /** One finished (or stopped) run, for the runs table: same data set and split compare fairly. */
@@ -110,6 +128,8 @@ export interface RunRecord {
   /** Whether the epoch was selected on a validation part (false: the run had none). */
   validated: boolean;
   test: TestReport | null;
+  /** A trial of a hyper-parameter search: its id, rung and validation score. */
+  trial?: { id: number; rung: number; score: number | null };
   /** k-fold runs: each fold's test report, and their mean and standard deviation. */
   folds?: FoldSummary & { reports: TestReport[] };
   secondsPerEpoch: number;
@@ -275,6 +295,8 @@ export function initialState(): LabState {
       validationUnseen: 0,
       test: null,
       folds: null,
+      tuning: null,
+      tuneBudget: DEFAULT_TUNE,
       history: [],
       lossCurve: [],
       baselines: null,

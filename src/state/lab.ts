@@ -9,6 +9,7 @@ import {
   type LabState,
   type PointKind,
   type ProjectionState,
+  type RunRecord,
   type TrainingState,
   type ViewState,
 } from './lab-state';
@@ -29,6 +30,7 @@ import { trainingPayload, type TrainingEvent } from '../worker/training/protocol
 import { ProjectionCancelledError, ProjectionClient } from '../worker/projection/client';
 import type { ProjectionMethod } from '../worker/projection/protocol';
 import type { TrainConfig } from '../core/training/config';
+import type { TuneBudget } from '../core/training/tuning';
 import type { Dataset } from '../core/data/types';
 
 /** What the lab needs of the 3D view (for the test API's screenPosition). */
@@ -47,6 +49,8 @@ const MAX_LAYOUTS = 100;
 const MAX_LOSS_POINTS = 2000;
 
 export class Lab {
+  /** Whether the person pressed Stop during the current run or search. */
+  private stopRequested = false;
   readonly store: Store<LabState> = createStore(initialState());
   readonly data: DataActions;
   private scene: SceneHandle | null = null;
@@ -232,30 +236,47 @@ export class Lab {
   }
 
   train(): void {
+    this.begin();
+  }
+
+  /** Starts a hyper-parameter search over the current settings (see tuning.ts). */
+  tune(): void {
+    this.begin(this.store.get().training.tuneBudget);
+  }
+
+  setTuneBudget(patch: Partial<TuneBudget>): void {
+    const t = this.store.get().training;
+    this.setTraining({ tuneBudget: { ...t.tuneBudget, ...patch } });
+  }
+
+  /** Applies the search's best settings to the training settings. */
+  applyTuned(): void {
+    const best = this.store.get().training.tuning?.best;
+    if (best) this.setConfig({ ...best.trial.settings, epochs: best.config.epochs });
+  }
+
+  /** Sends a run (or with `tune` a search) to the training worker. */
+  private begin(tune?: TuneBudget): void {
     const { dataset, training } = this.store.get();
     if (!dataset || this.isTraining()) return;
     this.start();
+    this.stopRequested = false;
     const config = training.config;
     this.setTraining({
+      ...freshRun(config),
       status: 'running',
-      model: config.model,
-      epoch: 0,
-      epochsTotal: config.epochs,
-      step: 0,
-      history: [],
-      test: null,
       folds: null,
-      validationRows: 0,
-      validationUnseen: 0,
-      lossCurve: [],
-      rowsPerSecond: null,
-      etaSeconds: null,
-      baselines: null,
-      feedback: null,
-      predictsRatings: null,
-      droppedBelowThreshold: 0,
-      userDays: 0,
-      earlyStop: null,
+      tuning: tune
+        ? {
+            status: 'running',
+            trial: null,
+            config: null,
+            total: 0,
+            done: 0,
+            best: null,
+            startedAt: performance.now(),
+          }
+        : null,
       error: null,
       startedAt: performance.now(),
     });
@@ -265,6 +286,7 @@ export class Lab {
       type: 'train',
       config,
       data: trainingPayload(dataset),
+      ...(tune && { tune }),
     });
   }
 
@@ -275,19 +297,22 @@ export class Lab {
     this.training?.send({ type: 'resume' });
   }
   stop(): void {
+    this.stopRequested = true;
     this.training?.send({ type: 'stop' });
   }
 
-  /** Adds the run that just ended to the runs table. */
-  private recordRun(status: 'done' | 'stopped'): void {
+  /** Adds the run that just ended to the runs table (a search's trial with its settings). */
+  private recordRun(status: 'done' | 'stopped', trial?: RunRecord['trial']): void {
     const { training: t, runs, dataset } = this.store.get();
     if (!t.history.length || !t.feedback) return;
-    this.store.set({
-      runs: [
-        ...runs,
-        summarizeRun(runs.length + 1, { ...t, feedback: t.feedback }, dataset?.name ?? '', status),
-      ],
-    });
+    const config = trial && t.tuning?.config ? t.tuning.config : t.config;
+    const run = summarizeRun(
+      runs.length + 1,
+      { ...t, config, feedback: t.feedback },
+      dataset?.name ?? '',
+      status,
+    );
+    this.store.set({ runs: [...runs, trial ? { ...run, trial } : run] });
   }
 
   private onTrainingEvent(e: TrainingEvent): void {
@@ -348,8 +373,9 @@ export class Lab {
         // With a validation part the final layout waits for the test report, which says which
         // epoch's factors the map shows.
         const last = e.entry.epoch >= t.epochsTotal && !t.validationRows;
-        // Fitted reference models have one value per point: nothing to lay out.
-        if (e.snapshot.dim < 2) return;
+        // Fitted reference models have one value per point, and a search's trials are many
+        // short runs: nothing to lay out.
+        if (e.snapshot.dim < 2 || t.tuning) return;
         // Live re-projection every `every` epochs (0: only when training ends).
         const live =
           every > 0 && (e.entry.epoch % every === 0 || this.store.get().projection.coords === null);
@@ -361,6 +387,39 @@ export class Lab {
       case 'early-stop':
         this.setTraining({ earlyStop: { epoch: e.epoch, bestEpoch: e.bestEpoch } });
         return;
+      case 'trial':
+        // Each trial is a run of its own: the live curves start over.
+        this.setTraining({
+          ...freshRun(e.config),
+          tuning: t.tuning && { ...t.tuning, trial: e.trial, config: e.config, total: e.total },
+        });
+        return;
+      case 'trial-end': {
+        this.recordRun(this.stopRequested ? 'stopped' : 'done', {
+          id: e.trial.id,
+          rung: e.trial.rung,
+          score: e.score,
+        });
+        const tuning = this.store.get().training.tuning;
+        if (tuning) this.setTraining({ tuning: { ...tuning, done: tuning.done + 1 } });
+        return;
+      }
+      case 'tuned': {
+        const tuning = this.store.get().training.tuning;
+        if (!tuning) return;
+        const base = t.config;
+        this.setTraining({
+          tuning: {
+            ...tuning,
+            trial: null,
+            best: e.best && {
+              ...e.best,
+              config: { ...base, ...e.best.trial.settings, epochs: e.best.trial.epochs },
+            },
+          },
+        });
+        return;
+      }
       case 'fold':
         // Each fold trains afresh: the live curves start over; the folds' results are kept.
         this.setTraining({
@@ -386,14 +445,24 @@ export class Lab {
         }
         {
           const shown = this.store.get().embeddings;
-          if (shown && shown.dim >= 2 && this.store.get().projection.epoch !== shown.epoch)
+          if (
+            shown &&
+            shown.dim >= 2 &&
+            !t.tuning &&
+            this.store.get().projection.epoch !== shown.epoch
+          )
             void this.project();
         }
         return;
-      case 'status':
+      case 'status': {
         this.setTraining({ status: e.status, ...(e.status === 'done' ? { etaSeconds: 0 } : {}) });
-        if (e.status === 'done' || e.status === 'stopped') this.recordRun(e.status);
+        if (e.status !== 'done' && e.status !== 'stopped') return;
+        const tuning = this.store.get().training.tuning;
+        // A search's trials are recorded as each ends; its end only closes the search.
+        if (tuning) this.setTraining({ tuning: { ...tuning, status: e.status } });
+        else this.recordRun(e.status);
         return;
+      }
       case 'error':
         this.setTraining({
           status: t.status === 'idle' && !t.startedAt ? 'idle' : 'error',
@@ -670,4 +739,27 @@ export class Lab {
   dismissError(i: number): void {
     this.store.set((s) => ({ errors: s.errors.filter((_, k) => k !== i) }));
   }
+}
+
+/** The live state of a run that is starting (its curves, results and counts cleared). */
+function freshRun(config: TrainConfig): Partial<TrainingState> {
+  return {
+    model: config.model,
+    epoch: 0,
+    epochsTotal: config.epochs,
+    step: 0,
+    history: [],
+    test: null,
+    validationRows: 0,
+    validationUnseen: 0,
+    lossCurve: [],
+    rowsPerSecond: null,
+    etaSeconds: null,
+    baselines: null,
+    feedback: null,
+    predictsRatings: null,
+    droppedBelowThreshold: 0,
+    userDays: 0,
+    earlyStop: null,
+  };
 }

@@ -85,7 +85,16 @@ export function RunsPanel() {
               <tbody>
                 {runs.map((r) => (
                   <tr key={r.id}>
-                    <td>{r.id}</td>
+                    <td>
+                      {r.id}
+                      {r.trial && (
+                        <span className="muted small" title="A trial of a search (Tune)">
+                          {' '}
+                          trial {r.trial.id}
+                          {r.trial.rung > 0 ? `, rung ${r.trial.rung + 1}` : ''}
+                        </span>
+                      )}
+                    </td>
                     <td>{MODELS.find((m) => m.name === r.model)?.label ?? r.model}</td>
                     <td>{r.feedback}</td>
                     <td>{SPLIT_LABELS[r.config.split]}</td>

@@ -2,6 +2,7 @@ import { useId } from 'react';
 import { useLab, useLabState } from '../lab-context';
 import { NumberField } from '../controls/NumberField';
 import { ProgressBar } from '../controls/ProgressBar';
+import { TunePanel } from './TunePanel';
 import { fmtDuration, fmtRate } from '../format';
 import { MODELS } from '../../core/models/catalog';
 
@@ -201,6 +202,7 @@ export function TrainPanel() {
           </button>
         )}
       </div>
+      <TunePanel />
       <div className="train-status" aria-live="polite">
         <ProgressBar
           value={t.epochsTotal ? t.epoch / t.epochsTotal : 0}
