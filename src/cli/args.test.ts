@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_TUNE } from '../core/training/tuning';
 import { DEFAULT_OUT, DEFAULT_TOP, parseArgs, USAGE, UsageError } from './args';
 
 describe('command-line arguments', () => {
@@ -30,6 +31,7 @@ describe('command-line arguments', () => {
       ]),
     ).toEqual({
       command: 'train',
+      tune: DEFAULT_TUNE,
       input: 'ratings.csv',
       out: 'model/',
       items: 'movies.csv',
@@ -50,6 +52,7 @@ describe('command-line arguments', () => {
   it('has defaults for everything but the file, and options may come first', () => {
     expect(parseArgs(['train', '--epochs', '3', 'r.csv.gz'])).toEqual({
       command: 'train',
+      tune: DEFAULT_TUNE,
       input: 'r.csv.gz',
       out: DEFAULT_OUT,
       items: null,
@@ -94,5 +97,15 @@ describe('command-line arguments', () => {
   it.each(bad)('rejects %j', (argv, message) => {
     expect(() => parseArgs(argv)).toThrow(UsageError);
     expect(() => parseArgs(argv)).toThrow(message);
+  });
+});
+
+describe('tune arguments', () => {
+  it('reads the search’s method, trials and minutes, and names a bad one', () => {
+    const a = parseArgs(['tune', 'r.csv', '--method', 'random', '--trials', '12', '--minutes=1.5']);
+    expect(a.command === 'tune' && a.tune).toEqual({ method: 'random', trials: 12, minutes: 1.5 });
+    expect(() => parseArgs(['tune', 'r.csv', '--trials', '1'])).toThrow(/--trials must be/);
+    expect(() => parseArgs(['tune', 'r.csv', '--method', 'grid'])).toThrow(/--method must be/);
+    expect(() => parseArgs(['tune'])).toThrow(/tune needs a ratings file/);
   });
 });

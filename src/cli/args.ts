@@ -1,10 +1,11 @@
 /**
- * The command line: `latent-lab train <file> [options]`, parsed into a typed request. Pure (no
+ * The command line: `latent-lab train|tune <file> [options]`, parsed into a typed request. Pure (no
  * Node APIs) so it is tested on its own; every mistake is a UsageError whose message names the
  * option and what is wrong, shown without a stack trace.
  */
 import { MODELS } from '../core/models/catalog';
 import { DEFAULT_CONFIG, LIMITS, SPLITS, type TrainConfig } from '../core/training/config';
+import { DEFAULT_TUNE, type TuneBudget } from '../core/training/tuning';
 
 export class UsageError extends Error {
   constructor(message: string) {
@@ -14,7 +15,10 @@ export class UsageError extends Error {
 }
 
 export interface TrainArgs {
-  command: 'train';
+  /** train: one run and its outputs; tune: a search on the validation part (runs.csv only). */
+  command: 'train' | 'tune';
+  /** The search's budget (tune). */
+  tune: TuneBudget;
   /** The interactions file (CSV, TSV, .dat, JSON Lines, gzip or not; or Parquet). */
   input: string;
   /** Output folder, created when missing. */
@@ -45,7 +49,7 @@ const NUMERIC: Record<string, keyof typeof LIMITS> = {
   patience: 'patience',
   l2: 'l2',
 };
-const TEXT = ['model', 'split', 'feedback', 'items', 'top', 'out'];
+const TEXT = ['model', 'split', 'feedback', 'items', 'top', 'out', 'trials', 'minutes', 'method'];
 
 const modelNames = MODELS.map((m) => m.name);
 
@@ -64,9 +68,16 @@ function wrappedNames(indent: number, width = 96): string {
 }
 
 export const USAGE = `Usage: latent-lab train <ratings file> [options]
+       latent-lab tune <ratings file> [options] [--method halving|random] [--trials n] [--minutes x]
 
-Trains a recommender model in Node with TensorFlow.js and writes the model, its embeddings,
+train: trains a recommender model in Node with TensorFlow.js and writes the model, its embeddings,
 every user's recommendations and the run's metrics.
+
+tune: searches the model's learning rate, L2 and size around the given settings on the validation
+part (successive halving by default: ${DEFAULT_TUNE.trials} trials, the best third continue with 3x
+the epochs; or random search), for at most --minutes (default ${DEFAULT_TUNE.minutes}; 0: no limit). Prints each
+trial and the best settings as options for train, and writes runs.csv (every trial, its test
+metrics at its selected epoch).
 
 The ratings file: CSV, TSV, MovieLens ratings.csv / ratings.dat / u.data or JSON Lines, plain or
 gzip-compressed, or Parquet. Columns are recognised as in the app (user, item, rating, timestamp).
@@ -123,8 +134,11 @@ export function parseArgs(argv: readonly string[]): CliArgs {
   if (argv.length === 0 || argv.some((a) => a === '--help' || a === '-h' || a === 'help'))
     return { command: 'help' };
   const [command, ...rest] = argv;
-  if (command !== 'train')
-    throw new UsageError(`unknown command "${command}"; the command is "train" (see --help)`);
+  if (command !== 'train' && command !== 'tune')
+    throw new UsageError(
+      `unknown command "${command}"; the commands are "train" and "tune" (see --help)`,
+    );
+  const tune: TuneBudget = { ...DEFAULT_TUNE };
   const overrides: Partial<TrainConfig> = {};
   const positional: string[] = [];
   let items: string | null = null;
@@ -151,7 +165,18 @@ export function parseArgs(argv: readonly string[]): CliArgs {
     else if (flag === 'split') overrides.split = oneOf(flag, value, SPLITS);
     else if (flag === 'feedback')
       overrides.feedback = oneOf(flag, value, ['explicit', 'implicit'] as const);
-    else if (flag === 'top') {
+    else if (flag === 'method') tune.method = oneOf(flag, value, ['halving', 'random'] as const);
+    else if (flag === 'trials' || flag === 'minutes') {
+      const v = Number(value);
+      const ok = flag === 'trials' ? Number.isInteger(v) && v >= 2 && v <= 81 : v >= 0 && v <= 600;
+      if (value.trim() === '' || !ok)
+        throw new UsageError(
+          flag === 'trials'
+            ? `--trials must be a whole number from 2 to 81, got "${value}"`
+            : `--minutes must be a number from 0 to 600, got "${value}"`,
+        );
+      tune[flag] = v;
+    } else if (flag === 'top') {
       top = Number(value);
       if (!Number.isInteger(top) || top < 1 || top > 1000)
         throw new UsageError(`--top must be a whole number from 1 to 1000, got "${value}"`);
@@ -160,10 +185,12 @@ export function parseArgs(argv: readonly string[]): CliArgs {
     else out = value;
   }
   if (positional.length === 0)
-    throw new UsageError('train needs a ratings file: latent-lab train ratings.csv [options]');
+    throw new UsageError(
+      `${command} needs a ratings file: latent-lab ${command} ratings.csv [options]`,
+    );
   if (positional.length > 1)
     throw new UsageError(
-      `train takes one ratings file, got ${positional.length}: ${positional.join(' ')}`,
+      `${command} takes one ratings file, got ${positional.length}: ${positional.join(' ')}`,
     );
-  return { command: 'train', input: positional[0], out, overrides, items, top };
+  return { command, tune, input: positional[0], out, overrides, items, top };
 }

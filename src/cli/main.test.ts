@@ -42,6 +42,35 @@ function capture(isTTY = false): Terminal & { text: string } {
   return t;
 }
 
+describe('latent-lab tune', () => {
+  it('searches on validation, prints each trial and the best as train options, writes runs.csv', async () => {
+    const ratings = join(dir, 'tune.csv');
+    writeFileSync(ratings, ratingsCsv());
+    const out = join(dir, 'tune-out');
+    const [stdout, stderr] = [capture(), capture()];
+    const argv = ['tune', ratings, '--trials', '3', '--epochs', '3', '--dim', '4', '--out', out];
+    expect(await main(argv, { stdout, stderr })).toBe(0);
+    const trials = stderr.text.match(
+      /^trial \d \(rung \d, \d epochs?\) .*validation RMSE \d\.\d{4}$/gm,
+    );
+    expect(trials).toHaveLength(4);
+    expect(trials![0]).toContain('--lr 0.02 --l2 0.15 --dim 4 --epochs 1'); // the settings first
+    expect(trials![3]).toMatch(/^trial 4 \(rung 2, 3 epochs\)/);
+    expect(stdout.text).toMatch(
+      /^best on validation: --lr [\d.e-]+ --l2 [\d.e-]+ --dim \d+ --epochs 3 \(validation RMSE \d\.\d{4}, trial 4 of 4\)/m,
+    );
+    const lines = readFileSync(join(out, 'runs.csv'), 'utf8').trim().split('\n');
+    expect(lines).toHaveLength(1 + 4);
+  });
+
+  it('refuses a search without a validation part', async () => {
+    const stderr = capture();
+    const argv = ['tune', join(dir, 'tune.csv'), '--validation', '0', '--out', join(dir, 'x')];
+    expect(await main(argv, { stdout: capture(), stderr })).toBe(1);
+    expect(stderr.text).toMatch(/validation part/);
+  });
+});
+
 describe('latent-lab train', () => {
   it('cross-validates with --folds: one training per fold, the mean ± sd reported', async () => {
     const ratings = join(dir, 'folds.csv');

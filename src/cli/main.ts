@@ -13,6 +13,7 @@ import { attachItemFile, fileSize, readInteractionFile } from './read-data';
 import { summarizeRun } from '../state/runs';
 import { selectNodeBackend, trainConfig, trainModel, type TrainOutcome } from './train';
 import { foldSummary, type FoldMetric } from '../core/training/protocol';
+import { tune } from './tune';
 
 export interface CliIo {
   stdout: Terminal;
@@ -87,7 +88,8 @@ function summary(o: TrainOutcome, backend: string): string {
   return `${what} at epoch ${t.epoch}, ${how}; ${plural(h.length, 'epoch')} in ${duration(o.seconds)} on ${backend}`;
 }
 
-async function train(args: TrainArgs, io: CliIo, progress: Progress): Promise<void> {
+/** Reads the data set and its metadata, and picks the backend: what both commands start with. */
+async function prepare(args: TrainArgs, progress: Progress) {
   const name = basename(args.input);
   const total = await fileSize(args.input);
   if (args.items) await fileSize(args.items);
@@ -117,6 +119,11 @@ async function train(args: TrainArgs, io: CliIo, progress: Progress): Promise<vo
   const config = trainConfig(args.overrides, d.kind);
   const backend = await selectNodeBackend();
   progress.line(`backend: ${backend.name}: ${backend.note}`);
+  return { d, config, backend };
+}
+
+async function train(args: TrainArgs, io: CliIo, progress: Progress): Promise<void> {
+  const { d, config, backend } = await prepare(args, progress);
   progress.line(
     `model ${config.model}: dim ${config.dim}, ${plural(config.epochs, 'epoch')}, lr ${config.learningRate}, ` +
       `batch ${config.batchSize}, ${config.optimizer}, ${config.split} split, seed ${config.seed}`,
@@ -172,7 +179,10 @@ export async function main(
       io.stdout.write(USAGE);
       return 0;
     }
-    await train(args, io, progress);
+    if (args.command === 'tune') {
+      const { d, config, backend } = await prepare(args, progress);
+      await tune(d, config, args, io, progress, backend.name);
+    } else await train(args, io, progress);
     return 0;
   } catch (e) {
     progress.clear();
