@@ -8,6 +8,7 @@
  *   npm run bench:accuracy                       every model with its defaults, seeds 42-44
  *   MODELS=svdpp,fm npm run bench:accuracy       some models
  *   SEEDS=1 npm run bench:accuracy               one seed (42)
+ *   CASES=implicit npm run bench:accuracy        only the cases whose name or feedback matches
  *   CONFIG='{"epochs":20}' npm run bench:accuracy  settings over the defaults (all models)
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -154,7 +155,10 @@ it('trains every model on the sample and writes the accuracy table', async () =>
   const d = loadSample();
   const seeds = Array.from({ length: Number(process.env.SEEDS ?? 3) }, (_, k) => 42 + k);
   const rows: AccuracyRow[] = [];
+  const only = process.env.CASES;
   for (const c of cases()) {
+    const feedback = c.config.feedback;
+    if (only && !`${c.name} ${feedback}`.includes(only)) continue;
     const r = await row(d, c.name, c.config, seeds);
     rows.push(r);
     console.log(JSON.stringify({ ...r, config: undefined }));
