@@ -15,8 +15,11 @@
  * 1 / (1 - dropout)), so the model learns to fill in a user's row rather than copy it; the loss
  * still covers the whole row. Implicit default 0.5 (0.8: Recall@20 0.298 against 0.312); explicit
  * default 0, where 0.5 did not lower the RMSE. Weight decay: `l2` x (|W|^2 + |V|^2) / (the users
- * with training rows), added to the batch loss; that is the per-user share of l2 x |weights|^2 on
- * the whole objective, as the row models' L2 is per lookup. Biases are not decayed.
+ * with training rows), added to the batch loss. For the implicit (multinomial) loss, a mean over
+ * the batch's users, that is the per-user share of l2 x |weights|^2 on the whole objective. The
+ * explicit loss is a mean over the batch's observed entries, so there the decay weighs about
+ * (the batch's ratings per user) times more against the data term than Sedhain et al.'s lambda
+ * would: l2 is a setting measured on validation, not the paper's lambda. Biases are not decayed.
  */
 import { tf } from '../tf/tfjs';
 import type { EmbeddingTable } from '../tf/embedding';
@@ -185,8 +188,9 @@ export function keepMask(
 }
 
 /**
- * The factor of |weights|^2 in a batch's loss for weight decay `l2` on the whole objective (a sum
- * over users): l2 / (the users with training rows), as each batch loss is a mean over its users.
+ * The factor of |weights|^2 in a batch's loss for weight decay `l2`: l2 / (the users with
+ * training rows), the per-user share when the batch loss is a mean over its users (implicit; the
+ * explicit loss is a mean over observed entries: see the file's comment).
  */
 export function decayScale(ctx: ModelContext): number {
   const seen = new Uint8Array(ctx.users);
