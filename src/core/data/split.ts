@@ -1,6 +1,7 @@
 /** Seeded train / held-out splits over interaction rows. */
 import { mulberry32, shuffledRange } from '../util/random';
 import type { Timestamps } from './types';
+import { groupRows } from './csr';
 
 /** One fold of k-fold cross-validation: the `index`-th of `count` equal blocks is held out. */
 export interface Fold {
@@ -79,15 +80,11 @@ export function temporalSplit(
   if (!(Number.isInteger(holdOut) && holdOut >= 0)) {
     throw new Error(`temporal split: hold-out must be a non-negative integer, got ${holdOut}`);
   }
-  const offsets = countingOffsets(user, users, 'temporal split', 'user');
+  // Rows grouped by user; within a user, ascending row order (the counting sort is stable).
+  const { offsets, rows: byUser } = groupRows(user, users, 'temporal split', 'user');
   for (let r = 0; r < rows; r++) {
     if (Number.isNaN(timestamp[r])) throw new Error(`temporal split: row ${r} has no timestamp`);
   }
-
-  // Rows grouped by user; within a user, ascending row order (the counting sort is stable).
-  const byUser = new Int32Array(rows);
-  const fill = offsets.slice(0, users);
-  for (let r = 0; r < rows; r++) byUser[fill[user[r]]++] = r;
 
   const isTest = new Uint8Array(rows);
   let nTest = 0;
@@ -155,28 +152,6 @@ export function coldStartSplit(
     }
   }
   return { ...splitByMark(isTest, nTest), heldOut };
-}
-
-/**
- * CSR offsets of a per-row index column: rows with index e number `offsets[e+1] - offsets[e]`.
- * Throws when an index lies outside `0..count-1`.
- */
-function countingOffsets(
-  column: Int32Array,
-  count: number,
-  what: string,
-  name: string,
-): Int32Array {
-  const offsets = new Int32Array(count + 1);
-  for (let r = 0; r < column.length; r++) {
-    const e = column[r];
-    if (e < 0 || e >= count) {
-      throw new Error(`${what}: row ${r} has ${name} ${e}, outside 0..${count - 1}`);
-    }
-    offsets[e + 1]++;
-  }
-  for (let e = 0; e < count; e++) offsets[e + 1] += offsets[e];
-  return offsets;
 }
 
 /** Rows with `isTest[r]` set (there are `nTest` of them) to test, the rest to train, ascending. */

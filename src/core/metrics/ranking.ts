@@ -1,3 +1,4 @@
+import { groupRows } from '../data/csr';
 /**
  * Top-k ranking metrics over typed arrays, for implicit-feedback evaluation: for each user, the
  * model scores every item, the user's training items are excluded, and the k best remaining
@@ -47,22 +48,11 @@ export interface UserItems {
 export function groupByUser(user: Int32Array, item: Int32Array, users: number): UserItems {
   const rows = user.length;
   if (item.length !== rows) throw new Error(`groupByUser: ${item.length} items for ${rows} users`);
-  if (!(Number.isInteger(users) && users >= 0)) {
-    throw new Error(`groupByUser: user count must be a non-negative integer, got ${users}`);
-  }
-  const count = new Int32Array(users + 1);
-  for (let r = 0; r < rows; r++) {
-    const u = user[r];
-    if (u < 0 || u >= users) {
-      throw new Error(`groupByUser: row ${r} has user ${u}, outside 0..${users - 1}`);
-    }
+  for (let r = 0; r < rows; r++)
     if (item[r] < 0) throw new Error(`groupByUser: row ${r} has negative item ${item[r]}`);
-    count[u + 1]++;
-  }
-  for (let u = 0; u < users; u++) count[u + 1] += count[u];
-  const grouped = new Int32Array(rows);
-  const fill = count.slice(0, users);
-  for (let r = 0; r < rows; r++) grouped[fill[user[r]]++] = item[r];
+  const byUser = groupRows(user, users, 'groupByUser', 'user');
+  const count = byUser.offsets;
+  const grouped = Int32Array.from(byUser.rows, (r) => item[r]);
 
   // Sort each user's items, then compact out duplicates in place (the write head never passes
   // the read head, and each user's segment starts where the previous one's unique items end).

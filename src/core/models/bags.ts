@@ -2,6 +2,7 @@
  * The bags the feature-aware models read (see `BagSource` in ../tf/embedding): an entity's id and
  * metadata features (LightFM, factorisation machines), and a user's rated items (SVD++).
  */
+import { groupRows } from '../data/csr';
 import { tf } from '../tf/tfjs';
 import {
   disposeBag,
@@ -67,12 +68,9 @@ export function idAndFeatureBags(
 
 /** SVD++'s implicit feedback: each user's training items, weighted |N(u)|^-1/2. */
 export function historyBags(user: Int32Array, item: Int32Array, users: number): BagSource {
-  const offsets = new Int32Array(users + 1);
-  for (let k = 0; k < user.length; k++) offsets[user[k] + 1]++;
-  for (let u = 0; u < users; u++) offsets[u + 1] += offsets[u];
-  const fill = offsets.slice(0, users);
-  const rows = new Int32Array(user.length);
-  for (let k = 0; k < user.length; k++) rows[fill[user[k]]++] = item[k];
+  const grouped = groupRows(user, users, 'history', 'user');
+  const { offsets } = grouped;
+  const rows = Int32Array.from(grouped.rows, (k) => item[k]);
   const weights = new Float32Array(user.length);
   for (let u = 0; u < users; u++) {
     const n = offsets[u + 1] - offsets[u];

@@ -24,6 +24,7 @@ import { createOptimizer } from './optimizers';
 import { LossQueue } from './loss-queue';
 import type { TrainConfig } from './config';
 import { mulberry32, shuffledRange } from '../util/random';
+import { groupRows } from '../data/csr';
 
 /** One mini-batch of users on the backend. */
 export interface UserBatch {
@@ -81,18 +82,9 @@ export class UserRows {
     readonly items: number,
     implicit: boolean,
   ) {
-    const n = train.user.length;
-    const offsets = new Int32Array(users + 1);
-    for (let r = 0; r < n; r++) offsets[train.user[r] + 1]++;
-    for (let u = 0; u < users; u++) offsets[u + 1] += offsets[u];
-    const fill = offsets.slice(0, users);
-    this.rowItems = new Int32Array(n);
-    this.rowValues = new Float32Array(n);
-    for (let r = 0; r < n; r++) {
-      const k = fill[train.user[r]]++;
-      this.rowItems[k] = train.item[r];
-      this.rowValues[k] = implicit ? 1 : train.rating[r];
-    }
+    const { offsets, rows } = groupRows(train.user, users, 'training rows', 'user');
+    this.rowItems = Int32Array.from(rows, (r) => train.item[r]);
+    this.rowValues = Float32Array.from(rows, (r) => (implicit ? 1 : train.rating[r]));
     this.offsets = offsets;
   }
 
@@ -306,17 +298,6 @@ export class UserTrainer implements ModelTrainer {
         : null,
     };
   }
-}
-
-/** Row indices grouped by user (CSR): user u's rows are rows[offsets[u] .. offsets[u + 1]). */
-function groupRows(user: Int32Array, users: number): { offsets: Int32Array; rows: Int32Array } {
-  const offsets = new Int32Array(users + 1);
-  for (let r = 0; r < user.length; r++) offsets[user[r] + 1]++;
-  for (let u = 0; u < users; u++) offsets[u + 1] += offsets[u];
-  const fill = offsets.slice(0, users);
-  const rows = new Int32Array(user.length);
-  for (let r = 0; r < user.length; r++) rows[fill[user[r]]++] = r;
-  return { offsets, rows };
 }
 
 function disposeBatch(b: UserBatch): void {
