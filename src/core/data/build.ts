@@ -39,6 +39,7 @@ export function buildInteractions(input: InteractionInput): Dataset {
   const builder = new InteractionBuilder(input);
   const parser = new CsvStreamParser(input.delimiter, (r) => builder.add(r), {
     onIssue: (line, message, dropped) => builder.issue(line, message, dropped),
+    onBlankLine: (line) => builder.blankLine(line),
     recoverStrayQuotes: true,
   });
   parser.push(input.text);

@@ -39,15 +39,18 @@ export class InteractionImport {
     this.builder = builder;
     const onIssue = (line: number, message: string, dropped: boolean) =>
       builder.issue(line, message, dropped);
+    const onBlankLine = (line: number) => builder.blankLine(line);
     this.parser = jsonl
       ? new JsonLinesParser(
           options.keys ?? [],
           (r) => builder.add(r),
           onIssue,
           options.maxRecordLength,
+          onBlankLine,
         )
       : new CsvStreamParser(options.delimiter, (r) => builder.add(r), {
           onIssue,
+          onBlankLine,
           maxRecordLength: options.maxRecordLength,
           recoverStrayQuotes: true,
         });
