@@ -211,10 +211,14 @@ export class InteractionBuilder {
     if (this.issues.length < MAX_ISSUES) this.issues.push({ line, message });
   }
 
-  /** A problem the parser found; `dropped`: the record was not delivered, so a row is lost. */
-  issue(line: number, message: string, dropped: boolean): void {
+  /**
+   * A problem the parser found; `dropped`: the record was not delivered, so a row is lost (its
+   * lines after the first, to `lastLine`, are counted in `continuationLines`).
+   */
+  issue(line: number, message: string, dropped: boolean, lastLine = line): void {
     if (dropped) {
       this.dataRows++;
+      this.continuationLines += Math.max(0, lastLine - line);
       this.skip(line, message);
     } else if (this.issues.length < MAX_ISSUES) {
       // A broken quote is a file-level problem, not a skipped row: the record was delivered.

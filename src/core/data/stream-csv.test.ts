@@ -197,6 +197,16 @@ describe('CsvStreamParser', () => {
     ]);
   });
 
+  // Issue 20: the report named the quote's line, and the row's first line went unaccounted for.
+  it("reports a stray quote after a multi-line field at the row's first line", () => {
+    const text = 'u,i,r\n"a\nb",c,"x\nd,e,1\n';
+    expect(expectChunkingInvariant(text, ',', undefined, true)).toEqual([
+      ['record', 1, ['u', 'i', 'r']],
+      ['issue', 2, strayQuote(3, 3), true],
+      ['record', 4, ['d', 'e', '1']],
+    ]);
+  });
+
   it('tells each blank line it skips, whitespace of any kind', () => {
     const blank: number[] = [];
     const seen: number[] = [];

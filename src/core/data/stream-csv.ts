@@ -26,9 +26,13 @@ export function mergedLine(quoteLine: number): string {
   return `read into the quoted field that opens at line ${quoteLine}, whose closing quote is followed by a stray quote or text, so a quote is missing or stray there: the lines were read as one row`;
 }
 
-/** The issue for a stray quote (see `recoverStrayQuotes`); `column` is 1-based. */
-export function strayQuote(column: number): string {
-  return `a quote opens column ${column} but is never closed (missing "); reading goes on at the next line`;
+/**
+ * The issue for a stray quote (see `recoverStrayQuotes`); `column` is 1-based; `quoteLine`: the
+ * quote's line when the row starts on an earlier one (a quoted field before it spans lines).
+ */
+export function strayQuote(column: number, quoteLine?: number): string {
+  const where = quoteLine === undefined ? '' : ` on line ${quoteLine}`;
+  return `a quote opens column ${column}${where} but is never closed (missing "); reading goes on at the next line`;
 }
 
 const QUOTE = 0x22;
@@ -107,10 +111,12 @@ export interface CsvParserOptions {
   /**
    * A structural problem at a 1-based line. `dropped`: the record was not delivered (it was
    * longer than `maxRecordLength`, or a stray quote's); otherwise it was (an unclosed quote,
-   * without `recoverStrayQuotes`). Without this callback
-   * the problem is thrown as a `CsvError`, so a caller never gets silently wrong data.
+   * without `recoverStrayQuotes`). `lastLine`: the last line a dropped record took, when it is
+   * known and not `line` (a quoted field before the stray quote held line breaks), so that a
+   * caller can account for every line. Without this callback the problem is thrown as a
+   * `CsvError`, so a caller never gets silently wrong data.
    */
-  onIssue?: (line: number, message: string, dropped: boolean) => void;
+  onIssue?: (line: number, message: string, dropped: boolean, lastLine?: number) => void;
   /** In characters, from the record's start to its line end; default MAX_RECORD_LENGTH. */
   maxRecordLength?: number;
   /**
@@ -232,8 +238,8 @@ export class CsvStreamParser {
     this.scan(true);
   }
 
-  private report(line: number, message: string, dropped: boolean): void {
-    if (this.onIssue) this.onIssue(line, message, dropped);
+  private report(line: number, message: string, dropped: boolean, lastLine = line): void {
+    if (this.onIssue) this.onIssue(line, message, dropped, lastLine);
     else throw new CsvError(line, message);
   }
 
@@ -408,8 +414,9 @@ export class CsvStreamParser {
   }
 
   /**
-   * Reports the row of a stray quote at `text[at]` (on `line`, in field `column`) as dropped and
-   * returns the index after the quote's line end, reading nothing after the quote as quoted.
+   * Reports the row of a stray quote at `text[at]` (on `line`, in field `column`) as dropped, at
+   * the row's own first line (`this.line`), and returns the index after the quote's line end,
+   * reading nothing after the quote as quoted.
    * When that line end has not arrived yet (the text after the quote is already longer than
    * maxRecordLength), the rest of the line is read past without being held.
    */
@@ -423,7 +430,8 @@ export class CsvStreamParser {
     const n = text.length;
     let k = at + 1;
     while (k < n && text.charCodeAt(k) !== LF && text.charCodeAt(k) !== CR) k++;
-    this.report(line, strayQuote(column), true);
+    const start = this.line;
+    this.report(start, strayQuote(column, line > start ? line : undefined), true, line);
     if (k >= n) {
       this.line = line;
       if (!final) this.dropping = new DroppedRecordScanner(this.delimiter, line, false);
@@ -576,7 +584,7 @@ export class CsvStreamParser {
     this.line = line;
     this.skipLF = crAtEnd;
     if (stop - start > this.maxLength) {
-      this.report(startLine, this.tooLong(), true);
+      this.report(startLine, this.tooLong(), true, endLine);
       return next;
     }
     if (!quoted && rec.length === 1 && isBlankRange(rec.sources[0], rec.starts[0], rec.ends[0])) {
