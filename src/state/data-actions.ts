@@ -5,6 +5,7 @@
 import { buildInteractions } from '../core/data/build';
 import type { TextEncodingName } from '../core/data/decode';
 import { DataError } from '../core/data/errors';
+import { blankLinesNote } from '../core/data/interaction-builder';
 import { decodeText, readTextHead } from '../core/data/text-stream';
 import { ImportCancelledError, ImportClient, type ImportProgress } from '../worker/import/client';
 import { delimiterAdvice, previewCsv, type Delimiter } from '../core/data/csv';
@@ -322,6 +323,7 @@ export class DataActions {
         read.skippedRows
           ? `${read.user.length} rows read, ${read.skippedRows} skipped (see the problems list)`
           : '',
+        read.blankLines ? blankLinesNote(read.blankLines) : '',
         describeClean(report),
       ].filter(Boolean);
       this.store.set({ importProgress: null });

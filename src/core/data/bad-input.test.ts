@@ -9,7 +9,8 @@ import { gzipSync } from 'node:zlib';
 import { parquetWriteBuffer } from 'hyparquet-writer';
 import { describe, expect, it } from 'vitest';
 import { DataError } from './errors';
-import { MAX_ISSUES } from './interaction-builder';
+import { blankLinesNote, MAX_ISSUES } from './interaction-builder';
+import { strayQuote } from './stream-csv';
 import { blobBuffer, readParquetInteractions } from './parquet';
 import { readInteractions } from './stream-import';
 import type { StreamImportOptions } from './stream-import';
@@ -410,5 +411,52 @@ describe('bad rows are skipped with their line and column; every good row is kep
       { line: 6, message: 'the rating (key "r") is missing or empty' },
       { line: 7, message: 'rating "Infinity" in key "r" is not a finite number' },
     ]);
+  });
+});
+
+/** Issue 20's minimal examples, through the worker's path, in chunks of 1, 7, 64 and 1 M bytes. */
+describe('issue 20: no character changed, no row lost silently', () => {
+  // `\uFEFF\uFEFFx` (one BOM dropped, not two) is held at the parser's level: ids are trimmed.
+  it('a U+FEFF inside the file is kept; only the one leading BOM goes', async () => {
+    // Ids are trimmed of whitespace, U+FEFF included, so the mark sits inside them here.
+    const d = await read('u,i,r\na,b\uFEFFc,1\n');
+    expect(d.itemIds).toEqual(['b\uFEFFc']);
+    const utf16 = await read(Buffer.from('\uFEFFu,i,r\na\uFEFFb,c,1\n', 'utf16le'));
+    expect(utf16.userIds).toEqual(['a\uFEFFb']);
+  });
+
+  it('an unterminated quote closed later by `",` costs its own row only', async () => {
+    const d = await read('a,b,r\n1,"x,1\n2,y,1\n3,",z",1\n4,w,1\n');
+    expectRows(d, 4, [
+      ['2', 'y', 1],
+      ['3', ',z', 1],
+      ['4', 'w', 1],
+    ]);
+    expect(d.issues).toEqual([{ line: 2, message: strayQuote(2) }]);
+    // The issue's two-column example, mapped without a rating.
+    const two = await read('a,b\n1,"x\n2,y\n3,",z"\n4,w\n', {
+      mapping: { user: 0, item: 1, rating: null, timestamp: null },
+    });
+    expect(two.user.length + two.skippedRows).toBe(4);
+    expect(two.issues[0]).toEqual({ line: 2, message: strayQuote(2) });
+  });
+
+  it('blank and whitespace-only lines are skipped, counted and said', async () => {
+    const d = await read('u,i,r\n\na,b,1\n  \n\u00a0\r\n\u3000\nc,d,2\n');
+    expectRows(d, 2, [
+      ['a', 'b', 1],
+      ['c', 'd', 2],
+    ]);
+    expect(d.blankLines).toBe(4);
+    expect(d.issues).toEqual([{ line: 2, message: blankLinesNote(4) }]);
+  });
+
+  it('a row over several lines is noted, so every line is accounted for', async () => {
+    const d = await read('u,i,r\n"a\nb",c,1\nd,e,2\n');
+    expect(d.userIds).toEqual(['a\nb', 'd']);
+    expect(d.continuationLines).toBe(1);
+    expect(d.issues).toHaveLength(1);
+    expect(d.issues[0].line).toBe(2);
+    expect(d.issues[0].message).toMatch(/runs over lines 2-3/);
   });
 });

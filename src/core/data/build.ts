@@ -38,7 +38,8 @@ export function buildInteractions(input: InteractionInput): Dataset {
   if (stripBom(input.text).trim() === '') throw new DataError(input.name, 'the file is empty');
   const builder = new InteractionBuilder(input);
   const parser = new CsvStreamParser(input.delimiter, (r) => builder.add(r), {
-    onIssue: (line, message, dropped) => builder.issue(line, message, dropped),
+    onIssue: (line, message, dropped, lastLine) => builder.issue(line, message, dropped, lastLine),
+    onBlankLine: (line) => builder.blankLine(line),
     recoverStrayQuotes: true,
   });
   parser.push(input.text);

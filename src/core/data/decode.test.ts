@@ -50,13 +50,21 @@ describe('ChunkDecoder', () => {
     expectDecodes(Buffer.from(SAMPLE), SAMPLE, 'utf-8');
   });
 
-  it('drops a UTF-8 BOM', () => {
-    expectDecodes(Buffer.from('\uFEFF' + SAMPLE), SAMPLE, 'utf-8');
+  // The BOM is the parser's to ignore (once): the decoder hands on every character.
+  it('keeps a UTF-8 BOM as U+FEFF', () => {
+    expectDecodes(Buffer.from('\uFEFF' + SAMPLE), '\uFEFF' + SAMPLE, 'utf-8');
   });
 
   it('reads UTF-16 LE and BE with a BOM', () => {
-    expectDecodes(Buffer.from('\uFEFF' + SAMPLE, 'utf16le'), SAMPLE, 'utf-16le');
-    expectDecodes(utf16be('\uFEFF' + SAMPLE), SAMPLE, 'utf-16be');
+    expectDecodes(Buffer.from('\uFEFF' + SAMPLE, 'utf16le'), '\uFEFF' + SAMPLE, 'utf-16le');
+    expectDecodes(utf16be('\uFEFF' + SAMPLE), '\uFEFF' + SAMPLE, 'utf-16be');
+  });
+
+  // Issue 20: a fresh non-streaming decoder per chunk took every chunk's leading U+FEFF for a BOM.
+  it('keeps U+FEFF inside the text, however the chunks cut it', () => {
+    expectDecodes(Buffer.from('a,\uFEFFb'), 'a,\uFEFFb', 'utf-8');
+    expectDecodes(Buffer.from('\uFEFF\uFEFFx,y'), '\uFEFF\uFEFFx,y', 'utf-8');
+    expectDecodes(Buffer.from('\uFEFFé,\uFEFF\xff'), '\uFEFFé,\uFEFF\xff', 'utf-8');
   });
 
   it('reads bytes that are not UTF-8 as Windows-1252', () => {
@@ -86,7 +94,7 @@ describe('ChunkDecoder', () => {
   it('handles empty input, tiny files and a character cut at the very end', () => {
     expect(decode([]).text).toBe('');
     expect(decode([Uint8Array.of(0x61)]).text).toBe('a');
-    expect(decode([Uint8Array.of(0xff, 0xfe)]).text).toBe('');
+    expect(decode([Uint8Array.of(0xff, 0xfe)]).text).toBe('\uFEFF'); // a BOM and nothing else
     // A lone UTF-8 lead byte at the end of ASCII text is not UTF-8: Latin-1 "Ã".
     expect(decode([Buffer.from('ab'), Uint8Array.of(0xc3)]).text).toBe('abÃ');
   });

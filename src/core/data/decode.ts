@@ -59,7 +59,10 @@ function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
 
 /**
  * Decodes a file fed as byte chunks (`push`, then `end`), however the chunks cut characters.
- * A BOM (dropped from the text) decides UTF-8 / UTF-16 LE / UTF-16 BE. Without one the text is
+ * A BOM decides UTF-8 / UTF-16 LE / UTF-16 BE and stays in the text as U+FEFF: every character
+ * of the file comes out as it is, whatever the chunks, and the one reader that reads records
+ * (CsvStreamParser, JSON Lines, the sniffers) ignores one leading U+FEFF. Were it dropped here
+ * too, `\ufeff\ufeffx` would lose both. Without one the text is
  * read as strict UTF-8 until a chunk is not valid UTF-8: if no non-ASCII character was decoded
  * before it, the file is Windows-1252 (Latin-1 plus “smart quotes”), read as such from the start
  * (ASCII text is the same in both); if some was, the file mixes encodings, and the rest is read
@@ -124,7 +127,8 @@ export class ChunkDecoder {
       }
       this.mode = 'stream';
       this.lossyFlag = true;
-      this.stream = new TextDecoder('utf-8');
+      // Mid-file: a U+FEFF at the start of this chunk is a character, not a BOM.
+      this.stream = new TextDecoder('utf-8', { ignoreBOM: true });
       return this.stream.decode(data, { stream: !final });
     }
     // UTF-8 decodes to fewer UTF-16 units than bytes exactly when a byte is not ASCII.
@@ -132,7 +136,7 @@ export class ChunkDecoder {
     return text;
   }
 
-  /** Picks the decoder from a BOM (the decoders for those encodings drop it from the text). */
+  /** Picks the decoder from a BOM (kept in the text: see the class comment). */
   private detectBom(data: Uint8Array): void {
     const [b0, b1, b2] = data;
     if (b0 === 0xff && b1 === 0xfe) this.useStream('utf-16le');
@@ -140,15 +144,16 @@ export class ChunkDecoder {
     else if (b0 === 0xef && b1 === 0xbb && b2 === 0xbf) this.useStream('utf-8');
     else {
       this.mode = 'check';
-      this.strict = new TextDecoder('utf-8', { fatal: true });
+      // Not streaming, so without ignoreBOM every chunk starting with U+FEFF would lose it.
+      this.strict = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
     }
   }
 
-  /** A declared encoding: a streaming decoder that drops the BOM and replaces bad bytes. */
+  /** A declared encoding: a streaming decoder that keeps the BOM and replaces bad bytes. */
   private useStream(encoding: TextEncodingName): void {
     this.mode = 'stream';
     this.detected = encoding;
-    this.stream = new TextDecoder(encoding);
+    this.stream = new TextDecoder(encoding, { ignoreBOM: true });
   }
 
   private windows1252(data: Uint8Array): string {

@@ -33,6 +33,12 @@ export interface InteractionOptions {
   format?: 'delimited' | 'jsonl';
 }
 
+/** How blank lines skipped are said: `1 blank line skipped (the first here)`. */
+export function blankLinesNote(count: number): string {
+  const lines = count === 1 ? '1 blank line' : `${count.toLocaleString('en')} blank lines`;
+  return `${lines} skipped${count > 1 ? ' (the first here)' : ''}`;
+}
+
 function quoteValue(v: string): string {
   const shown = v.length > 40 ? `${v.slice(0, 40)}…` : v;
   return JSON.stringify(shown);
@@ -49,7 +55,8 @@ function quoteValue(v: string): string {
  * A row is skipped, with an issue naming its line, the column and the bad value, when it has too
  * few fields, an empty user or item id, or a rating/timestamp that is not a finite number (or, for
  * timestamps, an ISO date); so is a record the parser dropped (too long, a stray quote). kept +
- * skippedRows = data rows. A row with another number of fields than the first record that still
+ * skippedRows = data rows (a row's lines after its first are counted in `continuationLines`,
+ * blank lines in `blankLines`, each noted once). A row with another number of fields than the first record that still
  * has the mapped ones is read by position, and noted once with the count of such rows. Only the
  * first MAX_ISSUES issues are kept, in line order.
  *
@@ -80,6 +87,12 @@ export class InteractionBuilder {
   /** Rows read whose width differs from the first record's: one issue, its count told at the end. */
   private raggedRows = 0;
   private raggedIssue: ParseIssue | null = null;
+  private blankLines = 0;
+  private firstBlankLine = 0;
+  /** Rows spanning more than one line, and the lines after their first: one issue, counted. */
+  private multiLineRows = 0;
+  private continuationLines = 0;
+  private multiLineIssue: ParseIssue | null = null;
 
   constructor(private readonly options: InteractionOptions) {
     const { mapping } = options;
@@ -198,10 +211,14 @@ export class InteractionBuilder {
     if (this.issues.length < MAX_ISSUES) this.issues.push({ line, message });
   }
 
-  /** A problem the parser found; `dropped`: the record was not delivered, so a row is lost. */
-  issue(line: number, message: string, dropped: boolean): void {
+  /**
+   * A problem the parser found; `dropped`: the record was not delivered, so a row is lost (its
+   * lines after the first, to `lastLine`, are counted in `continuationLines`).
+   */
+  issue(line: number, message: string, dropped: boolean, lastLine = line): void {
     if (dropped) {
       this.dataRows++;
+      this.continuationLines += Math.max(0, lastLine - line);
       this.skip(line, message);
     } else if (this.issues.length < MAX_ISSUES) {
       // A broken quote is a file-level problem, not a skipped row: the record was delivered.
@@ -209,9 +226,33 @@ export class InteractionBuilder {
     }
   }
 
+  /** The parser skipped a blank line: counted, and said once at the end (`finish`). */
+  blankLine(line: number): void {
+    if (this.blankLines++ === 0) this.firstBlankLine = line;
+  }
+
+  /**
+   * A row over several lines is RFC 4180 (a quoted field with line breaks), but in an
+   * interactions file it may also be rows that a stray quote joined and no rule caught: say so,
+   * so that no line goes unaccounted for.
+   */
+  private noteMultiLine(r: CsvRecord): void {
+    const extra = r.endLine - r.line;
+    if (extra <= 0) return;
+    this.continuationLines += extra;
+    if (this.multiLineRows++ === 0 && this.issues.length < MAX_ISSUES) {
+      this.multiLineIssue = {
+        line: r.line,
+        message: `the row runs over lines ${r.line}-${r.endLine} (a quoted field holds line breaks); if those lines are rows, a quote is missing or stray`,
+      };
+      this.issues.push(this.multiLineIssue);
+    }
+  }
+
   add(r: CsvRecord): void {
     const { mapping } = this.options;
     const line = r.line;
+    this.noteMultiLine(r);
     if (this.firstRecord) {
       this.firstRecord = false;
       const problem = validateMapping(mapping, r.length);
@@ -315,6 +356,11 @@ export class InteractionBuilder {
     }
     if (this.raggedIssue && this.raggedRows > 1)
       this.raggedIssue.message += ` (${this.raggedRows.toLocaleString('en')} rows in all)`;
+    if (this.multiLineIssue && this.multiLineRows > 1)
+      this.multiLineIssue.message += ` (${this.multiLineRows.toLocaleString('en')} rows like this, over ${this.continuationLines.toLocaleString('en')} lines after their first)`;
+    // Said even past MAX_ISSUES: it is one line, and the count is the point.
+    if (this.blankLines > 0)
+      issues.push({ line: this.firstBlankLine, message: blankLinesNote(this.blankLines) });
     if (this.user.length === 0 && this.oneFieldRows === dataRows && this.options.delimiter)
       throw new DataError(
         name,
@@ -359,6 +405,8 @@ export class InteractionBuilder {
       ratingMin: this.ratingMin,
       ratingMax: this.ratingMax,
       skippedRows: this.skippedRows,
+      blankLines: this.blankLines,
+      continuationLines: this.continuationLines,
       issues,
     };
   }

@@ -47,8 +47,11 @@ describe('JSON Lines', () => {
     expect(d.itemIds).toEqual(['A-1', 'B\n2']);
     expect(Array.from(d.rating)).toEqual([5, 3, 4]);
     expect(d.skippedRows).toBe(2);
-    expect(d.issues.map((i) => i.line)).toEqual([5, 6]);
-    expect(d.issues[0].message).toBe('the line is not valid JSON: "not json"');
-    expect(d.issues[1].message).toMatch(/many/);
+    // The blank line is skipped, as in delimited text, and said (issue 20).
+    expect(d.blankLines).toBe(1);
+    expect(d.issues.map((i) => i.line)).toEqual([3, 5, 6]);
+    expect(d.issues[0].message).toBe('1 blank line skipped');
+    expect(d.issues[1].message).toBe('the line is not valid JSON: "not json"');
+    expect(d.issues[2].message).toMatch(/many/);
   });
 });

@@ -105,6 +105,8 @@ export class JsonLinesParser {
     private readonly onRecord: (r: CsvRecord) => void,
     private readonly onIssue: (line: number, message: string, dropped: boolean) => void,
     private readonly maxRecordLength = MAX_RECORD_LENGTH,
+    /** A blank line was skipped (see CsvParserOptions.onBlankLine). */
+    private readonly onBlankLine?: (line: number) => void,
   ) {
     this.index = new Map(keys.map((k, j) => [k, j]));
     onRecord(CsvRecord.of(keys, 0));
@@ -145,7 +147,10 @@ export class JsonLinesParser {
 
   private record(text: string): void {
     const line = text.trim();
-    if (!line) return;
+    if (!line) {
+      this.onBlankLine?.(this.line);
+      return;
+    }
     const o = parseObject(line);
     if (!o) {
       this.onIssue(this.line, notAnObject(line, text.length - text.trimStart().length), true);

@@ -5,6 +5,7 @@
  * Side files (metadata, tags) are read this way, so one code path reads a whole string (one
  * chunk) and a file streamed in a worker.
  */
+import { stripBom } from './csv';
 import { DataError } from './errors';
 import { CsvError, CsvStreamParser } from './stream-csv';
 import type { CsvRecord, Delimiter } from './stream-csv';
@@ -20,7 +21,6 @@ export interface SniffedFormat {
 export class SniffedCsvReader {
   private head = '';
   private parser: CsvStreamParser | null = null;
-  private started = false;
   private blank = true;
 
   /**
@@ -39,10 +39,8 @@ export class SniffedCsvReader {
 
   push(text: string): void {
     if (text === '') return;
-    if (!this.started) {
-      this.started = true;
-      if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-    }
+    // The BOM stays in the text: the parser ignores one leading U+FEFF, and dropping one here
+    // as well would lose a second that is the first field's own.
     if (this.blank && /\S/.test(text)) this.blank = false;
     if (this.parser) return this.feed(() => this.parser!.push(text));
     this.head += text;
@@ -57,7 +55,7 @@ export class SniffedCsvReader {
   private start(): void {
     const head = this.head;
     this.head = '';
-    const { delimiter, onRecord } = this.choose(head.slice(0, HEAD_CHARS));
+    const { delimiter, onRecord } = this.choose(stripBom(head.slice(0, HEAD_CHARS)));
     this.parser = new CsvStreamParser(delimiter, onRecord);
     this.feed(() => this.parser!.push(head));
   }

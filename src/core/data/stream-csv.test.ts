@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { CsvError, CsvRecord, CsvStreamParser, strayQuote, UNCLOSED_QUOTE } from './stream-csv';
+import {
+  CsvError,
+  CsvRecord,
+  CsvStreamParser,
+  mergedLine,
+  strayQuote,
+  UNCLOSED_QUOTE,
+} from './stream-csv';
 import type { Delimiter } from './stream-csv';
 import { mulberry32 } from '../util/random';
 
@@ -125,6 +132,102 @@ describe('CsvStreamParser', () => {
   it('ignores a BOM, also when it arrives alone', () => {
     expect(parse(['\uFEFF', 'a,b\n'])).toEqual([['record', 1, ['a', 'b']]]);
     expect(records('\uFEFFa,b')).toEqual([[1, ['a', 'b']]]);
+  });
+
+  // Issue 20: the decoder keeps the BOM, so the parser's one is the only one dropped.
+  it("ignores one leading BOM only: a second is the first field's", () => {
+    expect(records('\uFEFF\uFEFFx,y')).toEqual([[1, ['\uFEFFx', 'y']]]);
+    expect(parse(chars('\uFEFF\uFEFFx,y'))).toEqual([['record', 1, ['\uFEFFx', 'y']]]);
+    expect(records('a,\uFEFFb\n\uFEFFc,d')).toEqual([
+      [1, ['a', '\uFEFFb']],
+      [2, ['\uFEFFc', 'd']],
+    ]);
+  });
+
+  // Issue 20: `1,"x` opens a quote that `3,"` closes; the bare quote in `z"` shows the merge.
+  it('costs a stray quote only its row when its field meets a quote and a delimiter', () => {
+    const text = 'a,b\n1,"x\n2,y\n3,",z"\n4,w\n';
+    expect(expectChunkingInvariant(text, ',', undefined, true)).toEqual([
+      ['record', 1, ['a', 'b']],
+      ['issue', 2, strayQuote(2), true],
+      ['record', 3, ['2', 'y']],
+      ['record', 4, ['3', ',z']],
+      ['record', 5, ['4', 'w']],
+    ]);
+    // Without recovery (sniffing, previews, side files) the rows are merged, but every merged
+    // line is reported.
+    expect(expectChunkingInvariant(text, ',')).toEqual([
+      ['record', 1, ['a', 'b']],
+      ['record', 2, ['1', 'x\n2,y\n3,', 'z"']],
+      ['issue', 3, mergedLine(2), false],
+      ['issue', 4, mergedLine(2), false],
+      ['record', 5, ['4', 'w']],
+    ]);
+  });
+
+  it('reports the rows merged by a quote closed by a quote followed by text, without recovery', () => {
+    const text = 'a,b\n1,"x\n2,y\n3,"z"\n4,w';
+    expect(expectChunkingInvariant(text, ',')).toEqual([
+      ['record', 1, ['a', 'b']],
+      ['record', 2, ['1', 'x\n2,y\n3,z"']],
+      ['issue', 3, mergedLine(2), false],
+      ['issue', 4, mergedLine(2), false],
+      ['record', 5, ['4', 'w']],
+    ]);
+    // Side files have no onIssue: the file is refused naming the line, not read merged.
+    const parser = new CsvStreamParser(',', () => undefined);
+    expect(() => parser.push(text)).toThrow(new CsvError(3, mergedLine(2)));
+  });
+
+  it('drops a stray quote whose field swallows whole rows, even when it closes cleanly', () => {
+    // `1,"a,5` and `3,c",5` pair into valid RFC 4180; the line between is a row of its own.
+    const text = 'u,i,r\n1,"a,5\n2,b,5\n3,c",5\n';
+    expect(expectChunkingInvariant(text, ',', undefined, true)).toEqual([
+      ['record', 1, ['u', 'i', 'r']],
+      ['issue', 2, strayQuote(2), true],
+      ['record', 3, ['2', 'b', '5']],
+      ['record', 4, ['3', 'c"', '5']],
+    ]);
+    // A text column with line breaks and fewer delimiters per line than a row still reads.
+    const review = 'u,i,r,text\n1,2,5,"Great, really\nloved it"\n3,4,1,x\n';
+    expect(expectChunkingInvariant(review, ',', undefined, true)).toEqual([
+      ['record', 1, ['u', 'i', 'r', 'text']],
+      ['record', 2, ['1', '2', '5', 'Great, really\nloved it']],
+      ['record', 4, ['3', '4', '1', 'x']],
+    ]);
+  });
+
+  // Issue 20: the report named the quote's line, and the row's first line went unaccounted for.
+  it("reports a stray quote after a multi-line field at the row's first line", () => {
+    const text = 'u,i,r\n"a\nb",c,"x\nd,e,1\n';
+    expect(expectChunkingInvariant(text, ',', undefined, true)).toEqual([
+      ['record', 1, ['u', 'i', 'r']],
+      ['issue', 2, strayQuote(3, 3), true],
+      ['record', 4, ['d', 'e', '1']],
+    ]);
+  });
+
+  it('tells each blank line it skips, whitespace of any kind', () => {
+    const blank: number[] = [];
+    const seen: number[] = [];
+    const parser = new CsvStreamParser(',', (r) => void seen.push(r.line), {
+      onBlankLine: (line) => void blank.push(line),
+    });
+    parser.push('a,b\n\n  \n\u00a0\n\u3000\t\r\nc,d\n""\n');
+    parser.end();
+    expect(blank).toEqual([2, 3, 4, 5]);
+    expect(seen).toEqual([1, 6, 7]); // a quoted empty field is a record
+  });
+
+  it('gives the line a record ends on', () => {
+    const ends: [number, number][] = [];
+    const parser = new CsvStreamParser(',', (r) => void ends.push([r.line, r.endLine]));
+    parser.push('a,"b\r\nc\rd"\ne,f');
+    parser.end();
+    expect(ends).toEqual([
+      [1, 3],
+      [4, 4],
+    ]);
   });
 
   it('stops when onRecord returns false', () => {

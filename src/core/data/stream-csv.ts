@@ -17,9 +17,22 @@ export const MAX_RECORD_LENGTH = 10 * 1024 * 1024;
 
 export const UNCLOSED_QUOTE = 'a quoted field is never closed (missing ")';
 
-/** The issue for a stray quote (see `recoverStrayQuotes`); `column` is 1-based. */
-export function strayQuote(column: number): string {
-  return `a quote opens column ${column} but is never closed (missing "); reading goes on at the next line`;
+/**
+ * The issue for each line after the first of a record whose quoted field (opened at
+ * `quoteLine`) swallowed line ends and then broke the quoting rules, without
+ * `recoverStrayQuotes`: those lines are probably rows of their own, read into one.
+ */
+export function mergedLine(quoteLine: number): string {
+  return `read into the quoted field that opens at line ${quoteLine}, whose closing quote is followed by a stray quote or text, so a quote is missing or stray there: the lines were read as one row`;
+}
+
+/**
+ * The issue for a stray quote (see `recoverStrayQuotes`); `column` is 1-based; `quoteLine`: the
+ * quote's line when the row starts on an earlier one (a quoted field before it spans lines).
+ */
+export function strayQuote(column: number, quoteLine?: number): string {
+  const where = quoteLine === undefined ? '' : ` on line ${quoteLine}`;
+  return `a quote opens column ${column}${where} but is never closed (missing "); reading goes on at the next line`;
 }
 
 const QUOTE = 0x22;
@@ -49,6 +62,8 @@ export class CsvError extends Error {
 export class CsvRecord {
   /** 1-based physical line the record starts on. */
   line = 0;
+  /** The line it ends on: more than `line` when a quoted field holds line breaks. */
+  endLine = 0;
   /** Number of fields. */
   length = 0;
   readonly sources: string[] = [];
@@ -59,6 +74,7 @@ export class CsvRecord {
   static of(fields: readonly string[], line: number): CsvRecord {
     const r = new CsvRecord();
     r.line = line;
+    r.endLine = line;
     for (const f of fields) r.push(f, 0, f.length);
     return r;
   }
@@ -95,10 +111,12 @@ export interface CsvParserOptions {
   /**
    * A structural problem at a 1-based line. `dropped`: the record was not delivered (it was
    * longer than `maxRecordLength`, or a stray quote's); otherwise it was (an unclosed quote,
-   * without `recoverStrayQuotes`). Without this callback
-   * the problem is thrown as a `CsvError`, so a caller never gets silently wrong data.
+   * without `recoverStrayQuotes`). `lastLine`: the last line a dropped record took, when it is
+   * known and not `line` (a quoted field before the stray quote held line breaks), so that a
+   * caller can account for every line. Without this callback the problem is thrown as a
+   * `CsvError`, so a caller never gets silently wrong data.
    */
-  onIssue?: (line: number, message: string, dropped: boolean) => void;
+  onIssue?: (line: number, message: string, dropped: boolean, lastLine?: number) => void;
   /** In characters, from the record's start to its line end; default MAX_RECORD_LENGTH. */
   maxRecordLength?: number;
   /**
@@ -109,13 +127,26 @@ export interface CsvParserOptions {
    * after a stray quote are still read.
    */
   recoverStrayQuotes?: boolean;
+  /**
+   * A blank line (empty, or spaces and other whitespace only) was skipped, at this 1-based line:
+   * RFC 4180 would read it as a record of one empty field, which no reader here wants, but a
+   * caller may say how many there were.
+   */
+  onBlankLine?: (line: number) => void;
 }
 
 /**
  * Feeds `push(text)` chunks in order, then `end()`. `onRecord` gets each record (fields untrimmed,
  * quotes removed, `""` read as one quote; quoted fields may hold delimiters and line breaks; CRLF,
- * LF or a lone CR end a record); returning `false` stops the parse. A leading BOM is ignored, and
- * fully empty (or whitespace-only) lines are skipped.
+ * LF or a lone CR end a record); returning `false` stops the parse. One leading BOM (U+FEFF) is
+ * ignored: ChunkDecoder keeps it in the text, so this is the one place it goes. Fully empty (or
+ * whitespace-only) lines are skipped and told to `onBlankLine`.
+ *
+ * A quoted field that spans lines and whose closing quote is followed by text or, later on that
+ * line, by a quote inside an unquoted field (`1,"x` ... `3,"z"`, or `3,",z"`) broke the quoting
+ * rules, so its lines are probably rows that a stray quote joined. With `recoverStrayQuotes` its
+ * opening quote is stray (below); without, the record is delivered and every line after its
+ * first is reported (`mergedLine`), so no row is merged silently.
  *
  * A quote still open at the end of the input: the fields read so far are delivered, then the
  * problem is reported (with `recoverStrayQuotes`, the quote's row is dropped instead and the
@@ -136,6 +167,9 @@ export class CsvStreamParser {
   private readonly maxLength: number;
   private readonly recoverStray: boolean;
   private readonly onIssue: CsvParserOptions['onIssue'];
+  private readonly onBlankLine: CsvParserOptions['onBlankLine'];
+  /** Fields of the first record (the header, usually): how many delimiters make a row. */
+  private width = 0;
   private readonly record = new CsvRecord();
   /** Line of the next record. */
   private line = 1;
@@ -166,6 +200,7 @@ export class CsvStreamParser {
     this.maxLength = options.maxRecordLength ?? MAX_RECORD_LENGTH;
     this.recoverStray = options.recoverStrayQuotes ?? false;
     this.onIssue = options.onIssue;
+    this.onBlankLine = options.onBlankLine;
   }
 
   push(text: string): void {
@@ -203,8 +238,8 @@ export class CsvStreamParser {
     this.scan(true);
   }
 
-  private report(line: number, message: string, dropped: boolean): void {
-    if (this.onIssue) this.onIssue(line, message, dropped);
+  private report(line: number, message: string, dropped: boolean, lastLine = line): void {
+    if (this.onIssue) this.onIssue(line, message, dropped, lastLine);
     else throw new CsvError(line, message);
   }
 
@@ -244,10 +279,11 @@ export class CsvStreamParser {
    * `closed`) opened with a stray quote. Only the record's first maxRecordLength + 2 characters
    * decide, so that the answer does not depend on how the text was cut (a record still open past
    * them is dropped as too long before the rest arrives): the quote is stray when the field is
-   * still open there, or at the end of the file, or when it spans lines and its closing quote is
-   * followed by text, not a delimiter, as when `b,"y,3` and, lines below, `d,"w,2` pair up (a
-   * real multi-line field ends `..."` or `...",`). A quote opening past that window is the
-   * too-long record's business.
+   * still open there, or at the end of the file, or when it spans lines and `breaksQuoting`, or
+   * when it spans lines and one of the lines it swallowed holds a whole row's delimiters (as
+   * many as the first record's, less one): then that line is a row, and an interactions file's
+   * ids and numbers never hold line breaks. A quote opening past that window is the too-long
+   * record's business.
    */
   private isStray(
     text: string,
@@ -262,15 +298,125 @@ export class CsvStreamParser {
     const limit = start + this.maxLength + 1;
     if (i >= limit) return false;
     if (!closed || j >= limit) return final || n >= limit;
-    // The characters that tell whether a delimiter follows the closing quote.
-    const after = j + 1 + (this.d1 >= 0 ? 1 : 0);
-    if (j + 1 >= n || after >= limit || (!final && after >= n)) return false;
-    return multiline && !this.endsField(text, j + 1);
+    if (!multiline) return false;
+    const end = this.closingLineEnd(text, j, limit, final);
+    if (end < 0) return this.textFollows(text, j, limit, final);
+    return this.breaksQuoting(text, j, end) || this.swallowsRow(text, i, j, end);
   }
 
   /**
-   * Reports the row of a stray quote at `text[at]` (on `line`, in field `column`) as dropped and
-   * returns the index after the quote's line end, reading nothing after the quote as quoted.
+   * The end of the line a quoted field's closing quote at `j` is on (its line break's index, or
+   * the text's end when `final`), or -1 when it is not known within the window: not arrived
+   * yet (the record is then incomplete and scanned again) or past the window (the record is
+   * then too long and dropped as such, however the text is cut).
+   */
+  private closingLineEnd(text: string, j: number, limit: number, final: boolean): number {
+    const n = text.length;
+    let e = j + 1;
+    while (e < n && e < limit) {
+      const c = text.charCodeAt(e);
+      if (c === LF || c === CR) return e;
+      e++;
+    }
+    return e >= n && final ? n : -1;
+  }
+
+  /** Text, not a delimiter, follows the closing quote at `j` (decided within the window). */
+  private textFollows(text: string, j: number, limit: number, final: boolean): boolean {
+    const n = text.length;
+    // The characters that tell whether a delimiter follows the closing quote.
+    const after = j + 1 + (this.d1 >= 0 ? 1 : 0);
+    if (j + 1 >= n || after >= limit || (!final && after >= n)) return false;
+    return !this.endsField(text, j + 1);
+  }
+
+  /**
+   * The rest of a line after a closing quote at `j`, to `end`, breaks RFC 4180: text right after
+   * the quote, or a quote inside an unquoted field (`3,",z"` after `1,"x`). A real multi-line
+   * field ends `..."` or `...",` and the fields after it are plain or properly quoted. Stops at
+   * a quoted field that is still open at `end` (its own line break decides about it).
+   */
+  private breaksQuoting(text: string, j: number, end: number): boolean {
+    let k = j + 1;
+    if (k < end && !this.endsField(text, k)) return true;
+    while (k < end) {
+      k += this.blanks ? 1 : this.dLen; // past the delimiter
+      if (this.blanks) while (k < end && isBlank(text.charCodeAt(k))) k++;
+      if (k < end && text.charCodeAt(k) === QUOTE) {
+        for (k++; ; k++) {
+          if (k >= end) return false;
+          if (text.charCodeAt(k) !== QUOTE) continue;
+          if (text.charCodeAt(k + 1) === QUOTE) k++;
+          else break;
+        }
+        k++;
+        if (k < end && !this.endsField(text, k)) return true;
+        continue;
+      }
+      while (k < end && !this.endsField(text, k)) {
+        if (text.charCodeAt(k) === QUOTE) return true;
+        k++;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * With `recoverStrayQuotes`: a line that the quoted field from `i` to `j` swallowed holds as
+   * many delimiters as a row of the first record's width, so it is a row of its own and the
+   * opening quote is stray: a line inside the field, or the closing line up to `end` when its
+   * part inside the field holds a delimiter too (a real field in the first column, `"a` /
+   * `b",c,1`, has the rest of its row's delimiters after its closing quote, none before).
+   */
+  private swallowsRow(text: string, i: number, j: number, end: number): boolean {
+    if (!this.recoverStray) return false;
+    const needed = Math.max(1, this.width - 1);
+    let from = -1; // the start of the current swallowed line
+    for (let k = i + 1; k < j; k++) {
+      const c = text.charCodeAt(k);
+      if (c !== LF && c !== CR) continue;
+      if (from >= 0 && this.countDelimiters(text, from, k) >= needed) return true;
+      if (c === CR && text.charCodeAt(k + 1) === LF) k++;
+      from = k + 1;
+    }
+    return (
+      from >= 0 &&
+      this.countDelimiters(text, from, j) > 0 &&
+      this.countDelimiters(text, from, end) >= needed
+    );
+  }
+
+  /** Delimiters in `text[from, to)`, quotes disregarded; runs of blanks count once. */
+  private countDelimiters(text: string, from: number, to: number): number {
+    let count = 0;
+    if (this.blanks) {
+      let inText = false;
+      let blankRun = false;
+      for (let k = from; k < to; k++) {
+        if (isBlank(text.charCodeAt(k))) blankRun = inText;
+        else {
+          if (blankRun) count++;
+          inText = true;
+          blankRun = false;
+        }
+      }
+      return count;
+    }
+    for (let k = from; k < to; k++) {
+      if (text.charCodeAt(k) !== this.d0) continue;
+      if (this.d1 < 0) count++;
+      else if (text.charCodeAt(k + 1) === this.d1) {
+        count++;
+        k++;
+      }
+    }
+    return count;
+  }
+
+  /**
+   * Reports the row of a stray quote at `text[at]` (on `line`, in field `column`) as dropped, at
+   * the row's own first line (`this.line`), and returns the index after the quote's line end,
+   * reading nothing after the quote as quoted.
    * When that line end has not arrived yet (the text after the quote is already longer than
    * maxRecordLength), the rest of the line is read past without being held.
    */
@@ -284,7 +430,8 @@ export class CsvStreamParser {
     const n = text.length;
     let k = at + 1;
     while (k < n && text.charCodeAt(k) !== LF && text.charCodeAt(k) !== CR) k++;
-    this.report(line, strayQuote(column), true);
+    const start = this.line;
+    this.report(start, strayQuote(column, line > start ? line : undefined), true, line);
     if (k >= n) {
       this.line = line;
       if (!final) this.dropping = new DroppedRecordScanner(this.delimiter, line, false);
@@ -326,6 +473,9 @@ export class CsvStreamParser {
     let stop = n; // where the record's text ends (its line break, or the end of the text)
     let next = n; // where the next record starts
     let crAtEnd = false;
+    let endLine = line;
+    // Without recoverStrayQuotes: lines [from, to] that a quote-breaking field merged (pairs).
+    let merged: number[] | null = null;
     if (blanks) while (i < n && isBlank(text.charCodeAt(i))) i++;
     for (;;) {
       if (i < n && text.charCodeAt(i) === QUOTE) {
@@ -350,8 +500,13 @@ export class CsvStreamParser {
           if (c === LF || (c === CR && text.charCodeAt(j + 1) !== LF)) line++;
           j++;
         }
-        if (this.recoverStray && this.isStray(text, start, i, j, closed, line > quoteLine, final)) {
-          return this.skipStrayQuote(text, i, quoteLine, rec.length + 1, final);
+        if (this.recoverStray) {
+          if (this.isStray(text, start, i, j, closed, line > quoteLine, final))
+            return this.skipStrayQuote(text, i, quoteLine, rec.length + 1, final);
+        } else if (closed && line > quoteLine) {
+          // Unknown yet (-1): the record is incomplete, or too long and dropped as such.
+          const end = this.closingLineEnd(text, j, start + this.maxLength + 1, final);
+          if (end >= 0 && this.breaksQuoting(text, j, end)) (merged ??= []).push(quoteLine, line);
         }
         if (!closed) {
           if (!final) return -1;
@@ -412,6 +567,7 @@ export class CsvStreamParser {
       }
       stop = i;
       next = i + 1;
+      endLine = line;
       if (c === CR) {
         if (next < n) {
           if (text.charCodeAt(next) === LF) next++;
@@ -423,21 +579,30 @@ export class CsvStreamParser {
       break;
     }
 
+    if (stop === n) endLine = line;
     const startLine = this.line;
     this.line = line;
     this.skipLF = crAtEnd;
     if (stop - start > this.maxLength) {
-      this.report(startLine, this.tooLong(), true);
+      this.report(startLine, this.tooLong(), true, endLine);
       return next;
     }
-    if (!quoted && rec.length === 1 && isBlankRange(rec.sources[0], rec.starts[0], rec.ends[0]))
+    if (!quoted && rec.length === 1 && isBlankRange(rec.sources[0], rec.starts[0], rec.ends[0])) {
+      this.onBlankLine?.(startLine);
       return next;
+    }
     rec.line = startLine;
+    rec.endLine = endLine;
+    if (this.width === 0) this.width = rec.length;
     if (this.onRecord(rec) === false) {
       this.stopped = true;
       return next;
     }
     if (unterminated) this.report(startLine, UNCLOSED_QUOTE, false);
+    if (merged)
+      for (let m = 0; m < merged.length; m += 2)
+        for (let l = merged[m] + 1; l <= merged[m + 1]; l++)
+          this.report(l, mergedLine(merged[m]), false);
     return next;
   }
 }

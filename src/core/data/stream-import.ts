@@ -37,17 +37,20 @@ export class InteractionImport {
     // JSON Lines give the builder a header record of their keys first.
     const builder = new InteractionBuilder(jsonl ? { ...options, hasHeader: true } : options);
     this.builder = builder;
-    const onIssue = (line: number, message: string, dropped: boolean) =>
-      builder.issue(line, message, dropped);
+    const onIssue = (line: number, message: string, dropped: boolean, lastLine?: number) =>
+      builder.issue(line, message, dropped, lastLine);
+    const onBlankLine = (line: number) => builder.blankLine(line);
     this.parser = jsonl
       ? new JsonLinesParser(
           options.keys ?? [],
           (r) => builder.add(r),
           onIssue,
           options.maxRecordLength,
+          onBlankLine,
         )
       : new CsvStreamParser(options.delimiter, (r) => builder.add(r), {
           onIssue,
+          onBlankLine,
           maxRecordLength: options.maxRecordLength,
           recoverStrayQuotes: true,
         });

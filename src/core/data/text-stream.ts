@@ -137,8 +137,9 @@ export const HEAD_CHARS = 256 * 1024;
 
 /**
  * The start of a file as text (about `chars` characters, gunzipped, decoded), for a preview and
- * format guess: the whole file is read later, as a stream. Throws DataError naming `name` when
- * the file is empty or not text.
+ * format guess: the whole file is read later, as a stream. A BOM stays its first character (the
+ * sniffers and the parser ignore one). Throws DataError naming `name` when the file is empty or
+ * not text.
  */
 export async function readTextHead(
   name: string,
@@ -173,12 +174,15 @@ export async function readTextHead(
   return text;
 }
 
-/** A small file's bytes as text (see TextGate); DataError naming `name` if empty or not text. */
+/**
+ * A small file's bytes as text (see TextGate), without its BOM: its readers (embedding TSVs,
+ * factors) take text as characters. DataError naming `name` if empty or not text.
+ */
 export function decodeText(name: string, bytes: Uint8Array): string {
   if (bytes.length === 0) throw new DataError(name, 'the file is empty');
   let text = '';
   const gate = new TextGate(name, (t) => (text += t));
   gate.push(bytes);
   gate.end();
-  return text;
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }

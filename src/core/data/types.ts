@@ -58,6 +58,16 @@ export interface Dataset {
   ratingMax: number;
   /** Rows rejected while parsing (each explained in `issues`, first 100 kept). */
   skippedRows: number;
+  /**
+   * Blank lines skipped while parsing (empty or whitespace only; RFC 4180 would make each a
+   * record of one empty field), noted once in `issues`. Absent: none, or not read from text.
+   */
+  blankLines?: number;
+  /**
+   * Lines read as the continuation of the row above them (a quoted field holding line breaks),
+   * noted once in `issues`: kept + skipped + these = the file's non-blank data lines.
+   */
+  continuationLines?: number;
   issues: ParseIssue[];
 }
 
