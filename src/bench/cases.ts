@@ -17,7 +17,7 @@ import { DEFAULT_CONFIG, type OptimizerName, type TrainConfig } from '../core/tr
 import { uniformInteractions } from '../core/data/synthetic';
 import { createPlainMF, plainMean, plainSgdPass } from '../core/training/plain-sgd';
 import { shuffledRange, mulberry32 } from '../core/util/random';
-import type { Interactions } from '../core/models/baseline';
+import type { Interactions } from '../core/data/types';
 import type { BenchData, BenchRow, MemoryUse } from './protocol';
 
 export interface BenchCase {

@@ -1,6 +1,6 @@
 /** Synthetic interaction data with known structure, for tests and the bench. */
 import { mulberry32, normalArray } from '../util/random';
-import type { Interactions } from '../models/baseline';
+import type { Interactions } from './types';
 
 /**
  * Ratings from a planted rank-`rank` model: r = 3 + b_u + b_i + u . v + noise, each (user, item)

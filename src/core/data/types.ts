@@ -98,3 +98,11 @@ export interface EmbeddingSnapshot {
   itemFeatureFactors?: Float32Array;
   userFeatureFactors?: Float32Array;
 }
+
+/** Interactions with dense indices, one row each: a training, validation or test part. */
+export interface Interactions {
+  user: Int32Array;
+  item: Int32Array;
+  /** The rating (explicit) or 1 (implicit). */
+  rating: Float32Array;
+}

@@ -3,12 +3,7 @@
  * regularised user + item bias model fitted by alternating least squares (as Surprise's
  * BaselineOnly: reg_u 15, reg_i 10, 10 sweeps). Plain typed-array code: it is cheap and exact.
  */
-
-export interface Interactions {
-  user: Int32Array;
-  item: Int32Array;
-  rating: Float32Array;
-}
+import type { Interactions } from '../data/types';
 
 export interface BiasModel {
   mean: number;

@@ -6,7 +6,7 @@ import { randomSplit, take } from '../data/split';
 import { evaluateRanking, popularityScorer } from '../metrics/evaluate-ranking';
 import { groupByUser } from '../metrics/ranking';
 import { mulberry32 } from '../util/random';
-import type { Interactions } from './baseline';
+import type { Interactions } from '../data/types';
 
 /** 3 taste groups: each user interacts with 12 of the 20 items of their own group. */
 function plantedGroups(): TrainData {

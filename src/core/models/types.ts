@@ -1,7 +1,7 @@
 import type { tf } from '../tf/tfjs';
 import type { BagSource, BagTensors, EmbeddingTable } from '../tf/embedding';
 import type { EmbeddingSnapshot, FeatureTable } from '../data/types';
-import type { Interactions } from './baseline';
+import type { Interactions } from '../data/types';
 
 /** One mini-batch on the backend: named index columns (e.g. user, item) and the targets. */
 export interface Batch {

@@ -24,12 +24,7 @@ import type { EmbeddingTable } from '../tf/embedding';
 import { mulberry32, normalArray } from '../util/random';
 import type { EmbeddingSnapshot } from '../data/types';
 import type { ModelContext } from './types';
-import {
-  UserRows,
-  userFeatureWeights,
-  type UserBatch,
-  type UserBatchModel,
-} from '../training/user-trainer';
+import { UserRows, userFeatureWeights, type UserBatch, type UserBatchModel } from './user-batch';
 import {
   decayScale,
   glorotUniform,
@@ -37,7 +32,7 @@ import {
   multinomialLoss,
   notRowTrained,
   variable,
-} from './autorec';
+} from './dense';
 
 export interface YouTubeDNNOptions {
   /** Share of a user's items held out of the input per training step; default 0.8. */

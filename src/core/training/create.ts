@@ -1,7 +1,8 @@
 /** Picks the trainer a model needs: mini-batches of interactions, or of users. */
 import { createModel } from '../models/registry';
 import { Trainer, modelContext, type ModelTrainer, type TrainData } from './trainer';
-import { UserTrainer, type UserBatchModel } from './user-trainer';
+import { UserTrainer } from './user-trainer';
+import type { UserBatchModel } from '../models/user-batch';
 import type { TrainConfig } from './config';
 
 export function createTrainer(data: TrainData, config: TrainConfig): ModelTrainer {

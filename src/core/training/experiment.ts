@@ -12,7 +12,7 @@ import {
   type Split,
 } from '../data/split';
 import type { FeatureTable, InteractionKind, Timestamps } from '../data/types';
-import type { Interactions } from '../models/baseline';
+import type { Interactions } from '../data/types';
 import { MODELS, type ModelSetting } from '../models/catalog';
 import { userDayIds } from '../models/day-bias';
 import type { TrainConfig } from './config';

@@ -2,7 +2,7 @@
  * Biased MF trained the classic way, one rating at a time with plain typed-array SGD (Funk's
  * loop, as Surprise's SVD). No tfjs: the bench's yardstick for what a CPU does without a framework.
  */
-import type { Interactions } from '../models/baseline';
+import type { Interactions } from '../data/types';
 import { meanRating } from '../models/baseline';
 import { mulberry32, normalArray } from '../util/random';
 

@@ -4,10 +4,11 @@
  * part, and the test part is scored once, at the selected epoch, after training. With no
  * validation part nothing may be chosen: the run keeps its last epoch and early stopping is off.
  */
-import type { Interactions } from '../models/baseline';
+import type { Interactions } from '../data/types';
 import type { RatingMetrics } from '../metrics/rating';
 import type { RankingReport } from '../metrics/evaluate-ranking';
-import type { TrainData } from './trainer';
+import type { TrainData } from './train-data';
+export type { HeldOutRows } from './train-data';
 
 /** The part of the data a metric was computed on. */
 export type HeldOutPart = 'validation' | 'test';
@@ -140,14 +141,6 @@ export class EarlyStopping {
     }
     return this.patience > 0 && this.epochs - this.bestEpoch >= this.patience;
   }
-}
-
-/** A held-out part as the trainers evaluate it. */
-export interface HeldOutRows extends Interactions {
-  /** Items ranked (ascending); null: every item. */
-  candidates: Int32Array | null;
-  /** The rows' user-day ids, when the run learns a bias per user-day. */
-  userDay: Int32Array | null;
 }
 
 /**

@@ -6,7 +6,7 @@ import { plantedLowRank } from '../data/synthetic';
 import { randomSplit, take } from '../data/split';
 import { fitBiases, meanRating, predictBiases } from '../models/baseline';
 import { ratingMetrics } from '../metrics/rating';
-import type { Interactions } from '../models/baseline';
+import type { Interactions } from '../data/types';
 import { evaluateRanking, factorScorer } from '../metrics/evaluate-ranking';
 import { groupByUser } from '../metrics/ranking';
 

@@ -21,7 +21,7 @@ import {
 } from '../tf/embedding';
 import { createModel } from '../models/registry';
 import type { Batch, ModelContext, RecModel, Rows } from '../models/types';
-import type { Interactions } from '../models/baseline';
+import type { Interactions } from '../data/types';
 import { meanRating } from '../models/baseline';
 import { ratingMetrics, type RatingMetrics } from '../metrics/rating';
 import { groupByUser, type UserItems } from '../metrics/ranking';
@@ -31,40 +31,16 @@ import { LossQueue } from './loss-queue';
 import { createRowOptimizer, type RowOptimizer } from './row-optimizers';
 import type { TrainConfig } from './config';
 import { mulberry32, shuffledRange } from '../util/random';
-import { emptyFeatureTable, type EmbeddingSnapshot, type FeatureTable } from '../data/types';
-import { heldOutView, type HeldOutPart, type HeldOutRows } from './protocol';
+import { emptyFeatureTable, type EmbeddingSnapshot } from '../data/types';
+import { heldOutView, type HeldOutPart } from './protocol';
+import type { TrainData } from './train-data';
 
 /** A batch with, per index column, its rows sorted for the sparse gradient (none on the stock path). */
 interface PreparedBatch extends Batch {
   plans: Record<string, RowPlanTensors> | null;
 }
 
-export interface TrainData {
-  users: number;
-  items: number;
-  train: Interactions;
-  test: Interactions;
-  /**
-   * The validation part, carved from the training part (see protocol.ts): what early stopping
-   * and the selected epoch read. Null or absent: the run has none.
-   */
-  validation?: HeldOutRows | null;
-  ratingMin: number;
-  ratingMax: number;
-  /** Item and user metadata features (CSR); empty tables when the data set has none. */
-  itemFeatures: FeatureTable;
-  userFeatures: FeatureTable;
-  /**
-   * Items ranked in the held-out evaluation (ascending); null: every item. A cold-start split
-   * ranks only the held-out items, which the model has never seen in training.
-   */
-  candidates?: Int32Array | null;
-  /**
-   * Each row's (user, day) id when the run learns a bias per user-day (see day-bias.ts): `count`
-   * ids over training and held-out rows. Null or absent: no such bias.
-   */
-  userDay?: { count: number; train: Int32Array; test: Int32Array } | null;
-}
+export type { TrainData } from './train-data';
 
 /**
  * What the training session drives: `Trainer` (mini-batches of interactions) and `UserTrainer`

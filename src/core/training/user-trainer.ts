@@ -15,8 +15,14 @@ import { tf } from '../tf/tfjs';
 import { heldOutLists, rankHeldOut, type ModelTrainer, type TrainData } from './trainer';
 import { heldOutView, type HeldOutPart } from './protocol';
 import type { RecModel } from '../models/types';
-import type { Interactions } from '../models/baseline';
-import type { EmbeddingSnapshot, FeatureTable } from '../data/types';
+import {
+  UserRows,
+  isUserBatchModel,
+  userFeatureWeights,
+  type UserBatch,
+  type UserBatchModel,
+} from '../models/user-batch';
+import type { EmbeddingSnapshot } from '../data/types';
 import { ratingMetrics, type RatingMetrics } from '../metrics/rating';
 import type { UserItems } from '../metrics/ranking';
 import type { RankingReport } from '../metrics/evaluate-ranking';
@@ -26,105 +32,9 @@ import type { TrainConfig } from './config';
 import { mulberry32, shuffledRange } from '../util/random';
 import { groupRows } from '../data/csr';
 
-/** One mini-batch of users on the backend. */
-export interface UserBatch {
-  /** int32 [U]: the users. */
-  users: tf.Tensor1D;
-  /** [U, items]: the users' training rows, the rating (explicit) or 1 (implicit), 0 elsewhere. */
-  input: tf.Tensor2D;
-  /** [U, items]: 1 where the user has a training row, 0 elsewhere. */
-  mask: tf.Tensor2D;
-  /**
-   * [U, userFeatures]: each user's metadata features, 1 / (the user's feature count) on each
-   * (so `features x F` is the mean of their embeddings). Null unless the model reads user
-   * features (`readsUserFeatures`) and the data has some.
-   */
-  features: tf.Tensor2D | null;
-}
-
-/** A model trained by `UserTrainer`: its parameters are all in `dense`, and `tables` is empty. */
-export interface UserBatchModel extends RecModel {
-  readonly batching: 'users';
-  /** Whether the model reads the users' metadata features (`UserBatch.features`). */
-  readonly readsUserFeatures?: boolean;
-  /** Training objective for one batch of users (scalar), weight decay included. */
-  userLoss(b: UserBatch): tf.Scalar;
-  /**
-   * Scores of every item for users given by their training rows (`UserBatch.input`'s layout,
-   * [U, items]) and, when the model reads them, their features; [U, items].
-   */
-  scoreUsers(input: tf.Tensor2D, features: tf.Tensor2D | null): tf.Tensor2D;
-}
-
-export function isUserBatchModel(model: RecModel): model is UserBatchModel {
-  return model.batching === 'users';
-}
-
 /** Users in a batch for a `config.batchSize` given in rows: one user per 64 rows. */
 export function usersPerBatch(batchSize: number, usersWithRows: number): number {
   return Math.max(1, Math.min(usersWithRows, Math.round(batchSize / 64)));
-}
-
-/**
- * The training rows as a CSR over users, and dense [U, items] blocks of it built on the CPU.
- * Implicit rows read as 1; explicit rows as their rating. A repeated (user, item) keeps its last
- * rating.
- */
-export class UserRows {
-  /** [users + 1]: user u's entries are `rowItems` / `rowValues` [offsets[u], offsets[u + 1]). */
-  readonly offsets: Int32Array;
-  readonly rowItems: Int32Array;
-  readonly rowValues: Float32Array;
-
-  constructor(
-    train: Interactions,
-    readonly users: number,
-    readonly items: number,
-    implicit: boolean,
-  ) {
-    const { offsets, rows } = groupRows(train.user, users, 'training rows', 'user');
-    this.rowItems = Int32Array.from(rows, (r) => train.item[r]);
-    this.rowValues = Float32Array.from(rows, (r) => (implicit ? 1 : train.rating[r]));
-    this.offsets = offsets;
-  }
-
-  /** Training rows of user u. */
-  count(u: number): number {
-    return this.offsets[u + 1] - this.offsets[u];
-  }
-
-  /**
-   * The users' rows, dense: input [users.length, items] (values) and, when asked for, the mask
-   * (1 where observed). Fresh arrays each call: tfjs may keep a reference until it uploads them.
-   */
-  dense(users: ArrayLike<number>, withMask: boolean): { input: Float32Array; mask: Float32Array } {
-    const { items } = this;
-    const input = new Float32Array(users.length * items);
-    const mask = new Float32Array(withMask ? users.length * items : 0);
-    for (let b = 0; b < users.length; b++) {
-      const u = users[b];
-      for (let k = this.offsets[u]; k < this.offsets[u + 1]; k++) {
-        input[b * items + this.rowItems[k]] = this.rowValues[k];
-        if (withMask) mask[b * items + this.rowItems[k]] = 1;
-      }
-    }
-    return { input, mask };
-  }
-}
-
-/**
- * The users' metadata features, dense [users.length, features]: 1 / count on each of a user's
- * features (mean pooling), a zero row for a user without any.
- */
-export function userFeatureWeights(table: FeatureTable, users: ArrayLike<number>): Float32Array {
-  const f = table.names.length;
-  const out = new Float32Array(users.length * f);
-  for (let b = 0; b < users.length; b++) {
-    const from = table.offsets[users[b]];
-    const to = table.offsets[users[b] + 1];
-    for (let k = from; k < to; k++) out[b * f + table.values[k]] += 1 / (to - from);
-  }
-  return out;
 }
 
 /** Scores read back per evaluation block: 16 MiB of float32, as `evaluateRanking` does. */
