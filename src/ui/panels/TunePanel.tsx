@@ -6,8 +6,8 @@ import { fmtNum } from '../format';
 import type { TuneMethod, TunedSettings } from '../../core/training/tuning';
 
 const METHODS: Record<TuneMethod, string> = {
-  halving: 'Successive halving (many short trials, the best continue)',
-  random: 'Random search (every trial the full epochs)',
+  halving: 'Successive halving',
+  random: 'Random search',
 };
 
 /**
@@ -27,7 +27,11 @@ export function TunePanel() {
   return (
     <fieldset className="tune">
       <legend>Tuning on the validation part</legend>
-      <div className="grid">
+      <p className="muted small">
+        Successive halving: many short trials, the best third continue with 3x the epochs. Random
+        search: every trial the full epochs.
+      </p>
+      <div className="tune-fields">
         <div className="field">
           <label htmlFor={`${id}-method`}>Search</label>
           <select
