@@ -3,6 +3,7 @@ import type { Dataset, EmbeddingSnapshot } from '../../core/data/types';
 import type { TrainConfig } from '../../core/training/config';
 import type { RatingMetrics } from '../../core/metrics/rating';
 import type { ExperimentData } from '../../core/training/experiment';
+import type { EngineMeasurement, EngineName, EnginePreference } from '../../core/engines/types';
 
 export type BackendName = 'webgl' | 'webgpu' | 'wasm' | 'cpu';
 
@@ -27,7 +28,8 @@ export function trainingPayload(d: Dataset): TrainingDataPayload {
 }
 
 export type TrainingRequest =
-  | { type: 'train'; data: TrainingDataPayload; config: TrainConfig }
+  /** engine: 'auto' (default) measures the engines that can train the model and takes the fastest. */
+  | { type: 'train'; data: TrainingDataPayload; config: TrainConfig; engine?: EnginePreference }
   | { type: 'pause' }
   | { type: 'resume' }
   | { type: 'stop' }
@@ -95,6 +97,8 @@ export type TrainingEvent =
       /** Null for models that only rank. */
       baselines: { globalMean: RatingMetrics; biases: RatingMetrics } | null;
     }
+  /** The engine this run trains on, and the calibration that chose it. */
+  | { type: 'engine'; engine: EngineName; engines: EngineMeasurement[] }
   | {
       /** The validation metric stopped improving (`patience` epochs): training ended early. */
       type: 'early-stop';

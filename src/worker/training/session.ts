@@ -10,6 +10,8 @@ import { validateConfig, type TrainConfig } from '../../core/training/config';
 import { fitBiases, meanRating, predictBiases } from '../../core/models/baseline';
 import { ratingMetrics, type RatingMetrics } from '../../core/metrics/rating';
 import type { TrainingDataPayload, TrainingEvent, TrainingRequest } from './protocol';
+import type { EngineHook } from '../../core/engines/choose';
+import type { EnginePreference } from '../../core/engines/types';
 
 export type Post = (e: TrainingEvent) => void;
 
@@ -24,6 +26,8 @@ export class TrainingSession {
   constructor(
     private readonly post: Post,
     private readonly progressMs = 250,
+    /** Picks the engine per run (the worker's); without it, tfjs on the current backend. */
+    private readonly engines: EngineHook | null = null,
   ) {}
 
   handle(msg: TrainingRequest): void {
@@ -35,7 +39,7 @@ export class TrainingSession {
         }
         this.paused = false;
         this.stopped = false;
-        this.running = this.run(msg.data, msg.config)
+        this.running = this.run(msg.data, msg.config, msg.engine ?? 'auto')
           .catch((e: unknown) =>
             this.post({ type: 'error', message: e instanceof Error ? e.message : String(e) }),
           )
@@ -70,12 +74,18 @@ export class TrainingSession {
     this.resume = null;
   }
 
-  private async run(payload: TrainingDataPayload, requested: TrainConfig): Promise<void> {
+  private async run(
+    payload: TrainingDataPayload,
+    requested: TrainConfig,
+    engine: EnginePreference,
+  ): Promise<void> {
     const problems = validateConfig(requested);
     if (problems.length) throw new Error(`Invalid settings: ${problems.join('; ')}`);
     const { data, feedback, droppedBelowThreshold } = prepareExperiment(payload, requested);
     const config = { ...requested, feedback };
-    const trainer = createTrainer(data, config);
+    const chosen = this.engines && (await this.engines.create(data, config, engine));
+    const trainer = chosen?.trainer ?? createTrainer(data, config);
+    if (chosen) this.post({ type: 'engine', engine: chosen.engine, engines: chosen.engines });
     try {
       this.post({
         type: 'started',
