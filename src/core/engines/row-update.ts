@@ -100,14 +100,17 @@ export function updateRow(
       }
       break;
     default:
+      // Adam, the default: the gradient is cleared in the same pass (one fewer sweep of the row).
       for (let k = o; k < end; k++) {
         const gk = g[k];
+        g[k] = 0;
         const m = 0.9 * s0[k] + 0.1 * gk;
         const v = 0.999 * s1[k] + 0.001 * gk * gk;
         s0[k] = m;
         s1[k] = v;
         p[k] -= (u0 * m) / (Math.sqrt(v * u1) + EPS);
       }
+      return;
   }
   g.fill(0, o, end);
 }
