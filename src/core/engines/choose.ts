@@ -45,21 +45,26 @@ export async function measureRowsPerSecond(trainer: ModelTrainer, minMs = 250): 
   return (rows / Math.max(performance.now() - t0, 1e-3)) * 1000;
 }
 
-/** Picks the engine (measured when `preference` is 'auto') and returns a fresh trainer on it. */
+/**
+ * Picks the engine (measured when `preference` is 'auto') and returns a fresh trainer on it.
+ * `rates`: measurements already taken for this model, data and settings; kept and added to, so
+ * a caller that keeps the map measures each case once.
+ */
 export async function chooseEngine(
   candidates: EngineCandidate[],
   preference: EnginePreference,
+  rates = new Map<EngineName, number>(),
   minMs = 250,
 ): Promise<EngineChoice> {
   const offered = candidates.filter((c) => c.make);
   if (!offered.length) throw new Error('no engine can train this model');
-  const rates = new Map<EngineName, number>();
   let pick = offered.find((c) => c.engine === preference);
   const notes = new Map<EngineName, string>();
   if (preference !== 'auto' && !pick)
     notes.set(offered[0].engine, `${preference} cannot train this model`);
   if (!pick && offered.length > 1) {
     for (const c of offered) {
+      if (rates.has(c.engine)) continue;
       const trainer = await c.make!();
       try {
         rates.set(c.engine, await measureRowsPerSecond(trainer, minMs));
@@ -75,7 +80,7 @@ export async function chooseEngine(
     const reason = [c.reason, notes.get(c.engine)].filter(Boolean).join('; ');
     return {
       engine: c.engine,
-      rowsPerSecond: rates.get(c.engine) ?? null,
+      rowsPerSecond: c.make ? (rates.get(c.engine) ?? null) : null,
       chosen: c === pick,
       ...(reason && { reason }),
     };

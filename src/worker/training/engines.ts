@@ -18,8 +18,27 @@ export function tfjsEngine(): EngineName {
   return b === 'webgl' || b === 'webgpu' ? b : 'cpu';
 }
 
+/**
+ * Calibrations already run in this worker, by what decides the speed: model, data shape and
+ * the settings a step's cost depends on. A new run of the same case reuses them.
+ */
+const measured = new Map<string, Map<EngineName, number>>();
+
 export const workerEngines: EngineHook = {
   async create(data, config, preference) {
+    const key = [
+      config.model,
+      data.users,
+      data.items,
+      data.train.rating.length,
+      data.userDay?.count ?? 0,
+      config.dim,
+      config.batchSize,
+      config.optimizer,
+      tf.getBackend(),
+    ].join('|');
+    const rates = measured.get(key) ?? new Map<EngineName, number>();
+    measured.set(key, rates);
     // A throwaway model answers whether the kernel can train it (and frees its tables at once).
     const probe = createModel(config.model, modelContext(data, config));
     const problem = rowKernelProblem(probe);
@@ -38,6 +57,7 @@ export const workerEngines: EngineHook = {
         },
       ],
       preference,
+      rates,
     );
   },
 };
