@@ -35,11 +35,15 @@ export interface RowJob {
   uniforms: number[];
 }
 
-/** Phase 1 for worker w: scores its slice and groups its entries by block. Returns its loss sum. */
-export function scorePhase(s: RowState, prm: RowParams, job: RowJob, step: number, w: number) {
+/**
+ * Phase 1 for worker w: gathers its slice of the batch, scores it (BPR: the pair's margin needs
+ * two item rows of different blocks, so it is scored here), and groups its entries by block.
+ * Returns its share of the step's mean loss (BPR; biased MF's comes from accumulatePhase).
+ */
+export function scorePhase(s: RowState, _prm: RowParams, job: RowJob, step: number, w: number) {
   const { batch, workers: p, pairwise, dim, rows } = s.shape;
   const c = dim + 1;
-  const { user, item, day, coef } = s.f32;
+  const { user, item, coef, batchRating } = s.f32;
   const { trainUser, trainItem, trainDay, order, negatives, batchUser, batchItem, batchDay } =
     s.i32;
   const rating = s.f32.trainRating;
@@ -56,26 +60,23 @@ export function scorePhase(s: RowState, prm: RowParams, job: RowJob, step: numbe
     batchUser[k] = u;
     batchItem[k] = i;
     if (hasDay) batchDay[k] = trainDay[row];
+    // Biased MF is scored where its gradient is added (accumulatePhase): one read of each row.
+    if (!pairwise) {
+      batchRating[k] = rating[row];
+      continue;
+    }
     const pu = u * c;
     const qi = i * c;
-    let x = item[qi + dim] + user[pu + dim];
-    for (let a = 0; a < dim; a++) x += user[pu + a] * item[qi + a];
-    if (pairwise) {
-      const j = negatives[negBase + k];
-      batchItem[batch + k] = j;
-      const qj = j * c;
-      let y = item[qj + dim] + user[pu + dim];
-      for (let a = 0; a < dim; a++) y += user[pu + a] * item[qj + a];
-      // Loss softplus(-(x - y)); its derivative in x - y is -sigmoid(y - x).
-      const margin = x - y;
-      loss += margin > 0 ? Math.log1p(Math.exp(-margin)) : -margin + Math.log1p(Math.exp(margin));
-      coef[k] = -1 / (1 + Math.exp(margin)) / batch;
-    } else {
-      const pred = prm.mean + x + (hasDay ? day[batchDay[k]] : 0);
-      const err = pred - rating[row];
-      loss += err * err;
-      coef[k] = (2 * err) / batch;
-    }
+    const j = negatives[negBase + k];
+    batchItem[batch + k] = j;
+    const qj = j * c;
+    // x_ui - x_uj; the user bias cancels.
+    let margin = item[qi + dim] - item[qj + dim];
+    for (let a = 0; a < dim; a++) margin += user[pu + a] * (item[qi + a] - item[qj + a]);
+    // Loss softplus(-margin), computed stably; its derivative in the margin is -sigmoid(-margin).
+    const e = Math.exp(-Math.abs(margin));
+    loss += Math.log1p(e) + (margin < 0 ? -margin : 0);
+    coef[k] = -(margin > 0 ? e / (1 + e) : 1 / (1 + e)) / batch;
   }
   groupEntries(s, w, lo, hi);
   return loss / batch;
@@ -110,11 +111,20 @@ function groupEntries(s: RowState, w: number, lo: number, hi: number): void {
   }
 }
 
-/** Phase 2, round r, for worker w: gradients of its block of the grid. */
-export function accumulatePhase(s: RowState, prm: RowParams, t: number, w: number, r: number) {
+/**
+ * Phase 2, round r, for worker w: gradients of its block of the grid (biased MF's rows are
+ * scored here too). Returns its share of the step's mean loss (biased MF; 0 for BPR).
+ */
+export function accumulatePhase(
+  s: RowState,
+  prm: RowParams,
+  t: number,
+  w: number,
+  r: number,
+): number {
   const { batch, workers: p, dim } = s.shape;
   const c = dim + 1;
-  const { user, item, day, coef, userGrad, itemGrad, dayGrad } = s.f32;
+  const { user, item, day, coef, userGrad, itemGrad, dayGrad, batchRating } = s.f32;
   const { batchUser, batchItem, batchDay, entries, entryOffsets } = s.i32;
   const { userStamp, itemStamp, dayStamp, userTouched, itemTouched, dayTouched } = s.i32;
   const { userRegion, itemRegion, dayRegion, touchedCount } = s.i32;
@@ -124,8 +134,11 @@ export function accumulatePhase(s: RowState, prm: RowParams, t: number, w: numbe
   const block = ub * p + ib;
   // The L2 of every lookup, as the sparse path folds it into the segment sum: 2 l2 / B x row.
   const decay = (2 * prm.l2) / batch;
-  const dayScore = s.shape.pairwise ? 0 : 1;
+  const pairwise = s.shape.pairwise;
+  const dayScore = pairwise ? 0 : 1;
   const userBiasScore = dayScore;
+  const mean = prm.mean;
+  let loss = 0;
   for (let src = 0; src < p; src++) {
     const o = src * (p * p + 1) + block;
     const end = entryOffsets[o + 1];
@@ -133,11 +146,19 @@ export function accumulatePhase(s: RowState, prm: RowParams, t: number, w: numbe
       const entry = entries[e];
       const positive = entry < batch;
       const k = positive ? entry : entry - batch;
-      const g = positive ? coef[k] : -coef[k];
       const u = batchUser[k];
       const i = batchItem[entry];
       const pu = u * c;
       const qi = i * c;
+      let g: number;
+      if (pairwise) g = positive ? coef[k] : -coef[k];
+      else {
+        let x = mean + item[qi + dim] + user[pu + dim] + (hasDay ? day[batchDay[k]] : 0);
+        for (let a = 0; a < dim; a++) x += user[pu + a] * item[qi + a];
+        const err = x - batchRating[k];
+        loss += err * err;
+        g = (2 * err) / batch;
+      }
       // A BPR user is looked up once per batch row: its decay goes with the positive entry.
       const du = positive ? decay : 0;
       for (let a = 0; a < dim; a++) {
@@ -168,6 +189,7 @@ export function accumulatePhase(s: RowState, prm: RowParams, t: number, w: numbe
       }
     }
   }
+  return loss / batch;
 }
 
 /** Phase 3 for worker w: the optimizer on the touched rows of its user and item blocks. */
@@ -203,7 +225,8 @@ export function runJobSerial(s: RowState, prm: RowParams, job: RowJob): number {
   for (let step = 0; step < job.steps; step++) {
     const t = job.firstStep + step;
     for (let w = 0; w < p; w++) loss += scorePhase(s, prm, job, step, w);
-    for (let r = 0; r < p; r++) for (let w = 0; w < p; w++) accumulatePhase(s, prm, t, w, r);
+    for (let r = 0; r < p; r++)
+      for (let w = 0; w < p; w++) loss += accumulatePhase(s, prm, t, w, r);
     const [u0, u1] = [job.uniforms[2 * step], job.uniforms[2 * step + 1]];
     for (let w = 0; w < p; w++) updatePhase(s, prm, w, u0, u1);
   }

@@ -48,7 +48,7 @@ export function runJobAsWorker(s: RowState, prm: RowParams, job: RowJob, w: numb
     loss += scorePhase(s, prm, job, step, w);
     wait();
     for (let r = 0; r < p; r++) {
-      accumulatePhase(s, prm, t, w, r);
+      loss += accumulatePhase(s, prm, t, w, r);
       wait();
     }
     updatePhase(s, prm, w, job.uniforms[2 * step], job.uniforms[2 * step + 1]);

@@ -74,7 +74,8 @@ function layout(s: RowShape): Record<string, [F32 | I32 | F64, number]> {
     batchUser: ['i32', s.batch],
     batchDay: ['i32', s.userDays ? s.batch : 0],
     batchItem: ['i32', entries],
-    /** dLoss / dscore per batch row (the negative's is its opposite). */
+    batchRating: ['f32', s.pairwise ? 0 : s.batch],
+    /** BPR: dLoss / dscore per batch row (the negative's is its opposite). */
     coef: ['f32', s.batch],
     /** Entries (batch positions) of each worker's slice, grouped by grid block. */
     entries: ['i32', entries],
