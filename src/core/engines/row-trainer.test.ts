@@ -75,7 +75,7 @@ async function compareSteps(
       const [a, b] = await Promise.all([tfjs.takeLoss(), kernel.takeLoss()]);
       // The stock path's loss includes the L2 penalty; the kernel reports the model's loss.
       if (!stockLoss) expect(b!.loss).toBeCloseTo(a!.loss, 5);
-      await kernel.snapshot(); // writes the kernel's tables into the model
+      await kernel.writeModel();
       diffs.push(maxDiff(await tables(tfjs), await tables(kernel)));
     }
   } finally {
@@ -127,7 +127,7 @@ describe('row kernel against tfjs autodiff', () => {
       const t = await RowEngineTrainer.create(d, small, serialExecutor(), workers);
       for (let k = 0; k < 10; k++) t.step();
       await t.takeLoss();
-      await t.snapshot();
+      await t.writeModel();
       const out = await tables(t);
       t.dispose();
       return out;
@@ -150,6 +150,23 @@ describe('row kernel against tfjs autodiff', () => {
       return m.rmse;
     };
     const reference = await train(new Trainer(d, config));
+    const engine = await RowEngineTrainer.create(d, config, serialExecutor(), 2);
+    // Its own evaluation and snapshot (from its tables) against the tfjs model's, once written.
+    for (let k = 0; k < 5; k++) engine.step();
+    await engine.writeModel();
+    const own = await engine.evaluate();
+    const viaTfjs = await Trainer.prototype.evaluate.call(engine);
+    expect(Math.abs(own.rmse - viaTfjs.rmse)).toBeLessThan(1e-5);
+    const [a, b] = [await engine.snapshot(), await engine.model.snapshot(engine.epoch)];
+    expect(Object.keys(a).sort()).toEqual(Object.keys(b).sort());
+    expect(
+      maxDiff(
+        [a.userFactors, a.itemFactors, a.userBias!, a.itemBias!],
+        [b.userFactors, b.itemFactors, b.userBias!, b.itemBias!],
+      ),
+    ).toBe(0);
+    expect(a.globalBias).toBeCloseTo(b.globalBias!, 6);
+    engine.dispose();
     const kernel = await train(await RowEngineTrainer.create(d, config, serialExecutor(), 2));
     expect(Math.abs(kernel - reference)).toBeLessThan(0.003);
     expect(kernel).toBeLessThan(0.6);

@@ -13,7 +13,8 @@ import { Trainer, modelContext, type TrainData } from '../training/trainer';
 import type { TrainConfig } from '../training/config';
 import { createModel } from '../models/registry';
 import type { RecModel } from '../models/types';
-import type { RatingMetrics } from '../metrics/rating';
+import { ratingMetrics, type RatingMetrics } from '../metrics/rating';
+import { splitLastColumn } from '../models/hybrid';
 import type { RankingReport } from '../metrics/evaluate-ranking';
 import type { EmbeddingSnapshot } from '../data/types';
 import { DAY_BIAS_TABLE } from '../models/day-bias';
@@ -55,6 +56,8 @@ export class RowEngineTrainer extends Trainer {
   private lossSteps = 0;
   /** Whether the kernel's tables have changed since they were written into the model. */
   private dirty = false;
+  /** mu, the training mean (biased MF's global bias). */
+  private mean = 0;
   private work: Promise<void> = Promise.resolve();
 
   private constructor(
@@ -119,6 +122,7 @@ export class RowEngineTrainer extends Trainer {
       l2: this.settings.l2,
       optimizer: OPTIMIZER_CODES[this.settings.optimizer],
     };
+    this.mean = params.mean;
     const ex = (this.executor = await makeExecutor(shape, params));
     const { f32, i32 } = ex.state;
     for (const t of this.model.tables) {
@@ -170,23 +174,55 @@ export class RowEngineTrainer extends Trainer {
   }
 
   override async predict(user: Int32Array, item: Int32Array, day?: Int32Array) {
-    await this.sync();
+    await this.writeModel();
     return super.predict(user, item, day);
   }
 
+  /**
+   * Held-out RMSE / MAE from the kernel's tables, on this thread: the tfjs model's prediction
+   * (mu + p_u . q_i + b_u + b_i + b_{u,t}), clipped as Trainer.evaluate clips it, without
+   * uploading the tables to the backend every epoch.
+   */
   override async evaluate(): Promise<RatingMetrics> {
-    await this.sync();
-    return super.evaluate();
+    await this.flush();
+    const { test, userDay, ratingMin, ratingMax } = this.trainData;
+    const { f32, shape } = this.executor!.state;
+    const { user, item, day } = f32;
+    const dim = shape.dim;
+    const c = dim + 1;
+    const mean = this.mean;
+    const days = shape.userDays ? userDay?.test : undefined;
+    const predicted = new Float32Array(test.rating.length);
+    for (let k = 0; k < predicted.length; k++) {
+      const pu = test.user[k] * c;
+      const qi = test.item[k] * c;
+      let x = mean + user[pu + dim] + item[qi + dim] + (days ? day[days[k]] : 0);
+      for (let a = 0; a < dim; a++) x += user[pu + a] * item[qi + a];
+      predicted[k] = x;
+    }
+    return ratingMetrics(predicted, test.rating, ratingMin, ratingMax);
   }
 
   override async rankingReport(withAuc: boolean): Promise<RankingReport | null> {
-    await this.sync();
+    await this.writeModel();
     return super.rankingReport(withAuc);
   }
 
+  /** The tfjs model's snapshot (biased-mf.ts), read from the kernel's tables. */
   override async snapshot(): Promise<EmbeddingSnapshot> {
-    await this.sync();
-    return super.snapshot();
+    await this.flush();
+    const { f32, shape } = this.executor!.state;
+    const [userFactors, userBias] = splitLastColumn(f32.user, shape.dim);
+    const [itemFactors, itemBias] = splitLastColumn(f32.item, shape.dim);
+    return {
+      epoch: this.epoch,
+      dim: shape.dim,
+      userFactors,
+      itemFactors,
+      userBias,
+      itemBias,
+      globalBias: this.mean,
+    };
   }
 
   override dispose(): void {
@@ -247,8 +283,11 @@ export class RowEngineTrainer extends Trainer {
     }
   }
 
-  /** Runs what is queued and writes the kernel's tables into the tfjs model's variables. */
-  private async sync(): Promise<void> {
+  /**
+   * Runs what is queued and writes the kernel's tables into the tfjs model's variables (before
+   * anything reads the model: ranking, predictions for exports).
+   */
+  async writeModel(): Promise<void> {
     await this.flush();
     if (!this.dirty || !this.executor) return;
     const { f32 } = this.executor.state;
