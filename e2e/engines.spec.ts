@@ -54,3 +54,28 @@ test('a model without a typed-array kernel says why and trains on tfjs', async (
   expect(cpu.chosen).toBe(false);
   expect(cpu.reason).toMatch(/no typed-array kernel for svdpp/);
 });
+
+test('served without COOP / COEP, the parallel CPU engine runs in one thread and says why', async ({
+  page,
+}) => {
+  // The same files with the two isolation headers removed, as a static host that does not set them.
+  await page.route('**/*', async (route) => {
+    const response = await route.fetch();
+    const headers = { ...response.headers() };
+    delete headers['cross-origin-opener-policy'];
+    delete headers['cross-origin-embedder-policy'];
+    await route.fulfill({ response, headers });
+  });
+  const lab = new LabPage(page);
+  await lab.open();
+  await lab.sampleLoaded();
+  expect(await page.evaluate(() => crossOriginIsolated)).toBe(false);
+  await page.getByLabel('Engine', { exact: true }).selectOption({ label: 'Parallel CPU' });
+  const s = await lab.train(1);
+  expect(s.training.status).toBe('done');
+  expect(s.training.engine).toBe('cpu-parallel');
+  expect(s.training.history[0].rmse!).toBeLessThan(s.training.baselines!.globalMeanRmse);
+  const cpu = s.training.engines.find((e) => e.engine === 'cpu-parallel')!;
+  expect(cpu.reason).toMatch(/not cross-origin isolated.*one thread/);
+  await expect(page.getByTestId('engine-readout')).toContainText('not cross-origin isolated');
+});
