@@ -21,7 +21,9 @@ test('the parallel CPU engine trains biased MF to the RMSE of the webgl engine; 
   const chosen = cpu.training.engines.find((e) => e.chosen)!;
   expect(chosen.engine).toBe('cpu-parallel');
   // One worker per core, or one when that measured faster (busy cores); the other count's rate.
-  expect(chosen.reason).toMatch(/^(\d+ workers \(1 worker|1 worker \(\d+ workers): [\d.]+ M rows\/s/);
+  expect(chosen.reason).toMatch(
+    /^(\d+ workers \(1 worker|1 worker \(\d+ workers): [\d.]+ M rows\/s/,
+  );
   await expect(page.getByTestId('engine-readout')).toContainText('Parallel CPU');
 
   await engine.selectOption({ label: 'WebGL (tfjs)' });
