@@ -1,8 +1,20 @@
 import { defineConfig } from 'vitest/config';
 import react from '@vitejs/plugin-react';
 
+/**
+ * Cross-origin isolation, so the page may use SharedArrayBuffer (the parallel CPU engine's
+ * tables, shared by its kernel workers). Everything the page loads is same-origin, which
+ * `require-corp` allows. Static hosts must send the same two headers (README).
+ */
+const isolation = {
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+};
+
 export default defineConfig({
   plugins: [react()],
+  server: { headers: isolation },
+  preview: { headers: isolation },
   worker: { format: 'es' },
   // The dev server serves tfjs as its own ES modules, not pre-bundled: the gradients' deep import
   // would otherwise land in a second bundle with a second tfjs-core whose flags are unset. Their

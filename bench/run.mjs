@@ -1,7 +1,8 @@
 // npm run bench: serves the production build, runs bench.html in headless Chromium on the real
 // webgl backend, prints one table and writes bench/results.json.
 // Options: --quick (a seconds-long smoke), --webgl-only (skip the cpu backend's rows),
-// --projection-only (only the UMAP rows; replaces just the `projection` part of results.json).
+// --projection-only (only the UMAP rows; replaces just the `projection` part of results.json),
+// --engines-only (only the training engines on the sample; replaces just `engines`).
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -11,6 +12,7 @@ const quick = process.argv.includes('--quick');
 const webglOnly = process.argv.includes('--webgl-only');
 const profile = process.argv.includes('--profile');
 const projectionOnly = process.argv.includes('--projection-only');
+const enginesOnly = process.argv.includes('--engines-only');
 const port = 4700 + Math.floor(Math.random() * 200);
 // vite itself, not through npx, so that killing it stops the server.
 const server = spawn(
@@ -88,6 +90,7 @@ try {
   // --WEBGL_FLAG=value arguments set tfjs flags in the bench worker.
   const query = new URLSearchParams();
   if (projectionOnly) query.set('projection', 'only');
+  if (enginesOnly) query.set('engines', 'only');
   // --import-large: the 25M-row streamed import also with --projection-only.
   if (process.argv.includes('--import-large')) query.set('large', '1');
   if (quick) query.set('quick', '1');
@@ -152,6 +155,12 @@ function report(s, browserVersion) {
   };
   const file = new URL('./results.json', import.meta.url);
   const explorer = s.explorer && { env: projection.env, renderer: env.renderer, ...s.explorer };
+  if (enginesOnly) {
+    reportEngines(s.engines);
+    const old = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {};
+    writeFileSync(file, JSON.stringify({ ...old, engines: { env, rows: s.engines } }, null, 2));
+    return;
+  }
   if (projectionOnly) {
     reportProjection(s.projection);
     reportExplorer(s.explorer);
@@ -195,10 +204,12 @@ function report(s, browserVersion) {
   table(head, rows);
   console.log('\nSparse path vs stock autodiff (max |difference| of the tables):');
   for (const c of s.checks) console.log(`  ${c.name}: ${c.maxDiff.toExponential(2)}`);
+  reportEngines(s.engines);
   reportProjection(s.projection);
   reportExplorer(s.explorer);
   reportImport(s.importRows);
   const results = {
+    engines: { env, rows: s.engines },
     env,
     quick,
     rows: s.rows,
@@ -208,6 +219,29 @@ function report(s, browserVersion) {
     import: s.importRows,
   };
   writeFileSync(file, JSON.stringify(results, null, 2));
+}
+
+/** Training engines on the sample: rows/s, x stock tfjs, x the plain per-rating loop. */
+function reportEngines(rows) {
+  if (!rows?.length) return;
+  console.log('\nTraining engines on the sample (80% split, dim 32, batch 4,096, Adam):\n');
+  const of = (r, prefix) => rows.find((o) => o.model === r.model && o.engine.startsWith(prefix));
+  table(
+    ['model', 'engine', 'threads', 'rows/s', 'x stock tfjs', 'x plain loop', 'note'],
+    rows.map((r) => {
+      const stock = of(r, 'stock')?.rowsPerSecond;
+      const plain = of(rows[0], 'plain')?.rowsPerSecond;
+      return [
+        r.model,
+        r.engine,
+        String(r.threads),
+        fmt(r.rowsPerSecond),
+        stock ? `${fmt(r.rowsPerSecond / stock, 1)}x` : '—',
+        plain ? `${fmt(r.rowsPerSecond / plain, 2)}x` : '—',
+        r.note,
+      ];
+    }),
+  );
 }
 
 /** UMAP to 3D, the app's (through its projection session) beside umap-js alone on the same points. */

@@ -17,6 +17,8 @@ export type Snapshot = {
   training: {
     status: string;
     backend: string | null;
+    engine: string | null;
+    engines: { engine: string; rowsPerSecond: number | null; chosen: boolean; reason?: string }[];
     model: string;
     epoch: number;
     epochsTotal: number;

@@ -13,6 +13,7 @@ import {
   type BenchCase,
 } from './cases';
 import { runProjectionCase, type ProjectionCase } from './projection';
+import { engineRows } from './engines';
 import type { BenchEvent, BenchRequest } from './protocol';
 
 const post = (e: BenchEvent) => self.postMessage(e);
@@ -112,6 +113,16 @@ self.onmessage = async (ev: MessageEvent<BenchRequest>) => {
     post({ type: 'env', ...choice });
     for (const [flag, value] of Object.entries(ev.data.flags))
       tf.env().set(flag, value === 'true' || (value !== 'false' && Number(value)));
+    if (ev.data.sample && !ev.data.profile) {
+      const say = (message: string) => post({ type: 'progress', message });
+      const data = sampleData(ev.data.sample)();
+      for (const row of await engineRows(data, choice.backend, ev.data.quick, say))
+        post({ type: 'engine', row });
+      if (ev.data.enginesOnly) {
+        post({ type: 'done' });
+        return;
+      }
+    }
     if (ev.data.profile && ev.data.sample) {
       const [sample] = suite(ev.data, choice.backend);
       for (const line of await profileSteps(sample, 10)) post({ type: 'progress', message: line });

@@ -74,7 +74,8 @@ async function timeSteps(data: TrainData, config: TrainConfig, stock: boolean, s
   }
 }
 
-function timePlain(data: TrainData, dim: number, maxRows: number): number {
+/** Rows/s of the plain per-rating SGD loop of biased MF over up to `maxRows` rows. */
+export function timePlain(data: TrainData, dim: number, maxRows: number): number {
   const train = data.train;
   const m = createPlainMF(data.users, data.items, dim, plainMean(train), 1);
   const order = shuffledRange(train.rating.length, mulberry32(3));

@@ -4,7 +4,14 @@
  * `?projection=only` only the projection rows.
  */
 import { buildInteractions } from '../core/data/build';
-import type { BenchData, BenchEvent, BenchRequest, BenchRow, ProjectionRow } from './protocol';
+import type {
+  BenchData,
+  BenchEvent,
+  BenchRequest,
+  BenchRow,
+  EngineRow,
+  ProjectionRow,
+} from './protocol';
 import {
   frameTimeBench,
   neighbourBench,
@@ -19,6 +26,8 @@ interface BenchState {
   phase?: 'import-large';
   env: Extract<BenchEvent, { type: 'env' }> | null;
   rows: BenchRow[];
+  /** Training engines on the sample (src/bench/engines.ts). */
+  engines: EngineRow[];
   projection: ProjectionRow[];
   /** The map's frame time and neighbour queries (on this page: they need its canvas). */
   explorer: { frame: FrameBenchResult; neighbours: NeighbourBenchResult } | null;
@@ -34,6 +43,7 @@ const state: BenchState = {
   status: 'running',
   env: null,
   rows: [],
+  engines: [],
   projection: [],
   explorer: null,
   importRows: [],
@@ -75,6 +85,7 @@ const quick = params.get('quick') === '1';
 const cpu = !quick && params.get('cpu') !== '0';
 const profile = params.get('profile') === '1';
 const projectionOnly = params.get('projection') === 'only';
+const enginesOnly = params.get('engines') === 'only';
 const worker = new Worker(new URL('./bench.worker.ts', import.meta.url), { type: 'module' });
 worker.onmessage = (ev: MessageEvent<BenchEvent>) => {
   const e = ev.data;
@@ -84,6 +95,7 @@ worker.onmessage = (ev: MessageEvent<BenchEvent>) => {
       `backend ${e.backend} · ${e.renderer ?? 'no renderer'}${e.fallbackReason ? ` · ${e.fallbackReason}` : ''}`,
     );
   } else if (e.type === 'progress') say(e.message);
+  else if (e.type === 'engine') state.engines.push(e.row);
   else if (e.type === 'row') {
     state.rows.push(e.row);
     say(`  ${e.row.rowsPerSecond.toFixed(0)} rows/s, ${e.row.msPerStep.toFixed(1)} ms/step`);
@@ -100,8 +112,10 @@ worker.onmessage = (ev: MessageEvent<BenchEvent>) => {
     state.memory.push(e);
     const show = (m: typeof e.before) => `${m.tensors} tensors, ${m.gpuBytes ?? '—'} GPU bytes`;
     say(`memory ${e.name}: ${show(e.before)} -> after ${e.steps} steps ${show(e.after)}`);
-  } else if (e.type === 'done') void explorerBench();
-  else {
+  } else if (e.type === 'done') {
+    if (enginesOnly) state.status = 'done';
+    else void explorerBench();
+  } else {
     state.status = 'error';
     state.error = e.message;
     say(`error: ${e.message}`);
@@ -155,8 +169,10 @@ const req: BenchRequest = {
   cpu,
   profile,
   projectionOnly,
+  enginesOnly,
   // WEBGL_* query parameters are set as tfjs flags in the worker (for experiments).
   flags: Object.fromEntries([...params].filter(([k]) => k.startsWith('WEBGL_'))),
-  sample: quick || projectionOnly ? null : await loadSample(),
+  // The quick smoke times the engines too (on the sample); the projection-only run does not.
+  sample: projectionOnly ? null : await loadSample(),
 };
 worker.postMessage(req);

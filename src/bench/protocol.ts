@@ -28,6 +28,15 @@ export interface BenchRow {
   tensorsAfter: number;
 }
 
+/** One engine's training speed on the sample (src/bench/engines.ts). */
+export interface EngineRow {
+  model: string;
+  engine: string;
+  threads: number;
+  rowsPerSecond: number | null;
+  note: string;
+}
+
 /** One projection timing: a UMAP to 3D of planted clusters (see src/bench/projection.ts). */
 export interface ProjectionRow {
   case: string;
@@ -60,6 +69,8 @@ export type BenchRequest = {
   cpu: boolean;
   /** Instead of the suite: time every GPU program of a sample step (`?profile=1`). */
   profile: boolean;
+  /** Only the engine rows (`?engines=only`): training engines on the sample. */
+  enginesOnly: boolean;
   /** Only the projection rows (`?projection=only`): no backend checks or training rows. */
   projectionOnly: boolean;
   /** tfjs flags to set before running, as given (e.g. WEBGL_PACK: 'false'). */
@@ -71,6 +82,7 @@ export type BenchEvent =
   | { type: 'env'; backend: string; renderer: string | null; fallbackReason: string | null }
   | { type: 'progress'; message: string }
   | { type: 'row'; row: BenchRow }
+  | { type: 'engine'; row: EngineRow }
   | { type: 'projection'; row: ProjectionRow }
   /** The sparse path against stock autodiff on this backend: max |table difference|. */
   | { type: 'check'; name: string; maxDiff: number }

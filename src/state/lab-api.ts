@@ -29,6 +29,9 @@ export function labSnapshot(lab: Lab) {
     training: {
       status: t.status,
       backend: t.backend,
+      /** The engine that trains (CONTRACT section 4), and the calibration that chose it. */
+      engine: s.engine.engine,
+      engines: s.engine.engines.map((e) => ({ ...e })),
       model: t.model,
       epoch: t.epoch,
       epochsTotal: t.epochsTotal,

@@ -14,6 +14,7 @@ import type { ProjectionMethod } from '../worker/projection/protocol';
 import type { Metric } from '../core/projection/neighbours';
 import type { PointSpace } from './points';
 import { DEFAULT_NEIGHBOURS, type NeighbourOptions } from './selection';
+import type { EngineMeasurement, EngineName, EnginePreference } from '../core/engines/types';
 
 export type TrainingStatus = 'idle' | 'running' | 'paused' | 'done' | 'stopped' | 'error';
 export type PointKind = 'user' | 'item' | 'feature';
@@ -262,9 +263,18 @@ export interface LabState {
   restoredAt: string | null;
   /** A long export running (e.g. recommendations for every user), for its progress bar. */
   exportJob: { label: string; fraction: number } | null;
+  /** The training engine: the person's choice, and the engine of the current run and why. */
+  engine: EngineState;
   /** Points highlighted together (e.g. every match of a search), with what marked them. */
   marked: { query: string; points: number[] } | null;
   errors: { source: string; message: string }[];
+}
+
+export interface EngineState {
+  preference: EnginePreference;
+  /** The engine of the current (or last) run; null before its calibration ends. */
+  engine: EngineName | null;
+  engines: EngineMeasurement[];
 }
 
 export function initialState(): LabState {
@@ -342,6 +352,7 @@ export function initialState(): LabState {
     },
     marked: null,
     exportJob: null,
+    engine: { preference: 'auto', engine: null, engines: [] },
     restoredAt: null,
     importProgress: null,
     errors: [],

@@ -26,6 +26,7 @@ import { clearSession, keepSession, restoreSession } from './persist';
 import { groupByUser } from '../core/metrics/ranking';
 import type { NeighbourOptions } from './selection';
 import { TrainingClient } from '../worker/training/client';
+import type { EnginePreference } from '../core/engines/types';
 import { trainingPayload, type TrainingEvent } from '../worker/training/protocol';
 import { ProjectionCancelledError, ProjectionClient } from '../worker/projection/client';
 import type { ProjectionMethod } from '../worker/projection/protocol';
@@ -282,12 +283,19 @@ export class Lab {
     });
     // A new run's layouts replace the last run's on the epoch slider.
     this.store.set((s) => ({ projection: { ...s.projection, history: [], replay: null } }));
+    this.store.set((s) => ({ engine: { ...s.engine, engine: null, engines: [] } }));
     this.training!.send({
       type: 'train',
       config,
       data: trainingPayload(dataset),
       ...(tune && { tune }),
+      engine: this.store.get().engine.preference,
     });
+  }
+
+  /** The engine the next run trains on ('auto': the fastest the calibration measures). */
+  setEngine(preference: EnginePreference): void {
+    this.store.set((s) => ({ engine: { ...s.engine, preference } }));
   }
 
   pause(): void {
@@ -338,6 +346,11 @@ export class Lab {
           fallbackReason: e.fallbackReason,
           renderer: e.renderer,
         });
+        return;
+      case 'engine':
+        this.store.set((s) => ({
+          engine: { ...s.engine, engine: e.engine, engines: e.engines },
+        }));
         return;
       case 'started':
         this.setTraining({

@@ -33,6 +33,7 @@ import type { TrainConfig } from './config';
 import { mulberry32, shuffledRange } from '../util/random';
 import { emptyFeatureTable, type EmbeddingSnapshot } from '../data/types';
 import { heldOutView, type HeldOutPart } from './protocol';
+import { ParamCheckpoint } from './checkpoint';
 import type { TrainData } from './train-data';
 
 /** A batch with, per index column, its rows sorted for the sparse gradient (none on the stock path). */
@@ -67,6 +68,12 @@ export interface ModelTrainer {
   rankingReport(withAuc: boolean, part?: HeldOutPart): Promise<RankingReport | null>;
   /** The model's factors, labelled with `epoch` (default: the epochs done). */
   snapshot(epoch?: number): Promise<EmbeddingSnapshot>;
+  /**
+   * Keeps a copy of every parameter (the selected epoch's, for the test report), replacing the
+   * copy held; `restoreCheckpoint` puts it back. Freed with the trainer.
+   */
+  saveCheckpoint(): Promise<void>;
+  restoreCheckpoint(): Promise<void>;
   dispose(): void;
 }
 
@@ -116,6 +123,7 @@ export class Trainer implements ModelTrainer {
   private next: PreparedBatch | null = null;
   private readonly grouped = new Map<HeldOutPart, { train: UserItems; test: UserItems }>();
   private readonly bagCapacity = new Map<string, number>();
+  private readonly checkpoint: ParamCheckpoint;
 
   constructor(
     private readonly data: TrainData,
@@ -129,6 +137,7 @@ export class Trainer implements ModelTrainer {
     const n = data.train.rating.length;
     if (n === 0) throw new Error('no training rows');
     this.model = options.model ?? createModel(config.model, modelContext(data, config));
+    this.checkpoint = new ParamCheckpoint(this.model);
     this.optimizer = createOptimizer(config.optimizer, config.learningRate);
     this.rowOptimizer = createRowOptimizer(config.optimizer, config.learningRate);
     this.stepsPerEpoch = Math.ceil(n / config.batchSize);
@@ -301,7 +310,16 @@ export class Trainer implements ModelTrainer {
     return this.model.snapshot(epoch);
   }
 
+  async saveCheckpoint(): Promise<void> {
+    this.checkpoint.save();
+  }
+
+  async restoreCheckpoint(): Promise<void> {
+    this.checkpoint.restore();
+  }
+
   dispose(): void {
+    this.checkpoint.dispose();
     if (this.next) disposeBatch(this.next);
     this.next = null;
     this.losses.dispose();

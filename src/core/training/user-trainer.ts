@@ -14,6 +14,7 @@
 import { tf } from '../tf/tfjs';
 import { heldOutLists, rankHeldOut, type ModelTrainer, type TrainData } from './trainer';
 import { heldOutView, type HeldOutPart } from './protocol';
+import { ParamCheckpoint } from './checkpoint';
 import type { RecModel } from '../models/types';
 import {
   UserRows,
@@ -52,6 +53,7 @@ export class UserTrainer implements ModelTrainer {
   totalSteps = 0;
   private readonly optimizer: tf.Optimizer;
   private readonly vars: tf.Variable[];
+  private readonly checkpoint: ParamCheckpoint;
   private readonly rows: UserRows;
   private readonly random: () => number;
   /** The users with training rows, shuffled every epoch. */
@@ -81,6 +83,7 @@ export class UserTrainer implements ModelTrainer {
     this.withFeatures = !!model.readsUserFeatures && data.userFeatures.names.length > 0;
     this.optimizer = createOptimizer(config.optimizer, config.learningRate);
     this.vars = [...model.dense];
+    this.checkpoint = new ParamCheckpoint(model);
   }
 
   /** Epochs the run trains. */
@@ -171,7 +174,16 @@ export class UserTrainer implements ModelTrainer {
     return this.model.snapshot(epoch);
   }
 
+  async saveCheckpoint(): Promise<void> {
+    this.checkpoint.save();
+  }
+
+  async restoreCheckpoint(): Promise<void> {
+    this.checkpoint.restore();
+  }
+
   dispose(): void {
+    this.checkpoint.dispose();
     if (this.next) disposeBatch(this.next);
     this.next = null;
     this.losses.dispose();

@@ -5,6 +5,7 @@ import { ProgressBar } from '../controls/ProgressBar';
 import { TunePanel } from './TunePanel';
 import { fmtDuration, fmtRate } from '../format';
 import { MODELS } from '../../core/models/catalog';
+import { EngineReadout, EngineSelect } from './EngineControls';
 
 import {
   LIMITS,
@@ -116,6 +117,7 @@ export function TrainPanel() {
         {num('batchSize', 'Batch size')}
         {num('learningRate', 'Learning rate')}
         {num('l2', 'L2 regularisation')}
+        <EngineSelect disabled={busy} />
         <div className="field">
           <label htmlFor={`${id}-opt`}>Optimizer</label>
           <select
@@ -234,6 +236,7 @@ export function TrainPanel() {
             </span>
           </dd>
         </dl>
+        <EngineReadout />
         {t.renderer && <p className="muted small">GPU: {t.renderer}</p>}
         {t.fallbackReason && (
           <p className="warning" role="status">

@@ -5,6 +5,7 @@ import type { Trial, TuneBudget } from '../../core/training/tuning';
 import type { RatingMetrics } from '../../core/metrics/rating';
 import type { ExperimentData } from '../../core/training/experiment';
 import type { HeldOutMetrics, HeldOutPart, TestReport } from '../../core/training/protocol';
+import type { EngineMeasurement, EngineName, EnginePreference } from '../../core/engines/types';
 
 export type BackendName = 'webgl' | 'webgpu' | 'wasm' | 'cpu';
 
@@ -35,6 +36,8 @@ export type TrainingRequest =
       config: TrainConfig;
       /** A hyper-parameter search over `config` (see tuning.ts) instead of one run. */
       tune?: TuneBudget;
+      /** 'auto' (default) measures the engines that can train the model and takes the fastest. */
+      engine?: EnginePreference;
     }
   | { type: 'pause' }
   | { type: 'resume' }
@@ -96,6 +99,8 @@ export type TrainingEvent =
       /** Null for models that only rank. */
       baselines: { globalMean: RatingMetrics; biases: RatingMetrics } | null;
     }
+  /** The engine this run trains on, and the calibration that chose it. */
+  | { type: 'engine'; engine: EngineName; engines: EngineMeasurement[] }
   | {
       /** The validation metric stopped improving (`patience` epochs): training ended early. */
       type: 'early-stop';

@@ -6,7 +6,6 @@
 import type { ModelTrainer, TrainData } from '../../core/training/trainer';
 import { createTrainer } from '../../core/training/create';
 import { prepareExperiment } from '../../core/training/experiment';
-import { ParamCheckpoint } from '../../core/training/checkpoint';
 import type { Fold } from '../../core/data/split';
 import { Search, type TuneBudget } from '../../core/training/tuning';
 import {
@@ -21,6 +20,8 @@ import { validateConfig, type TrainConfig } from '../../core/training/config';
 import { fitBiases, meanRating, predictBiases } from '../../core/models/baseline';
 import { ratingMetrics } from '../../core/metrics/rating';
 import type { TrainingDataPayload, TrainingEvent, TrainingRequest } from './protocol';
+import type { EngineHook } from '../../core/engines/choose';
+import type { EnginePreference } from '../../core/engines/types';
 
 export type Post = (e: TrainingEvent) => void;
 
@@ -35,6 +36,8 @@ export class TrainingSession {
   constructor(
     private readonly post: Post,
     private readonly progressMs = 250,
+    /** Picks the engine per run (the worker's); without it, tfjs on the current backend. */
+    private readonly engines: EngineHook | null = null,
   ) {}
 
   handle(msg: TrainingRequest): void {
@@ -47,7 +50,9 @@ export class TrainingSession {
         this.paused = false;
         this.stopped = false;
         this.running = (
-          msg.tune ? this.tune(msg.data, msg.config, msg.tune) : this.run(msg.data, msg.config)
+          msg.tune
+            ? this.tune(msg.data, msg.config, msg.tune, msg.engine ?? 'auto')
+            : this.run(msg.data, msg.config, msg.engine ?? 'auto')
         )
           .catch((e: unknown) =>
             this.post({ type: 'error', message: e instanceof Error ? e.message : String(e) }),
@@ -92,6 +97,7 @@ export class TrainingSession {
     payload: TrainingDataPayload,
     base: TrainConfig,
     budget: TuneBudget,
+    engine: EnginePreference,
   ): Promise<void> {
     const problems = validateConfig(base);
     if (problems.length) throw new Error(`Invalid settings: ${problems.join('; ')}`);
@@ -103,7 +109,7 @@ export class TrainingSession {
       if (performance.now() > deadline) break;
       const config = { ...base, ...trial.settings, epochs: trial.epochs, folds: 1 };
       this.post({ type: 'trial', trial, total: search.total, config });
-      const score = await this.train(payload, config);
+      const score = await this.train(payload, config, engine);
       search.report(trial, score ?? -Infinity);
       this.post({ type: 'trial-end', trial, score: score ?? null });
     }
@@ -117,16 +123,20 @@ export class TrainingSession {
   }
 
   /** A run: one training, or with `folds` >= 2 one per fold, each trained afresh. */
-  private async run(payload: TrainingDataPayload, requested: TrainConfig): Promise<void> {
+  private async run(
+    payload: TrainingDataPayload,
+    requested: TrainConfig,
+    engine: EnginePreference,
+  ): Promise<void> {
     const problems = validateConfig(requested);
     if (problems.length) throw new Error(`Invalid settings: ${problems.join('; ')}`);
     const count = requested.folds;
     if (count < 2) {
-      await this.train(payload, requested);
+      await this.train(payload, requested, engine);
     } else {
       for (let index = 0; index < count && !this.stopped; index++) {
         this.post({ type: 'fold', index, count });
-        await this.train(payload, requested, { index, count });
+        await this.train(payload, requested, engine, { index, count });
       }
     }
     this.post({ type: 'status', status: this.stopped ? 'stopped' : 'done' });
@@ -139,6 +149,7 @@ export class TrainingSession {
   private async train(
     payload: TrainingDataPayload,
     requested: TrainConfig,
+    engine: EnginePreference,
     fold?: Fold,
   ): Promise<number | undefined> {
     const { data, feedback, droppedBelowThreshold, validationUnseen } = prepareExperiment(
@@ -147,8 +158,9 @@ export class TrainingSession {
       fold,
     );
     const config = { ...requested, feedback };
-    const trainer = createTrainer(data, config);
-    const best = new ParamCheckpoint(trainer.model);
+    const chosen = this.engines && (await this.engines.create(data, config, engine));
+    const trainer = chosen?.trainer ?? createTrainer(data, config);
+    if (chosen) this.post({ type: 'engine', engine: chosen.engine, engines: chosen.engines });
     try {
       this.post({
         type: 'started',
@@ -170,27 +182,21 @@ export class TrainingSession {
       });
       this.post({ type: 'status', status: 'running' });
       const part: HeldOutPart = data.validation ? 'validation' : 'test';
-      const { selected, score } = await this.loop(trainer, config, best, part);
-      if (selected > 0) await this.reportTest(trainer, best, selected, data.test.rating.length);
+      const { selected, score } = await this.loop(trainer, config, part);
+      if (selected > 0) await this.reportTest(trainer, selected, data.test.rating.length);
       return part === 'validation' && selected > 0 ? score : undefined;
     } finally {
-      best.dispose();
       trainer.dispose();
     }
   }
 
   /**
-   * Scores the test part once, with the selected epoch's parameters (put back from the
+   * Scores the test part once, with the selected epoch's parameters (put back from the trainer's
    * checkpoint when a later epoch ran), and posts it with that epoch's factors.
    */
-  private async reportTest(
-    trainer: ModelTrainer,
-    best: ParamCheckpoint,
-    selected: number,
-    rows: number,
-  ): Promise<void> {
+  private async reportTest(trainer: ModelTrainer, selected: number, rows: number): Promise<void> {
     // Parameters moved on after the selected epoch: a later epoch, or steps of a stopped one.
-    if (selected !== trainer.epoch || trainer.stepInEpoch !== 0) best.restore();
+    if (selected !== trainer.epoch || trainer.stepInEpoch !== 0) await trainer.restoreCheckpoint();
     const rewound = selected !== trainer.epoch;
     const rating = trainer.model.predictsRatings ? await trainer.evaluate('test') : null;
     const ranking = await trainer.rankingReport(true, 'test');
@@ -203,13 +209,12 @@ export class TrainingSession {
 
   /**
    * Trains until done, stopped, or stopped early. Returns the selected epoch (0 when no epoch
-   * finished): the best on validation, whose parameters `best` holds, or the last one when the
+   * finished): the best on validation, whose parameters the trainer's checkpoint holds, or the last one when the
    * run has no validation part; and the best validation score.
    */
   private async loop(
     trainer: ModelTrainer,
     config: TrainConfig,
-    best: ParamCheckpoint,
     part: HeldOutPart,
   ): Promise<{ selected: number; score: number }> {
     const totalSteps = trainer.stepsPerEpoch * trainer.epochs;
@@ -296,7 +301,7 @@ export class TrainingSession {
         const stop = early.done(score);
         // The selected epoch's parameters are kept for the test report: the best on validation,
         // or without validation the latest (a stopped run's partial epoch is not a result).
-        if (part === 'test' || early.improved) best.save();
+        if (part === 'test' || early.improved) await trainer.saveCheckpoint();
         if (stop) {
           this.post({
             type: 'early-stop',

@@ -2,10 +2,11 @@
 import { selectBackend } from './backend';
 import { TrainingSession } from './session';
 import { handleRecommend } from './recommend';
+import { workerEngines } from './engines';
 import { transferablesOfEvent, type TrainingEvent, type TrainingRequest } from './protocol';
 
 const post = (e: TrainingEvent) => self.postMessage(e, { transfer: transferablesOfEvent(e) });
-const session = new TrainingSession(post);
+const session = new TrainingSession(post, undefined, workerEngines);
 const ready = selectBackend('webgl').then(
   (choice) => post({ type: 'backend', ...choice }),
   (e: unknown) => post({ type: 'error', message: e instanceof Error ? e.message : String(e) }),

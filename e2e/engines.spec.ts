@@ -1,0 +1,84 @@
+import { test, expect } from '@playwright/test';
+import { LabPage } from './lab-page';
+
+test('the parallel CPU engine trains biased MF to the RMSE of the webgl engine; Automatic measures both', async ({
+  page,
+}) => {
+  const lab = new LabPage(page);
+  await lab.open();
+  await lab.sampleLoaded();
+  // Served with COOP / COEP: shared memory, so the engine runs one worker per core.
+  expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
+  const engine = page.getByLabel('Engine', { exact: true });
+  await expect(engine.locator('option').first()).toHaveText('Automatic');
+
+  await engine.selectOption({ label: 'Parallel CPU' });
+  const cpu = await lab.train(2);
+  expect(cpu.training.error).toBeNull();
+  expect(cpu.training.status).toBe('done');
+  expect(cpu.training.engine).toBe('cpu-parallel');
+  expect(cpu.training.backend).toBe('webgl'); // the tfjs backend, still used for evaluation
+  const chosen = cpu.training.engines.find((e) => e.chosen)!;
+  expect(chosen.engine).toBe('cpu-parallel');
+  // One worker per core, or one when that measured faster (busy cores); the other count's rate.
+  expect(chosen.reason).toMatch(
+    /^(\d+ workers \(1 worker|1 worker \(\d+ workers): [\d.]+ M rows\/s/,
+  );
+  await expect(page.getByTestId('engine-readout')).toContainText('Parallel CPU');
+
+  await engine.selectOption({ label: 'WebGL (tfjs)' });
+  const gl = await lab.train(2);
+  expect(gl.training.engine).toBe('webgl');
+  // Same batches, loss, L2 and optimizer: the same model up to float rounding.
+  const [a, b] = [cpu.training.history[1].rmse!, gl.training.history[1].rmse!];
+  expect(a).toBeLessThan(gl.training.baselines!.globalMeanRmse);
+  expect(Math.abs(a - b)).toBeLessThan(0.003);
+
+  await engine.selectOption({ label: 'Automatic' });
+  const auto = await lab.train(1);
+  const measured = auto.training.engines;
+  expect(measured.map((e) => e.engine).sort()).toEqual(['cpu-parallel', 'webgl']);
+  measured.forEach((e) => expect(e.rowsPerSecond!).toBeGreaterThan(0));
+  const fastest = measured.reduce((x, y) => (y.rowsPerSecond! > x.rowsPerSecond! ? y : x));
+  expect(auto.training.engine).toBe(fastest.engine);
+  expect(measured.filter((e) => e.chosen).map((e) => e.engine)).toEqual([fastest.engine]);
+});
+
+test('a model without a typed-array kernel says why and trains on tfjs', async ({ page }) => {
+  const lab = new LabPage(page);
+  await lab.open();
+  await lab.sampleLoaded();
+  await page.getByLabel('Model', { exact: true }).selectOption('svdpp');
+  await page.getByLabel('Engine', { exact: true }).selectOption({ label: 'Parallel CPU' });
+  const s = await lab.train(1);
+  expect(s.training.status).toBe('done');
+  expect(s.training.engine).toBe('webgl');
+  const cpu = s.training.engines.find((e) => e.engine === 'cpu-parallel')!;
+  expect(cpu.chosen).toBe(false);
+  expect(cpu.reason).toMatch(/no typed-array kernel for svdpp/);
+});
+
+test('served without COOP / COEP, the parallel CPU engine runs in one thread and says why', async ({
+  page,
+}) => {
+  // The same files with the two isolation headers removed, as a static host that does not set them.
+  await page.route('**/*', async (route) => {
+    const response = await route.fetch();
+    const headers = { ...response.headers() };
+    delete headers['cross-origin-opener-policy'];
+    delete headers['cross-origin-embedder-policy'];
+    await route.fulfill({ response, headers });
+  });
+  const lab = new LabPage(page);
+  await lab.open();
+  await lab.sampleLoaded();
+  expect(await page.evaluate(() => crossOriginIsolated)).toBe(false);
+  await page.getByLabel('Engine', { exact: true }).selectOption({ label: 'Parallel CPU' });
+  const s = await lab.train(1);
+  expect(s.training.status).toBe('done');
+  expect(s.training.engine).toBe('cpu-parallel');
+  expect(s.training.history[0].rmse!).toBeLessThan(s.training.baselines!.globalMeanRmse);
+  const cpu = s.training.engines.find((e) => e.engine === 'cpu-parallel')!;
+  expect(cpu.reason).toMatch(/not cross-origin isolated.*one thread/);
+  await expect(page.getByTestId('engine-readout')).toContainText('not cross-origin isolated');
+});

@@ -1,0 +1,234 @@
+/**
+ * One training step of biased MF (with the user-day bias) and BPR over typed arrays, as the
+ * tfjs Trainer's sparse path computes it: every gradient of the batch is taken at the same
+ * parameters (a mini-batch step, not per-rating SGD), then each touched row takes one lazy
+ * optimizer update. Loss, L2 per lookup and update rules are the tfjs models' (biased-mf.ts,
+ * bpr.ts, trainer.ts, row-optimizers.ts).
+ *
+ * A step runs in phases that p workers run together, with a barrier after each:
+ *   1. score: worker w scores its slice of the batch (reads only) and groups the slice's
+ *      entries by block of the users x items grid (schedule.ts);
+ *   2. accumulate, p rounds: worker w adds the gradients of block (w, (w + r) mod p), so no two
+ *      workers write the same user, item or user-day row in a round;
+ *   3. update: worker w applies the optimizer to the touched rows of user block w (and their
+ *      user-days) and of item block w, and clears their gradients.
+ * The result does not depend on timing: each row's gradient is summed in the same order.
+ */
+import type { RowState } from './row-state';
+import { updateRow } from './row-update';
+
+export interface RowParams {
+  /** Global mean rating (biased MF's mu). */
+  mean: number;
+  l2: number;
+  optimizer: number;
+}
+
+/** Where a job's steps read: the epoch's order from `stepInEpoch` x batch, t counted from 1. */
+export interface RowJob {
+  /** Global step number (1-based) of the job's first step: Adam's t and the touch stamps. */
+  firstStep: number;
+  steps: number;
+  /** Step within the epoch of the job's first step (a job never crosses an epoch). */
+  stepInEpoch: number;
+  /** Optimizer scalars per step of the job, [steps * 2]. */
+  uniforms: number[];
+}
+
+/**
+ * Phase 1 for worker w: gathers its slice of the batch, scores it (BPR: the pair's margin needs
+ * two item rows of different blocks, so it is scored here), and groups its entries by block.
+ * Returns its share of the step's mean loss (BPR; biased MF's comes from accumulatePhase).
+ */
+export function scorePhase(s: RowState, _prm: RowParams, job: RowJob, step: number, w: number) {
+  const { batch, workers: p, pairwise, dim, rows } = s.shape;
+  const c = dim + 1;
+  const { user, item, coef, batchRating } = s.f32;
+  const { trainUser, trainItem, trainDay, order, negatives, batchUser, batchItem, batchDay } =
+    s.i32;
+  const rating = s.f32.trainRating;
+  const hasDay = s.shape.userDays > 0;
+  const lo = Math.floor((w * batch) / p);
+  const hi = Math.floor(((w + 1) * batch) / p);
+  const start = (job.stepInEpoch + step) * batch;
+  const negBase = step * batch;
+  let loss = 0;
+  for (let k = lo; k < hi; k++) {
+    const row = order[(start + k) % rows];
+    const u = trainUser[row];
+    const i = trainItem[row];
+    batchUser[k] = u;
+    batchItem[k] = i;
+    if (hasDay) batchDay[k] = trainDay[row];
+    // Biased MF is scored where its gradient is added (accumulatePhase): one read of each row.
+    if (!pairwise) {
+      batchRating[k] = rating[row];
+      continue;
+    }
+    const pu = u * c;
+    const qi = i * c;
+    const j = negatives[negBase + k];
+    batchItem[batch + k] = j;
+    const qj = j * c;
+    // x_ui - x_uj; the user bias cancels.
+    let margin = item[qi + dim] - item[qj + dim];
+    for (let a = 0; a < dim; a++) margin += user[pu + a] * (item[qi + a] - item[qj + a]);
+    // Loss softplus(-margin), computed stably; its derivative in the margin is -sigmoid(-margin).
+    const e = Math.exp(-Math.abs(margin));
+    loss += Math.log1p(e) + (margin < 0 ? -margin : 0);
+    coef[k] = -(margin > 0 ? e / (1 + e) : 1 / (1 + e)) / batch;
+  }
+  groupEntries(s, w, lo, hi);
+  return loss / batch;
+}
+
+/** Counting sort of worker w's entries by grid block into `entries` (its own slice of it). */
+function groupEntries(s: RowState, w: number, lo: number, hi: number): void {
+  const { batch, workers: p, pairwise } = s.shape;
+  const { batchUser, batchItem, userBlock, itemBlock, entries, entryOffsets } = s.i32;
+  const blocks = p * p;
+  const base = w * (blocks + 1);
+  const first = pairwise ? 2 * lo : lo;
+  if (p === 1) {
+    for (let k = lo; k < hi; k++) entries[first + k - lo] = k;
+    if (pairwise) for (let k = lo; k < hi; k++) entries[first + hi - lo + k - lo] = batch + k;
+    entryOffsets[base] = first;
+    entryOffsets[base + 1] = first + (pairwise ? 2 : 1) * (hi - lo);
+    return;
+  }
+  const counts = new Int32Array(blocks + 1);
+  const blockOf = (e: number) =>
+    userBlock[batchUser[e < batch ? e : e - batch]] * p + itemBlock[batchItem[e]];
+  for (let k = lo; k < hi; k++) {
+    counts[blockOf(k) + 1]++;
+    if (pairwise) counts[blockOf(batch + k) + 1]++;
+  }
+  for (let b = 0; b < blocks; b++) counts[b + 1] += counts[b];
+  for (let b = 0; b <= blocks; b++) entryOffsets[base + b] = first + counts[b];
+  for (let k = lo; k < hi; k++) {
+    entries[first + counts[blockOf(k)]++] = k;
+    if (pairwise) entries[first + counts[blockOf(batch + k)]++] = batch + k;
+  }
+}
+
+/**
+ * Phase 2, round r, for worker w: gradients of its block of the grid (biased MF's rows are
+ * scored here too). Returns its share of the step's mean loss (biased MF; 0 for BPR).
+ */
+export function accumulatePhase(
+  s: RowState,
+  prm: RowParams,
+  t: number,
+  w: number,
+  r: number,
+): number {
+  const { batch, workers: p, dim } = s.shape;
+  const c = dim + 1;
+  const { user, item, day, coef, userGrad, itemGrad, dayGrad, batchRating } = s.f32;
+  const { batchUser, batchItem, batchDay, entries, entryOffsets } = s.i32;
+  const { userStamp, itemStamp, dayStamp, userTouched, itemTouched, dayTouched } = s.i32;
+  const { userRegion, itemRegion, dayRegion, touchedCount } = s.i32;
+  const hasDay = s.shape.userDays > 0;
+  const ub = w;
+  const ib = (w + r) % p;
+  const block = ub * p + ib;
+  // The L2 of every lookup, as the sparse path folds it into the segment sum: 2 l2 / B x row.
+  const decay = (2 * prm.l2) / batch;
+  const pairwise = s.shape.pairwise;
+  const dayScore = pairwise ? 0 : 1;
+  const userBiasScore = dayScore;
+  const mean = prm.mean;
+  let loss = 0;
+  for (let src = 0; src < p; src++) {
+    const o = src * (p * p + 1) + block;
+    const end = entryOffsets[o + 1];
+    for (let e = entryOffsets[o]; e < end; e++) {
+      const entry = entries[e];
+      const positive = entry < batch;
+      const k = positive ? entry : entry - batch;
+      const u = batchUser[k];
+      const i = batchItem[entry];
+      const pu = u * c;
+      const qi = i * c;
+      let g: number;
+      if (pairwise) g = positive ? coef[k] : -coef[k];
+      else {
+        let x = mean + item[qi + dim] + user[pu + dim] + (hasDay ? day[batchDay[k]] : 0);
+        for (let a = 0; a < dim; a++) x += user[pu + a] * item[qi + a];
+        const err = x - batchRating[k];
+        loss += err * err;
+        g = (2 * err) / batch;
+      }
+      // A BPR user is looked up once per batch row: its decay goes with the positive entry.
+      const du = positive ? decay : 0;
+      for (let a = 0; a < dim; a++) {
+        const pa = user[pu + a];
+        const qa = item[qi + a];
+        userGrad[pu + a] += g * qa + du * pa;
+        itemGrad[qi + a] += g * pa + decay * qa;
+      }
+      // BPR's user bias cancels in x_ui - x_uj: its gradient is exactly 0 (autodiff's is rounding
+      // noise, which Adam would scale up to steps of the learning rate's size).
+      userGrad[pu + dim] += userBiasScore * g + du * user[pu + dim];
+      itemGrad[qi + dim] += g + decay * item[qi + dim];
+      if (userStamp[u] !== t) {
+        userStamp[u] = t;
+        userTouched[userRegion[ub] + touchedCount[ub]++] = u;
+      }
+      if (itemStamp[i] !== t) {
+        itemStamp[i] = t;
+        itemTouched[itemRegion[ib] + touchedCount[p + ib]++] = i;
+      }
+      if (hasDay && positive) {
+        const dd = batchDay[k];
+        dayGrad[dd] += dayScore * g + decay * day[dd];
+        if (dayStamp[dd] !== t) {
+          dayStamp[dd] = t;
+          dayTouched[dayRegion[ub] + touchedCount[2 * p + ub]++] = dd;
+        }
+      }
+    }
+  }
+  return loss / batch;
+}
+
+/** Phase 3 for worker w: the optimizer on the touched rows of its user and item blocks. */
+export function updatePhase(s: RowState, prm: RowParams, w: number, u0: number, u1: number) {
+  const { workers: p, dim, slots } = s.shape;
+  const c = dim + 1;
+  const f = s.f32;
+  const empty = f.coef.subarray(0, 0);
+  const slot = (name: string, k: number) => (k < slots ? f[`${name}Slot${k}`] : empty);
+  const sides: [string, Int32Array, Int32Array, number, number][] = [
+    ['user', s.i32.userTouched, s.i32.userRegion, w, c],
+    ['item', s.i32.itemTouched, s.i32.itemRegion, p + w, c],
+    ['day', s.i32.dayTouched, s.i32.dayRegion, 2 * p + w, 1],
+  ];
+  for (const [name, touched, region, counter, width] of sides) {
+    const n = s.i32.touchedCount[counter];
+    if (!n) continue;
+    const [param, grad, s0, s1] = [f[name], f[`${name}Grad`], slot(name, 0), slot(name, 1)];
+    const from = region[w];
+    for (let k = from; k < from + n; k++)
+      updateRow(prm.optimizer, param, grad, s0, s1, touched[k] * width, width, u0, u1);
+    s.i32.touchedCount[counter] = 0;
+  }
+}
+
+/**
+ * A whole job in one thread, the p workers' phases in turn: the parallel result exactly, for
+ * tests and for pages without SharedArrayBuffer. Returns the job's summed step losses.
+ */
+export function runJobSerial(s: RowState, prm: RowParams, job: RowJob): number {
+  const p = s.shape.workers;
+  let loss = 0;
+  for (let step = 0; step < job.steps; step++) {
+    const t = job.firstStep + step;
+    for (let w = 0; w < p; w++) loss += scorePhase(s, prm, job, step, w);
+    for (let r = 0; r < p; r++)
+      for (let w = 0; w < p; w++) loss += accumulatePhase(s, prm, t, w, r);
+    const [u0, u1] = [job.uniforms[2 * step], job.uniforms[2 * step + 1]];
+    for (let w = 0; w < p; w++) updatePhase(s, prm, w, u0, u1);
+  }
+  return loss;
+}

@@ -1,0 +1,59 @@
+/**
+ * The worker side of the parallel row engine: the phases of row-kernel.ts run by p threads over
+ * shared memory, held together by a barrier. Pure (Atomics only): a worker shell under
+ * src/worker calls `runJobAsWorker` for each job it is sent.
+ */
+import type { RowState } from './row-state';
+import {
+  accumulatePhase,
+  scorePhase,
+  updatePhase,
+  type RowJob,
+  type RowParams,
+} from './row-kernel';
+
+/** Index of the barrier's words in `control`. */
+const COUNT = 0;
+const GENERATION = 1;
+/** Workers that finished the current job. */
+export const DONE = 2;
+
+/**
+ * A reusable barrier for `parties` threads over two Int32 words. The last to arrive opens it;
+ * the others spin briefly (a phase lasts tens of microseconds, less than a futex wake-up), then
+ * sleep in Atomics.wait.
+ */
+export function barrier(control: Int32Array, parties: number): () => void {
+  return () => {
+    if (parties === 1) return;
+    const gen = Atomics.load(control, GENERATION);
+    if (Atomics.add(control, COUNT, 1) === parties - 1) {
+      Atomics.store(control, COUNT, 0);
+      Atomics.add(control, GENERATION, 1);
+      Atomics.notify(control, GENERATION);
+      return;
+    }
+    for (let spin = 0; spin < 20_000; spin++) if (Atomics.load(control, GENERATION) !== gen) return;
+    while (Atomics.load(control, GENERATION) === gen) Atomics.wait(control, GENERATION, gen, 50);
+  };
+}
+
+/** Runs worker w's part of every step of `job`; its summed step losses go to `loss[w]`. */
+export function runJobAsWorker(s: RowState, prm: RowParams, job: RowJob, w: number): void {
+  const p = s.shape.workers;
+  const wait = barrier(s.i32.control, p);
+  let loss = 0;
+  for (let step = 0; step < job.steps; step++) {
+    const t = job.firstStep + step;
+    loss += scorePhase(s, prm, job, step, w);
+    wait();
+    for (let r = 0; r < p; r++) {
+      loss += accumulatePhase(s, prm, t, w, r);
+      wait();
+    }
+    updatePhase(s, prm, w, job.uniforms[2 * step], job.uniforms[2 * step + 1]);
+    wait();
+  }
+  s.f64.loss[w] = loss;
+  Atomics.add(s.i32.control, DONE, 1);
+}

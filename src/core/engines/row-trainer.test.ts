@@ -1,0 +1,182 @@
+import { describe, expect, it } from 'vitest';
+import { tf } from '../tf/tfjs';
+import { noFeatures, Trainer, type TrainData } from '../training/trainer';
+import { DEFAULT_CONFIG, OPTIMIZERS, type TrainConfig } from '../training/config';
+import { plantedLowRank } from '../data/synthetic';
+import { randomSplit, take } from '../data/split';
+import type { Interactions } from '../data/types';
+import { mulberry32 } from '../util/random';
+import { RowEngineTrainer } from './row-trainer';
+import { serialExecutor } from './serial';
+
+/** Planted ratings split 80/20, with (user, day) ids of about 4 days per user when `days`. */
+function data(users: number, items: number, days: boolean, seed = 5): TrainData {
+  const all = plantedLowRank({ users, items, rank: 3, density: 0.4, noise: 0.2, seed });
+  const s = randomSplit(all.rating.length, 0.2, 1);
+  const pick = (rows: Int32Array): Interactions => ({
+    user: take(all.user, rows),
+    item: take(all.item, rows),
+    rating: take(all.rating, rows),
+  });
+  const random = mulberry32(seed + 1);
+  const dayOf = Int32Array.from(all.user, (u) => u * 4 + Math.floor(random() * 4));
+  return {
+    users,
+    items,
+    train: pick(s.train),
+    test: pick(s.test),
+    ratingMin: 0,
+    ratingMax: 6,
+    ...noFeatures(users, items),
+    userDay: days
+      ? { count: users * 4, train: take(dayOf, s.train), test: take(dayOf, s.test) }
+      : null,
+  };
+}
+
+type Tables = Float32Array[];
+
+/**
+ * The model's tables. BPR's user-bias column is left out: it cancels in the pairwise margin, so
+ * its exact gradient is 0 and the kernel keeps it at 0, while autodiff's is rounding noise that
+ * Adam turns into steps of the learning rate's size. It changes no score difference.
+ */
+async function tables(t: Trainer): Promise<Tables> {
+  const out = await Promise.all(t.model.tables.map((x) => x.read()));
+  if (t.model.pairwise) {
+    const width = t.model.tables[0].dim;
+    out[0] = out[0].filter((_, k) => k % width !== width - 1);
+  }
+  return out;
+}
+
+function maxDiff(a: Tables, b: Tables): number {
+  let max = 0;
+  a.forEach((x, k) => x.forEach((v, i) => (max = Math.max(max, Math.abs(v - b[k][i])))));
+  return max;
+}
+
+/** Runs `steps` steps on the tfjs trainer and on the kernel, and compares the tables after each. */
+async function compareSteps(
+  d: TrainData,
+  config: TrainConfig,
+  steps: number,
+  workers: number,
+  reference: (d: TrainData, c: TrainConfig) => Trainer = (x, c) => new Trainer(x, c),
+  stockLoss = false,
+): Promise<number[]> {
+  const tfjs = reference(d, config);
+  const kernel = await RowEngineTrainer.create(d, config, serialExecutor(), workers);
+  const diffs: number[] = [];
+  try {
+    for (let k = 0; k < steps; k++) {
+      tfjs.step();
+      kernel.step();
+      const [a, b] = await Promise.all([tfjs.takeLoss(), kernel.takeLoss()]);
+      // The stock path's loss includes the L2 penalty; the kernel reports the model's loss.
+      if (!stockLoss) expect(b!.loss).toBeCloseTo(a!.loss, 5);
+      await kernel.writeModel();
+      diffs.push(maxDiff(await tables(tfjs), await tables(kernel)));
+    }
+  } finally {
+    tfjs.dispose();
+    kernel.dispose();
+  }
+  return diffs;
+}
+
+const small: TrainConfig = {
+  ...DEFAULT_CONFIG,
+  dim: 6,
+  batchSize: 128,
+  epochs: 100,
+  l2: 0.05,
+  learningRate: 0.05,
+};
+
+describe('row kernel against tfjs autodiff', () => {
+  it('one SGD step at learning rate 1 is the autodiff gradient itself (stock tf.gather path)', async () => {
+    const d = data(30, 25, false);
+    const config = { ...small, optimizer: 'sgd' as const, learningRate: 1 };
+    const stock = (x: TrainData, c: TrainConfig) => new Trainer(x, c, { stockGather: true });
+    const diffs = await compareSteps(d, config, 3, 1, stock, true);
+    diffs.forEach((x) => expect(x).toBeLessThan(1e-5));
+  });
+
+  for (const optimizer of OPTIMIZERS) {
+    it(`biased MF with the user-day bias matches step by step (${optimizer}, 3 workers)`, async () => {
+      const d = data(40, 30, true);
+      const diffs = await compareSteps(d, { ...small, optimizer }, 4, 3);
+      diffs.forEach((x) => expect(x).toBeLessThan(1e-5));
+    });
+  }
+
+  it('BPR matches step by step, across an epoch boundary (uniform and popularity negatives)', async () => {
+    const d = data(30, 40, false);
+    const config: TrainConfig = { ...small, model: 'bpr', feedback: 'implicit', batchSize: 64 };
+    const steps = Math.ceil(d.train.rating.length / 64) + 2;
+    for (const negatives of ['uniform', 'popularity'] as const) {
+      const diffs = await compareSteps(d, { ...config, negatives }, steps, 2);
+      diffs.forEach((x) => expect(x).toBeLessThan(1e-5));
+    }
+  });
+
+  it('the same result for any number of workers (blocks change only who adds what)', async () => {
+    const d = data(50, 40, true);
+    const run = async (workers: number) => {
+      const t = await RowEngineTrainer.create(d, small, serialExecutor(), workers);
+      for (let k = 0; k < 10; k++) t.step();
+      await t.takeLoss();
+      await t.writeModel();
+      const out = await tables(t);
+      t.dispose();
+      return out;
+    };
+    const one = await run(1);
+    expect(maxDiff(one, await run(4))).toBeLessThan(1e-5);
+  });
+
+  it('reaches the held-out RMSE of the tfjs path within 0.003 and leaks no tensors', async () => {
+    const d = data(150, 120, true, 9);
+    const config = { ...DEFAULT_CONFIG, dim: 8, batchSize: 256, epochs: 15 };
+    const before = tf.memory().numTensors;
+    const train = async (t: Trainer) => {
+      while (!t.finished) {
+        t.step();
+        if (t.stepInEpoch === 0) await t.takeLoss();
+      }
+      const m = await t.evaluate();
+      t.dispose();
+      return m.rmse;
+    };
+    const reference = await train(new Trainer(d, config));
+    const engine = await RowEngineTrainer.create(d, config, serialExecutor(), 2);
+    // Its own evaluation and snapshot (from its tables) against the tfjs model's, once written.
+    for (let k = 0; k < 5; k++) engine.step();
+    await engine.writeModel();
+    const own = await engine.evaluate();
+    const viaTfjs = await Trainer.prototype.evaluate.call(engine);
+    expect(Math.abs(own.rmse - viaTfjs.rmse)).toBeLessThan(1e-5);
+    const [a, b] = [await engine.snapshot(), await engine.model.snapshot(engine.epoch)];
+    expect(Object.keys(a).sort()).toEqual(Object.keys(b).sort());
+    expect(
+      maxDiff(
+        [a.userFactors, a.itemFactors, a.userBias!, a.itemBias!],
+        [b.userFactors, b.itemFactors, b.userBias!, b.itemBias!],
+      ),
+    ).toBe(0);
+    expect(a.globalBias).toBeCloseTo(b.globalBias!, 6);
+    engine.dispose();
+    const kernel = await train(await RowEngineTrainer.create(d, config, serialExecutor(), 2));
+    expect(Math.abs(kernel - reference)).toBeLessThan(0.003);
+    expect(kernel).toBeLessThan(0.6);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('refuses a model without a kernel, saying why', async () => {
+    const d = data(20, 20, false);
+    await expect(
+      RowEngineTrainer.create(d, { ...small, model: 'svdpp' }, serialExecutor(), 1),
+    ).rejects.toThrow(/no typed-array kernel for svdpp/);
+  });
+});

@@ -1,0 +1,324 @@
+/**
+ * The tfjs Trainer with its steps run by the typed-array row kernel: the same batches (the same
+ * shuffles and sampled negatives, drawn from the same seeded stream in the same order), loss,
+ * L2 and lazy optimizer, so a run matches the tfjs path step for step up to float rounding.
+ * Evaluation, ranking, snapshots and exports stay the tfjs model's: the kernel's tables are
+ * written into the model's variables before any of them reads (once per epoch in the app).
+ *
+ * `step()` only queues; `takeLoss()` runs the queued steps as jobs (never across an epoch, so
+ * the shared order is reshuffled only between jobs) and resolves when they are done.
+ */
+import { tf } from '../tf/tfjs';
+import { Trainer, modelContext, type TrainData } from '../training/trainer';
+import type { TrainConfig } from '../training/config';
+import { createModel } from '../models/registry';
+import type { RecModel } from '../models/types';
+import { ratingMetrics, type RatingMetrics } from '../metrics/rating';
+import { splitLastColumn } from '../models/hybrid';
+import type { RankingReport } from '../metrics/evaluate-ranking';
+import { heldOutView, type HeldOutPart } from '../training/protocol';
+import type { EmbeddingSnapshot } from '../data/types';
+import { DAY_BIAS_TABLE } from '../models/day-bias';
+import { mulberry32, shuffledRange } from '../util/random';
+import type { RowShape } from './row-state';
+import type { RowParams } from './row-kernel';
+import { OPTIMIZER_CODES, optimizerSlots, optimizerUniforms } from './row-update';
+import { balancedBlocks, countIds, regions } from './schedule';
+import type { RowExecutor, RowExecutorFactory } from './types';
+
+/** Steps per job at most: bounds the negatives buffer and the wait for a pause. */
+const JOB_STEPS = 64;
+
+/** Why the row kernel cannot train this model (null: it can). */
+export function rowKernelProblem(model: RecModel): string | null {
+  if (model.name !== 'biased-mf' && model.name !== 'bpr')
+    return `no typed-array kernel for ${model.name} yet (biased-mf and bpr have one)`;
+  if (model.dense.length || model.bags)
+    return `${model.name} has parameters the kernel does not train`;
+  return null;
+}
+
+/** The tables the kernel keeps, by the tfjs model's table names. */
+const TABLES: Record<string, 'user' | 'item' | 'day'> = {
+  users: 'user',
+  items: 'item',
+  [DAY_BIAS_TABLE]: 'day',
+};
+
+export class RowEngineTrainer extends Trainer {
+  private executor: RowExecutor | null = null;
+  private readonly stream: () => number;
+  /** Steps queued by step() and not yet run. */
+  private queued = 0;
+  /** Step in the epoch of the next step to run (the queue's head). */
+  private runStepInEpoch = 0;
+  private runSteps = 0;
+  private lossSum = 0;
+  private lossSteps = 0;
+  /** Whether the kernel's tables have changed since they were written into the model. */
+  private dirty = false;
+  /** mu, the training mean (biased MF's global bias). */
+  private mean = 0;
+  private work: Promise<void> = Promise.resolve();
+  /** The selected epoch's tables (saveCheckpoint). */
+  private saved: { user: Float32Array; item: Float32Array; day: Float32Array } | null = null;
+
+  private constructor(
+    private readonly trainData: TrainData,
+    private readonly settings: TrainConfig,
+    model: RecModel,
+  ) {
+    super(trainData, settings, { model });
+    // The tfjs Trainer's stream (trainer.ts): the same seed, shuffles and draws in the same order.
+    this.stream = mulberry32(settings.seed ^ 0x9e3779b9);
+  }
+
+  /** A trainer for `config.model` (biased-mf or bpr) whose steps `makeExecutor`'s threads run. */
+  static async create(
+    data: TrainData,
+    config: TrainConfig,
+    makeExecutor: RowExecutorFactory,
+    workers: number,
+  ): Promise<RowEngineTrainer> {
+    const model = createModel(config.model, modelContext(data, config));
+    const problem = rowKernelProblem(model);
+    if (problem) {
+      model.dispose();
+      throw new Error(problem);
+    }
+    const trainer = new RowEngineTrainer(data, config, model);
+    try {
+      await trainer.init(makeExecutor, workers);
+      return trainer;
+    } catch (e) {
+      trainer.dispose();
+      throw e;
+    }
+  }
+
+  /** Threads that run each step. */
+  get threads(): number {
+    return this.executor?.threads ?? 0;
+  }
+
+  private async init(makeExecutor: RowExecutorFactory, workers: number): Promise<void> {
+    const { train, users, items, userDay } = this.trainData;
+    const n = train.rating.length;
+    const days = this.model.tables.some((t) => t.name === DAY_BIAS_TABLE)
+      ? (userDay?.count ?? 0)
+      : 0;
+    const slots = optimizerSlots(this.settings.optimizer);
+    const shape: RowShape = {
+      users,
+      items,
+      userDays: days,
+      dim: this.settings.dim,
+      rows: n,
+      batch: this.batchRows,
+      pairwise: !!this.model.pairwise,
+      workers: Math.max(1, Math.min(workers, users, items)),
+      slots: slots.count,
+      jobSteps: JOB_STEPS,
+    };
+    const params: RowParams = {
+      mean: modelContext(this.trainData, this.settings).mean,
+      l2: this.settings.l2,
+      optimizer: OPTIMIZER_CODES[this.settings.optimizer],
+    };
+    this.mean = params.mean;
+    const ex = (this.executor = await makeExecutor(shape, params));
+    const { f32, i32 } = ex.state;
+    for (const t of this.model.tables) {
+      const name = TABLES[t.name];
+      if (!name) throw new Error(`row engine: unexpected table ${t.name}`);
+      f32[name].set(await t.read());
+      for (let k = 0; k < slots.count; k++) f32[`${name}Slot${k}`].fill(slots.init);
+    }
+    i32.trainUser.set(train.user);
+    i32.trainItem.set(train.item);
+    f32.trainRating.set(train.rating);
+    if (days) i32.trainDay.set(userDay!.train);
+    for (let k = 0; k < n; k++) i32.order[k] = k;
+    shuffledRange(n, this.stream, i32.order);
+    const p = shape.workers;
+    const ub = balancedBlocks(countIds(train.user, users), p);
+    const ib = balancedBlocks(countIds(train.item, items), p);
+    i32.userBlock.set(ub.block);
+    i32.itemBlock.set(ib.block);
+    i32.userRegion.set(regions(ub.sizes));
+    i32.itemRegion.set(regions(ib.sizes));
+    if (days) {
+      // A user-day belongs to its user's block: only that block's worker touches it.
+      const daySizes = new Int32Array(p);
+      for (let k = 0; k < n; k++) i32.dayBlock[i32.trainDay[k]] = ub.block[train.user[k]];
+      for (let d = 0; d < days; d++) daySizes[i32.dayBlock[d]]++;
+      i32.dayRegion.set(regions(daySizes));
+    }
+  }
+
+  /** Queues one step; it runs at the next `takeLoss()` (or evaluation). */
+  override step(): void {
+    this.queued++;
+    this.totalSteps++;
+    this.stepInEpoch++;
+    if (this.stepInEpoch === this.stepsPerEpoch) {
+      this.epoch++;
+      this.stepInEpoch = 0;
+    }
+  }
+
+  override takeLoss(): Promise<{ loss: number; steps: number } | null> {
+    return this.flush().then(() => {
+      if (!this.lossSteps) return null;
+      const out = { loss: this.lossSum / this.lossSteps, steps: this.lossSteps };
+      this.lossSum = this.lossSteps = 0;
+      return out;
+    });
+  }
+
+  override async predict(user: Int32Array, item: Int32Array, day?: Int32Array) {
+    await this.writeModel();
+    return super.predict(user, item, day);
+  }
+
+  /**
+   * Held-out RMSE / MAE from the kernel's tables, on this thread: the tfjs model's prediction
+   * (mu + p_u . q_i + b_u + b_i + b_{u,t}), clipped as Trainer.evaluate clips it, without
+   * uploading the tables to the backend every epoch.
+   */
+  override async evaluate(part: HeldOutPart = 'test'): Promise<RatingMetrics> {
+    await this.flush();
+    const { test, userDay, ratingMin, ratingMax } = heldOutView(this.trainData, part);
+    const { f32, shape } = this.executor!.state;
+    const { user, item, day } = f32;
+    const dim = shape.dim;
+    const c = dim + 1;
+    const mean = this.mean;
+    const days = shape.userDays ? userDay?.test : undefined;
+    const predicted = new Float32Array(test.rating.length);
+    for (let k = 0; k < predicted.length; k++) {
+      const pu = test.user[k] * c;
+      const qi = test.item[k] * c;
+      let x = mean + user[pu + dim] + item[qi + dim] + (days ? day[days[k]] : 0);
+      for (let a = 0; a < dim; a++) x += user[pu + a] * item[qi + a];
+      predicted[k] = x;
+    }
+    return ratingMetrics(predicted, test.rating, ratingMin, ratingMax);
+  }
+
+  override async rankingReport(
+    withAuc: boolean,
+    part: HeldOutPart = 'test',
+  ): Promise<RankingReport | null> {
+    await this.writeModel();
+    return super.rankingReport(withAuc, part);
+  }
+
+  /** A copy of the kernel's tables (the tfjs model's variables are not current between epochs). */
+  override async saveCheckpoint(): Promise<void> {
+    await this.flush();
+    const { f32 } = this.executor!.state;
+    this.saved = { user: f32.user.slice(), item: f32.item.slice(), day: f32.day.slice() };
+  }
+
+  override async restoreCheckpoint(): Promise<void> {
+    if (!this.saved) throw new Error('no checkpoint to restore');
+    await this.flush();
+    const { f32 } = this.executor!.state;
+    f32.user.set(this.saved.user);
+    f32.item.set(this.saved.item);
+    f32.day.set(this.saved.day);
+    this.dirty = true;
+  }
+
+  /** The tfjs model's snapshot (biased-mf.ts), read from the kernel's tables. */
+  override async snapshot(epoch = this.epoch): Promise<EmbeddingSnapshot> {
+    await this.flush();
+    const { f32, shape } = this.executor!.state;
+    const [userFactors, userBias] = splitLastColumn(f32.user, shape.dim);
+    const [itemFactors, itemBias] = splitLastColumn(f32.item, shape.dim);
+    return {
+      epoch,
+      dim: shape.dim,
+      userFactors,
+      itemFactors,
+      userBias,
+      itemBias,
+      globalBias: this.mean,
+    };
+  }
+
+  override dispose(): void {
+    this.executor?.dispose();
+    this.executor = null;
+    super.dispose();
+  }
+
+  /** Runs the queued steps (one caller at a time). */
+  private flush(): Promise<void> {
+    this.work = this.work.then(() => this.runQueued());
+    return this.work;
+  }
+
+  private async runQueued(): Promise<void> {
+    const ex = this.executor;
+    if (!ex) throw new Error('row engine: disposed');
+    const { state } = ex;
+    const { batch, rows, pairwise } = state.shape;
+    const { items, train } = this.trainData;
+    while (this.queued > 0) {
+      const steps = Math.min(this.queued, JOB_STEPS, this.stepsPerEpoch - this.runStepInEpoch);
+      if (pairwise) {
+        // Negatives as trainer.ts draws them: uniform over the catalogue, or the item of a random
+        // training row (popularity).
+        const neg = state.i32.negatives;
+        const popular = this.settings.negatives === 'popularity';
+        for (let k = 0; k < steps * batch; k++)
+          neg[k] = popular
+            ? train.item[Math.floor(this.stream() * rows)]
+            : Math.floor(this.stream() * items);
+      }
+      const uniforms: number[] = [];
+      for (let s = 1; s <= steps; s++)
+        uniforms.push(
+          ...optimizerUniforms(
+            this.settings.optimizer,
+            this.settings.learningRate,
+            this.runSteps + s,
+          ),
+        );
+      const loss = await ex.run({
+        firstStep: this.runSteps + 1,
+        steps,
+        stepInEpoch: this.runStepInEpoch,
+        uniforms,
+      });
+      this.lossSum += loss;
+      this.lossSteps += steps;
+      this.queued -= steps;
+      this.runSteps += steps;
+      this.runStepInEpoch += steps;
+      this.dirty = true;
+      if (this.runStepInEpoch === this.stepsPerEpoch) {
+        this.runStepInEpoch = 0;
+        shuffledRange(rows, this.stream, state.i32.order);
+      }
+    }
+  }
+
+  /**
+   * Runs what is queued and writes the kernel's tables into the tfjs model's variables (before
+   * anything reads the model: ranking, predictions for exports).
+   */
+  async writeModel(): Promise<void> {
+    await this.flush();
+    if (!this.dirty || !this.executor) return;
+    const { f32 } = this.executor.state;
+    for (const t of this.model.tables) {
+      const values = new Float32Array((t.rows + 1) * t.dim); // the spare row stays 0
+      values.set(f32[TABLES[t.name]]);
+      tf.tidy(() => t.weights.assign(tf.tensor2d(values, [t.rows + 1, t.dim])));
+    }
+    this.dirty = false;
+  }
+}

@@ -1,0 +1,20 @@
+/**
+ * The row kernel in the calling thread: `blocks` virtual workers whose phases run in turn, so the
+ * result equals a parallel run with that many workers. Used in Node tests and where the page is
+ * not cross-origin isolated (no SharedArrayBuffer): then one block, one thread.
+ */
+import { allocateRowState } from './row-state';
+import { runJobSerial } from './row-kernel';
+import type { RowExecutorFactory } from './types';
+
+export function serialExecutor(): RowExecutorFactory {
+  return async (shape, params) => {
+    const state = allocateRowState(shape, false);
+    return {
+      state,
+      threads: 1,
+      run: async (job) => runJobSerial(state, params, job),
+      dispose: () => {},
+    };
+  };
+}

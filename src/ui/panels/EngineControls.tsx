@@ -1,0 +1,69 @@
+/**
+ * The training engine: a select (CONTRACT: "Engine", "Automatic" first) and, once a run has
+ * started, the engine in use with each candidate's measured rows a second and why others were
+ * not taken.
+ */
+import { useId } from 'react';
+import { useLab, useLabState } from '../lab-context';
+import { fmtRate } from '../format';
+import type { EngineName, EnginePreference } from '../../core/engines/types';
+
+const LABELS: Record<EnginePreference, string> = {
+  auto: 'Automatic',
+  webgl: 'WebGL (tfjs)',
+  webgpu: 'WebGPU (tfjs)',
+  'cpu-parallel': 'Parallel CPU',
+  cpu: 'CPU (tfjs)',
+};
+
+/** The choices offered: Automatic, tfjs on the backend this page runs, the parallel CPU engine. */
+function choices(backend: string | null): EnginePreference[] {
+  const tfjs: EngineName = backend === 'webgl' || backend === 'webgpu' ? backend : 'cpu';
+  return ['auto', tfjs, 'cpu-parallel'];
+}
+
+export function EngineSelect({ disabled }: { disabled: boolean }) {
+  const lab = useLab();
+  const id = useId();
+  const preference = useLabState((s) => s.engine.preference);
+  const backend = useLabState((s) => s.training.backend);
+  return (
+    <div className="field">
+      <label htmlFor={`${id}-engine`}>Engine</label>
+      <select
+        id={`${id}-engine`}
+        value={preference}
+        disabled={disabled}
+        onChange={(e) => lab.setEngine(e.target.value as EnginePreference)}
+      >
+        {choices(backend).map((c) => (
+          <option key={c} value={c}>
+            {LABELS[c]}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}
+
+export function EngineReadout() {
+  const { engine, engines } = useLabState((s) => s.engine);
+  if (!engine) return null;
+  return (
+    <div className="engine-readout" data-testid="engine-readout">
+      <p className="small">
+        Engine: <span className="badge ok">{LABELS[engine]}</span>
+      </p>
+      <ul className="muted small">
+        {engines.map((e) => (
+          <li key={e.engine}>
+            {LABELS[e.engine]}:{' '}
+            {e.rowsPerSecond === null ? 'not measured' : fmtRate(e.rowsPerSecond)}
+            {e.chosen ? ' (chosen)' : ''}
+            {e.reason ? ` — ${e.reason}` : ''}
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}

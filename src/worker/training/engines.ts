@@ -1,0 +1,98 @@
+/**
+ * The training worker's engines: tfjs on the backend in use, and the parallel typed-array row
+ * engine (kernel workers over shared memory) for the models that have a kernel. Chosen per run
+ * by src/core/engines/choose.ts.
+ */
+import { tf } from '../../core/tf/tfjs';
+import { createTrainer } from '../../core/training/create';
+import { createModel } from '../../core/models/registry';
+import { modelContext } from '../../core/training/trainer';
+import { RowEngineTrainer, rowKernelProblem } from '../../core/engines/row-trainer';
+import { chooseEngine, measureRowsPerSecond, type EngineHook } from '../../core/engines/choose';
+import type { EngineName } from '../../core/engines/types';
+import { browserExecutor, parallelProblem, parallelThreads } from '../engine/parallel';
+
+/** The engine name of the tfjs backend in use (wasm and cpu both run on the CPU). */
+export function tfjsEngine(): EngineName {
+  const b = tf.getBackend();
+  return b === 'webgl' || b === 'webgpu' ? b : 'cpu';
+}
+
+/**
+ * Calibrations already run in this worker, by what decides the speed: model, data shape and
+ * the settings a step's cost depends on. A new run of the same case reuses them.
+ */
+const measured = new Map<string, Map<EngineName, number>>();
+/** Kernel workers chosen per case (see `kernelThreads`). */
+const threadChoice = new Map<string, { threads: number; note: string }>();
+
+/**
+ * Workers for the row kernel: one per core, unless one thread measures faster. A step joins
+ * its workers at p + 2 barriers, so when other programs keep the cores busy a descheduled
+ * worker stalls the rest (measured on the busy 2-core machine: 0.46 M rows/s on 2 workers, 1.0 M
+ * on one), and the calibration takes one.
+ */
+async function kernelThreads(
+  key: string,
+  make: (threads: number) => Promise<RowEngineTrainer>,
+): Promise<{ threads: number; note: string }> {
+  const known = threadChoice.get(key);
+  if (known) return known;
+  const cores = parallelThreads();
+  if (cores === 1) return { threads: 1, note: parallelProblem() ?? '1 worker' };
+  const rate = async (threads: number) => {
+    const t = await make(threads);
+    try {
+      return await measureRowsPerSecond(t);
+    } finally {
+      t.dispose();
+    }
+  };
+  const [many, one] = [await rate(cores), await rate(1)];
+  const fmt = (r: number) => `${(r / 1e6).toFixed(2)} M rows/s`;
+  const choice =
+    many >= one
+      ? { threads: cores, note: `${cores} workers (1 worker: ${fmt(one)})` }
+      : { threads: 1, note: `1 worker (${cores} workers: ${fmt(many)}; the cores are busy)` };
+  threadChoice.set(key, choice);
+  return choice;
+}
+
+export const workerEngines: EngineHook = {
+  async create(data, config, preference) {
+    const key = [
+      config.model,
+      data.users,
+      data.items,
+      data.train.rating.length,
+      data.userDay?.count ?? 0,
+      config.dim,
+      config.batchSize,
+      config.optimizer,
+      tf.getBackend(),
+    ].join('|');
+    const rates = measured.get(key) ?? new Map<EngineName, number>();
+    measured.set(key, rates);
+    // A throwaway model answers whether the kernel can train it (and frees its tables at once).
+    const probe = createModel(config.model, modelContext(data, config));
+    const problem = rowKernelProblem(probe);
+    probe.dispose();
+    const make = (threads: number) =>
+      RowEngineTrainer.create(data, config, browserExecutor(), threads);
+    // The worker count is measured only when the parallel engine may run.
+    const parallel =
+      !problem && preference !== tfjsEngine() ? await kernelThreads(key, make) : null;
+    return chooseEngine(
+      [
+        { engine: tfjsEngine(), make: async () => createTrainer(data, config) },
+        {
+          engine: 'cpu-parallel',
+          make: parallel ? () => make(parallel.threads) : null,
+          reason: problem ?? parallel?.note ?? 'not measured: tfjs was chosen',
+        },
+      ],
+      preference,
+      rates,
+    );
+  },
+};
