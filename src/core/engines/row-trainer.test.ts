@@ -179,4 +179,31 @@ describe('row kernel against tfjs autodiff', () => {
       RowEngineTrainer.create(d, { ...small, model: 'svdpp' }, serialExecutor(), 1),
     ).rejects.toThrow(/no typed-array kernel for svdpp/);
   });
+
+  it('puts back the checkpointed tables: evaluation, snapshot and ranking read them', async () => {
+    const d = data(60, 50, true, 3);
+    const config = { ...DEFAULT_CONFIG, dim: 4, batchSize: 128, epochs: 6 };
+    const t = await RowEngineTrainer.create(d, config, serialExecutor(), 2);
+    const epoch = async () => {
+      do t.step();
+      while (t.stepInEpoch !== 0);
+      await t.takeLoss();
+    };
+    await epoch();
+    await t.saveCheckpoint();
+    const [rmse, snap] = [(await t.evaluate()).rmse, await t.snapshot()];
+    for (let k = 0; k < 4; k++) await epoch();
+    expect((await t.evaluate()).rmse).not.toBe(rmse);
+    await t.restoreCheckpoint();
+    expect((await t.evaluate()).rmse).toBe(rmse);
+    const back = await t.snapshot(1);
+    expect(back.epoch).toBe(1);
+    expect(back.itemFactors).toEqual(snap.itemFactors);
+    // The tfjs model (which ranking reads) gets the restored tables too.
+    await t.writeModel();
+    expect(Array.from((await t.model.snapshot(1)).itemFactors)).toEqual(
+      Array.from(snap.itemFactors),
+    );
+    t.dispose();
+  });
 });
