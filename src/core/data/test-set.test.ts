@@ -15,7 +15,9 @@ const read = (name: string, rows: [string, string, number, number][]) =>
   buildInteractions({
     name,
     text: rows.map((r) => r.join('\t')).join('\n') + '\n',
-    ...U_DATA,
+    delimiter: U_DATA.delimiter,
+    hasHeader: false,
+    mapping: U_DATA.mapping,
     kind: 'explicit',
   });
 

@@ -102,7 +102,7 @@ describe('prepareExperiment with a test file', () => {
 
   it('refuses a run without a test file, and folds with one', () => {
     expect(() => prepareExperiment(grid(), config({}))).toThrow(
-      /the "Test file" split needs a test interactions file: choose one under "Test interactions file"/,
+      /The "Test file" split needs a test interactions file: choose one under "Test interactions file"/,
     );
     expect(() =>
       prepareExperiment({ ...grid(), testSet }, config({ folds: 5 }), { index: 0, count: 5 }),

@@ -19,6 +19,10 @@ export function implicitRows(rating: Float32Array, threshold: number): Int32Arra
   return Int32Array.from(keep);
 }
 
+/** What a "Test file" run without a test file lacks. */
+export const MISSING_TEST_FILE =
+  'The "Test file" split needs a test interactions file: choose one under "Test interactions file" (CLI: --test <file>).';
+
 /** The test part from a test file; throws for a run that cannot have one (no file, folds). */
 export function testFilePart(
   set: TestSet | null | undefined,
@@ -26,10 +30,7 @@ export function testFilePart(
   threshold: number,
   fold?: Fold,
 ): Interactions & { timestamp: Timestamps | null } {
-  if (!set)
-    throw new Error(
-      'the "Test file" split needs a test interactions file: choose one under "Test interactions file" (CLI: --test <file>)',
-    );
+  if (!set) throw new Error(MISSING_TEST_FILE);
   if (fold)
     throw new Error(
       `${set.name} is the test part as given, which cannot be cut into folds: set Folds to 1, or choose a random or cold-start split for cross-validation`,

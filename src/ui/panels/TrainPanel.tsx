@@ -4,6 +4,7 @@ import { NumberField } from '../controls/NumberField';
 import { ProgressBar } from '../controls/ProgressBar';
 import { fmtDuration, fmtRate } from '../format';
 import { MODELS } from '../../core/models/catalog';
+import { TestFileField } from './TestFileField';
 
 import {
   LIMITS,
@@ -173,12 +174,19 @@ export function TrainPanel() {
             ))}
           </select>
         </div>
-        {num('testFraction', 'Test fraction')}
+        <NumberField
+          label="Test fraction"
+          value={c.testFraction}
+          {...LIMITS.testFraction}
+          disabled={busy || c.split === 'test-file'}
+          onChange={(v) => lab.setConfig({ testFraction: v })}
+        />
         {num('validationFraction', 'Validation fraction')}
         {num('folds', 'Folds')}
         {num('seed', 'Seed')}
         {num('projectEvery', 'Re-project every (epochs; 0: at the end)')}
       </div>
+      {c.split === 'test-file' && <TestFileField disabled={busy} />}
       <div className="row buttons">
         {!busy && (
           <button type="button" className="primary" disabled={!hasData} onClick={() => lab.train()}>
