@@ -31,7 +31,7 @@ function files(): { base: string; test: string; known: number } {
   for (let u = 1; u <= 20; u++)
     for (let i = 1; i <= 15; i++) ((u + i) % 3 === 0 ? test : base).push(row(u, i, k++));
   const known = test.length;
-  test.push(row(99, 1, k++), row(99, 2, k++), row(99, 3, k++), row(1, 999, k++), row(2, 999, k++));
+  test.push(row(99, 1, k++), row(99, 2, k++), row(99, 3, k++), row(1, 999, k++), row(2, 999, k));
   return { base: base.join('\n') + '\n', test: test.join('\n') + '\n', known };
 }
 
