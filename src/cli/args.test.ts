@@ -35,6 +35,7 @@ describe('command-line arguments', () => {
       input: 'ratings.csv',
       out: 'model/',
       items: 'movies.csv',
+      test: null,
       top: 25,
       overrides: {
         model: 'bpr',
@@ -56,9 +57,24 @@ describe('command-line arguments', () => {
       input: 'r.csv.gz',
       out: DEFAULT_OUT,
       items: null,
+      test: null,
       top: DEFAULT_TOP,
       overrides: { epochs: 3 },
     });
+  });
+
+  it('reads --test as the test file, which sets the split', () => {
+    const args = parseArgs(['train', 'u1.base', '--test', 'u1.test', '--epochs', '2']);
+    expect(args).toMatchObject({
+      input: 'u1.base',
+      test: 'u1.test',
+      overrides: { split: 'test-file', epochs: 2 },
+    });
+    expect(parseArgs(['train', 'u1.base', '--split=test-file', '--test=u1.test'])).toMatchObject({
+      test: 'u1.test',
+      overrides: { split: 'test-file' },
+    });
+    expect(USAGE).toContain('--test <file>');
   });
 
   it('asks for help with no arguments, help, -h or --help anywhere', () => {
@@ -93,6 +109,12 @@ describe('command-line arguments', () => {
     [['train', 'r.csv', '--feedback', 'both'], /--feedback must be one of explicit, implicit/],
     [['train', 'r.csv', '--top', '0'], /--top must be a whole number from 1 to 1000/],
     [['train', 'r.csv', '--out='], /--out needs a value/],
+    [['train', 'r.csv', '--test='], /--test needs a value/],
+    [
+      ['train', 'u1.base', '--test', 'u1.test', '--split', 'temporal'],
+      /--test makes the test file the test part; it cannot go with --split temporal/,
+    ],
+    [['train', 'u1.base', '--split', 'test-file'], /--split test-file needs the test file/],
   ];
   it.each(bad)('rejects %j', (argv, message) => {
     expect(() => parseArgs(argv)).toThrow(UsageError);

@@ -27,6 +27,11 @@ export interface TrainArgs {
   overrides: Partial<TrainConfig>;
   /** Item metadata file (titles become labels), or null. */
   items: string | null;
+  /**
+   * A test file (MovieLens u1.test beside u1.base) in the ratings file's layout: the test part of
+   * the 'test-file' split, which it sets. Null: the split carves the test part.
+   */
+  test: string | null;
   /** Recommendations per user. */
   top: number;
 }
@@ -49,7 +54,18 @@ const NUMERIC: Record<string, keyof typeof LIMITS> = {
   patience: 'patience',
   l2: 'l2',
 };
-const TEXT = ['model', 'split', 'feedback', 'items', 'top', 'out', 'trials', 'minutes', 'method'];
+const TEXT = [
+  'model',
+  'split',
+  'feedback',
+  'items',
+  'test',
+  'top',
+  'out',
+  'trials',
+  'minutes',
+  'method',
+];
 
 const modelNames = MODELS.map((m) => m.name);
 
@@ -91,6 +107,9 @@ Options:
   --batch-size <n>    rows per training step (default ${DEFAULT_CONFIG.batchSize})
   --seed <n>          seed of the split and the initial weights (default ${DEFAULT_CONFIG.seed})
   --split <name>      held-out rows: ${SPLITS.join(', ')} (default ${DEFAULT_CONFIG.split})
+  --test <file>       a test file in the ratings file's layout (e.g. u1.test beside u1.base): the
+                      ratings file trains, this file is the test part (sets --split test-file);
+                      its rows whose user or item the ratings file lacks are counted and left out
   --test-fraction <x> share of rows (items, users) in the test part (default ${DEFAULT_CONFIG.testFraction})
   --validation <x>    share of the training part held out for validation, which picks the epoch
                       and early stopping read; the test part is scored once, at that epoch
@@ -142,6 +161,7 @@ export function parseArgs(argv: readonly string[]): CliArgs {
   const overrides: Partial<TrainConfig> = {};
   const positional: string[] = [];
   let items: string | null = null;
+  let test: string | null = null;
   let top = DEFAULT_TOP;
   let out = DEFAULT_OUT;
   for (let k = 0; k < rest.length; k++) {
@@ -182,6 +202,7 @@ export function parseArgs(argv: readonly string[]): CliArgs {
         throw new UsageError(`--top must be a whole number from 1 to 1000, got "${value}"`);
     } else if (value.trim() === '') throw new UsageError(`--${flag} needs a value`);
     else if (flag === 'items') items = value;
+    else if (flag === 'test') test = value;
     else out = value;
   }
   if (positional.length === 0)
@@ -192,5 +213,14 @@ export function parseArgs(argv: readonly string[]): CliArgs {
     throw new UsageError(
       `${command} takes one ratings file, got ${positional.length}: ${positional.join(' ')}`,
     );
-  return { command, tune, input: positional[0], out, overrides, items, top };
+  // The test file is the split: another split with it, or the split without it, is a mistake.
+  if (test !== null) {
+    if (overrides.split !== undefined && overrides.split !== 'test-file')
+      throw new UsageError(
+        `--test makes the test file the test part; it cannot go with --split ${overrides.split}`,
+      );
+    overrides.split = 'test-file';
+  } else if (overrides.split === 'test-file')
+    throw new UsageError('--split test-file needs the test file: --test <file>');
+  return { command, tune, input: positional[0], out, overrides, items, test, top };
 }

@@ -9,7 +9,8 @@ import type { HistoryEntry, TrainingEvent } from '../worker/training/protocol';
 import { parseArgs, USAGE, UsageError, type TrainArgs } from './args';
 import { outputFiles, recommendEveryone, writeOutputs } from './outputs';
 import { bar, bytes, count, duration, plural, Progress, type Terminal } from './progress';
-import { attachItemFile, fileSize, readInteractionFile } from './read-data';
+import { attachItemFile, fileSize, readInteractionFile, readTestFile } from './read-data';
+import { describeTestSet, type TestSet } from '../core/data/test-set';
 import { summarizeRun } from '../state/runs';
 import { selectNodeBackend, trainConfig, trainModel, type TrainOutcome } from './train';
 import { foldSummary, type FoldMetric } from '../core/training/protocol';
@@ -93,6 +94,8 @@ async function prepare(args: TrainArgs, progress: Progress) {
   const name = basename(args.input);
   const total = await fileSize(args.input);
   if (args.items) await fileSize(args.items);
+  // A missing test file is found before minutes of reading the ratings file.
+  if (args.test) await fileSize(args.test);
   const readStart = performance.now();
   const read = await readInteractionFile(args.input, (p) =>
     progress.update(
@@ -116,19 +119,31 @@ async function prepare(args: TrainArgs, progress: Progress) {
       `${basename(args.items)}: metadata for ${count(meta.matched)} of ${count(d.itemIds.length)} items`,
     );
   }
+  let testSet: TestSet | null = null;
+  if (args.test) {
+    const testName = basename(args.test);
+    const testTotal = await fileSize(args.test);
+    const mapped = await readTestFile(args.test, read.format, d, (p) =>
+      progress.update(
+        `reading ${testName} ${bar(p.bytes / Math.max(1, testTotal))} ${count(p.rows)} rows`,
+      ),
+    );
+    testSet = mapped.set;
+    progress.line(describeTestSet(mapped));
+  }
   const config = trainConfig(args.overrides, d.kind);
   const backend = await selectNodeBackend();
   progress.line(`backend: ${backend.name}: ${backend.note}`);
-  return { d, config, backend };
+  return { d, config, backend, testSet };
 }
 
 async function train(args: TrainArgs, io: CliIo, progress: Progress): Promise<void> {
-  const { d, config, backend } = await prepare(args, progress);
+  const { d, config, backend, testSet } = await prepare(args, progress);
   progress.line(
     `model ${config.model}: dim ${config.dim}, ${plural(config.epochs, 'epoch')}, lr ${config.learningRate}, ` +
       `batch ${config.batchSize}, ${config.optimizer}, ${config.split} split, seed ${config.seed}`,
   );
-  const outcome = await trainModel(d, config, trainingView(progress));
+  const outcome = await trainModel(d, config, trainingView(progress), undefined, testSet);
   const s = outcome.snapshot;
   let recommendations = null;
   if (s.dim >= 1) {
@@ -180,8 +195,8 @@ export async function main(
       return 0;
     }
     if (args.command === 'tune') {
-      const { d, config, backend } = await prepare(args, progress);
-      await tune(d, config, args, io, progress, backend.name);
+      const { d, config, backend, testSet } = await prepare(args, progress);
+      await tune(d, config, args, io, progress, backend.name, testSet);
     } else await train(args, io, progress);
     return 0;
   } catch (e) {

@@ -23,6 +23,7 @@ import {
   readParquetInteractions,
 } from '../core/data/parquet';
 import { readInteractions, type ReadProgress } from '../core/data/stream-import';
+import { mapTestSet, testFileLayout, type MappedTestSet } from '../core/data/test-set';
 import type { Dataset, InteractionKind } from '../core/data/types';
 
 /** The web stream of a file's bytes (Node's fs stream, adapted). */
@@ -179,4 +180,52 @@ export async function attachItemFile(
   if (matched === 0)
     throw new DataError(path, `none of its ${meta.ids.length} ids is an item of the ratings file`);
   return { dataset, matched };
+}
+
+/**
+ * A test file (u1.test beside u1.base) read by the same importer in the training file's layout
+ * (`training`; the header detected in the test file itself), not cleaned (its rows are what is
+ * scored), and mapped onto the data set's ids: rows with an unknown user or item are counted and
+ * left out. Throws DataError naming the file when no row is left.
+ */
+export async function readTestFile(
+  path: string,
+  training: FileFormat,
+  d: Dataset,
+  onProgress?: (p: ReadProgress) => void,
+): Promise<MappedTestSet> {
+  await fileSize(path);
+  const name = basename(path);
+  const parquet = await startsAsParquet(path);
+  if (parquet !== (training.format === 'parquet'))
+    throw new DataError(
+      path,
+      `this is ${parquet ? 'a Parquet file' : 'text'}, but the ratings file is ${parquet ? 'text' : 'Parquet'}: give the test rows in the ratings file's layout`,
+    );
+  const layout = testFileLayout(
+    { ...training, ...(training.format === 'jsonl' && { keys: training.header }) },
+    parquet ? '' : await readTextHead(path, fileStream(path)),
+    d.kind,
+  );
+  const options = {
+    name,
+    delimiter: layout.delimiter,
+    hasHeader: layout.hasHeader,
+    mapping: layout.mapping,
+    kind: d.kind,
+  };
+  const read = parquet
+    ? await readParquetInteractions(blobBuffer(await openAsBlob(path)), options, (p) =>
+        onProgress?.({ ...p, encoding: 'utf-8', lossy: false }),
+      )
+    : await readInteractions(
+        fileStream(path),
+        {
+          ...options,
+          format: layout.format === 'jsonl' ? 'jsonl' : 'delimited',
+          ...(layout.keys && { keys: layout.keys }),
+        },
+        onProgress,
+      );
+  return mapTestSet(d, read);
 }

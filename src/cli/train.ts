@@ -6,6 +6,7 @@
  */
 import { tf } from '../core/tf/tfjs';
 import type { Dataset, EmbeddingSnapshot, InteractionKind } from '../core/data/types';
+import type { TestSet } from '../core/data/test-set';
 import { modelInfo } from '../core/models/catalog';
 import type { TestReport } from '../core/training/protocol';
 import { DEFAULT_CONFIG, validateConfig, type TrainConfig } from '../core/training/config';
@@ -107,13 +108,15 @@ export interface TrainOutcome {
 
 /**
  * Trains `config` on the data set to the end. `onEvent` sees every event the session posts
- * (progress about every `progressMs`). Rejects with the session's message when it fails.
+ * (progress about every `progressMs`). `testSet`: a test file's rows mapped onto the data set
+ * (the 'test-file' split's test part). Rejects with the session's message when it fails.
  */
 export async function trainModel(
   d: Dataset,
   config: TrainConfig,
   onEvent?: (e: TrainingEvent) => void,
   progressMs = 250,
+  testSet: TestSet | null = null,
 ): Promise<TrainOutcome> {
   // Filled in by the session's events (an object: closures' writes to locals are not narrowed).
   const run = {
@@ -149,7 +152,7 @@ export async function trainModel(
   session.handle({
     type: 'train',
     config,
-    data: trainingPayload(d),
+    data: trainingPayload(d, testSet),
   });
   await session.whenIdle();
   if (run.error) throw new Error(run.error);

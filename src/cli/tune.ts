@@ -6,6 +6,7 @@
 import type { Dataset } from '../core/data/types';
 import type { TrainConfig } from '../core/training/config';
 import type { TunedSettings } from '../core/training/tuning';
+import type { TestSet } from '../core/data/test-set';
 import { runsCsv } from '../state/export';
 import type { RunRecord } from '../state/lab-state';
 import { summarizeRun } from '../state/runs';
@@ -35,6 +36,7 @@ export async function tune(
   io: { stdout: Terminal },
   progress: Progress,
   backend: string,
+  testSet: TestSet | null = null,
 ): Promise<void> {
   const started = performance.now();
   const runs: RunRecord[] = [];
@@ -77,7 +79,12 @@ export async function tune(
     } else if (e.type === 'tuned') best = e.best;
     else if (e.type === 'error') error ??= e.message;
   }, 1e9);
-  session.handle({ type: 'train', data: trainingPayload(d), config: base, tune: args.tune });
+  session.handle({
+    type: 'train',
+    data: trainingPayload(d, testSet),
+    config: base,
+    tune: args.tune,
+  });
   await session.whenIdle();
   progress.clear();
   if (error) throw new Error(error);

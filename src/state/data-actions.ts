@@ -4,14 +4,10 @@
  */
 import { buildInteractions } from '../core/data/build';
 import type { TextEncodingName } from '../core/data/decode';
-import { DataError } from '../core/data/errors';
 import { blankLinesNote } from '../core/data/interaction-builder';
-import { decodeText, readTextHead } from '../core/data/text-stream';
+import { decodeText } from '../core/data/text-stream';
 import { ImportCancelledError, ImportClient, type ImportProgress } from '../worker/import/client';
 import { delimiterAdvice, previewCsv, type Delimiter } from '../core/data/csv';
-import { looksLikeJsonLines, previewJsonLines } from '../core/data/json-lines';
-import { recognizeLayout } from '../core/data/layouts';
-import { blobBuffer, isParquet, previewParquet } from '../core/data/parquet';
 import { guessMapping, validateMapping, type ColumnMapping } from '../core/data/columns';
 import { attachItemMetadata, attachUserMetadata, parseItemMetadata } from '../core/data/metadata';
 import { attachTagLists, readTagLists, type ItemTagLists } from '../core/data/tag-lists';
@@ -25,8 +21,16 @@ import {
 import { emptyFeatureTable, type Dataset, type InteractionKind } from '../core/data/types';
 import type { Store } from './store';
 import type { LabState, UploadState } from './lab-state';
+import { sniffFile } from './sniff-file';
 
 export const SAMPLE_NAME = 'MovieLens latest-small (sample)';
+/** How the sample's ratings.csv is read (a test file beside it is read the same way). */
+const SAMPLE_LAYOUT = {
+  delimiter: ',',
+  hasHeader: true,
+  mapping: { user: 0, item: 1, rating: 2, timestamp: 3 },
+  kind: 'explicit',
+} as const;
 
 function message(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
@@ -38,15 +42,6 @@ function message(e: unknown): string {
  */
 export async function readTextFile(file: File): Promise<string> {
   return decodeText(file.name, new Uint8Array(await file.arrayBuffer()));
-}
-
-/**
- * The start of a file as text (decompressed when gzip, in its encoding), for the preview: the
- * whole file is read later, as a stream, by the import worker.
- */
-export async function readFileHead(file: File): Promise<string> {
-  if (file.size === 0) throw new DataError(file.name, 'the file is empty');
-  return readTextHead(file.name, file.stream() as ReadableStream<Uint8Array>);
 }
 
 /**
@@ -119,15 +114,13 @@ export class DataActions {
         get('movies.csv'),
         get('tags.csv'),
       ]);
-      const d = buildInteractions({
-        name: SAMPLE_NAME,
-        text: ratings,
-        delimiter: ',',
-        hasHeader: true,
-        mapping: { user: 0, item: 1, rating: 2, timestamp: 3 },
-        kind: 'explicit',
+      const d = buildInteractions({ name: SAMPLE_NAME, text: ratings, ...SAMPLE_LAYOUT });
+      this.store.set({
+        itemMeta: parseItemMetadata('movies.csv', movies),
+        userMeta: null,
+        datasetLayout: { format: 'delimited', ...SAMPLE_LAYOUT },
+        testFile: null,
       });
-      this.store.set({ itemMeta: parseItemMetadata('movies.csv', movies), userMeta: null });
       this.setDataset(d, null, readTagLists('tags.csv', tags));
     } catch (e) {
       this.store.set({
@@ -140,19 +133,7 @@ export class DataActions {
 
   async openInteractions(file: File): Promise<void> {
     try {
-      const parquet = isParquet(new Uint8Array(await file.slice(0, 4).arrayBuffer()));
-      const head = parquet ? '' : await readFileHead(file);
-      const format = parquet ? 'parquet' : looksLikeJsonLines(head) ? 'jsonl' : 'delimited';
-      // A known layout (MovieLens, Last.fm) sets the format and mapping in one go.
-      const layout = format === 'delimited' ? recognizeLayout(file.name, head) : null;
-      const known = layout?.role === 'interactions' ? layout : null;
-      const preview =
-        format === 'parquet'
-          ? await previewParquet(blobBuffer(file), 8, file.name)
-          : format === 'jsonl'
-            ? previewJsonLines(head, 8)
-            : previewCsv(head, 8, known ?? undefined);
-      if (known && !known.hasHeader) preview.header = known.columns.map((c) => c.name);
+      const { head, format, layout, preview, mapping, kind } = await sniffFile(file);
       this.store.set({
         upload: {
           fileName: file.name,
@@ -163,8 +144,8 @@ export class DataActions {
           preview,
           delimiter: preview.delimiter,
           hasHeader: preview.hasHeader,
-          mapping: known?.mapping ?? guessMapping(preview.header, preview.rows),
-          kind: known?.kind ?? 'auto',
+          mapping,
+          kind: kind ?? 'auto',
           clean: DEFAULT_CLEAN,
           error: null,
         },
@@ -251,9 +232,10 @@ export class DataActions {
   /**
    * Reads a metadata or tags file in the import worker (streaming, with progress in
    * `importProgress`, cancelled by `cancelImport`). Returns null when it failed (the error is
-   * listed) or was cancelled. One file at a time: refused while another is being read.
+   * listed) or was cancelled. One file at a time: refused while another is being read. Also
+   * used for a test file (test-file.ts), read as interactions by the same importer.
    */
-  private async readSideFile<T>(
+  async readSideFile<T>(
     file: File,
     read: (client: ImportClient, progress: (p: ImportProgress) => void) => Promise<T>,
   ): Promise<T | null> {
@@ -309,8 +291,20 @@ export class DataActions {
         throw new Error(
           `${u.fileName}: no rows are left after cleaning (${describeClean(report)}); relax the filters`,
         );
-      // Metadata of the previous data set does not describe this one.
-      this.store.set({ itemMeta: null, userMeta: null });
+      // Metadata and a test file of the previous data set do not describe this one; a test file
+      // is read later in this file's layout.
+      this.store.set({
+        itemMeta: null,
+        userMeta: null,
+        testFile: null,
+        datasetLayout: {
+          format: u.format,
+          delimiter: u.delimiter,
+          hasHeader: u.hasHeader,
+          mapping: u.mapping,
+          ...(u.format === 'jsonl' ? { keys: u.preview.header } : {}),
+        },
+      });
       const notes = [
         u.format === 'parquet'
           ? 'read as Parquet'
@@ -338,7 +332,13 @@ export class DataActions {
 
   /** A data set made elsewhere (imported embeddings), replacing the loaded one and its metadata. */
   loadImported(d: Dataset, note: string): void {
-    this.store.set({ itemMeta: null, userMeta: null, upload: null });
+    this.store.set({
+      itemMeta: null,
+      userMeta: null,
+      upload: null,
+      datasetLayout: null,
+      testFile: null,
+    });
     this.setDataset(d, note);
   }
 

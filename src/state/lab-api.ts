@@ -75,6 +75,13 @@ export function labSnapshot(lab: Lab) {
       validationFraction: t.config.validationFraction,
       validationRows: t.validationRows,
       validationUnseen: t.validationUnseen,
+      /** The "Test file" split's file: rows used, rows read, rows left out for unknown ids. */
+      testFile: s.testFile && {
+        name: s.testFile.set.name,
+        rows: s.testFile.set.user.length,
+        rowsRead: s.testFile.rowsRead,
+        unknownRows: s.testFile.unknownRows,
+      },
     },
     /** Every finished or stopped run on this data set (the runs table), oldest first. */
     runs: s.runs.map((r) => ({

@@ -5,6 +5,7 @@ import type { CsvPreview, Delimiter } from '../core/data/csv';
 import type { ColumnMapping } from '../core/data/columns';
 import type { CleanOptions } from '../core/data/clean';
 import type { ItemMetadata, UserMetadata } from '../core/data/metadata';
+import type { InteractionLayout, MappedTestSet } from '../core/data/test-set';
 import { DEFAULT_CONFIG, type TrainConfig } from '../core/training/config';
 import type { RatingMetrics } from '../core/metrics/rating';
 import type { BackendName, HistoryEntry } from '../worker/training/protocol';
@@ -245,6 +246,13 @@ export interface LabState {
   summary: DatasetSummary | null;
   datasetStatus: 'empty' | 'loading' | 'ready';
   datasetMessage: string | null;
+  /**
+   * How the loaded data set's file was read (format, delimiter, mapping): a test file is read the
+   * same way. Null when not known (a restored session, imported embeddings).
+   */
+  datasetLayout: InteractionLayout | null;
+  /** The test file of the "Test file" split, mapped onto the data set (cleared by a new one). */
+  testFile: (MappedTestSet & { note: string }) | null;
   upload: UploadState | null;
   /** Metadata loaded and waiting for (or attached to) the dataset. */
   itemMeta: ItemMetadata | null;
@@ -283,6 +291,8 @@ export function initialState(): LabState {
     summary: null,
     datasetStatus: 'empty',
     datasetMessage: null,
+    datasetLayout: null,
+    testFile: null,
     upload: null,
     itemMeta: null,
     userMeta: null,

@@ -14,6 +14,8 @@ import {
   type ViewState,
 } from './lab-state';
 import { DataActions } from './data-actions';
+import { TestFileActions } from './test-file';
+import { MISSING_TEST_FILE } from '../core/training/test-file-part';
 import { describeSelection } from './selection';
 import { indexOfId, pointCount, pointSpace, popularity, projectionInput } from './points';
 import { sameSubset, spreadLayout, stratifiedSample, takeRows } from './subset';
@@ -54,6 +56,7 @@ export class Lab {
   private stopRequested = false;
   readonly store: Store<LabState> = createStore(initialState());
   readonly data: DataActions;
+  readonly testFile: TestFileActions;
   private scene: SceneHandle | null = null;
   private readonly recommendJobs = new Map<
     number,
@@ -77,6 +80,7 @@ export class Lab {
 
   constructor() {
     this.data = new DataActions(this.store, (d) => this.onDataset(d));
+    this.testFile = new TestFileActions(this.store, this.data);
   }
 
   /**
@@ -258,11 +262,17 @@ export class Lab {
 
   /** Sends a run (or with `tune` a search) to the training worker. */
   private begin(tune?: TuneBudget): void {
-    const { dataset, training } = this.store.get();
+    const { dataset, training, testFile } = this.store.get();
     if (!dataset || this.isTraining()) return;
+    const config = training.config;
+    // Said before anything starts: what the person must give.
+    if (config.split === 'test-file' && !testFile) {
+      this.setTraining({ error: MISSING_TEST_FILE });
+      this.reportError('training', MISSING_TEST_FILE);
+      return;
+    }
     this.start();
     this.stopRequested = false;
-    const config = training.config;
     this.setTraining({
       ...freshRun(config),
       status: 'running',
@@ -287,7 +297,11 @@ export class Lab {
     this.training!.send({
       type: 'train',
       config,
-      data: trainingPayload(dataset),
+      // The test file travels only with the split that reads it (the payload is copied).
+      data: trainingPayload(
+        dataset,
+        config.split === 'test-file' && testFile ? testFile.set : null,
+      ),
       ...(tune && { tune }),
       engine: this.store.get().engine.preference,
     });

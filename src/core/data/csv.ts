@@ -140,6 +140,14 @@ export function sniffCsv(sample: string): { delimiter: Delimiter; hasHeader: boo
   return { delimiter, hasHeader };
 }
 
+/**
+ * Whether the first record of `sample` is a header row, when the delimiter is already known (a
+ * second file of a known layout, e.g. a test file beside its training file).
+ */
+export function detectHeaderIn(sample: string, delimiter: Delimiter): boolean {
+  return detectHeader(sampleRecords(stripBom(sample), delimiter, SNIFF_RECORDS));
+}
+
 export interface CsvPreview {
   delimiter: Delimiter;
   hasHeader: boolean;

@@ -22,7 +22,7 @@ export const OPTIMIZER_LABELS: Record<OptimizerName, string> = {
   adadelta: 'Adadelta (rho 0.95)',
 };
 
-export const SPLITS = ['random', 'temporal', 'cold-items', 'cold-users'] as const;
+export const SPLITS = ['random', 'temporal', 'cold-items', 'cold-users', 'test-file'] as const;
 export type SplitName = (typeof SPLITS)[number];
 
 export const SPLIT_LABELS: Record<SplitName, string> = {
@@ -30,6 +30,8 @@ export const SPLIT_LABELS: Record<SplitName, string> = {
   temporal: 'Temporal (latest)',
   'cold-items': 'Cold-start items',
   'cold-users': 'Cold-start users',
+  // A second file (u1.test beside u1.base) is the test part; the loaded file trains.
+  'test-file': 'Test file (a second file)',
 };
 
 export interface TrainConfig {
@@ -43,7 +45,10 @@ export interface TrainConfig {
    */
   feedback: 'explicit' | 'implicit';
   binarizeAt: number;
-  /** How the held-out rows are chosen; `testFraction` is the share of rows, items or users. */
+  /**
+   * How the held-out rows are chosen; `testFraction` is the share of rows, items or users
+   * ('test-file': the test part is a second file, and `testFraction` is not used).
+   */
   split: SplitName;
   /** Pairwise models' sampled negatives: uniform over the catalogue, or by popularity. */
   negatives: 'uniform' | 'popularity';

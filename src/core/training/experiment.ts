@@ -11,6 +11,7 @@ import {
   type Fold,
   type Split,
 } from '../data/split';
+import type { TestSet } from '../data/test-set';
 import type { FeatureTable, InteractionKind, Timestamps } from '../data/types';
 import type { Interactions } from '../data/types';
 import { MODELS, type ModelSetting } from '../models/catalog';
@@ -18,6 +19,7 @@ import { userDayIds } from '../models/day-bias';
 import type { TrainConfig } from './config';
 import type { TrainData } from './trainer';
 import type { HeldOutRows } from './protocol';
+import { concatIndices, concatTimestamps, implicitRows, testFilePart } from './test-file-part';
 export { EarlyStopping } from './protocol';
 
 /** A data set's interactions with dense indices, and its metadata features. */
@@ -34,6 +36,11 @@ export interface ExperimentData {
   ratingMax: number;
   itemFeatures: FeatureTable;
   userFeatures: FeatureTable;
+  /**
+   * A second file's rows mapped onto these ids (see data/test-set.ts): the test part of the
+   * 'test-file' split. Absent or null: the data set has none.
+   */
+  testSet?: TestSet | null;
 }
 
 /**
@@ -81,16 +88,19 @@ export function prepareExperiment(d: ExperimentData, config: TrainConfig, fold?:
   const feedback = effectiveFeedback(config.model, config, d.kind);
   let { user, item, rating, timestamp } = d;
   let dropped = 0;
+  // Implicit: every kept row is one positive interaction; explicit rows rated below the
+  // threshold are not interactions the person wants recommended, so they go.
+  const threshold = d.kind === 'explicit' ? config.binarizeAt : 0;
+  // Checked before anything is computed: a missing test file is what the person must fix.
+  const fileTest =
+    config.split === 'test-file' ? testFilePart(d.testSet, feedback, threshold, fold) : null;
   if (feedback === 'implicit') {
-    // Implicit: every kept row is one positive interaction; explicit rows rated below the
-    // threshold are not interactions the person wants recommended, so they go.
-    const t = d.kind === 'explicit' ? config.binarizeAt : 0;
-    const keep: number[] = [];
-    for (let k = 0; k < rating.length; k++) if (!(t > 0) || rating[k] >= t) keep.push(k);
-    dropped = rating.length - keep.length;
-    if (!keep.length)
-      throw new Error(`no interaction is rated ${t} or more: lower the binarisation threshold`);
-    const rows = Int32Array.from(keep);
+    const rows = implicitRows(rating, threshold);
+    dropped = rating.length - rows.length;
+    if (!rows.length)
+      throw new Error(
+        `no interaction is rated ${threshold} or more: lower the binarisation threshold`,
+      );
     user = take(user, rows);
     item = take(item, rows);
     rating = new Float32Array(rows.length).fill(1);
@@ -121,6 +131,10 @@ export function prepareExperiment(d: ExperimentData, config: TrainConfig, fold?:
     case 'cold-users':
       split = coldStartSplit(user, d.users, config.testFraction, config.seed, false, fold);
       break;
+    case 'test-file':
+      // Every loaded row trains (less the validation part); the test part is the file's.
+      split = { train: Int32Array.from(rating, (_, k) => k), test: new Int32Array(0) };
+      break;
   }
   if (!split.train.length) throw new Error('the split leaves no training rows');
   // The validation part is carved from the training part the way the test part was carved from
@@ -128,12 +142,20 @@ export function prepareExperiment(d: ExperimentData, config: TrainConfig, fold?:
   const carved = carveValidation(split.train, { user, item, timestamp }, d, config);
   const trainRows = carved ? carved.train : split.train;
   if (!trainRows.length) throw new Error('the validation part leaves no training rows');
-  // timeSVD++'s bias per user-day: ids over all rows, so a held-out rating on a day the user
-  // also rated in training reads that day's bias.
+  // timeSVD++'s bias per user-day: ids over all rows (a test file's too), so a held-out rating
+  // on a day the user also rated in training reads that day's bias.
+  const fileTime = fileTest ? fileTest.timestamp : null;
   const days =
-    feedback === 'explicit' && config.dayBias && timestamp && readsSetting(config.model, 'dayBias')
-      ? userDayIds(user, timestamp)
+    feedback === 'explicit' &&
+    config.dayBias &&
+    timestamp &&
+    (!fileTest || fileTime) &&
+    readsSetting(config.model, 'dayBias')
+      ? fileTest && fileTime
+        ? userDayIds(concatIndices(user, fileTest.user), concatTimestamps(timestamp, fileTime))
+        : userDayIds(user, timestamp)
       : null;
+  const testDays = days && (fileTest ? days.ids.slice(rating.length) : take(days.ids, split.test));
   const pick = (rows: Int32Array): Interactions => ({
     user: take(user, rows),
     item: take(item, rows),
@@ -153,18 +175,21 @@ export function prepareExperiment(d: ExperimentData, config: TrainConfig, fold?:
       users: d.users,
       items: d.items,
       train,
-      test: pick(split.test),
+      test: fileTest
+        ? { user: fileTest.user, item: fileTest.item, rating: fileTest.rating }
+        : pick(split.test),
       validation,
       ratingMin: feedback === 'implicit' ? 1 : d.ratingMin,
       ratingMax: feedback === 'implicit' ? 1 : d.ratingMax,
       itemFeatures: d.itemFeatures,
       userFeatures: d.userFeatures,
       candidates,
-      userDay: days && {
-        count: days.count,
-        train: take(days.ids, trainRows),
-        test: take(days.ids, split.test),
-      },
+      userDay: days &&
+        testDays && {
+          count: days.count,
+          train: take(days.ids, trainRows),
+          test: testDays,
+        },
     },
   };
 }
@@ -191,6 +216,7 @@ function carveValidation(
   const rows = (s: Split) => ({ train: take(train, s.train), validation: take(train, s.test) });
   switch (config.split) {
     case 'random':
+    case 'test-file':
       return { ...rows(randomSplit(train.length, fraction, seed)), candidates: null };
     case 'temporal':
       return {

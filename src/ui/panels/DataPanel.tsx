@@ -3,38 +3,9 @@ import { useLab, useLabState } from '../lab-context';
 import { fmtInt } from '../format';
 import { UploadMapper } from './UploadMapper';
 import { ProgressBar } from '../controls/ProgressBar';
+import { FileInput } from '../controls/FileInput';
 
 const mb = (bytes: number) => (bytes / 2 ** 20).toFixed(1);
-
-function FileInput({
-  label,
-  accept,
-  onFiles,
-  multiple = false,
-}: {
-  label: string;
-  /** File types the picker offers; absent: any (MovieLens names files u.data, u.item...). */
-  accept?: string;
-  onFiles(files: File[]): void;
-  multiple?: boolean;
-}) {
-  return (
-    <label className="file-input">
-      <span>{label}</span>
-      <input
-        type="file"
-        accept={accept}
-        multiple={multiple}
-        aria-label={label}
-        onChange={(e) => {
-          const files = Array.from(e.target.files ?? []);
-          if (files.length) onFiles(files);
-          e.target.value = '';
-        }}
-      />
-    </label>
-  );
-}
 
 export function DataPanel() {
   const lab = useLab();

@@ -6,6 +6,7 @@ import { TunePanel } from './TunePanel';
 import { fmtDuration, fmtRate } from '../format';
 import { MODELS } from '../../core/models/catalog';
 import { EngineReadout, EngineSelect } from './EngineControls';
+import { TestFileField } from './TestFileField';
 
 import {
   LIMITS,
@@ -176,12 +177,19 @@ export function TrainPanel() {
             ))}
           </select>
         </div>
-        {num('testFraction', 'Test fraction')}
+        <NumberField
+          label="Test fraction"
+          value={c.testFraction}
+          {...LIMITS.testFraction}
+          disabled={busy || c.split === 'test-file'}
+          onChange={(v) => lab.setConfig({ testFraction: v })}
+        />
         {num('validationFraction', 'Validation fraction')}
         {num('folds', 'Folds')}
         {num('seed', 'Seed')}
         {num('projectEvery', 'Re-project every (epochs; 0: at the end)')}
       </div>
+      {c.split === 'test-file' && <TestFileField disabled={busy} />}
       <div className="row buttons">
         {!busy && (
           <button type="button" className="primary" disabled={!hasData} onClick={() => lab.train()}>

@@ -1,5 +1,6 @@
 /** Messages between the main thread and the training worker. Typed arrays are transferred. */
 import type { Dataset, EmbeddingSnapshot } from '../../core/data/types';
+import type { TestSet } from '../../core/data/test-set';
 import type { TrainConfig } from '../../core/training/config';
 import type { Trial, TuneBudget } from '../../core/training/tuning';
 import type { RatingMetrics } from '../../core/metrics/rating';
@@ -12,8 +13,11 @@ export type BackendName = 'webgl' | 'webgpu' | 'wasm' | 'cpu';
 /** Interactions with dense indices, timestamps and features, as the trainer needs them. */
 export type TrainingDataPayload = ExperimentData;
 
-/** A data set as the trainer takes it (its arrays shared, not copied). */
-export function trainingPayload(d: Dataset): TrainingDataPayload {
+/**
+ * A data set as the trainer takes it (its arrays shared, not copied), with the test file's rows
+ * (mapped onto its ids) when the person gave one: the 'test-file' split's test part.
+ */
+export function trainingPayload(d: Dataset, testSet: TestSet | null = null): TrainingDataPayload {
   return {
     users: d.userIds.length,
     items: d.itemIds.length,
@@ -26,6 +30,7 @@ export function trainingPayload(d: Dataset): TrainingDataPayload {
     ratingMax: d.ratingMax,
     itemFeatures: d.itemFeatures,
     userFeatures: d.userFeatures,
+    testSet,
   };
 }
 
