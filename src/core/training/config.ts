@@ -142,6 +142,11 @@ export function validateConfig(c: TrainConfig): string[] {
   if (c.feedback !== 'explicit' && c.feedback !== 'implicit')
     problems.push(`feedback must be "explicit" or "implicit", got "${c.feedback}"`);
   if (!SPLITS.includes(c.split)) problems.push(`unknown split "${c.split}"`);
+  // Said before any fold starts: the file is one fixed test part.
+  if (c.split === 'test-file' && c.folds > 1)
+    problems.push(
+      'a test file is the test part as given, which cannot be cut into folds: set Folds to 1, or choose a random or cold-start split for cross-validation',
+    );
   if (c.negatives !== 'uniform' && c.negatives !== 'popularity')
     problems.push(`negatives must be "uniform" or "popularity", got "${c.negatives}"`);
   if (typeof c.dayBias !== 'boolean')

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { prepareExperiment, type ExperimentData } from './experiment';
-import { DEFAULT_CONFIG, SPLIT_LABELS, type TrainConfig } from './config';
+import { DEFAULT_CONFIG, SPLIT_LABELS, validateConfig, type TrainConfig } from './config';
 import { emptyFeatureTable } from '../data/types';
 import type { TestSet } from '../data/test-set';
 
@@ -107,6 +107,12 @@ describe('prepareExperiment with a test file', () => {
     expect(() =>
       prepareExperiment({ ...grid(), testSet }, config({ folds: 5 }), { index: 0, count: 5 }),
     ).toThrow(/u1\.test is the test part as given, which cannot be cut into folds: set Folds to 1/);
+    expect(validateConfig(config({ folds: 5 }))).toEqual([
+      expect.stringMatching(
+        /^a test file is the test part as given, which cannot be cut into folds/,
+      ),
+    ]);
+    expect(validateConfig(config({ folds: 1 }))).toEqual([]);
     // Another split ignores a test file the data set carries.
     const r = prepareExperiment({ ...grid(), testSet }, config({ split: 'random' }));
     expect(r.data.test.rating.length).toBe(6);
