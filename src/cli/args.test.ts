@@ -27,6 +27,7 @@ describe('command-line arguments', () => {
         '25',
         '--out',
         'model/',
+        '--projector-url=https://example.org/m/',
       ]),
     ).toEqual({
       command: 'train',
@@ -34,6 +35,7 @@ describe('command-line arguments', () => {
       out: 'model/',
       items: 'movies.csv',
       top: 25,
+      projectorUrl: 'https://example.org/m/',
       overrides: {
         model: 'bpr',
         epochs: 20,
@@ -54,6 +56,7 @@ describe('command-line arguments', () => {
       out: DEFAULT_OUT,
       items: null,
       top: DEFAULT_TOP,
+      projectorUrl: '',
       overrides: { epochs: 3 },
     });
   });

@@ -25,6 +25,8 @@ export interface TrainArgs {
   items: string | null;
   /** Recommendations per user. */
   top: number;
+  /** Base URL written into projector_config.json's paths ('' = relative). */
+  projectorUrl: string;
 }
 
 export type CliArgs = { command: 'help' } | TrainArgs;
@@ -40,7 +42,7 @@ const NUMERIC: Record<string, keyof typeof LIMITS> = {
   'batch-size': 'batchSize',
   seed: 'seed',
 };
-const TEXT = ['model', 'split', 'feedback', 'items', 'top', 'out'];
+const TEXT = ['model', 'split', 'feedback', 'items', 'top', 'out', 'projector-url'];
 
 const modelNames = MODELS.map((m) => m.name);
 
@@ -79,11 +81,15 @@ Options:
   --items <file>      item metadata (e.g. MovieLens movies.csv): titles label the items
   --top <k>           recommendations per user (default ${DEFAULT_TOP})
   --out <dir>         output folder, created if missing (default ${DEFAULT_OUT})
+  --projector-url <u> where the output folder will be served from: projector_config.json then
+                      names vectors.tsv and metadata.tsv by full address (the standalone
+                      projector resolves relative paths against its own page)
   -h, --help          show this help
 
-Writes model.json + weights.bin (TensorFlow.js artifacts), vectors.tsv + metadata.tsv +
-projector_config.json (TensorBoard Embedding Projector), recommendations.csv, runs.csv and
-curves.csv. Trains on @tensorflow/tfjs-node when it is installed, else on the tfjs cpu backend.
+Writes model.json + weights.bin (TensorFlow.js weights manifest and weights, read with tf.io),
+vectors.tsv + metadata.tsv + projector_config.pbtxt (TensorBoard's projector plugin: use the
+output folder as --logdir) + projector_config.json (the standalone projector),
+recommendations.csv, runs.csv and curves.csv. Trains on @tensorflow/tfjs-node when it is installed, else on the tfjs cpu backend.
 
 Example:
   npx latent-lab train ratings.csv --model biased-mf --epochs 20 --items movies.csv --out model/
@@ -117,6 +123,7 @@ export function parseArgs(argv: readonly string[]): CliArgs {
   let items: string | null = null;
   let top = DEFAULT_TOP;
   let out = DEFAULT_OUT;
+  let projectorUrl = '';
   for (let k = 0; k < rest.length; k++) {
     const arg = rest[k];
     if (!arg.startsWith('--') || arg === '--') {
@@ -144,6 +151,7 @@ export function parseArgs(argv: readonly string[]): CliArgs {
         throw new UsageError(`--top must be a whole number from 1 to 1000, got "${value}"`);
     } else if (value.trim() === '') throw new UsageError(`--${flag} needs a value`);
     else if (flag === 'items') items = value;
+    else if (flag === 'projector-url') projectorUrl = value.trim();
     else out = value;
   }
   if (positional.length === 0)
@@ -152,5 +160,5 @@ export function parseArgs(argv: readonly string[]): CliArgs {
     throw new UsageError(
       `train takes one ratings file, got ${positional.length}: ${positional.join(' ')}`,
     );
-  return { command: 'train', input: positional[0], out, overrides, items, top };
+  return { command: 'train', input: positional[0], out, overrides, items, top, projectorUrl };
 }

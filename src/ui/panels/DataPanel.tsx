@@ -3,6 +3,8 @@ import { useLab, useLabState } from '../lab-context';
 import { fmtInt } from '../format';
 import { UploadMapper } from './UploadMapper';
 import { ProgressBar } from '../controls/ProgressBar';
+import { pathedFiles } from '../../state/import-embeddings';
+import { droppedFiles, droppedFolderEntries } from '../../state/dropped-folders';
 
 const mb = (bytes: number) => (bytes / 2 ** 20).toFixed(1);
 
@@ -11,8 +13,11 @@ function FileInput({
   accept,
   onFiles,
   multiple = false,
+  folder = false,
 }: {
   label: string;
+  /** A folder picker (`webkitdirectory`): every file under the chosen folder, with its path. */
+  folder?: boolean;
   /** File types the picker offers; absent: any (MovieLens names files u.data, u.item...). */
   accept?: string;
   onFiles(files: File[]): void;
@@ -25,6 +30,7 @@ function FileInput({
         type="file"
         accept={accept}
         multiple={multiple}
+        webkitdirectory={folder ? '' : undefined}
         aria-label={label}
         onChange={(e) => {
           const files = Array.from(e.target.files ?? []);
@@ -50,6 +56,9 @@ export function DataPanel() {
   const onDrop = (e: DragEvent) => {
     e.preventDefault();
     setOver(false);
+    // A dropped folder holds embeddings (a Spark model folder, a TensorBoard log folder).
+    const folders = droppedFolderEntries(e.dataTransfer.items);
+    if (folders) return void lab.importEmbeddings(droppedFiles(folders));
     const f = e.dataTransfer.files[0];
     if (f) void lab.data.openInteractions(f);
   };
@@ -121,7 +130,10 @@ export function DataPanel() {
         onDragLeave={() => setOver(false)}
         onDrop={onDrop}
       >
-        <p>Drop an interactions CSV here (user, item, optional rating and timestamp), or choose:</p>
+        <p>
+          Drop an interactions CSV here (user, item, optional rating and timestamp), or a folder of
+          embeddings, or choose:
+        </p>
         <FileInput label="Interactions file" onFiles={([f]) => void lab.data.openInteractions(f)} />
         <FileInput
           label="Item metadata file"
@@ -134,7 +146,12 @@ export function DataPanel() {
         <FileInput
           label="Embeddings files (Spark ALS factors, TensorBoard TSV)"
           multiple
-          onFiles={(files) => void lab.importEmbeddings(files)}
+          onFiles={(files) => void lab.importEmbeddings(pathedFiles(files))}
+        />
+        <FileInput
+          label="Embeddings folder (Spark ALSModel.save, userFactors + itemFactors, TensorBoard log)"
+          folder
+          onFiles={(files) => void lab.importEmbeddings(pathedFiles(files))}
         />
         <FileInput
           label="TensorFlow.js export (JSON + weights.bin)"
