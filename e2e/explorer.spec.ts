@@ -1,6 +1,5 @@
 /** The explorer: feature points, search, neighbours, recommendations, exports and bookmarks. */
-import { expect, test, type Download, type Page } from '@playwright/test';
-import { readFileSync } from 'node:fs';
+import { expect, test, type Page } from '@playwright/test';
 import { LabPage } from './lab-page';
 
 /** The sample's rated (user, item) pairs, read from the file the app serves. */
@@ -154,25 +153,27 @@ test('the hybrid model puts users, items and genre / tag features in one map; se
   const of414 = recs.filter((l) => l.startsWith('414,')).map((l) => l.split(','));
   expect(of414.map((r) => r[1])).toEqual(['1', '2', '3', '4', '5']);
   expect(of414.every((r) => !seen.has(r[2]))).toBe(true);
-  // TensorBoard's projector format: three files, one vector and one metadata row per point.
-  const downloads: Download[] = [];
-  page.on('download', (d) => downloads.push(d));
-  await page.getByRole('button', { name: 'Export for TensorBoard' }).click();
-  await expect.poll(() => downloads.length).toBe(3);
-  const files = Object.fromEntries(
-    await Promise.all(
-      downloads.map(async (d) => [d.suggestedFilename(), readFileSync((await d.path())!, 'utf8')]),
-    ),
-  );
+  // TensorBoard's projector format: one vector and one metadata row per point, the plugin's
+  // text protobuf and the standalone projector's JSON.
+  const files = await lab.exportForTensorBoard();
   expect(Object.keys(files).sort()).toEqual([
     'metadata.tsv',
     'projector_config.json',
+    'projector_config.pbtxt',
     'vectors.tsv',
   ]);
   expect(files['vectors.tsv'].trimEnd().split('\n')).toHaveLength(10676);
   expect(files['vectors.tsv'].split('\n')[0].split('\t')).toHaveLength(32);
   expect(files['metadata.tsv'].split('\n')[0]).toBe('type\tid\tlabel\tinteractions\tfeatures');
-  expect(JSON.parse(files['projector_config.json']).embeddings[0].tensorShape).toEqual([10676, 32]);
+  expect(JSON.parse(files['projector_config.json']).embeddings[0]).toMatchObject({
+    tensorShape: [10676, 32],
+    tensorPath: 'vectors.tsv',
+    metadataPath: 'metadata.tsv',
+  });
+  expect(files['projector_config.pbtxt']).toContain(
+    'embeddings {\n  tensor_name: "MovieLens latest-small (sample) · hybrid · epoch 1"\n' +
+      '  tensor_path: "vectors.tsv"\n  metadata_path: "metadata.tsv"\n}\n',
+  );
 });
 
 test('a bookmarked URL restores the view (projection, colouring, kinds shown, metric, k, selection); the epoch slider replays layouts', async ({

@@ -1,5 +1,5 @@
 /** Page object: drives the app through ../shared/CONTRACT.md (accessible names + window.__lab). */
-import { expect, type Page } from '@playwright/test';
+import { expect, type Download, type Page } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 
 export type Snapshot = {
@@ -184,6 +184,27 @@ export class LabPage {
       this.page.getByRole('button', { name: button }).click(),
     ]);
     return { name: file.suggestedFilename(), bytes: readFileSync((await file.path())!) };
+  }
+
+  /**
+   * "Export for TensorBoard": its four downloads by name (vectors.tsv, metadata.tsv,
+   * projector_config.pbtxt, projector_config.json), as text.
+   */
+  async exportForTensorBoard(): Promise<Record<string, string>> {
+    const downloads: Download[] = [];
+    const onDownload = (d: Download) => downloads.push(d);
+    this.page.on('download', onDownload);
+    await this.page.getByRole('button', { name: 'Export for TensorBoard' }).click();
+    await expect.poll(() => downloads.length).toBe(4);
+    this.page.off('download', onDownload);
+    return Object.fromEntries(
+      await Promise.all(
+        downloads.map(async (d) => [
+          d.suggestedFilename(),
+          readFileSync((await d.path())!, 'utf8'),
+        ]),
+      ),
+    );
   }
 
   /** The lines of a downloaded text file (the export buttons' CSV). */

@@ -28,6 +28,7 @@ describe('command-line arguments', () => {
         '25',
         '--out',
         'model/',
+        '--projector-url=https://example.org/m/',
       ]),
     ).toEqual({
       command: 'train',
@@ -37,6 +38,7 @@ describe('command-line arguments', () => {
       items: 'movies.csv',
       test: null,
       top: 25,
+      projectorUrl: 'https://example.org/m/',
       overrides: {
         model: 'bpr',
         epochs: 20,
@@ -59,6 +61,7 @@ describe('command-line arguments', () => {
       items: null,
       test: null,
       top: DEFAULT_TOP,
+      projectorUrl: '',
       overrides: { epochs: 3 },
     });
   });

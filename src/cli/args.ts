@@ -34,6 +34,8 @@ export interface TrainArgs {
   test: string | null;
   /** Recommendations per user. */
   top: number;
+  /** Base URL written into projector_config.json's paths ('' = relative). */
+  projectorUrl: string;
 }
 
 export type CliArgs = { command: 'help' } | TrainArgs;
@@ -65,6 +67,7 @@ const TEXT = [
   'trials',
   'minutes',
   'method',
+  'projector-url',
 ];
 
 const modelNames = MODELS.map((m) => m.name);
@@ -122,11 +125,15 @@ Options:
   --items <file>      item metadata (e.g. MovieLens movies.csv): titles label the items
   --top <k>           recommendations per user (default ${DEFAULT_TOP})
   --out <dir>         output folder, created if missing (default ${DEFAULT_OUT})
+  --projector-url <u> where the output folder will be served from: projector_config.json then
+                      names vectors.tsv and metadata.tsv by full address (the standalone
+                      projector resolves relative paths against its own page)
   -h, --help          show this help
 
-Writes model.json + weights.bin (TensorFlow.js artifacts), vectors.tsv + metadata.tsv +
-projector_config.json (TensorBoard Embedding Projector), recommendations.csv, runs.csv and
-curves.csv. Trains on @tensorflow/tfjs-node when it is installed, else on the tfjs cpu backend.
+Writes model.json + weights.bin (TensorFlow.js weights manifest and weights, read with tf.io),
+vectors.tsv + metadata.tsv + projector_config.pbtxt (TensorBoard's projector plugin: use the
+output folder as --logdir) + projector_config.json (the standalone projector),
+recommendations.csv, runs.csv and curves.csv. Trains on @tensorflow/tfjs-node when it is installed, else on the tfjs cpu backend.
 
 Example:
   npx latent-lab train ratings.csv --model biased-mf --epochs 20 --items movies.csv --out model/
@@ -164,6 +171,7 @@ export function parseArgs(argv: readonly string[]): CliArgs {
   let test: string | null = null;
   let top = DEFAULT_TOP;
   let out = DEFAULT_OUT;
+  let projectorUrl = '';
   for (let k = 0; k < rest.length; k++) {
     const arg = rest[k];
     if (!arg.startsWith('--') || arg === '--') {
@@ -203,6 +211,7 @@ export function parseArgs(argv: readonly string[]): CliArgs {
     } else if (value.trim() === '') throw new UsageError(`--${flag} needs a value`);
     else if (flag === 'items') items = value;
     else if (flag === 'test') test = value;
+    else if (flag === 'projector-url') projectorUrl = value.trim();
     else out = value;
   }
   if (positional.length === 0)
@@ -222,5 +231,5 @@ export function parseArgs(argv: readonly string[]): CliArgs {
     overrides.split = 'test-file';
   } else if (overrides.split === 'test-file')
     throw new UsageError('--split test-file needs the test file: --test <file>');
-  return { command, tune, input: positional[0], out, overrides, items, test, top };
+  return { command, tune, input: positional[0], out, overrides, items, test, top, projectorUrl };
 }

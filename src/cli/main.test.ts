@@ -113,6 +113,8 @@ describe('latent-lab train', () => {
         join(dir, 'movies.csv'),
         '--out',
         out,
+        '--projector-url',
+        'https://example.org/runs/1',
       ]),
       { stdout, stderr },
     );
@@ -138,6 +140,7 @@ describe('latent-lab train', () => {
       'weights.bin',
       'vectors.tsv',
       'metadata.tsv',
+      'projector_config.pbtxt',
       'projector_config.json',
       'recommendations.csv',
       'runs.csv',
@@ -165,10 +168,19 @@ describe('latent-lab train', () => {
     expect(tsv.items.ids).toEqual(model.dataset.itemIds);
     expect(tsv.items.dim).toBe(4);
     expect(tsv.itemLabels).toContain('Film 3, The (1993)');
-    expect(JSON.parse(text('projector_config.json')).embeddings[0].tensorShape).toEqual([
-      ITEMS + USERS,
-      4,
-    ]);
+    // The TSV holds the very float32 values of weights.bin.
+    expect(tsv.items.vectors).toEqual(model.snapshot.itemFactors);
+    expect(tsv.users.vectors).toEqual(model.snapshot.userFactors);
+    expect(JSON.parse(text('projector_config.json')).embeddings[0]).toEqual({
+      tensorName: 'biased-mf embeddings',
+      tensorShape: [ITEMS + USERS, 4],
+      tensorPath: 'https://example.org/runs/1/vectors.tsv',
+      metadataPath: 'https://example.org/runs/1/metadata.tsv',
+    });
+    // TensorBoard's plugin reads the text protobuf, its paths relative to the log directory.
+    expect(text('projector_config.pbtxt')).toMatch(
+      /^embeddings \{\n {2}tensor_name: "biased-mf embeddings"\n {2}tensor_path: "vectors\.tsv"\n {2}metadata_path: "metadata\.tsv"\n\}\n$/m,
+    );
 
     // Every user has 18 unseen items, so exactly k = 5 each.
     const recs = text('recommendations.csv').trim().split('\n');

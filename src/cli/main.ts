@@ -172,7 +172,14 @@ async function train(args: TrainArgs, io: CliIo, progress: Progress): Promise<vo
   );
   const written = await writeOutputs(
     args.out,
-    outputFiles({ dataset: d, snapshot: s, config, run, recommendations }),
+    outputFiles({
+      dataset: d,
+      snapshot: s,
+      config,
+      run,
+      recommendations,
+      projectorUrl: args.projectorUrl,
+    }),
   );
   const width = Math.max(...written.map((w) => w.path.length));
   io.stdout.write(

@@ -9,7 +9,8 @@ import type { Dataset, EmbeddingSnapshot } from '../core/data/types';
 import { groupByUser } from '../core/metrics/ranking';
 import { datasetInfo, modelArtifacts, WEIGHTS_FILE } from '../core/models/artifacts';
 import type { TrainConfig } from '../core/training/config';
-import { curvesCsv, projectorFiles, recommendationsCsv, runsCsv } from '../state/export';
+import { curvesCsv, recommendationsCsv, runsCsv } from '../state/export';
+import { projectorFiles } from '../state/projector-export';
 import type { RunRecord } from '../state/lab-state';
 import { pointSpace } from '../state/points';
 import { handleRecommend } from '../worker/training/recommend';
@@ -48,6 +49,8 @@ export interface OutputInput {
   run: RunRecord;
   /** Top-k per user from `recommendEveryone`, or null when the model has no embeddings. */
   recommendations: { k: number; item: Int32Array; score: Float32Array } | null;
+  /** Where the folder will be served from, for projector_config.json ('' = relative paths). */
+  projectorUrl?: string;
 }
 
 /** The files' names and contents, in the order they are listed. */
@@ -67,12 +70,8 @@ export function outputFiles(o: OutputInput): [string, string | Uint8Array][] {
   ];
   // Fitted reference models (global mean, popularity) have no vectors to project or score.
   if (s.dim >= 1) {
-    const p = projectorFiles(d, s, pointSpace(d, s), `${config.model} embeddings`);
-    files.push(
-      ['vectors.tsv', p.vectors],
-      ['metadata.tsv', p.metadata],
-      ['projector_config.json', p.config],
-    );
+    const p = projectorFiles(d, s, pointSpace(d, s), `${config.model} embeddings`, o.projectorUrl);
+    files.push(...p.map((f): [string, string] => [f.name, f.text]));
   }
   if (o.recommendations) {
     const r = o.recommendations;

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { Dataset, EmbeddingSnapshot } from '../core/data/types';
 import { entityOf, pointCount, pointOf, pointSpace, projectionInput } from './points';
 import { searchPoints } from './search';
-import { projectionCsv, projectorFiles } from './export';
+import { projectionCsv } from './export';
+import { projectorFiles } from './projector-export';
 import { describeSelection } from './selection';
 
 /**
@@ -155,17 +156,19 @@ describe('projectorFiles', () => {
   it("writes TensorBoard projector's vectors, metadata with a header, and a config naming them", () => {
     const d = { ...dataset(), itemLabels: ['Tab\there', 'Aliens', 'Amélie', 'Heat'] };
     const s = snapshot(true);
-    const f = projectorFiles(d, s, pointSpace(d, s), 'tiny');
-    const vectors = f.vectors.trimEnd().split('\n');
+    const f = Object.fromEntries(
+      projectorFiles(d, s, pointSpace(d, s), 'tiny').map((x) => [x.name, x.text]),
+    );
+    const vectors = f['vectors.tsv'].trimEnd().split('\n');
     expect(vectors).toHaveLength(10);
     expect(vectors[0].split('\t').map(Number)).toEqual([1, 0]);
     expect(vectors[9].split('\t').map(Number)).toEqual([-1, 0]); // the Crime feature
-    const meta = f.metadata.split('\n').slice(0, -1);
+    const meta = f['metadata.tsv'].split('\n').slice(0, -1);
     expect(meta[0]).toBe('type\tid\tlabel\tinteractions\tfeatures');
     expect(meta).toHaveLength(11);
     expect(meta[1]).toBe('item\t10\tTab here\t1\tSci-Fi');
     expect(meta[10]).toBe('feature\tCrime\tCrime\t1\t');
-    expect(JSON.parse(f.config).embeddings[0]).toEqual({
+    expect(JSON.parse(f['projector_config.json']).embeddings[0]).toEqual({
       tensorName: 'tiny',
       tensorShape: [10, 2],
       tensorPath: 'vectors.tsv',

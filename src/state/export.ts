@@ -1,19 +1,12 @@
 /**
- * Exports of the explorer. The CSV export: one row per laid-out point with its kind, id, label, coordinates,
- * interactions and metadata features, so a layout can be taken to a notebook or a spreadsheet.
+ * Exports of the explorer (TensorBoard's projector files are in projector-export.ts). The CSV
+ * export: one row per laid-out point with its kind, id, label, coordinates, interactions and
+ * metadata features, so a layout can be taken to a notebook or a spreadsheet.
  * RFC 4180 quoting: a field with a comma, quote or line break is quoted, quotes doubled.
  */
 import type { Dataset, EmbeddingSnapshot } from '../core/data/types';
 import type { RunRecord } from './lab-state';
-import {
-  entityOf,
-  idOf,
-  labelOf,
-  pointCount,
-  popularity,
-  projectionInput,
-  type PointSpace,
-} from './points';
+import { entityOf, idOf, labelOf, pointCount, popularity, type PointSpace } from './points';
 
 export function csvField(v: string | number): string {
   const s = String(v);
@@ -21,7 +14,7 @@ export function csvField(v: string | number): string {
 }
 
 /** Features of an item or user, joined by "|" (none for feature points). */
-function featuresOf(d: Dataset, kind: 'item' | 'user' | 'feature', index: number): string {
+export function featuresOf(d: Dataset, kind: 'item' | 'user' | 'feature', index: number): string {
   if (kind === 'feature') return '';
   const t = kind === 'item' ? d.itemFeatures : d.userFeatures;
   const out: string[] = [];
@@ -51,57 +44,6 @@ export function projectionCsv(
     lines.push([...row, featuresOf(d, kind, index)].map(csvField).join(','));
   }
   return lines.join('\n') + '\n';
-}
-
-/** A TSV cell: tabs and line breaks would split rows and columns, so they become spaces. */
-function tsvField(v: string | number): string {
-  return String(v).replace(/[\t\r\n]+/g, ' ');
-}
-
-/**
- * The embeddings in TensorBoard Embedding Projector's format: `vectors.tsv` (one row of
- * tab-separated values per point, no header), `metadata.tsv` (a header, then one row per point:
- * type user / item / feature, id, label, interactions, features) and `projector_config.json`
- * naming both, so the files load in the standalone projector (projector.tensorflow.org: Load)
- * or a TensorBoard log directory unchanged.
- */
-export function projectorFiles(
-  d: Dataset,
-  s: EmbeddingSnapshot,
-  space: PointSpace,
-  name: string,
-): { vectors: string; metadata: string; config: string } {
-  const rows = projectionInput(s, space);
-  const n = pointCount(space);
-  const counts = popularity(d, space);
-  const vectors: string[] = [];
-  const metadata = ['type\tid\tlabel\tinteractions\tfeatures'];
-  for (let p = 0; p < n; p++) {
-    vectors.push(
-      Array.from(rows.subarray(p * s.dim, (p + 1) * s.dim), (v) => v.toPrecision(7)).join('\t'),
-    );
-    const { kind, index } = entityOf(space, p);
-    metadata.push(
-      [kind, idOf(d, kind, index), labelOf(d, kind, index), counts[p], featuresOf(d, kind, index)]
-        .map(tsvField)
-        .join('\t'),
-    );
-  }
-  const config = {
-    embeddings: [
-      {
-        tensorName: name,
-        tensorShape: [n, s.dim],
-        tensorPath: 'vectors.tsv',
-        metadataPath: 'metadata.tsv',
-      },
-    ],
-  };
-  return {
-    vectors: vectors.join('\n') + '\n',
-    metadata: metadata.join('\n') + '\n',
-    config: JSON.stringify(config, null, 2) + '\n',
-  };
 }
 
 /**

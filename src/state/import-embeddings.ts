@@ -1,55 +1,55 @@
 /**
  * Files of embeddings trained elsewhere, to a data set and snapshot the explorer shows (see
- * core/data/factors.ts): TensorBoard projector TSVs, or Spark ALS factor files. Spark writes a
- * folder per side (`userFactors/`, `itemFactors/`) of part files; the side comes from the file's
- * name or folder, so a person can select both folders' files at once.
+ * core/data/factors.ts and core/data/factor-folder.ts): TensorBoard projector TSVs, or Spark
+ * ALS factors (an `ALSModel.save` folder, a pair of factor folders, or part files whose names
+ * say user or item). Each file comes with its path relative to the chosen or dropped folder,
+ * since a dropped folder's Files carry no `webkitRelativePath`.
  */
-import {
-  concatFactors,
-  factorDataset,
-  parseFactorJsonLines,
-  parseProjectorTsv,
-  readFactorParquet,
-  type FactorTable,
-} from '../core/data/factors';
-import { blobBuffer, isParquet } from '../core/data/parquet';
+import { factorDataset, parseProjectorTsv, type FactorTable } from '../core/data/factors';
+import { readFactorFolder, type FolderEntry } from '../core/data/factor-folder';
+import { blobBuffer } from '../core/data/parquet';
 import type { Dataset, EmbeddingSnapshot } from '../core/data/types';
 import { readTextFile } from './data-actions';
 
-const pathOf = (f: File) => (f.webkitRelativePath || f.name).toLowerCase();
+/** A chosen file and its '/'-separated path in the chosen folder (its name when chosen alone). */
+export interface PathedFile {
+  file: File;
+  path: string;
+}
+
+/** Files from a plain or folder picker: the folder picker's relative path, else the name. */
+export const pathedFiles = (files: File[]): PathedFile[] =>
+  files.map((file) => ({ file, path: file.webkitRelativePath || file.name }));
+
+/** The file's own name, lower case: a folder's name never decides what a file is. */
+const nameOf = (f: PathedFile) => (f.path.split('/').pop() ?? f.path).toLowerCase();
 
 export async function readEmbeddingFiles(
-  files: File[],
+  files: PathedFile[],
 ): Promise<{ dataset: Dataset; snapshot: EmbeddingSnapshot; note: string }> {
-  const tsv = files.filter((f) => pathOf(f).endsWith('.tsv'));
+  const tsv = files.filter((f) => nameOf(f).endsWith('.tsv') && !nameOf(f).startsWith('.'));
   if (tsv.length) {
-    const vectors = tsv.find((f) => !pathOf(f).includes('metadata'));
+    const vectorFiles = tsv.filter((f) => !nameOf(f).includes('metadata'));
+    // A log folder may hold other TSVs; the name this app (and TensorBoard's docs) use wins.
+    const vectors = vectorFiles.find((f) => nameOf(f) === 'vectors.tsv') ?? vectorFiles[0];
     if (!vectors) throw new Error('TensorBoard projector: choose vectors.tsv (and metadata.tsv)');
-    const metadata = tsv.find((f) => pathOf(f).includes('metadata'));
+    const metadata = tsv.find((f) => nameOf(f).includes('metadata'));
     const { users, items, itemLabels } = parseProjectorTsv(
-      await readTextFile(vectors),
-      metadata ? await readTextFile(metadata) : null,
+      await readTextFile(vectors.file),
+      metadata ? await readTextFile(metadata.file) : null,
     );
-    const { dataset, snapshot } = factorDataset(vectors.name, users, items, itemLabels);
+    const { dataset, snapshot } = factorDataset(vectors.file.name, users, items, itemLabels);
     return { dataset, snapshot, note: describe('TensorBoard projector files', users, items) };
   }
-  // Spark: every data file whose path says user or item (Spark's _SUCCESS and .crc files skipped).
-  const data = files.filter((f) => !/(^|\/)[._]/.test(pathOf(f)) && f.size > 0);
-  const side = (want: 'user' | 'item') => data.filter((f) => pathOf(f).includes(want));
-  const read = async (f: File): Promise<FactorTable> =>
-    isParquet(new Uint8Array(await f.slice(0, 4).arrayBuffer()))
-      ? readFactorParquet(f.name, blobBuffer(f))
-      : parseFactorJsonLines(f.name, await readTextFile(f));
-  const [userFiles, itemFiles] = [side('user'), side('item')];
-  if (!itemFiles.length || !userFiles.length)
-    throw new Error(
-      'Spark ALS factors: choose the files of both userFactors and itemFactors (their names or ' +
-        'folders must say "user" and "item"), or vectors.tsv for TensorBoard files',
-    );
-  const users = concatFactors('userFactors', await Promise.all(userFiles.map(read)));
-  const items = concatFactors('itemFactors', await Promise.all(itemFiles.map(read)));
-  const { dataset, snapshot } = factorDataset('Spark ALS factors', users, items);
-  return { dataset, snapshot, note: describe('Spark ALS factors', users, items) };
+  const entries: FolderEntry[] = files.map(({ file, path }) => ({
+    path,
+    size: file.size,
+    text: () => readTextFile(file),
+    buffer: () => blobBuffer(file),
+  }));
+  const read = await readFactorFolder(entries);
+  const { dataset, snapshot } = factorDataset(read.name, read.users, read.items);
+  return { dataset, snapshot, note: read.note };
 }
 
 function describe(what: string, users: FactorTable, items: FactorTable): string {

@@ -23,7 +23,7 @@ import type { UrlView } from './url-state';
 import { recommendationsCsv } from './export';
 import { exportModel, importedRun, placeModel, readModelFiles } from './import-model';
 import { summarizeRun } from './runs';
-import { readEmbeddingFiles } from './import-embeddings';
+import { readEmbeddingFiles, type PathedFile } from './import-embeddings';
 import { clearSession, keepSession, restoreSession } from './persist';
 import { groupByUser } from '../core/metrics/ranking';
 import type { NeighbourOptions } from './selection';
@@ -540,12 +540,13 @@ export class Lab {
 
   /**
    * Embeddings trained elsewhere (Spark ALS factors, TensorBoard projector files) become the
-   * data set and the embeddings, and are laid out at once.
+   * data set and the embeddings, and are laid out at once. A promise of files: a dropped
+   * folder is still being walked, and its failure is reported like a bad file.
    */
-  async importEmbeddings(files: File[]): Promise<void> {
+  async importEmbeddings(files: PathedFile[] | Promise<PathedFile[]>): Promise<void> {
     try {
       if (this.isTraining()) this.stop();
-      const { dataset, snapshot, note } = await readEmbeddingFiles(files);
+      const { dataset, snapshot, note } = await readEmbeddingFiles(await files);
       this.data.loadImported(dataset, note);
       this.store.set({ embeddings: snapshot });
       if (snapshot.dim >= 1) void this.project();

@@ -70,6 +70,8 @@ export async function readFactorParquet(name: string, file: AsyncBuffer): Promis
   const columns = parquetSchema(metadata).children.map((c) => c.element.name);
   if (!columns.includes('id') || !columns.includes('features'))
     throw new DataError(name, `expected columns "id" and "features", found ${columns.join(', ')}`);
+  // Spark writes a part file with the schema and no rows for an empty partition.
+  if (Number(metadata.num_rows) === 0) return { ids: [], dim: 0, vectors: new Float32Array(0) };
   const rows = await new Promise<Record<string, unknown>[]>((resolve, reject) => {
     parquetRead({
       file,
@@ -85,8 +87,10 @@ export async function readFactorParquet(name: string, file: AsyncBuffer): Promis
   );
 }
 
-/** Concatenates tables of one side (Spark writes several part files). */
-export function concatFactors(name: string, parts: FactorTable[]): FactorTable {
+/** Concatenates tables of one side (Spark writes several part files, some of them empty). */
+export function concatFactors(name: string, all: FactorTable[]): FactorTable {
+  const parts = all.filter((p) => p.ids.length > 0);
+  if (!parts.length) throw new DataError(name, 'no factor rows in its part files');
   const dim = parts[0].dim;
   if (parts.some((p) => p.dim !== dim))
     throw new DataError(name, `the part files disagree on the number of features`);

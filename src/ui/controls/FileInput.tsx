@@ -5,8 +5,11 @@ export function FileInput({
   onFiles,
   multiple = false,
   disabled = false,
+  folder = false,
 }: {
   label: string;
+  /** A folder picker (`webkitdirectory`): every file under the chosen folder, with its path. */
+  folder?: boolean;
   /** File types the picker offers; absent: any (MovieLens names files u.data, u.item...). */
   accept?: string;
   onFiles(files: File[]): void;
@@ -21,6 +24,7 @@ export function FileInput({
         accept={accept}
         multiple={multiple}
         disabled={disabled}
+        webkitdirectory={folder ? '' : undefined}
         aria-label={label}
         onChange={(e) => {
           const files = Array.from(e.target.files ?? []);

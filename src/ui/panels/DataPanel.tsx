@@ -4,6 +4,8 @@ import { fmtInt } from '../format';
 import { UploadMapper } from './UploadMapper';
 import { ProgressBar } from '../controls/ProgressBar';
 import { FileInput } from '../controls/FileInput';
+import { pathedFiles } from '../../state/import-embeddings';
+import { droppedFiles, droppedFolderEntries } from '../../state/dropped-folders';
 
 const mb = (bytes: number) => (bytes / 2 ** 20).toFixed(1);
 
@@ -21,6 +23,9 @@ export function DataPanel() {
   const onDrop = (e: DragEvent) => {
     e.preventDefault();
     setOver(false);
+    // A dropped folder holds embeddings (a Spark model folder, a TensorBoard log folder).
+    const folders = droppedFolderEntries(e.dataTransfer.items);
+    if (folders) return void lab.importEmbeddings(droppedFiles(folders));
     const f = e.dataTransfer.files[0];
     if (f) void lab.data.openInteractions(f);
   };
@@ -92,7 +97,10 @@ export function DataPanel() {
         onDragLeave={() => setOver(false)}
         onDrop={onDrop}
       >
-        <p>Drop an interactions CSV here (user, item, optional rating and timestamp), or choose:</p>
+        <p>
+          Drop an interactions CSV here (user, item, optional rating and timestamp), or a folder of
+          embeddings, or choose:
+        </p>
         <FileInput label="Interactions file" onFiles={([f]) => void lab.data.openInteractions(f)} />
         <FileInput
           label="Item metadata file"
@@ -105,7 +113,12 @@ export function DataPanel() {
         <FileInput
           label="Embeddings files (Spark ALS factors, TensorBoard TSV)"
           multiple
-          onFiles={(files) => void lab.importEmbeddings(files)}
+          onFiles={(files) => void lab.importEmbeddings(pathedFiles(files))}
+        />
+        <FileInput
+          label="Embeddings folder (Spark ALSModel.save, userFactors + itemFactors, TensorBoard log)"
+          folder
+          onFiles={(files) => void lab.importEmbeddings(pathedFiles(files))}
         />
         <FileInput
           label="TensorFlow.js export (JSON + weights.bin)"

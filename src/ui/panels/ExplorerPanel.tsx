@@ -12,8 +12,9 @@ import {
   pointSizes,
   visibility,
 } from './explorer-colors';
-import { entityOf, labelOf, pointOf, pointSpace } from '../../state/points';
-import { projectionCsv, projectorFiles } from '../../state/export';
+import { entityOf, labelOf, pointOf } from '../../state/points';
+import { projectionCsv } from '../../state/export';
+import { ProjectorExport } from './ProjectorExport';
 import { download, downloadText } from '../download';
 import type { ColorBy, Palette, PointKind } from '../../state/lab-state';
 import type { ProjectionMethod } from '../../worker/projection/protocol';
@@ -54,7 +55,6 @@ export function ExplorerPanel() {
   const colorBy = useLabState((s) => s.colorBy);
   const view = useLabState((s) => s.view);
   const trainingStatus = useLabState((s) => s.training.status);
-  const trainedModel = useLabState((s) => s.training.model);
   // The latest layout, or one replayed from the run's history with the epoch slider.
   const replayed = projection.replay !== null ? projection.history[projection.replay] : null;
   const coords = replayed?.coords ?? projection.coords;
@@ -449,33 +449,7 @@ export function ExplorerPanel() {
         >
           Export PNG
         </button>
-        <button
-          type="button"
-          disabled={!dataset || !embeddings}
-          title="vectors.tsv, metadata.tsv and projector_config.json for TensorBoard's Embedding Projector"
-          onClick={() => {
-            const files = projectorFiles(
-              dataset!,
-              embeddings!,
-              pointSpace(dataset!, embeddings),
-              `${dataset!.name} · ${trainedModel} · epoch ${embeddings!.epoch}`,
-            );
-            download(
-              'vectors.tsv',
-              new Blob([files.vectors], { type: 'text/tab-separated-values' }),
-            );
-            download(
-              'metadata.tsv',
-              new Blob([files.metadata], { type: 'text/tab-separated-values' }),
-            );
-            download(
-              'projector_config.json',
-              new Blob([files.config], { type: 'application/json' }),
-            );
-          }}
-        >
-          Export for TensorBoard
-        </button>
+        <ProjectorExport />
         <button
           type="button"
           disabled={!dataset || !embeddings}
