@@ -129,6 +129,12 @@ export function runsCsv(runs: RunRecord[]): string {
     'auc',
     'best_epoch',
     'seconds_per_epoch',
+    'genre_agreement',
+    'cooccurrence_overlap',
+    'low_support_share',
+    'space_k',
+    'space_min_support',
+    'space_metric',
   ];
   const rows = runs.map((r) => {
     const c = r.config;
@@ -155,6 +161,17 @@ export function runsCsv(runs: RunRecord[]): string {
       r.auc ?? '',
       r.bestEpoch,
       r.secondsPerEpoch,
+      ...(r.space
+        ? [
+            // NaN (no metadata to agree on, no item with enough support) is left empty.
+            ...[r.space.genreAgreement, r.space.coOccurrenceOverlap, r.space.lowSupportShare].map(
+              (x) => (Number.isFinite(x) ? x : ''),
+            ),
+            r.space.k,
+            r.space.minSupport,
+            r.space.metric,
+          ]
+        : ['', '', '', '', '', '']),
     ];
   });
   return [head, ...rows].map((r) => r.map(csvField).join(',')).join('\n') + '\n';

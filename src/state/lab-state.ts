@@ -10,6 +10,7 @@ import type { RatingMetrics } from '../core/metrics/rating';
 import type { BackendName, HistoryEntry } from '../worker/training/protocol';
 import type { ProjectionMethod } from '../worker/projection/protocol';
 import type { Metric } from '../core/projection/neighbours';
+import type { SpaceQuality } from '../core/metrics/space-quality';
 import type { PointSpace } from './points';
 import { DEFAULT_NEIGHBOURS, type NeighbourOptions } from './selection';
 
@@ -71,6 +72,8 @@ export interface TrainingState {
   userDays: number;
   /** Set when early stopping ended the run. */
   earlyStop: { epoch: number; bestEpoch: number } | null;
+  /** The finished run's map quality under the page's neighbour settings (null until measured). */
+  space: SpaceQuality | null;
   startedAt: number | null;
   error: string | null;
 }
@@ -96,6 +99,8 @@ export interface RunRecord {
   bestEpoch: number;
   secondsPerEpoch: number;
   history: HistoryEntry[];
+  /** The map's quality when the run ended, with the similarity it was measured under. */
+  space?: SpaceQuality & { metric: Metric };
 }
 
 export interface ProjectionState {
@@ -152,6 +157,8 @@ export interface SelectionEntry {
   label: string;
   /** Similarity or distance (neighbours, by the metric), or predicted score. */
   score: number;
+  /** Interactions behind the point (a feature: entities carrying it). */
+  support: number;
 }
 
 export interface SelectionDetail {
@@ -169,7 +176,13 @@ export interface SelectionDetail {
   features: string[];
   /** The metric `neighbors` were found by. */
   metric: Metric;
+  /** Points with fewer interactions were not listed as neighbours... */
+  minSupport: number;
+  /** ...and this many of the k nearest were hidden for it. */
+  hiddenLowSupport: number;
   neighbors: SelectionEntry[];
+  /** An item's ItemKNN neighbours (co-occurrence cosine), under the same minimum support. */
+  coOccurrence?: SelectionEntry[];
   /** A user's interactions, highest rated first (at most 10). */
   history?: { index: number; label: string; rating: number }[];
   /** A user's top items among those they have not seen, each with the reasons behind it. */
@@ -261,6 +274,7 @@ export function initialState(): LabState {
       droppedBelowThreshold: 0,
       userDays: 0,
       earlyStop: null,
+      space: null,
       startedAt: null,
       error: null,
     },

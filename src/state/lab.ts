@@ -13,6 +13,7 @@ import {
   type ViewState,
 } from './lab-state';
 import { DataActions } from './data-actions';
+import { SpaceActions } from './space-actions';
 import { describeSelection } from './selection';
 import { indexOfId, pointCount, pointSpace, popularity, projectionInput } from './points';
 import { sameSubset, spreadLayout, stratifiedSample, takeRows } from './subset';
@@ -49,6 +50,7 @@ const MAX_LOSS_POINTS = 2000;
 export class Lab {
   readonly store: Store<LabState> = createStore(initialState());
   readonly data: DataActions;
+  readonly space = new SpaceActions(this.store, (m) => this.reportError('space', m));
   private scene: SceneHandle | null = null;
   private readonly recommendJobs = new Map<
     number,
@@ -153,6 +155,7 @@ export class Lab {
         neighbours: {
           metric: v.metric ?? s.view.neighbours.metric,
           k: v.k ?? s.view.neighbours.k,
+          minSupport: v.minSupport ?? s.view.neighbours.minSupport,
         },
       },
     }));
@@ -185,6 +188,7 @@ export class Lab {
     this.training?.dispose();
     this.training = null;
     this.projection.dispose();
+    this.space.dispose();
   }
 
   private setTraining(patch: Partial<TrainingState>): void {
@@ -198,6 +202,7 @@ export class Lab {
 
   private onDataset(_d: Dataset): void {
     if (this.isTraining()) this.stop();
+    this.space.reset();
     this.projection.cancel();
     this.lastLayout = null;
     const fresh = initialState();
@@ -254,9 +259,11 @@ export class Lab {
       droppedBelowThreshold: 0,
       userDays: 0,
       earlyStop: null,
+      space: null,
       error: null,
       startedAt: performance.now(),
     });
+    this.space.reset();
     this.best = null;
     // A new run's layouts replace the last run's on the epoch slider.
     this.store.set((s) => ({ projection: { ...s.projection, history: [], replay: null } }));
@@ -366,7 +373,13 @@ export class Lab {
         return;
       case 'status':
         this.setTraining({ status: e.status, ...(e.status === 'done' ? { etaSeconds: 0 } : {}) });
-        if (e.status === 'done' || e.status === 'stopped') this.recordRun(e.status);
+        if (e.status === 'done' || e.status === 'stopped') {
+          const before = this.store.get().runs.length;
+          this.recordRun(e.status);
+          const runs = this.store.get().runs;
+          // The map the run ends with (the best epoch's, after early stopping), measured.
+          if (runs.length > before) void this.space.measure(runs[runs.length - 1].id);
+        }
         return;
       case 'error':
         this.setTraining({
@@ -609,12 +622,16 @@ export class Lab {
     });
   }
 
-  /** Neighbour search settings (metric, k); the selection is recomputed with them. */
+  /**
+   * Neighbour search settings (metric, k, minimum support); the selection, and the finished run's
+   * space quality, are recomputed with them.
+   */
   setNeighbours(patch: Partial<NeighbourOptions>): void {
     this.store.set((s) => ({
       view: { ...s.view, neighbours: { ...s.view.neighbours, ...patch } },
     }));
     this.refreshSelection();
+    if (this.store.get().training.space) void this.space.measure(null);
   }
 
   /** Shows or hides one kind of point. */
