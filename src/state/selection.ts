@@ -48,7 +48,7 @@ export function effectiveNeighbours(d: Dataset, opts: NeighbourOptions): Neighbo
   if (d.user.length > 0) return opts;
   return {
     ...opts,
-    minSupport: 1,
+    minSupport: 0,
     metric: opts.metric === 'shrunk-cosine' ? 'cosine' : opts.metric,
   };
 }
