@@ -67,6 +67,13 @@ export type Snapshot = {
     baselines: { globalMeanRmse: number; biasRmse: number } | null;
     feedback: string | null;
     earlyStop: { epoch: number; bestEpoch: number } | null;
+    space: null | {
+      genreAgreement: number | null;
+      coOccurrenceOverlap: number | null;
+      lowSupportShare: number | null;
+      k: number;
+      minSupport: number;
+    };
   };
   runs: {
     id: number;
@@ -81,6 +88,7 @@ export type Snapshot = {
     config: { learningRate: number; l2: number; dim: number; epochs: number };
     auc: number | null;
     secondsPerEpoch: number;
+    space: null | { genreAgreement: number | null; metric: string };
   }[];
   projection: {
     status: string;
@@ -100,7 +108,10 @@ export type Snapshot = {
     kind: string;
     id: string;
     label: string;
-    neighbors: { id: string; label: string; score: number }[];
+    neighbors: { id: string; label: string; score: number; support: number }[];
+    minSupport: number;
+    hiddenLowSupport: number;
+    coOccurrence?: { id: string; label: string; score: number; support: number }[];
     recommendations?: { id: string; label: string; score: number; because: string[] }[];
     metric: string;
     audience?: { id: string; score: number }[];

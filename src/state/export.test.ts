@@ -50,6 +50,32 @@ describe('runs exports', () => {
     expect(cell('selected_epoch')).toBe('2');
     expect(cell('selected_on')).toBe('validation');
     expect(cell('validation_fraction')).toBe('0.1');
+    expect(cell('genre_agreement')).toBe('');
+  });
+
+  it("writes a run's space quality and the settings it was measured under", () => {
+    const r = {
+      ...run(1, 'bpr', 2),
+      dataset: 'plain.csv',
+      space: {
+        genreAgreement: 0.75,
+        coOccurrenceOverlap: 0.25,
+        lowSupportShare: NaN,
+        k: 10,
+        minSupport: 5,
+        metric: 'shrunk-cosine' as const,
+      },
+    };
+    const [head, row] = runsCsv([r]).trimEnd().split('\n');
+    const cells = Object.fromEntries(head.split(',').map((h, k) => [h, row.split(',')[k]]));
+    expect(cells).toMatchObject({
+      genre_agreement: '0.75',
+      cooccurrence_overlap: '0.25',
+      low_support_share: '',
+      space_k: '10',
+      space_min_support: '5',
+      space_metric: 'shrunk-cosine',
+    });
   });
 
   it('writes one row per run and epoch for the curves', () => {

@@ -80,6 +80,12 @@ export function runsCsv(runs: RunRecord[]): string {
     'selected_epoch',
     'selected_on',
     'seconds_per_epoch',
+    'genre_agreement',
+    'cooccurrence_overlap',
+    'low_support_share',
+    'space_k',
+    'space_min_support',
+    'space_metric',
   ];
   const rows = runs.map((r) => {
     const c = r.config;
@@ -111,6 +117,17 @@ export function runsCsv(runs: RunRecord[]): string {
       r.selectedEpoch,
       r.validated ? 'validation' : 'last epoch (no validation)',
       r.secondsPerEpoch,
+      ...(r.space
+        ? [
+            // NaN (no metadata to agree on, no item with enough support) is left empty.
+            ...[r.space.genreAgreement, r.space.coOccurrenceOverlap, r.space.lowSupportShare].map(
+              (x) => (Number.isFinite(x) ? x : ''),
+            ),
+            r.space.k,
+            r.space.minSupport,
+            r.space.metric,
+          ]
+        : ['', '', '', '', '', '']),
     ];
   });
   return [head, ...rows].map((r) => r.map(csvField).join(',')).join('\n') + '\n';

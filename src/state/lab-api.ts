@@ -82,6 +82,8 @@ export function labSnapshot(lab: Lab) {
         rowsRead: s.testFile.rowsRead,
         unknownRows: s.testFile.unknownRows,
       },
+      /** The finished run's map quality (CONTRACT section 4); NaN (no metadata) reads as null. */
+      space: t.space && { ...t.space },
     },
     /** Every finished or stopped run on this data set (the runs table), oldest first. */
     runs: s.runs.map((r) => ({
@@ -110,6 +112,7 @@ export function labSnapshot(lab: Lab) {
         epochs: r.config.epochs,
       },
       secondsPerEpoch: r.secondsPerEpoch,
+      space: r.space ? { ...r.space } : null,
     })),
     projection: {
       status: p.status,
@@ -127,6 +130,8 @@ export function labSnapshot(lab: Lab) {
       layouts: p.history.map((h) => h.epoch),
       replayEpoch: p.replay === null ? null : p.history[p.replay].epoch,
       marked: s.marked ? s.marked.points.length : 0,
+      /** The neighbours' minimum support, below which points are drawn faded. */
+      minSupport: s.view.neighbours.minSupport,
     },
     selection: s.selection && {
       kind: s.selection.kind,
@@ -137,6 +142,7 @@ export function labSnapshot(lab: Lab) {
         id: x.id,
         label: x.label,
         score: x.score,
+        support: x.support,
       })),
       ...(s.selection.recommendations
         ? {
@@ -150,6 +156,19 @@ export function labSnapshot(lab: Lab) {
         : {}),
       // Additions beyond the contract's minimum:
       metric: s.selection.metric,
+      minSupport: s.selection.minSupport,
+      /** Of the k nearest, how many the minimum support hid. */
+      hiddenLowSupport: s.selection.hiddenLowSupport,
+      ...(s.selection.coOccurrence
+        ? {
+            coOccurrence: s.selection.coOccurrence.map((x) => ({
+              id: x.id,
+              label: x.label,
+              score: x.score,
+              support: x.support,
+            })),
+          }
+        : {}),
       ...(s.selection.history
         ? { history: s.selection.history.map((h) => ({ label: h.label, rating: h.rating })) }
         : {}),

@@ -13,6 +13,7 @@ import type { FoldSummary, TestReport } from '../core/training/protocol';
 import { DEFAULT_TUNE, type Trial, type TuneBudget } from '../core/training/tuning';
 import type { ProjectionMethod } from '../worker/projection/protocol';
 import type { Metric } from '../core/projection/neighbours';
+import type { SpaceQuality } from '../core/metrics/space-quality';
 import type { PointSpace } from './points';
 import { DEFAULT_NEIGHBOURS, type NeighbourOptions } from './selection';
 import type { EngineMeasurement, EngineName, EnginePreference } from '../core/engines/types';
@@ -87,6 +88,8 @@ export interface TrainingState {
   userDays: number;
   /** Set when early stopping ended the run. */
   earlyStop: { epoch: number; bestEpoch: number } | null;
+  /** The finished run's map quality under the page's neighbour settings (null until measured). */
+  space: SpaceQuality | null;
   startedAt: number | null;
   error: string | null;
 }
@@ -136,6 +139,8 @@ export interface RunRecord {
   folds?: FoldSummary & { reports: TestReport[] };
   secondsPerEpoch: number;
   history: HistoryEntry[];
+  /** The map's quality when the run ended, with the similarity it was measured under. */
+  space?: SpaceQuality & { metric: Metric };
 }
 
 export interface ProjectionState {
@@ -192,6 +197,8 @@ export interface SelectionEntry {
   label: string;
   /** Similarity or distance (neighbours, by the metric), or predicted score. */
   score: number;
+  /** Interactions behind the point (a feature: entities carrying it). */
+  support: number;
 }
 
 export interface SelectionDetail {
@@ -209,7 +216,13 @@ export interface SelectionDetail {
   features: string[];
   /** The metric `neighbors` were found by. */
   metric: Metric;
+  /** Points with fewer interactions were not listed as neighbours... */
+  minSupport: number;
+  /** ...and this many of the k nearest were hidden for it. */
+  hiddenLowSupport: number;
   neighbors: SelectionEntry[];
+  /** An item's ItemKNN neighbours (co-occurrence cosine), under the same minimum support. */
+  coOccurrence?: SelectionEntry[];
   /** A user's interactions, highest rated first (at most 10). */
   history?: { index: number; label: string; rating: number }[];
   /** A user's top items among those they have not seen, each with the reasons behind it. */
@@ -325,6 +338,7 @@ export function initialState(): LabState {
       droppedBelowThreshold: 0,
       userDays: 0,
       earlyStop: null,
+      space: null,
       startedAt: null,
       error: null,
     },

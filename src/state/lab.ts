@@ -16,6 +16,7 @@ import {
 import { DataActions } from './data-actions';
 import { TestFileActions } from './test-file';
 import { MISSING_TEST_FILE } from '../core/training/test-file-part';
+import { SpaceActions } from './space-actions';
 import { describeSelection } from './selection';
 import { indexOfId, pointCount, pointSpace, popularity, projectionInput } from './points';
 import { sameSubset, spreadLayout, stratifiedSample, takeRows } from './subset';
@@ -57,6 +58,7 @@ export class Lab {
   readonly store: Store<LabState> = createStore(initialState());
   readonly data: DataActions;
   readonly testFile: TestFileActions;
+  readonly space = new SpaceActions(this.store, (m) => this.reportError('space', m));
   private scene: SceneHandle | null = null;
   private readonly recommendJobs = new Map<
     number,
@@ -160,6 +162,7 @@ export class Lab {
         neighbours: {
           metric: v.metric ?? s.view.neighbours.metric,
           k: v.k ?? s.view.neighbours.k,
+          minSupport: v.minSupport ?? s.view.neighbours.minSupport,
         },
       },
     }));
@@ -192,6 +195,7 @@ export class Lab {
     this.training?.dispose();
     this.training = null;
     this.projection.dispose();
+    this.space.dispose();
   }
 
   private setTraining(patch: Partial<TrainingState>): void {
@@ -205,6 +209,7 @@ export class Lab {
 
   private onDataset(_d: Dataset): void {
     if (this.isTraining()) this.stop();
+    this.space.reset();
     this.projection.cancel();
     this.lastLayout = null;
     const fresh = initialState();
@@ -288,9 +293,11 @@ export class Lab {
             startedAt: performance.now(),
           }
         : null,
+      space: null,
       error: null,
       startedAt: performance.now(),
     });
+    this.space.reset();
     // A new run's layouts replace the last run's on the epoch slider.
     this.store.set((s) => ({ projection: { ...s.projection, history: [], replay: null } }));
     this.store.set((s) => ({ engine: { ...s.engine, engine: null, engines: [] } }));
@@ -486,8 +493,15 @@ export class Lab {
         if (e.status !== 'done' && e.status !== 'stopped') return;
         const tuning = this.store.get().training.tuning;
         // A search's trials are recorded as each ends; its end only closes the search.
-        if (tuning) this.setTraining({ tuning: { ...tuning, status: e.status } });
-        else this.recordRun(e.status);
+        if (tuning) {
+          this.setTraining({ tuning: { ...tuning, status: e.status } });
+          return;
+        }
+        const before = this.store.get().runs.length;
+        this.recordRun(e.status);
+        const runs = this.store.get().runs;
+        // The map the run ends with (the selected epoch's), measured.
+        if (runs.length > before) void this.space.measure(runs[runs.length - 1].id);
         return;
       }
       case 'error':
@@ -732,12 +746,16 @@ export class Lab {
     });
   }
 
-  /** Neighbour search settings (metric, k); the selection is recomputed with them. */
+  /**
+   * Neighbour search settings (metric, k, minimum support); the selection, and the finished run's
+   * space quality, are recomputed with them.
+   */
   setNeighbours(patch: Partial<NeighbourOptions>): void {
     this.store.set((s) => ({
       view: { ...s.view, neighbours: { ...s.view.neighbours, ...patch } },
     }));
     this.refreshSelection();
+    if (this.store.get().training.space) void this.space.measure(null);
   }
 
   /** Shows or hides one kind of point. */

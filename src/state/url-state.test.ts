@@ -25,7 +25,7 @@ describe('the view in the URL', () => {
         pointSize: 9,
         labelSize: 0,
         palette: 'colorblind',
-        neighbours: { metric: 'dot', k: 25 },
+        neighbours: { metric: 'dot', k: 25, minSupport: 3 },
       },
       selection: {
         kind: 'item',
@@ -57,6 +57,7 @@ describe('the view in the URL', () => {
       palette: 'colorblind',
       metric: 'dot',
       k: 25,
+      minSupport: 3,
       selection: { kind: 'item', id: 'a:b,c' },
       camera: [1, 2, 3.142, 0, 0, -1],
     });

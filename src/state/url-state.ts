@@ -1,6 +1,6 @@
 /**
  * The explorer's view in the page's URL, so a view can be bookmarked and shared: projection and
- * its parameters, colouring, kinds shown, neighbour metric and k, the selected point and the
+ * its parameters, colouring, kinds shown, neighbour metric, k and minimum support, the selected point and the
  * camera. Parsing is forgiving: an unknown or out-of-range value is ignored, never an error.
  * Other query parameters (e.g. `sample=none`) are kept as they are.
  */
@@ -29,6 +29,8 @@ export interface UrlView {
   palette?: Palette;
   metric?: Metric;
   k?: number;
+  /** Neighbours' minimum support (interactions). */
+  minSupport?: number;
   /** The selected point, by kind and id. */
   selection?: { kind: PointKind; id: string };
   /** Camera position then orbit target, world units. */
@@ -51,12 +53,13 @@ const KEYS = [
   'pal',
   'metric',
   'k',
+  'msup',
   'sel',
   'cam',
 ];
 const METHODS: ProjectionMethod[] = ['umap', 'tsne', 'pca', 'identity'];
 const COLORS: ColorBy[] = ['kind', 'genre', 'popularity', 'bias', 'norm'];
-const METRICS: Metric[] = ['cosine', 'euclidean', 'dot'];
+const METRICS: Metric[] = ['cosine', 'euclidean', 'dot', 'shrunk-cosine'];
 const KIND_LETTERS: [PointKind, string][] = [
   ['item', 'i'],
   ['user', 'u'],
@@ -91,6 +94,7 @@ export function encodeView(s: LabState, camera: number[] | null, base: string): 
   put('pal', s.view.palette, fresh.view.palette);
   put('metric', s.view.neighbours.metric, fresh.view.neighbours.metric);
   put('k', String(s.view.neighbours.k), String(fresh.view.neighbours.k));
+  put('msup', String(s.view.neighbours.minSupport), String(fresh.view.neighbours.minSupport));
   if (s.selection) q.set('sel', `${s.selection.kind}:${s.selection.id}`);
   if (camera) q.set('cam', camera.map((v) => +v.toFixed(3)).join(','));
   const text = q.toString();
@@ -133,6 +137,7 @@ export function decodeView(search: string): UrlView {
   const metric = q.get('metric') as Metric | null;
   if (metric && METRICS.includes(metric)) out.metric = metric;
   out.k = number(q, 'k', 1, 100, true);
+  out.minSupport = number(q, 'msup', 1, 1e9, true);
   const sel = /^(item|user|feature):(.+)$/.exec(q.get('sel') ?? '');
   if (sel) out.selection = { kind: sel[1] as PointKind, id: sel[2] };
   const cam = (q.get('cam') ?? '').split(',').map(Number);

@@ -4,14 +4,23 @@
  * similar items", so an approximate index's misses would be visible.
  */
 
-export type Metric = 'cosine' | 'dot' | 'euclidean';
+export type Metric = 'cosine' | 'dot' | 'euclidean' | 'shrunk-cosine';
+
+/**
+ * λ of shrunk cosine, cos x n / (n + λ) with n the neighbour's interactions: item-item CF's
+ * shrinkage (Koren 2008 uses 100 on co-rating counts), here on one point's evidence. Measured on
+ * the sample (bench/space): for biased MF, λ 10 / 25 / 50 / 100 give genre agreement@10 0.77 /
+ * 0.77 / 0.79 / 0.78 and ItemKNN overlap@10 0.22 / 0.27 / 0.30 / 0.33 over the 30 most-rated
+ * films, and over all films with 50+ ratings overlap stops rising at 50 (0.13).
+ */
+export const SHRINK_LAMBDA = 50;
 
 export interface NeighbourResult {
   /** Row indices, best first; length min(k, rows not excluded). */
   index: Int32Array;
   /**
-   * Per result: cosine similarity in [-1, 1] or dot product (both descending), or euclidean
-   * distance (ascending). A zero vector has cosine similarity 0 with everything.
+   * Per result: cosine similarity in [-1, 1], shrunk cosine or dot product (all descending), or
+   * euclidean distance (ascending). A zero vector has cosine similarity 0 with everything.
    */
   score: Float32Array;
 }
@@ -20,6 +29,9 @@ export interface NeighbourResult {
  * The k rows of `vectors` (n x d row-major) closest to `query` (length d) under `metric`.
  * `exclude(i)` true skips row i (e.g. the query itself, or points that are hidden).
  * Rows whose score is NaN are skipped. Ties go to the lower index.
+ * 'shrunk-cosine' needs `support` (interactions per row, length n): each row's cosine is multiplied
+ * by support / (support + lambda), so a point with little evidence must be much closer to be
+ * listed. The query's own factor is the same for every row and is left out.
  */
 export function nearest(
   vectors: Float32Array,
@@ -29,7 +41,12 @@ export function nearest(
   k: number,
   metric: Metric,
   exclude?: (i: number) => boolean,
+  support?: ArrayLike<number>,
+  lambda = SHRINK_LAMBDA,
 ): NeighbourResult {
+  if (metric === 'shrunk-cosine' && (!support || support.length < n))
+    throw new RangeError('nearest: shrunk cosine needs the support of every row');
+  const shrink = metric === 'shrunk-cosine' ? support! : null;
   if (vectors.length < n * d) throw new RangeError(`nearest: vectors shorter than ${n}x${d}`);
   if (query.length !== d)
     throw new RangeError(`nearest: query has ${query.length} values, not ${d}`);
@@ -58,9 +75,10 @@ export function nearest(
         s += v * query[a];
         norm += v * v;
       }
-      if (metric === 'cosine') {
+      if (metric === 'cosine' || metric === 'shrunk-cosine') {
         const denom = Math.sqrt(norm) * queryNorm;
         key = denom > 0 ? s / denom : 0;
+        if (shrink) key *= shrink[i] / (shrink[i] + lambda);
       } else {
         key = s;
       }

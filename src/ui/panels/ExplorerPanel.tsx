@@ -7,12 +7,13 @@ import { ProgressBar } from '../controls/ProgressBar';
 import { NumberField } from '../controls/NumberField';
 import {
   colorPoints,
+  fadeLowSupport,
   metadataColumns,
   pointShapes,
   pointSizes,
   visibility,
 } from './explorer-colors';
-import { entityOf, labelOf, pointOf } from '../../state/points';
+import { entityOf, labelOf, pointOf, popularity } from '../../state/points';
 import { projectionCsv } from '../../state/export';
 import { ProjectorExport } from './ProjectorExport';
 import { download, downloadText } from '../download';
@@ -63,11 +64,14 @@ export function ExplorerPanel() {
   const laidOut = replayed ? replayed.laidOut : projection.laidOut;
   const layoutEpoch = replayed?.epoch ?? projection.epoch;
   const columns = useMemo(() => (dataset ? metadataColumns(dataset) : []), [dataset]);
-  const coloring = useMemo(
-    () =>
-      dataset && space ? colorPoints(dataset, colorBy, space, embeddings, view.palette) : null,
-    [dataset, colorBy, space, embeddings, view.palette],
-  );
+  const minSupport = view.neighbours.minSupport;
+  const coloring = useMemo(() => {
+    if (!dataset || !space) return null;
+    const c = colorPoints(dataset, colorBy, space, embeddings, view.palette);
+    // Imported vectors without interactions carry no support to fade by.
+    if (dataset.user.length > 0) fadeLowSupport(c.colors, popularity(dataset, space), minSupport);
+    return c;
+  }, [dataset, colorBy, space, embeddings, view.palette, minSupport]);
 
   useEffect(() => {
     const s = new EmbeddingScene(canvasRef.current!);

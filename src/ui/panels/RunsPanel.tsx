@@ -31,6 +31,22 @@ export function RunsPanel() {
   const rmse = curves((h) => h.rmse);
   const recall = curves((h) => h.recallAtK);
   const xMax = Math.max(1, ...runs.map((r) => r.epochs));
+  // The map's quality by run: one point per measured run, x = run number.
+  const measured = runs.filter((r) => r.space);
+  const spaceSeries = (
+    [
+      ['genre agreement', '#9ece6a', (q: SpaceOf) => q.genreAgreement],
+      ['ItemKNN overlap', '#7aa2f7', (q: SpaceOf) => q.coOccurrenceOverlap],
+      ['low-support share', '#f7768e', (q: SpaceOf) => q.lowSupportShare],
+    ] as const
+  ).map(([name, color, y]) => ({
+    name,
+    color,
+    markers: true,
+    points: measured.flatMap((r) =>
+      r.space && Number.isFinite(y(r.space)) ? [{ x: r.id, y: y(r.space) }] : [],
+    ),
+  }));
   return (
     <section className="panel runs" aria-labelledby="runs-heading">
       <div className="toolbar">
@@ -80,6 +96,15 @@ export function RunsPanel() {
                     </abbr>
                   </th>
                   <th>s / epoch</th>
+                  <th title="Share of an item's listed neighbours sharing a genre (items with 50+ interactions)">
+                    Genre agreement
+                  </th>
+                  <th title="Share of an item's listed neighbours that ItemKNN (co-occurrence) also lists">
+                    ItemKNN overlap
+                  </th>
+                  <th title="Share of listed neighbours with fewer than 5 interactions">
+                    Low-support share
+                  </th>
                 </tr>
               </thead>
               <tbody>
@@ -113,6 +138,11 @@ export function RunsPanel() {
                       {r.validated ? '' : ' (last; no validation)'}
                     </td>
                     <td>{r.secondsPerEpoch.toFixed(2)}</td>
+                    <td>{fmtNum(r.space?.genreAgreement)}</td>
+                    <td>{fmtNum(r.space?.coOccurrenceOverlap)}</td>
+                    <td title={r.space && spaceSettings(r.space)}>
+                      {fmtNum(r.space?.lowSupportShare)}
+                    </td>
                   </tr>
                 ))}
               </tbody>
@@ -126,6 +156,15 @@ export function RunsPanel() {
                 series={rmse}
                 xLabel="epoch"
                 xMax={xMax}
+                empty=""
+              />
+            )}
+            {measured.length > 0 && (
+              <LineChart
+                title={`Map quality by run (@${measured[measured.length - 1].space!.k})`}
+                series={spaceSeries}
+                xLabel="run"
+                xMax={Math.max(...measured.map((r) => r.id))}
                 empty=""
               />
             )}
@@ -143,6 +182,12 @@ export function RunsPanel() {
       )}
     </section>
   );
+}
+
+type SpaceOf = NonNullable<RunRecord['space']>;
+
+function spaceSettings(q: SpaceOf): string {
+  return `${q.metric}, k ${q.k}, minimum support ${q.minSupport}`;
 }
 
 function settingsOf(r: RunRecord): string {

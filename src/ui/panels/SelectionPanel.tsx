@@ -4,7 +4,7 @@ import { NumberField } from '../controls/NumberField';
 import { searchPoints } from '../../state/search';
 import { pointOf } from '../../state/points';
 import type { SelectionEntry } from '../../state/lab-state';
-import type { Metric } from '../../core/projection/neighbours';
+import { SHRINK_LAMBDA, type Metric } from '../../core/projection/neighbours';
 
 const MATCHES_SHOWN = 12;
 /** Metadata features shown on the card (a film can carry dozens of tags). */
@@ -12,6 +12,7 @@ const MAX_CHIPS = 16;
 
 const METRIC_LABELS: Record<Metric, string> = {
   cosine: 'cosine',
+  'shrunk-cosine': `shrunk cosine (× n / (n + ${SHRINK_LAMBDA}))`,
   euclidean: 'euclidean',
   dot: 'dot product',
 };
@@ -98,6 +99,8 @@ function RankedList(props: {
   label: string;
   entries: (SelectionEntry & { because?: string[] })[];
   digits: number;
+  /** Show each entry's interactions (how much evidence its vector has). */
+  support?: boolean;
 }) {
   const lab = useLab();
   return (
@@ -110,6 +113,11 @@ function RankedList(props: {
               {e.label}
             </button>
             <span className="score">{e.score.toFixed(props.digits)}</span>
+            {props.support && (
+              <span className="support muted small" title="interactions behind this point">
+                n = {e.support.toLocaleString('en-US')}
+              </span>
+            )}
             {e.because && e.because.length > 0 && (
               <span className="because muted small">because {e.because.join('; ')}</span>
             )}
@@ -149,6 +157,15 @@ function NeighbourSettings() {
         integer
         onChange={(k) => lab.setNeighbours({ k })}
       />
+      <NumberField
+        label="Minimum support"
+        value={opts.minSupport}
+        min={1}
+        max={1_000_000}
+        step={1}
+        integer
+        onChange={(minSupport) => lab.setNeighbours({ minSupport })}
+      />
     </div>
   );
 }
@@ -158,6 +175,7 @@ export function SelectionPanel() {
   const sel = useLabState((s) => s.selection);
   const hasEmbeddings = useLabState((s) => s.embeddings !== null);
   const metric = sel ? METRIC_LABELS[sel.metric] : '';
+  const [showCoOccurrence, setShowCoOccurrence] = useState(false);
   return (
     <section className="panel selection" aria-labelledby="selection-heading">
       <h2 id="selection-heading">Selection</h2>
@@ -195,13 +213,47 @@ export function SelectionPanel() {
             </ul>
           )}
           {!hasEmbeddings && <p className="muted">Train a model to see neighbours.</p>}
-          {sel.neighbors.length > 0 && (
-            <RankedList
-              title={`Nearest ${sel.kind}s (${metric})`}
-              label="Neighbours"
-              entries={sel.neighbors}
-              digits={3}
-            />
+          {sel.coOccurrence && (
+            <label className="check small">
+              <input
+                type="checkbox"
+                checked={showCoOccurrence}
+                onChange={(e) => setShowCoOccurrence(e.target.checked)}
+              />{' '}
+              Item-item neighbours (co-occurrence)
+            </label>
+          )}
+          {/* The model's neighbours and plain co-occurrence's side by side, to compare. */}
+          <div className={showCoOccurrence && sel.coOccurrence ? 'side-by-side' : undefined}>
+            {sel.neighbors.length > 0 && (
+              <div>
+                <RankedList
+                  title={`Nearest ${sel.kind}s (${metric})`}
+                  label="Neighbours"
+                  entries={sel.neighbors}
+                  digits={3}
+                  support
+                />
+              </div>
+            )}
+            {sel.coOccurrence && showCoOccurrence && (
+              <div>
+                <RankedList
+                  title={`Item-item (ItemKNN)${sel.coOccurrence.length ? '' : ': none'}`}
+                  label="Item-item neighbours"
+                  entries={sel.coOccurrence}
+                  digits={3}
+                  support
+                />
+              </div>
+            )}
+          </div>
+          {sel.minSupport > 1 && hasEmbeddings && (
+            <p className="muted small" data-testid="hidden-low-support">
+              {sel.hiddenLowSupport > 0
+                ? `${sel.hiddenLowSupport} of the ${sel.kind}s nearest hidden: fewer than ${sel.minSupport} interactions (lower “Minimum support” to list them).`
+                : `None of the nearest has fewer than ${sel.minSupport} interactions.`}
+            </p>
           )}
           {sel.recommendations && (
             <RankedList

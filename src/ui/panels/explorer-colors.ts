@@ -261,3 +261,26 @@ export function visibility(
   mask.fill(show.feature ? 1 : 0, p.items + p.users);
   return mask;
 }
+
+/** The map's background (EmbeddingScene's clear colour), which faded points lean towards. */
+const BACKGROUND = rgb('#0f1117');
+
+/**
+ * Points with fewer than `minSupport` interactions (`support`, in point order: popularity()) drawn
+ * faded: three quarters of the way to the background. Their vectors carry little evidence, so the
+ * eye should not read structure into them; the same minimum keeps them out of neighbour lists.
+ * Changes `colors` (points x 3) in place and returns it.
+ */
+export function fadeLowSupport(
+  colors: Float32Array,
+  support: Float32Array,
+  minSupport: number,
+): Float32Array {
+  if (minSupport <= 1) return colors;
+  for (let i = 0; i < support.length; i++) {
+    if (support[i] >= minSupport) continue;
+    for (let c = 0; c < 3; c++)
+      colors[i * 3 + c] = BACKGROUND[c] + (colors[i * 3 + c] - BACKGROUND[c]) * 0.25;
+  }
+  return colors;
+}

@@ -1,0 +1,87 @@
+/**
+ * Main-thread side of the space-quality worker: sends a data set's interactions once, then item
+ * vectors to measure. Requests are answered in order; the worker starts on the first request.
+ */
+import type { Dataset } from '../../core/data/types';
+import { agreementCategories, type SpaceQualityDetail } from '../../core/metrics/space-quality';
+import type { Metric } from '../../core/projection/neighbours';
+import { transferablesOf, type QualityRequest, type QualityResponse } from './protocol';
+
+/** What the client needs of a Worker; tests can pass a fake. */
+export interface QualityWorkerLike {
+  postMessage(msg: QualityRequest, transfer: Transferable[]): void;
+  onmessage: ((ev: MessageEvent<QualityResponse>) => void) | null;
+  terminate(): void;
+}
+
+export class QualityClient {
+  private worker: QualityWorkerLike | null = null;
+  private sent: { dataset: Dataset; key: number } | null = null;
+  private nextId = 1;
+  private readonly pending = new Map<
+    number,
+    { resolve: (q: SpaceQualityDetail) => void; reject: (e: Error) => void }
+  >();
+
+  constructor(private readonly make?: () => QualityWorkerLike) {}
+
+  private start(): QualityWorkerLike {
+    if (this.worker) return this.worker;
+    const w =
+      this.make?.() ??
+      (new Worker(new URL('./quality.worker.ts', import.meta.url), {
+        type: 'module',
+      }) as unknown as QualityWorkerLike);
+    w.onmessage = (ev) => {
+      const p = this.pending.get(ev.data.id);
+      this.pending.delete(ev.data.id);
+      if (ev.data.type === 'result') p?.resolve(ev.data.quality);
+      else p?.reject(new Error(ev.data.message));
+    };
+    this.worker = w;
+    return w;
+  }
+
+  private send(msg: QualityRequest): void {
+    this.start().postMessage(msg, transferablesOf(msg));
+  }
+
+  /**
+   * Measures `vectors` (the data set's items x dim; copied, the caller keeps its array) under the
+   * page's neighbour settings. The data set's interactions are copied over once.
+   */
+  measure(
+    d: Dataset,
+    vectors: Float32Array,
+    dim: number,
+    opts: { metric: Metric; k: number; minSupport: number },
+  ): Promise<SpaceQualityDetail> {
+    if (this.sent?.dataset !== d) {
+      const key = (this.sent?.key ?? 0) + 1;
+      const c = agreementCategories(d.itemFeatures);
+      this.send({
+        type: 'data',
+        key,
+        user: d.user.slice(),
+        item: d.item.slice(),
+        nUsers: d.userIds.length,
+        nItems: d.itemIds.length,
+        categories: c && { offsets: c.offsets, values: c.values },
+      });
+      this.sent = { dataset: d, key };
+    }
+    const id = this.nextId++;
+    const key = this.sent.key;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      this.send({ type: 'measure', id, key, vectors: vectors.slice(), dim, ...opts });
+    });
+  }
+
+  dispose(): void {
+    this.worker?.terminate();
+    this.worker = null;
+    for (const p of this.pending.values()) p.reject(new Error('Space quality stopped'));
+    this.pending.clear();
+  }
+}
