@@ -33,7 +33,7 @@ export function TunePanel() {
       </p>
       <div className="tune-fields">
         <div className="field">
-          <label htmlFor={`${id}-method`}>Search method</label>
+          <label htmlFor={`${id}-method`}>Tuning method</label>
           <select
             id={`${id}-method`}
             value={b.method}
