@@ -20,6 +20,10 @@ test('a model exported for TensorFlow.js opens again: same neighbours, its run a
   await page.getByLabel('Projection').selectOption('PCA');
   const trained = await lab.train(1);
   await lab.until((x) => x.projection.status === 'done');
+  // The export carries no interactions, so the reopened map can only rank by plain cosine
+  // without a support filter: compare like with like.
+  await page.getByLabel('Similarity').selectOption('cosine');
+  await lab.setNumber('Minimum support', 1);
   const before = await neighboursOfToyStory(lab);
 
   const files: { name: string; bytes: Buffer }[] = [];
