@@ -180,7 +180,7 @@ test('a bookmarked URL restores the view (projection, colouring, kinds shown, me
   page,
 }) => {
   const lab = new LabPage(page);
-  await lab.open('?proj=pca&dims=2&color=popularity&show=iu&metric=dot&k=5&sel=item:1');
+  await lab.open('?proj=pca&dims=2&color=popularity&show=iu&metric=dot&k=5&msup=1&sel=item:1');
   await lab.sampleLoaded();
   await expect(page.getByLabel('Projection')).toHaveValue('pca');
   await expect(page.getByLabel('Dimensions')).toHaveValue('2');
@@ -191,6 +191,9 @@ test('a bookmarked URL restores the view (projection, colouring, kinds shown, me
   const s = await lab.until((x) => x.selection);
   expect(s.id).toBe('1');
   await lab.setNumber('Re-project every (epochs; 0: at the end)', 1);
+  // The tfjs engine: the parallel CPU one finishes an epoch (0.15 s) before its live layout does,
+  // and a newer layout supersedes a running one, so the slider would hold only the last epoch.
+  await page.getByLabel('Engine').selectOption('webgl');
   await lab.train(2);
   const after = await lab.until(
     (x) =>

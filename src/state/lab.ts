@@ -404,9 +404,9 @@ export class Lab {
         this.store.set({ embeddings: e.snapshot });
         this.refreshSelection();
         const every = t.config.projectEvery;
-        // With a validation part the final layout waits for the test report, which says which
-        // epoch's factors the map shows.
-        const last = e.entry.epoch >= t.epochsTotal && !t.validationRows;
+        // The last epoch is laid out; when the test report puts back an earlier epoch, that
+        // epoch's factors are laid out again.
+        const last = e.entry.epoch >= t.epochsTotal;
         // Fitted reference models have one value per point, and a search's trials are many
         // short runs: nothing to lay out.
         if (e.snapshot.dim < 2 || t.tuning) return;
@@ -477,16 +477,7 @@ export class Lab {
           this.store.set({ embeddings: e.snapshot });
           this.refreshSelection();
         }
-        {
-          const shown = this.store.get().embeddings;
-          if (
-            shown &&
-            shown.dim >= 2 &&
-            !t.tuning &&
-            this.store.get().projection.epoch !== shown.epoch
-          )
-            void this.project();
-        }
+        if (e.snapshot && e.snapshot.dim >= 2 && !t.tuning) void this.project();
         return;
       case 'status': {
         this.setTraining({ status: e.status, ...(e.status === 'done' ? { etaSeconds: 0 } : {}) });
