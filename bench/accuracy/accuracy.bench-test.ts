@@ -13,14 +13,6 @@
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { it } from 'vitest';
-import {
-  attachItemMetadata,
-  attachItemTags,
-  buildInteractions,
-  parseItemMetadata,
-} from '../../src/core/data/build';
-import { guessMapping } from '../../src/core/data/columns';
-import { previewCsv } from '../../src/core/data/csv';
 import { MODELS } from '../../src/core/models/catalog';
 import { DEFAULT_CONFIG, type TrainConfig } from '../../src/core/training/config';
 import { TrainingSession } from '../../src/worker/training/session';
@@ -28,17 +20,7 @@ import { trainingPayload, type TrainingEvent } from '../../src/worker/training/p
 import type { TestReport } from '../../src/core/training/protocol';
 import type { Dataset } from '../../src/core/data/types';
 
-const dir = new URL('../../public/samples/ml-latest-small/', import.meta.url);
-const read = (file: string) => readFileSync(new URL(file, dir), 'utf8');
-
-function loadSample(): Dataset {
-  const text = read('ratings.csv');
-  const preview = previewCsv(text);
-  const mapping = guessMapping(preview.header, preview.rows);
-  const d = buildInteractions({ name: 'ratings.csv', text, ...preview, mapping });
-  const movies = attachItemMetadata(d, parseItemMetadata('movies.csv', read('movies.csv')));
-  return attachItemTags(movies.dataset, 'tags.csv', read('tags.csv')).dataset;
-}
+import { loadSample } from '../sample';
 
 /** The metrics of a row, each the mean over seeds (with its sd in `sd`). */
 type Metric = 'rmse' | 'mae' | 'recall20' | 'ndcg10' | 'auc';

@@ -14,14 +14,6 @@
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { it } from 'vitest';
-import {
-  attachItemMetadata,
-  attachItemTags,
-  buildInteractions,
-  parseItemMetadata,
-} from '../../src/core/data/build';
-import { guessMapping } from '../../src/core/data/columns';
-import { previewCsv } from '../../src/core/data/csv';
 import { MODELS } from '../../src/core/models/catalog';
 import { DEFAULT_CONFIG, type TrainConfig } from '../../src/core/training/config';
 import { TrainingSession } from '../../src/worker/training/session';
@@ -36,17 +28,7 @@ import {
 import type { Metric } from '../../src/core/projection/neighbours';
 import { mulberry32 } from '../../src/core/util/random';
 
-const dir = new URL('../../public/samples/ml-latest-small/', import.meta.url);
-const read = (file: string) => readFileSync(new URL(file, dir), 'utf8');
-
-function loadSample(): Dataset {
-  const text = read('ratings.csv');
-  const preview = previewCsv(text);
-  const mapping = guessMapping(preview.header, preview.rows);
-  const d = buildInteractions({ name: 'ratings.csv', text, ...preview, mapping });
-  const movies = attachItemMetadata(d, parseItemMetadata('movies.csv', read('movies.csv')));
-  return attachItemTags(movies.dataset, 'tags.csv', read('tags.csv')).dataset;
-}
+import { loadSample } from '../sample';
 
 /** Trains one configuration as the page does; returns the embeddings the map would show. */
 async function train(d: Dataset, config: TrainConfig): Promise<EmbeddingSnapshot> {
