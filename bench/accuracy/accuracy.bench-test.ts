@@ -15,8 +15,8 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { it } from 'vitest';
 import { MODELS } from '../../src/core/models/catalog';
 import { DEFAULT_CONFIG, type TrainConfig } from '../../src/core/training/config';
-import { TrainingSession } from '../../src/worker/training/session';
-import { trainingPayload, type TrainingEvent } from '../../src/worker/training/protocol';
+import { TrainingSession } from '../../src/core/training/session';
+import { trainingPayload, type TrainingEvent } from '../../src/core/training/session-messages';
 import type { TestReport } from '../../src/core/training/protocol';
 import type { Dataset } from '../../src/core/data/types';
 

@@ -16,8 +16,8 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { it } from 'vitest';
 import { MODELS } from '../../src/core/models/catalog';
 import { DEFAULT_CONFIG, type TrainConfig } from '../../src/core/training/config';
-import { TrainingSession } from '../../src/worker/training/session';
-import { trainingPayload, type TrainingEvent } from '../../src/worker/training/protocol';
+import { TrainingSession } from '../../src/core/training/session';
+import { trainingPayload, type TrainingEvent } from '../../src/core/training/session-messages';
 import type { Dataset, EmbeddingSnapshot } from '../../src/core/data/types';
 import { buildIncidence } from '../../src/core/metrics/item-knn';
 import {

@@ -5,7 +5,7 @@
  */
 import { basename } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { HistoryEntry, TrainingEvent } from '../worker/training/protocol';
+import type { HistoryEntry, TrainingEvent } from '../core/training/session-messages';
 import { parseArgs, USAGE, UsageError, type TrainArgs } from './args';
 import { outputFiles, recommendEveryone, writeOutputs } from './outputs';
 import { bar, bytes, count, duration, plural, Progress, type Terminal } from './progress';

@@ -14,7 +14,7 @@ import { projectorFiles } from '../state/projector-export';
 import type { RunRecord } from '../state/lab-state';
 import { pointSpace } from '../state/points';
 import { handleRecommend } from '../worker/training/recommend';
-import type { TrainingEvent } from '../worker/training/protocol';
+import type { TrainingEvent } from '../core/training/session-messages';
 
 /**
  * Every user's top-k unseen items (users x k, best first, -1 padding), scored on the tfjs

@@ -10,12 +10,12 @@ import type { TestSet } from '../core/data/test-set';
 import { modelInfo } from '../core/models/catalog';
 import type { TestReport } from '../core/training/protocol';
 import { DEFAULT_CONFIG, validateConfig, type TrainConfig } from '../core/training/config';
-import { TrainingSession } from '../worker/training/session';
+import { TrainingSession } from '../core/training/session';
 import {
   trainingPayload,
   type HistoryEntry,
   type TrainingEvent,
-} from '../worker/training/protocol';
+} from '../core/training/session-messages';
 
 export interface BackendInfo {
   /** tf.getBackend() after setup: 'tensorflow' (tfjs-node) or 'cpu'. */

@@ -1,6 +1,6 @@
 /// <reference lib="webworker" />
 import { selectBackend } from './backend';
-import { TrainingSession } from './session';
+import { TrainingSession } from '../../core/training/session';
 import { handleRecommend } from './recommend';
 import { workerEngines } from './engines';
 import { transferablesOfEvent, type TrainingEvent, type TrainingRequest } from './protocol';

@@ -3,11 +3,11 @@
  * data, fits the reference baselines, runs the Trainer with pause / resume / stop, and posts
  * progress about every `progressMs` (one GPU read each), plus metrics and embeddings per epoch.
  */
-import type { ModelTrainer, TrainData } from '../../core/training/trainer';
-import { createTrainer } from '../../core/training/create';
-import { prepareExperiment } from '../../core/training/experiment';
-import type { Fold } from '../../core/data/split';
-import { Search, type TuneBudget } from '../../core/training/tuning';
+import type { ModelTrainer, TrainData } from './trainer';
+import { createTrainer } from './create';
+import { prepareExperiment } from './experiment';
+import type { Fold } from '../data/split';
+import { Search, type TuneBudget } from './tuning';
 import {
   EarlyStopping,
   heldOutMetrics,
@@ -15,13 +15,13 @@ import {
   testReport,
   validationScore,
   type HeldOutPart,
-} from '../../core/training/protocol';
-import { validateConfig, type TrainConfig } from '../../core/training/config';
-import { fitBiases, meanRating, predictBiases } from '../../core/models/baseline';
-import { ratingMetrics } from '../../core/metrics/rating';
-import type { TrainingDataPayload, TrainingEvent, TrainingRequest } from './protocol';
-import type { EngineHook } from '../../core/engines/choose';
-import type { EnginePreference } from '../../core/engines/types';
+} from './protocol';
+import { validateConfig, type TrainConfig } from './config';
+import { fitBiases, meanRating, predictBiases } from '../models/baseline';
+import { ratingMetrics } from '../metrics/rating';
+import type { TrainingDataPayload, TrainingEvent, TrainingRequest } from './session-messages';
+import type { EngineHook } from '../engines/choose';
+import type { EnginePreference } from '../engines/types';
 
 export type Post = (e: TrainingEvent) => void;
 

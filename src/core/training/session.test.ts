@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { TrainingSession } from './session';
-import type { TrainingDataPayload, TrainingEvent } from './protocol';
-import { DEFAULT_CONFIG, type TrainConfig } from '../../core/training/config';
-import { plantedLowRank } from '../../core/data/synthetic';
-import { emptyFeatureTable } from '../../core/data/types';
-import { selectedEpoch } from '../../core/training/protocol';
-import type { TuneBudget } from '../../core/training/tuning';
+import type { TrainingDataPayload, TrainingEvent } from './session-messages';
+import { DEFAULT_CONFIG, type TrainConfig } from './config';
+import { plantedLowRank } from '../data/synthetic';
+import { emptyFeatureTable } from '../data/types';
+import { selectedEpoch } from './protocol';
+import type { TuneBudget } from './tuning';
 
 const USERS = 40;
 const ITEMS = 30;
