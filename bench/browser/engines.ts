@@ -4,11 +4,11 @@
  * per core and on one thread, stock tf.gather autodiff (the tfjs code a newcomer writes), and
  * the plain per-rating SGD loop as the yardstick of what a CPU does without a framework.
  */
-import { Trainer, type ModelTrainer, type TrainData } from '../core/training/trainer';
-import { DEFAULT_CONFIG, type TrainConfig } from '../core/training/config';
-import { RowEngineTrainer } from '../core/engines/row-trainer';
-import { serialExecutor } from '../core/engines/serial';
-import { browserExecutor, parallelProblem, parallelThreads } from '../worker/engine/parallel';
+import { Trainer, type ModelTrainer, type TrainData } from '../../src/core/training/trainer';
+import { DEFAULT_CONFIG, type TrainConfig } from '../../src/core/training/config';
+import { RowEngineTrainer } from '../../src/core/engines/row-trainer';
+import { serialExecutor } from '../../src/core/engines/serial';
+import { browserExecutor, parallelProblem, parallelThreads } from '../../src/worker/engine/parallel';
 import { timePlain } from './cases';
 import type { EngineRow } from './protocol';
 

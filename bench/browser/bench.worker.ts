@@ -1,6 +1,6 @@
 /// <reference lib="webworker" />
-import { tf } from '../core/tf/tfjs';
-import { selectBackend } from '../worker/training/backend';
+import { tf } from '../../src/core/tf/tfjs';
+import { selectBackend } from '../../src/worker/training/backend';
 import {
   compareRowWriter,
   compareSegmentSum,

@@ -2,7 +2,7 @@
  * The benchmark cases: biased MF trained with the fast embedding op, beside the same model on
  * stock tf.gather and a plain typed-array SGD loop. Timings read the backend once per timed run.
  */
-import { tf } from '../core/tf/tfjs';
+import { tf } from '../../src/core/tf/tfjs';
 import {
   disposeRowPlan,
   planCapacity,
@@ -11,13 +11,13 @@ import {
   segmentSumFromStockOps,
   uploadRowPlan,
   writeRows,
-} from '../core/tf/embedding';
-import { noFeatures, Trainer, type TrainData } from '../core/training/trainer';
-import { DEFAULT_CONFIG, type OptimizerName, type TrainConfig } from '../core/training/config';
-import { uniformInteractions } from '../core/data/synthetic';
-import { createPlainMF, plainMean, plainSgdPass } from '../core/training/plain-sgd';
-import { shuffledRange, mulberry32 } from '../core/util/random';
-import type { Interactions } from '../core/data/types';
+} from '../../src/core/tf/embedding';
+import { noFeatures, Trainer, type TrainData } from '../../src/core/training/trainer';
+import { DEFAULT_CONFIG, type OptimizerName, type TrainConfig } from '../../src/core/training/config';
+import { uniformInteractions } from '../../src/core/data/synthetic';
+import { createPlainMF, plainMean, plainSgdPass } from '../../src/core/training/plain-sgd';
+import { shuffledRange, mulberry32 } from '../../src/core/util/random';
+import type { Interactions } from '../../src/core/data/types';
 import type { BenchData, BenchRow, MemoryUse } from './protocol';
 
 export interface BenchCase {

@@ -5,13 +5,13 @@
  * layout does. Quality is read off each final layout (see core/projection/quality.ts).
  */
 import { UMAP } from 'umap-js';
-import { ProjectionSession } from '../worker/projection/session';
-import type { ProjectionResponse } from '../worker/projection/protocol';
-import { plantedClusters } from '../core/projection/planted';
-import { exactKnn, unitRows } from '../core/projection/knn';
-import { defaultEpochs } from '../core/projection/umap';
-import { labelPurity, neighbourRecall } from '../core/projection/quality';
-import { mulberry32 } from '../core/util/random';
+import { ProjectionSession } from '../../src/worker/projection/session';
+import type { ProjectionResponse } from '../../src/worker/projection/protocol';
+import { plantedClusters } from '../../src/core/projection/planted';
+import { exactKnn, unitRows } from '../../src/core/projection/knn';
+import { defaultEpochs } from '../../src/core/projection/umap';
+import { labelPurity, neighbourRecall } from '../../src/core/projection/quality';
+import { mulberry32 } from '../../src/core/util/random';
 import type { ProjectionRow } from './protocol';
 
 export interface ProjectionCase {

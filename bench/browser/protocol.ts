@@ -28,7 +28,7 @@ export interface BenchRow {
   tensorsAfter: number;
 }
 
-/** One engine's training speed on the sample (src/bench/engines.ts). */
+/** One engine's training speed on the sample (bench/browser/engines.ts). */
 export interface EngineRow {
   model: string;
   engine: string;
@@ -37,7 +37,7 @@ export interface EngineRow {
   note: string;
 }
 
-/** One projection timing: a UMAP to 3D of planted clusters (see src/bench/projection.ts). */
+/** One projection timing: a UMAP to 3D of planted clusters (see bench/browser/projection.ts). */
 export interface ProjectionRow {
   case: string;
   /** 'app (session)': this project's UMAP through the projection session; 'umap-js alone'. */

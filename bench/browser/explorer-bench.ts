@@ -3,9 +3,9 @@
  * with 100,000 points while the camera orbits and the cursor hovers, and exact neighbour queries
  * over 100,000 embeddings (what a click on a point runs).
  */
-import { EmbeddingScene, webglRenderer } from '../scene/EmbeddingScene';
-import { nearest } from '../core/projection/neighbours';
-import { mulberry32, normalArray } from '../core/util/random';
+import { EmbeddingScene, webglRenderer } from '../../src/scene/EmbeddingScene';
+import { nearest } from '../../src/core/projection/neighbours';
+import { mulberry32, normalArray } from '../../src/core/util/random';
 
 export interface FrameBenchResult {
   /** The WebGL renderer that drew the frames. */

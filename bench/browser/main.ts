@@ -3,7 +3,7 @@
  * results on window.__bench for bench/run.mjs. `?quick=1` runs a seconds-long smoke,
  * `?projection=only` only the projection rows.
  */
-import { buildInteractions } from '../core/data/build';
+import { buildInteractions } from '../../src/core/data/build';
 import type {
   BenchData,
   BenchEvent,
@@ -26,7 +26,7 @@ interface BenchState {
   phase?: 'import-large';
   env: Extract<BenchEvent, { type: 'env' }> | null;
   rows: BenchRow[];
-  /** Training engines on the sample (src/bench/engines.ts). */
+  /** Training engines on the sample (bench/browser/engines.ts). */
   engines: EngineRow[];
   projection: ProjectionRow[];
   /** The map's frame time and neighbour queries (on this page: they need its canvas). */

@@ -6,10 +6,10 @@
  */
 // papaparse is a dev dependency: only the bench page imports it, never the app's bundle.
 import Papa from 'papaparse';
-import { CsvStreamParser } from '../core/data/stream-csv';
-import { readInteractions, type StreamImportOptions } from '../core/data/stream-import';
-import { mulberry32 } from '../core/util/random';
-import { chunkedStream } from '../core/data/byte-chunks';
+import { CsvStreamParser } from '../../src/core/data/stream-csv';
+import { readInteractions, type StreamImportOptions } from '../../src/core/data/stream-import';
+import { mulberry32 } from '../../src/core/util/random';
+import { chunkedStream } from '../../src/core/data/byte-chunks';
 
 export interface ImportBenchRow {
   case: string;
