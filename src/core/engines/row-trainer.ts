@@ -9,10 +9,9 @@
  * the shared order is reshuffled only between jobs) and resolves when they are done.
  */
 import { tf } from '../tf/tfjs';
-import { Trainer, modelContext, type TrainData } from '../training/trainer';
+import { Trainer, createRowModel, modelContext, type TrainData } from '../training/trainer';
 import type { TrainConfig } from '../training/config';
-import { createModel } from '../models/registry';
-import type { RecModel } from '../models/types';
+import { isUserBatchModel, type RecModel, type RowModel } from '../models/types';
 import { ratingMetrics, type RatingMetrics } from '../metrics/rating';
 import { splitLastColumn } from '../models/hybrid';
 import type { RankingReport } from '../metrics/evaluate-ranking';
@@ -31,7 +30,7 @@ const JOB_STEPS = 64;
 
 /** Why the row kernel cannot train this model (null: it can). */
 export function rowKernelProblem(model: RecModel): string | null {
-  if (model.name !== 'biased-mf' && model.name !== 'bpr')
+  if (isUserBatchModel(model) || (model.name !== 'biased-mf' && model.name !== 'bpr'))
     return `no typed-array kernel for ${model.name} yet (biased-mf and bpr have one)`;
   if (model.dense.length || model.bags)
     return `${model.name} has parameters the kernel does not train`;
@@ -66,7 +65,7 @@ export class RowEngineTrainer extends Trainer {
   private constructor(
     private readonly trainData: TrainData,
     private readonly settings: TrainConfig,
-    model: RecModel,
+    model: RowModel,
   ) {
     super(trainData, settings, { model });
     // The tfjs Trainer's stream (trainer.ts): the same seed, shuffles and draws in the same order.
@@ -80,7 +79,7 @@ export class RowEngineTrainer extends Trainer {
     makeExecutor: RowExecutorFactory,
     workers: number,
   ): Promise<RowEngineTrainer> {
-    const model = createModel(config.model, modelContext(data, config));
+    const model = createRowModel(config.model, modelContext(data, config));
     const problem = rowKernelProblem(model);
     if (problem) {
       model.dispose();

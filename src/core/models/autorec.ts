@@ -22,19 +22,11 @@
  * would: l2 is a setting measured on validation, not the paper's lambda. Biases are not decayed.
  */
 import { tf } from '../tf/tfjs';
-import type { EmbeddingTable } from '../tf/embedding';
 import { mulberry32 } from '../util/random';
 import type { EmbeddingSnapshot } from '../data/types';
 import type { ModelContext } from './types';
 import { UserRows, type UserBatch, type UserBatchModel } from './user-batch';
-import {
-  decayScale,
-  glorotUniform,
-  keepMask,
-  multinomialLoss,
-  notRowTrained,
-  variable,
-} from './dense';
+import { decayScale, glorotUniform, keepMask, multinomialLoss, variable } from './dense';
 
 export interface AutoRecOptions {
   /** Share of input entries dropped per training step; default 0.5 implicit, 0 explicit. */
@@ -45,7 +37,6 @@ export class AutoRec implements UserBatchModel {
   readonly name = 'autorec';
   readonly batching = 'users';
   readonly predictsRatings: boolean;
-  readonly tables: readonly EmbeddingTable[] = [];
   readonly dense: readonly tf.Variable[];
   /** W [items, hidden]. */
   private readonly encoder: tf.Variable;
@@ -105,14 +96,6 @@ export class AutoRec implements UserBatchModel {
       const weights = tf.add(tf.sum(tf.square(this.encoder)), tf.sum(tf.square(this.decoder)));
       return tf.add(data, tf.mul(weights, this.decay)) as tf.Scalar;
     });
-  }
-
-  predict(): tf.Tensor1D {
-    throw notRowTrained(this.name);
-  }
-
-  loss(): tf.Scalar {
-    throw notRowTrained(this.name);
   }
 
   /**

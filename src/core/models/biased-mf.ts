@@ -9,12 +9,12 @@ import { tf } from '../tf/tfjs';
 import { EmbeddingTable } from '../tf/embedding';
 import { biasedDot } from '../tf/ops';
 import { normalArray, mulberry32 } from '../util/random';
-import type { Batch, ModelContext, RecModel, Rows } from './types';
+import type { Batch, ModelContext, RowModel, Rows } from './types';
 import type { EmbeddingSnapshot } from '../data/types';
 import { splitLastColumn } from './hybrid';
 import { dayBiasTables, withDayBias } from './day-bias';
 
-export class BiasedMF implements RecModel {
+export class BiasedMF implements RowModel {
   readonly name: string = 'biased-mf';
   readonly predictsRatings: boolean = true;
   tables: readonly EmbeddingTable[];

@@ -144,7 +144,7 @@ describe.each(Object.entries(models))('%s on planted taste groups', (name, creat
     const c = { ...implicit, model: name };
     const model = create(data, c);
     expect(model.predictsRatings).toBe(false);
-    expect(model.tables).toEqual([]);
+    expect(model.batching).toBe('users');
     const trainer = new UserTrainer(data, c, model);
     const losses = await train(trainer);
     expect(losses[losses.length - 1]).toBeLessThan(0.9 * losses[0]);

@@ -63,8 +63,3 @@ export function decayScale(ctx: ModelContext): number {
   }
   return ctx.l2 / Math.max(1, active);
 }
-
-/** The error a user-batch model throws when asked for the row models' `predict` / `loss`. */
-export function notRowTrained(name: string): Error {
-  return new Error(`${name} is trained on mini-batches of users (UserTrainer), not on rows`);
-}

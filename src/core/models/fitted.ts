@@ -6,10 +6,10 @@
 import { tf } from '../tf/tfjs';
 import { fitBiases, type BiasModel } from './baseline';
 import { popularityScores } from './popularity';
-import type { Batch, ModelContext, RecModel } from './types';
+import type { Batch, ModelContext, RowModel } from './types';
 import type { EmbeddingSnapshot } from '../data/types';
 
-abstract class FittedModel implements RecModel {
+abstract class FittedModel implements RowModel {
   abstract readonly name: string;
   abstract readonly predictsRatings: boolean;
   readonly fitted = true;

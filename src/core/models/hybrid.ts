@@ -25,10 +25,10 @@ import { biasedDot } from '../tf/ops';
 import { normalArray, mulberry32 } from '../util/random';
 import { idAndFeatureBags, range, seenEntities, sumBags } from './bags';
 import { dayBiasTables, withDayBias } from './day-bias';
-import type { Batch, ModelContext, RecModel, Rows } from './types';
+import type { Batch, ModelContext, RowModel, Rows } from './types';
 import type { EmbeddingSnapshot } from '../data/types';
 
-export class Hybrid implements RecModel {
+export class Hybrid implements RowModel {
   readonly name: string = 'hybrid';
   readonly pairwise: boolean;
   readonly predictsRatings: boolean;

@@ -13,7 +13,7 @@ import { Trainer, type TrainData } from '../training/trainer';
 import { UserTrainer } from '../training/user-trainer';
 import { DEFAULT_CONFIG, type TrainConfig } from '../training/config';
 import type { FeatureTable } from '../data/types';
-import type { RecModel } from './types';
+import type { RowModel, UserBatchModel } from './types';
 
 export const USERS = 4;
 export const ITEMS = 4;
@@ -95,7 +95,7 @@ export function knownValues(n: number, salt: number, scale = 0.4): Float32Array 
 }
 
 /** Sets a model's table (by name) to `values` ([rows, width] row-major; the spare row stays 0). */
-export function setTable(model: RecModel, name: string, values: Float32Array): Float32Array {
+export function setTable(model: RowModel, name: string, values: Float32Array): Float32Array {
   const table = model.tables.find((t) => t.name === name);
   if (!table) throw new Error(`${model.name} has no table "${name}"`);
   if (values.length !== table.rows * table.dim)
@@ -149,7 +149,7 @@ export function allPairs(data: TrainData): { user: Int32Array; item: Int32Array;
 export async function runRowModel(
   data: TrainData,
   config: TrainConfig,
-  model: RecModel,
+  model: RowModel,
   stock: boolean,
 ): Promise<{ predicted: Float32Array; loss: number; batch: SeenBatch }> {
   const seen: { batch?: SeenBatch } = {};
@@ -181,7 +181,7 @@ export async function runRowModel(
 export async function runUserModel(
   data: TrainData,
   config: TrainConfig,
-  model: RecModel,
+  model: UserBatchModel,
 ): Promise<number> {
   const trainer = new UserTrainer(data, config, model);
   try {

@@ -17,24 +17,9 @@ export interface Batch {
 /** For each of the model's tables, its rows for the batch ([B, dim]), by table name. */
 export type Rows = Record<string, tf.Tensor2D>;
 
-/**
- * A recommender written as its forward pass. Its embedding tables are read only through the rows
- * the trainer looks up for it (`rows[table.name]`), which is what lets the trainer take the
- * sparse gradient path; autodiff differentiates everything the model writes.
- */
-export interface RecModel {
+/** What every model has, however it is trained. */
+export interface ModelBase {
   readonly name: string;
-  /**
-   * Pairwise (implicit) models: the batch's `item` column holds B positives and then B sampled
-   * negatives, 2B rows, and `rating` is unused. Rating metrics do not apply.
-   */
-  readonly pairwise?: boolean;
-  /**
-   * How the model is trained: 'rows' (default) by mini-batches of interactions through the
-   * sparse embedding path (`Trainer`); 'users' by mini-batches of users, each with its whole
-   * training row of the interaction matrix (`UserTrainer`: autoencoders, softmax models).
-   */
-  readonly batching?: 'rows' | 'users';
   /**
    * Whether predictions are ratings (RMSE / MAE apply). Ranking models (implicit feedback)
    * produce scores only.
@@ -45,6 +30,31 @@ export interface RecModel {
    * pass that only measures the training loss.
    */
   readonly fitted?: boolean;
+  /** Parameters that are not embedding tables (trained by a stock optimizer). */
+  readonly dense: readonly tf.Variable[];
+  /**
+   * Scores of every item for these users, [users.length, items], for ranking metrics and top-k
+   * lists. Terms that are the same for all of a user's items may be left out.
+   */
+  scoreItems?(users: Int32Array): tf.Tensor2D;
+  /** Reads the learned factors back (one read per table; call between epochs, not per step). */
+  snapshot(epoch: number): Promise<EmbeddingSnapshot>;
+  dispose(): void;
+}
+
+/**
+ * A recommender written as its forward pass over mini-batches of interactions (`Trainer`). Its
+ * embedding tables are read only through the rows the trainer looks up for it
+ * (`rows[table.name]`), which is what lets the trainer take the sparse gradient path; autodiff
+ * differentiates everything the model writes.
+ */
+export interface RowModel extends ModelBase {
+  readonly batching?: 'rows';
+  /**
+   * Pairwise (implicit) models: the batch's `item` column holds B positives and then B sampled
+   * negatives, 2B rows, and `rating` is unused. Rating metrics do not apply.
+   */
+  readonly pairwise?: boolean;
   readonly tables: readonly EmbeddingTable[];
   /**
    * Bags the model reads, by name (e.g. an item's id and genres, a user's rated items). A table
@@ -52,20 +62,55 @@ export interface RecModel {
    * [C, d] and `bagSum(rows[table], batch.bags[name])` sums them per entity.
    */
   readonly bags?: Readonly<Record<string, BagSource>>;
-  /** Parameters that are not embedding tables (trained by a stock optimizer). */
-  readonly dense: readonly tf.Variable[];
   /** Predicted score per batch row, [B]. */
   predict(rows: Rows, batch: Batch): tf.Tensor1D;
-  /**
-   * Scores of every item for these users, [users.length, items], for ranking metrics and top-k
-   * lists. Terms that are the same for all of a user's items may be left out.
-   */
-  scoreItems?(users: Int32Array): tf.Tensor2D;
   /** Training objective for one batch (scalar); tables' L2 is applied by the trainer. */
   loss(rows: Rows, batch: Batch): tf.Scalar;
-  /** Reads the learned factors back (one read per table; call between epochs, not per step). */
-  snapshot(epoch: number): Promise<EmbeddingSnapshot>;
-  dispose(): void;
+}
+
+/** One mini-batch of users on the backend. */
+export interface UserBatch {
+  /** int32 [U]: the users. */
+  users: tf.Tensor1D;
+  /** [U, items]: the users' training rows, the rating (explicit) or 1 (implicit), 0 elsewhere. */
+  input: tf.Tensor2D;
+  /** [U, items]: 1 where the user has a training row, 0 elsewhere. */
+  mask: tf.Tensor2D;
+  /**
+   * [U, userFeatures]: each user's metadata features, 1 / (the user's feature count) on each
+   * (so `features x F` is the mean of their embeddings). Null unless the model reads user
+   * features (`readsUserFeatures`) and the data has some.
+   */
+  features: tf.Tensor2D | null;
+}
+
+/**
+ * A model trained by mini-batches of users, each with its whole training row of the interaction
+ * matrix (`UserTrainer`: autoencoders, softmax models). Its parameters are all in `dense`.
+ */
+export interface UserBatchModel extends ModelBase {
+  readonly batching: 'users';
+  /** Whether the model reads the users' metadata features (`UserBatch.features`). */
+  readonly readsUserFeatures?: boolean;
+  /** Training objective for one batch of users (scalar), weight decay included. */
+  userLoss(b: UserBatch): tf.Scalar;
+  /**
+   * Scores of every item for users given by their training rows (`UserBatch.input`'s layout,
+   * [U, items]) and, when the model reads them, their features; [U, items].
+   */
+  scoreUsers(input: tf.Tensor2D, features: tf.Tensor2D | null): tf.Tensor2D;
+}
+
+/** Any model: trained by interactions (`RowModel`) or by users (`UserBatchModel`). */
+export type RecModel = RowModel | UserBatchModel;
+
+export function isUserBatchModel(model: RecModel): model is UserBatchModel {
+  return model.batching === 'users';
+}
+
+/** The model's embedding tables (none for a model trained by users). */
+export function tablesOf(model: RecModel): readonly EmbeddingTable[] {
+  return isUserBatchModel(model) ? [] : model.tables;
 }
 
 export interface ModelContext {

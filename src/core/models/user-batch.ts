@@ -3,44 +3,10 @@
  * users' whole training rows, the models' interface, and the rows and features as dense blocks
  * built on the CPU.
  */
-import type { tf } from '../tf/tfjs';
-import type { RecModel } from './types';
 import type { Interactions, FeatureTable } from '../data/types';
 import { groupRows } from '../data/csr';
 
-/** One mini-batch of users on the backend. */
-export interface UserBatch {
-  /** int32 [U]: the users. */
-  users: tf.Tensor1D;
-  /** [U, items]: the users' training rows, the rating (explicit) or 1 (implicit), 0 elsewhere. */
-  input: tf.Tensor2D;
-  /** [U, items]: 1 where the user has a training row, 0 elsewhere. */
-  mask: tf.Tensor2D;
-  /**
-   * [U, userFeatures]: each user's metadata features, 1 / (the user's feature count) on each
-   * (so `features x F` is the mean of their embeddings). Null unless the model reads user
-   * features (`readsUserFeatures`) and the data has some.
-   */
-  features: tf.Tensor2D | null;
-}
-
-/** A model trained by `UserTrainer`: its parameters are all in `dense`, and `tables` is empty. */
-export interface UserBatchModel extends RecModel {
-  readonly batching: 'users';
-  /** Whether the model reads the users' metadata features (`UserBatch.features`). */
-  readonly readsUserFeatures?: boolean;
-  /** Training objective for one batch of users (scalar), weight decay included. */
-  userLoss(b: UserBatch): tf.Scalar;
-  /**
-   * Scores of every item for users given by their training rows (`UserBatch.input`'s layout,
-   * [U, items]) and, when the model reads them, their features; [U, items].
-   */
-  scoreUsers(input: tf.Tensor2D, features: tf.Tensor2D | null): tf.Tensor2D;
-}
-
-export function isUserBatchModel(model: RecModel): model is UserBatchModel {
-  return model.batching === 'users';
-}
+export { isUserBatchModel, type UserBatch, type UserBatchModel } from './types';
 
 /**
  * The training rows as a CSR over users, and dense [U, items] blocks of it built on the CPU.

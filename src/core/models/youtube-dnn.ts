@@ -20,19 +20,11 @@
  * held Recall@20 at 0.26, 1 at 0.18): the dropout regularises, and `l2` 0 is what to use.
  */
 import { tf } from '../tf/tfjs';
-import type { EmbeddingTable } from '../tf/embedding';
 import { mulberry32, normalArray } from '../util/random';
 import type { EmbeddingSnapshot } from '../data/types';
 import type { ModelContext } from './types';
 import { UserRows, userFeatureWeights, type UserBatch, type UserBatchModel } from './user-batch';
-import {
-  decayScale,
-  glorotUniform,
-  keepMask,
-  multinomialLoss,
-  notRowTrained,
-  variable,
-} from './dense';
+import { decayScale, glorotUniform, keepMask, multinomialLoss, variable } from './dense';
 
 export interface YouTubeDNNOptions {
   /** Share of a user's items held out of the input per training step; default 0.8. */
@@ -44,7 +36,6 @@ export class YouTubeDNN implements UserBatchModel {
   readonly batching = 'users';
   readonly predictsRatings = false;
   readonly readsUserFeatures: boolean;
-  readonly tables: readonly EmbeddingTable[] = [];
   readonly dense: readonly tf.Variable[];
   /** E [items, dim]: the items' input embeddings. */
   private readonly itemInput: tf.Variable;
@@ -131,14 +122,6 @@ export class YouTubeDNN implements UserBatchModel {
       const weights = matrices.map((m) => tf.sum(tf.square(m))).reduce((sum, t) => tf.add(sum, t));
       return tf.add(data, tf.mul(weights, this.decay)) as tf.Scalar;
     });
-  }
-
-  predict(): tf.Tensor1D {
-    throw notRowTrained(this.name);
-  }
-
-  loss(): tf.Scalar {
-    throw notRowTrained(this.name);
   }
 
   /** userFactors: u for every user (in blocks, from the training rows); items: O and its bias. */

@@ -3,7 +3,7 @@
  * validation, and puts it back before the test part is scored and the map is drawn.
  */
 import { tf } from '../tf/tfjs';
-import type { RecModel } from '../models/types';
+import { tablesOf, type RecModel } from '../models/types';
 
 export class ParamCheckpoint {
   private saved: tf.Tensor[] | null = null;
@@ -12,7 +12,7 @@ export class ParamCheckpoint {
 
   /** The model's variables: its embedding tables and its dense parameters. */
   private get variables(): tf.Variable[] {
-    return [...this.model.tables.map((t) => t.weights), ...this.model.dense];
+    return [...tablesOf(this.model).map((t) => t.weights), ...this.model.dense];
   }
 
   get held(): boolean {

@@ -2,14 +2,14 @@
 import { createModel } from '../models/registry';
 import { Trainer, modelContext, type ModelTrainer, type TrainData } from './trainer';
 import { UserTrainer } from './user-trainer';
-import type { UserBatchModel } from '../models/user-batch';
+import { isUserBatchModel } from '../models/types';
 import type { TrainConfig } from './config';
 
 export function createTrainer(data: TrainData, config: TrainConfig): ModelTrainer {
   const model = createModel(config.model, modelContext(data, config));
   try {
-    return model.batching === 'users'
-      ? new UserTrainer(data, config, model as UserBatchModel)
+    return isUserBatchModel(model)
+      ? new UserTrainer(data, config, model)
       : new Trainer(data, config, { model });
   } catch (e) {
     model.dispose();

@@ -18,6 +18,7 @@ import {
 } from './protocol';
 import { validateConfig, type TrainConfig } from './config';
 import { fitBiases, meanRating, predictBiases } from '../models/baseline';
+import { tablesOf } from '../models/types';
 import { ratingMetrics } from '../metrics/rating';
 import type { TrainingDataPayload, TrainingEvent, TrainingRequest } from './session-messages';
 import type { EngineHook } from '../engines/choose';
@@ -172,7 +173,7 @@ export class TrainingSession {
         epochs: trainer.epochs,
         feedback,
         droppedBelowThreshold,
-        userDays: trainer.model.tables.some((t) => t.indexedBy === 'userDay')
+        userDays: tablesOf(trainer.model).some((t) => t.indexedBy === 'userDay')
           ? (data.userDay?.count ?? 0)
           : 0,
         predictsRatings: !!trainer.model.predictsRatings,

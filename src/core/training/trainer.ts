@@ -20,7 +20,14 @@ import {
   type RowPlanTensors,
 } from '../tf/embedding';
 import { createModel } from '../models/registry';
-import type { Batch, ModelContext, RecModel, Rows } from '../models/types';
+import {
+  isUserBatchModel,
+  type Batch,
+  type ModelContext,
+  type RecModel,
+  type RowModel,
+  type Rows,
+} from '../models/types';
 import type { Interactions } from '../data/types';
 import { meanRating } from '../models/baseline';
 import { ratingMetrics, type RatingMetrics } from '../metrics/rating';
@@ -107,7 +114,7 @@ export function modelContext(data: TrainData, config: TrainConfig): ModelContext
 }
 
 export class Trainer implements ModelTrainer {
-  readonly model: RecModel;
+  readonly model: RowModel;
   readonly stepsPerEpoch: number;
   /** Completed epochs. */
   epoch = 0;
@@ -132,11 +139,11 @@ export class Trainer implements ModelTrainer {
      * stockGather: differentiate plain tf.gather (the slow stock path), for the bench's
      * comparison. model: the model to train (default: the registry's `config.model`).
      */
-    private readonly options: { stockGather?: boolean; model?: RecModel } = {},
+    private readonly options: { stockGather?: boolean; model?: RowModel } = {},
   ) {
     const n = data.train.rating.length;
     if (n === 0) throw new Error('no training rows');
-    this.model = options.model ?? createModel(config.model, modelContext(data, config));
+    this.model = options.model ?? createRowModel(config.model, modelContext(data, config));
     this.checkpoint = new ParamCheckpoint(this.model);
     this.optimizer = createOptimizer(config.optimizer, config.learningRate);
     this.rowOptimizer = createRowOptimizer(config.optimizer, config.learningRate);
@@ -504,4 +511,12 @@ function disposeBatch(b: PreparedBatch): void {
     );
   Object.values(b.bags).forEach(disposeBag);
   tf.dispose(b.rating);
+}
+
+/** The registry's model `name`, which must be trained by interactions (`Trainer`). */
+export function createRowModel(name: string, ctx: ModelContext): RowModel {
+  const model = createModel(name, ctx);
+  if (!isUserBatchModel(model)) return model;
+  model.dispose();
+  throw new Error(`${name} is trained by mini-batches of users, not of interactions`);
 }
