@@ -190,6 +190,11 @@ test('trains the hybrid model on genres and SVD++ for an epoch each on webgl; th
   const table = page.getByRole('table', { name: 'Runs on this data set' });
   await expect(table.getByRole('row')).toHaveCount(3);
   await expect(table).toContainText('SVD++');
+  // The panel names the run with the lower test RMSE (issue 19: which model is best at what).
+  const best = s.runs.reduce((x, y) => (y.bestRmse! < x.bestRmse! ? y : x));
+  await expect(page.getByLabel('Best run at each criterion')).toContainText(
+    `ratings (test RMSE): #${best.id} ${best.model}`,
+  );
   // The runs and their curves export as CSV (issue 7).
   const runsCsv = await lab.downloadLines('Export runs CSV');
   expect(runsCsv).toHaveLength(3);

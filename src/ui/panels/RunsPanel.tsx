@@ -6,6 +6,7 @@ import { SPLIT_LABELS } from '../../core/training/config';
 import type { RunRecord } from '../../state/lab-state';
 import { curvesCsv, runsCsv } from '../../state/export';
 import { downloadText } from '../download';
+import { BestRuns } from './BestRuns';
 
 const COLORS = ['#7aa2f7', '#9ece6a', '#e0af68', '#f7768e', '#bb9af7', '#7dcfff', '#ff9e64'];
 const label = (r: RunRecord) => `#${r.id} ${r.model}`;
@@ -74,6 +75,7 @@ export function RunsPanel() {
         </p>
       ) : (
         <>
+          <BestRuns />
           <div className="table-scroll">
             <table className="history runs-table">
               <caption className="sr-only">Runs on this data set</caption>
