@@ -1,5 +1,5 @@
 /**
- * The runs table's rows, shared by the app (src/state/lab.ts) and the CLI (src/cli/): this module
+ * The runs table's rows, shared by the app (src/state/training-controller.ts) and the CLI (src/cli/): this module
  * creates no worker, so Node can import it.
  */
 import type { RunRecord, TrainingState } from './lab-state';

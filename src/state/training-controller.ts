@@ -1,0 +1,385 @@
+/**
+ * Training: runs and searches sent to the training worker, its events turned into state
+ * (`training`, `engine`, `embeddings`, the runs table), and the worker's recommendation jobs.
+ * It lays out and measures nothing itself: the facade injects `project`, `refreshSelection` and
+ * the space measurement, so each concern keeps its own controller.
+ */
+import type { Store } from './store';
+import type { LabState, RunRecord, TrainingState } from './lab-state';
+import { summarizeRun } from './runs';
+import { MISSING_TEST_FILE } from '../core/training/test-file-part';
+import type { EnginePreference } from '../core/engines/types';
+import type { TrainConfig } from '../core/training/config';
+import type { TuneBudget } from '../core/training/tuning';
+import { TrainingClient } from '../worker/training/client';
+import {
+  trainingPayload,
+  type RecommendRequest,
+  type TrainingEvent,
+  type TrainingRequest,
+} from '../worker/training/protocol';
+
+/** Loss readings kept for the chart: enough for a smooth curve, bounded for long runs. */
+export const MAX_LOSS_POINTS = 2000;
+
+/** What the controller needs of the training worker (TrainingClient; tests pass a fake). */
+export interface TrainingChannel {
+  send(req: TrainingRequest): void;
+  dispose(): void;
+}
+
+export interface TrainingDeps {
+  reportError(source: string, message: string): void;
+  /** Lays out the latest embeddings (ProjectionController.project). */
+  project(): void;
+  /** Recomputes the selection card from the latest embeddings. */
+  refreshSelection(): void;
+  /** The space-quality measurement (SpaceActions). */
+  space: { reset(): void; measure(runId: number | null): Promise<void> };
+  /** Starts the worker; events come back through `onEvent`. Default: a TrainingClient. */
+  connect?: (onEvent: (e: TrainingEvent) => void) => TrainingChannel;
+}
+
+/** Top-k items per user, users x k row-major (see RecommendRequest). */
+export interface TopK {
+  item: Int32Array;
+  score: Float32Array;
+}
+
+export class TrainingController {
+  /** Whether the person pressed Stop during the current run or search. */
+  private stopRequested = false;
+  private channel: TrainingChannel | null = null;
+  private readonly recommendJobs = new Map<
+    number,
+    { resolve: (r: TopK) => void; reject: (e: Error) => void; progress: (f: number) => void }
+  >();
+  private nextJob = 1;
+
+  constructor(
+    private readonly store: Store<LabState>,
+    private readonly deps: TrainingDeps,
+  ) {}
+
+  /** Starts the training worker early, so the backend is known before the first run. */
+  start(): void {
+    this.channel ??= (this.deps.connect ?? ((cb) => new TrainingClient(cb)))((e) =>
+      this.onTrainingEvent(e),
+    );
+  }
+
+  /** Sends a request to the worker, starting it if need be. */
+  send(req: TrainingRequest): void {
+    this.start();
+    this.channel!.send(req);
+  }
+
+  dispose(): void {
+    this.channel?.dispose();
+    this.channel = null;
+  }
+
+  isTraining(): boolean {
+    const st = this.store.get().training.status;
+    return st === 'running' || st === 'paused';
+  }
+
+  setConfig(patch: Partial<TrainConfig>): void {
+    this.setTraining({ config: { ...this.store.get().training.config, ...patch } });
+  }
+
+  train(): void {
+    this.begin();
+  }
+
+  /** Starts a hyper-parameter search over the current settings (see tuning.ts). */
+  tune(): void {
+    this.begin(this.store.get().training.tuneBudget);
+  }
+
+  setTuneBudget(patch: Partial<TuneBudget>): void {
+    const t = this.store.get().training;
+    this.setTraining({ tuneBudget: { ...t.tuneBudget, ...patch } });
+  }
+
+  /** Applies the search's best settings to the training settings. */
+  applyTuned(): void {
+    const best = this.store.get().training.tuning?.best;
+    if (best) this.setConfig({ ...best.trial.settings, epochs: best.config.epochs });
+  }
+
+  /** The engine the next run trains on ('auto': the fastest the calibration measures). */
+  setEngine(preference: EnginePreference): void {
+    this.store.set((s) => ({ engine: { ...s.engine, preference } }));
+  }
+
+  pause(): void {
+    this.channel?.send({ type: 'pause' });
+  }
+  resume(): void {
+    this.channel?.send({ type: 'resume' });
+  }
+  stop(): void {
+    this.stopRequested = true;
+    this.channel?.send({ type: 'stop' });
+  }
+
+  /**
+   * Every user's top-k unseen items scored on the worker's backend; `progress` gets the fraction
+   * of users scored. Rejects with the worker's message.
+   */
+  recommend(req: Omit<RecommendRequest, 'type' | 'id'>, progress: (f: number) => void) {
+    const id = this.nextJob++;
+    return new Promise<TopK>((resolve, reject) => {
+      this.recommendJobs.set(id, { resolve, reject, progress });
+      this.send({ type: 'recommend', id, ...req });
+    });
+  }
+
+  private setTraining(patch: Partial<TrainingState>): void {
+    this.store.set((s) => ({ training: { ...s.training, ...patch } }));
+  }
+
+  /** Sends a run (or with `tune` a search) to the training worker. */
+  private begin(tune?: TuneBudget): void {
+    const { dataset, training, testFile } = this.store.get();
+    if (!dataset || this.isTraining()) return;
+    const config = training.config;
+    // Said before anything starts: what the person must give.
+    if (config.split === 'test-file' && !testFile) {
+      this.setTraining({ error: MISSING_TEST_FILE });
+      this.deps.reportError('training', MISSING_TEST_FILE);
+      return;
+    }
+    this.start();
+    this.stopRequested = false;
+    this.setTraining({
+      ...freshRun(config),
+      status: 'running',
+      folds: null,
+      tuning: tune
+        ? {
+            status: 'running',
+            trial: null,
+            config: null,
+            total: 0,
+            done: 0,
+            best: null,
+            startedAt: performance.now(),
+          }
+        : null,
+      space: null,
+      error: null,
+      startedAt: performance.now(),
+    });
+    this.deps.space.reset();
+    // A new run's layouts replace the last run's on the epoch slider.
+    this.store.set((s) => ({ projection: { ...s.projection, history: [], replay: null } }));
+    this.store.set((s) => ({ engine: { ...s.engine, engine: null, engines: [] } }));
+    this.send({
+      type: 'train',
+      config,
+      // The test file travels only with the split that reads it (the payload is copied).
+      data: trainingPayload(
+        dataset,
+        config.split === 'test-file' && testFile ? testFile.set : null,
+      ),
+      ...(tune && { tune }),
+      engine: this.store.get().engine.preference,
+    });
+  }
+
+  /** Adds the run that just ended to the runs table (a search's trial with its settings). */
+  private recordRun(status: 'done' | 'stopped', trial?: RunRecord['trial']): void {
+    const { training: t, runs, dataset } = this.store.get();
+    if (!t.history.length || !t.feedback) return;
+    const config = trial && t.tuning?.config ? t.tuning.config : t.config;
+    const run = summarizeRun(
+      runs.length + 1,
+      { ...t, config, feedback: t.feedback },
+      dataset?.name ?? '',
+      status,
+    );
+    this.store.set({ runs: [...runs, trial ? { ...run, trial } : run] });
+  }
+
+  /** Turns one worker event into state (public so tests and other channels can feed events). */
+  onTrainingEvent(e: TrainingEvent): void {
+    const t = this.store.get().training;
+    switch (e.type) {
+      case 'recommend-progress':
+        this.recommendJobs.get(e.id)?.progress(e.done / Math.max(1, e.total));
+        return;
+      case 'recommendations':
+      case 'recommend-error': {
+        const job = this.recommendJobs.get(e.id);
+        this.recommendJobs.delete(e.id);
+        if (e.type === 'recommendations') job?.resolve(e);
+        else job?.reject(new Error(e.message));
+        return;
+      }
+      case 'backend':
+        this.setTraining({
+          backend: e.backend,
+          fallbackReason: e.fallbackReason,
+          renderer: e.renderer,
+        });
+        return;
+      case 'engine':
+        this.store.set((s) => ({
+          engine: { ...s.engine, engine: e.engine, engines: e.engines },
+        }));
+        return;
+      case 'started':
+        this.setTraining({
+          baselines: e.baselines,
+          epochsTotal: e.epochs,
+          feedback: e.feedback,
+          predictsRatings: e.predictsRatings,
+          droppedBelowThreshold: e.droppedBelowThreshold,
+          userDays: e.userDays,
+          stepsPerEpoch: e.stepsPerEpoch,
+          trainRows: e.trainRows,
+          testRows: e.testRows,
+          validationRows: e.validationRows,
+          validationUnseen: e.validationUnseen,
+        });
+        return;
+      case 'progress': {
+        const curve = [...t.lossCurve, { epoch: e.epoch, loss: e.loss }];
+        this.setTraining({
+          epoch: e.epoch,
+          step: e.step,
+          rowsPerSecond: e.rowsPerSecond,
+          etaSeconds: e.etaSeconds,
+          lossCurve: curve.length > MAX_LOSS_POINTS ? curve.filter((_, i) => i % 2 === 0) : curve,
+        });
+        return;
+      }
+      case 'epoch': {
+        this.setTraining({ history: [...t.history, e.entry], epoch: e.entry.epoch });
+        this.store.set({ embeddings: e.snapshot });
+        this.deps.refreshSelection();
+        const every = t.config.projectEvery;
+        // The last epoch is laid out; when the test report puts back an earlier epoch, that
+        // epoch's factors are laid out again.
+        const last = e.entry.epoch >= t.epochsTotal;
+        // Fitted reference models have one value per point, and a search's trials are many
+        // short runs: nothing to lay out.
+        if (e.snapshot.dim < 2 || t.tuning) return;
+        // Live re-projection every `every` epochs (0: only when training ends).
+        const live =
+          every > 0 && (e.entry.epoch % every === 0 || this.store.get().projection.coords === null);
+        if (live || last) this.deps.project();
+        return;
+      }
+      case 'early-stop':
+        this.setTraining({ earlyStop: { epoch: e.epoch, bestEpoch: e.bestEpoch } });
+        return;
+      case 'trial':
+        // Each trial is a run of its own: the live curves start over.
+        this.setTraining({
+          ...freshRun(e.config),
+          tuning: t.tuning && { ...t.tuning, trial: e.trial, config: e.config, total: e.total },
+        });
+        return;
+      case 'trial-end': {
+        this.recordRun(this.stopRequested ? 'stopped' : 'done', {
+          id: e.trial.id,
+          rung: e.trial.rung,
+          score: e.score,
+        });
+        const tuning = this.store.get().training.tuning;
+        if (tuning) this.setTraining({ tuning: { ...tuning, done: tuning.done + 1 } });
+        return;
+      }
+      case 'tuned': {
+        const tuning = this.store.get().training.tuning;
+        if (!tuning) return;
+        const base = t.config;
+        this.setTraining({
+          tuning: {
+            ...tuning,
+            trial: null,
+            best: e.best && {
+              ...e.best,
+              config: { ...base, ...e.best.trial.settings, epochs: e.best.trial.epochs },
+            },
+          },
+        });
+        return;
+      }
+      case 'fold':
+        // Each fold trains afresh: the live curves start over; the folds' results are kept.
+        this.setTraining({
+          folds: { k: e.count, reports: t.folds?.reports ?? [] },
+          history: [],
+          lossCurve: [],
+          test: null,
+          earlyStop: null,
+          epoch: 0,
+          step: 0,
+        });
+        return;
+      case 'test':
+        this.setTraining({
+          test: e.report,
+          ...(t.folds && { folds: { ...t.folds, reports: [...t.folds.reports, e.report] } }),
+        });
+        // The selected epoch's embeddings (when it is not the last) are what the map,
+        // neighbours and exports show.
+        if (e.snapshot) {
+          this.store.set({ embeddings: e.snapshot });
+          this.deps.refreshSelection();
+        }
+        if (e.snapshot && e.snapshot.dim >= 2 && !t.tuning) this.deps.project();
+        return;
+      case 'status': {
+        this.setTraining({ status: e.status, ...(e.status === 'done' ? { etaSeconds: 0 } : {}) });
+        if (e.status !== 'done' && e.status !== 'stopped') return;
+        const tuning = this.store.get().training.tuning;
+        // A search's trials are recorded as each ends; its end only closes the search.
+        if (tuning) {
+          this.setTraining({ tuning: { ...tuning, status: e.status } });
+          return;
+        }
+        const before = this.store.get().runs.length;
+        this.recordRun(e.status);
+        const runs = this.store.get().runs;
+        // The map the run ends with (the selected epoch's), measured.
+        if (runs.length > before) void this.deps.space.measure(runs[runs.length - 1].id);
+        return;
+      }
+      case 'error':
+        this.setTraining({
+          status: t.status === 'idle' && !t.startedAt ? 'idle' : 'error',
+          error: e.message,
+        });
+        this.deps.reportError('training', e.message);
+        return;
+    }
+  }
+}
+
+/** The live state of a run that is starting (its curves, results and counts cleared). */
+function freshRun(config: TrainConfig): Partial<TrainingState> {
+  return {
+    model: config.model,
+    epoch: 0,
+    epochsTotal: config.epochs,
+    step: 0,
+    history: [],
+    test: null,
+    validationRows: 0,
+    validationUnseen: 0,
+    lossCurve: [],
+    rowsPerSecond: null,
+    etaSeconds: null,
+    baselines: null,
+    feedback: null,
+    predictsRatings: null,
+    droppedBelowThreshold: 0,
+    userDays: 0,
+    earlyStop: null,
+  };
+}
