@@ -187,6 +187,7 @@ test('trains the hybrid model on genres and SVD++ for an epoch each on webgl; th
   s = await lab.snapshot();
   expect(s.runs.map((r) => r.model)).toEqual(['hybrid', 'svdpp']);
   expect(s.runs.every((r) => r.bestRmse !== null && r.secondsPerEpoch > 0)).toBe(true);
+  await lab.openPanel('Runs');
   const table = page.getByRole('table', { name: 'Runs on this data set' });
   await expect(table.getByRole('row')).toHaveCount(3);
   await expect(table).toContainText('SVD++');

@@ -26,6 +26,7 @@ test('5-fold cross-validation of biased MF: per-fold rows and mean ± sd in the 
 
   const run = await lab.until((x) => x.runs.length === 1 && x.runs[0]);
   expect(run.bestRmse).toBeCloseTo(folds.mean.rmse, 10);
+  await lab.openPanel('Runs');
   const table = page.getByRole('table', { name: 'Runs on this data set' });
   await expect(table.getByText(/^\d\.\d{4} ± \d\.\d{4}$/).first()).toBeVisible();
   await page.getByText('Per-fold results').click();

@@ -63,10 +63,13 @@ export function StatusOverlay() {
       </div>
       <ProgressBar value={t.epochsTotal ? t.epoch / t.epochsTotal : 0} label="Training progress" />
       <div className="status-facts small">
-        <span title="recent training throughput">{fmtRate(t.rowsPerSecond)}</span>
+        {t.rowsPerSecond !== null && (
+          <span title="recent training throughput">{fmtRate(t.rowsPerSecond)}</span>
+        )}
         {busy && <span title="time left">ETA {fmtDuration(t.etaSeconds)}</span>}
         <span title="training engine (tfjs backend)">
-          {engine ? ENGINE_NAMES[engine] : 'engine –'} ({t.backend ?? 'tfjs starting…'})
+          {engine ? `engine: ${ENGINE_NAMES[engine]}` : 'engine: chosen when training starts'} (tfjs{' '}
+          {t.backend ?? 'starting…'})
         </span>
       </div>
       <Sparkline
