@@ -21,12 +21,18 @@ const viewport = { width: Number(arg('width', 1440)), height: Number(arg('height
 const only = arg('only', '');
 mkdirSync(out, { recursive: true });
 
-const server = spawn('npx', ['vite', 'preview', '--port', String(port), '--strictPort', '--host', '127.0.0.1'], {
-  stdio: ['ignore', 'pipe', 'inherit'],
-});
+const server = spawn(
+  'npx',
+  ['vite', 'preview', '--port', String(port), '--strictPort', '--host', '127.0.0.1'],
+  {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  },
+);
 await new Promise((resolve, reject) => {
   server.stdout.on('data', (d) => String(d).includes(String(port)) && resolve());
-  server.on('exit', (code) => reject(new Error(`vite preview exited (${code}); is the port free?`)));
+  server.on('exit', (code) =>
+    reject(new Error(`vite preview exited (${code}); is the port free?`)),
+  );
 });
 const url = `http://127.0.0.1:${port}/`;
 const browser = await chromium.launch({
@@ -70,8 +76,7 @@ try {
     console.log(`trained and projected in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
     // Colour by genre and select a user, as the README describes.
     const colour = page.getByLabel('Colour by');
-    if (await colour.locator('option[value="genre"]').count())
-      await colour.selectOption('genre');
+    if (await colour.locator('option[value="genre"]').count()) await colour.selectOption('genre');
     await page.getByLabel('Search').fill('user 414');
     await page.getByRole('button', { name: /User 414$/ }).click();
     await until(page, () => (window.__lab.snapshot().selection?.neighbors.length ?? 0) > 0);

@@ -50,5 +50,7 @@ function isTyping(target: EventTarget | null): boolean {
   if (el.isContentEditable) return true;
   if (el.tagName === 'TEXTAREA' || el.tagName === 'SELECT') return true;
   // A checkbox, range or button takes no text, so its shortcuts still work.
-  return el.tagName === 'INPUT' && !['checkbox', 'radio', 'range', 'button'].includes(el.type ?? '');
+  return (
+    el.tagName === 'INPUT' && !['checkbox', 'radio', 'range', 'button'].includes(el.type ?? '')
+  );
 }
