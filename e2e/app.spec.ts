@@ -58,8 +58,10 @@ test('trains 2 epochs on webgl, beats the global mean, projects, and a clicked p
   expect(test.recallAtK!).toBeLessThanOrEqual(1);
   expect(test.auc!).toBeGreaterThan(0.5);
   expect(s.runs[0].bestRmse).toBe(test.rmse);
+  await lab.openPanel('Training curves');
   await expect(page.getByText(/Precision@10 0\.\d{4}/)).toBeVisible();
   await expect(page.getByText('Validation error')).toBeVisible();
+  await lab.closePanel('Training curves');
 
   // The projection runs automatically after training (UMAP, 3D).
   const p = await lab.until(

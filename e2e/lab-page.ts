@@ -187,6 +187,11 @@ export class LabPage {
     if ((await toggle.getAttribute('aria-expanded')) !== 'true') await toggle.click();
   }
 
+  async closePanel(name: string): Promise<void> {
+    const toggle = this.page.getByRole('button', { name, exact: true });
+    if ((await toggle.getAttribute('aria-expanded')) === 'true') await toggle.click();
+  }
+
   async train(epochs: number): Promise<Snapshot> {
     await this.setNumber('Epochs', epochs);
     await this.page.getByRole('button', { name: 'Train', exact: true }).click();
