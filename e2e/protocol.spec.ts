@@ -45,6 +45,7 @@ test('without a validation part the run keeps its last epoch and says so', async
   expect(s.training.history.map((h) => h.split)).toEqual(['test', 'test']);
   expect(s.training.test!.epoch).toBe(2);
   expect(s.training.test!.rmse).toBe(s.training.history[1].rmse);
+  await lab.openPanel('Training curves');
   await expect(page.getByText(/no validation part: the last epoch is kept/)).toBeVisible();
   await expect(page.getByText('Test error')).toBeVisible();
 });

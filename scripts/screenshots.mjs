@@ -60,6 +60,9 @@ try {
       { width: 1280, height: 800 },
     ]) {
       const page = await open(size);
+      const box = await page.getByTestId('embedding-canvas').boundingBox();
+      const share = (box.width * box.height) / (size.width * size.height);
+      console.log(`${size.width} x ${size.height}: the map covers ${(share * 100).toFixed(1)}%`);
       await page.screenshot({ path: join(out, `layout-${size.width}.png`) });
       await page.close();
     }
