@@ -58,8 +58,10 @@ test('trains 2 epochs on webgl, beats the global mean, projects, and a clicked p
   expect(test.recallAtK!).toBeLessThanOrEqual(1);
   expect(test.auc!).toBeGreaterThan(0.5);
   expect(s.runs[0].bestRmse).toBe(test.rmse);
+  await lab.openPanel('Training curves');
   await expect(page.getByText(/Precision@10 0\.\d{4}/)).toBeVisible();
   await expect(page.getByText('Validation error')).toBeVisible();
+  await lab.closePanel('Training curves');
 
   // The projection runs automatically after training (UMAP, 3D).
   const p = await lab.until(
@@ -187,6 +189,7 @@ test('trains the hybrid model on genres and SVD++ for an epoch each on webgl; th
   s = await lab.snapshot();
   expect(s.runs.map((r) => r.model)).toEqual(['hybrid', 'svdpp']);
   expect(s.runs.every((r) => r.bestRmse !== null && r.secondsPerEpoch > 0)).toBe(true);
+  await lab.openPanel('Runs');
   const table = page.getByRole('table', { name: 'Runs on this data set' });
   await expect(table.getByRole('row')).toHaveCount(3);
   await expect(table).toContainText('SVD++');

@@ -165,8 +165,31 @@ export class LabPage {
 
   async setNumber(label: string, value: number): Promise<void> {
     const box = this.page.getByLabel(label, { exact: true });
+    // Run settings (batch size, seed, early stop, re-projection) fold under "Advanced".
+    if (!(await box.isVisible())) await this.openAdvanced();
     await box.fill(String(value));
     await expect(box).toHaveValue(String(value));
+  }
+
+  /** Unfolds the training panel's "Advanced" settings, as a person would to reach them. */
+  async openAdvanced(): Promise<void> {
+    const details = this.page.locator('details.advanced');
+    if (!(await details.evaluate((d) => (d as HTMLDetailsElement).open)))
+      await details.locator('summary').click();
+  }
+
+  /**
+   * Opens a panel of the dock under the map ("Training curves", "Runs", "Popularity bias") by
+   * its toggle, named as the panel's heading (CONTRACT section 2).
+   */
+  async openPanel(name: string): Promise<void> {
+    const toggle = this.page.getByRole('button', { name, exact: true });
+    if ((await toggle.getAttribute('aria-expanded')) !== 'true') await toggle.click();
+  }
+
+  async closePanel(name: string): Promise<void> {
+    const toggle = this.page.getByRole('button', { name, exact: true });
+    if ((await toggle.getAttribute('aria-expanded')) === 'true') await toggle.click();
   }
 
   async train(epochs: number): Promise<Snapshot> {

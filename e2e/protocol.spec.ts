@@ -26,6 +26,7 @@ test('5-fold cross-validation of biased MF: per-fold rows and mean ± sd in the 
 
   const run = await lab.until((x) => x.runs.length === 1 && x.runs[0]);
   expect(run.bestRmse).toBeCloseTo(folds.mean.rmse, 10);
+  await lab.openPanel('Runs');
   const table = page.getByRole('table', { name: 'Runs on this data set' });
   await expect(table.getByText(/^\d\.\d{4} ± \d\.\d{4}$/).first()).toBeVisible();
   await page.getByText('Per-fold results').click();
@@ -44,6 +45,7 @@ test('without a validation part the run keeps its last epoch and says so', async
   expect(s.training.history.map((h) => h.split)).toEqual(['test', 'test']);
   expect(s.training.test!.epoch).toBe(2);
   expect(s.training.test!.rmse).toBe(s.training.history[1].rmse);
+  await lab.openPanel('Training curves');
   await expect(page.getByText(/no validation part: the last epoch is kept/)).toBeVisible();
   await expect(page.getByText('Test error')).toBeVisible();
 });

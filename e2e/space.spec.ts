@@ -27,6 +27,7 @@ test('a finished run reports its map quality; neighbours carry their support, fi
   expect(space.genreAgreement).toBeGreaterThan(0.5);
   const run = await lab.until((x) => x.runs[0]?.space);
   expect(run.metric).toBe('shrunk-cosine');
+  await lab.openPanel('Runs');
   await expect(page.getByRole('columnheader', { name: 'Genre agreement' })).toBeVisible();
 
   // Toy Story's neighbours under the defaults: shrunk cosine, none under 5 interactions.

@@ -20,8 +20,11 @@ const flag = (name) => flags.find((f) => f.startsWith(`--${name}=`))?.split('=')
 if (flag('model')) await page.getByLabel('Model', { exact: true }).selectOption(flag('model'));
 if (flag('epochs')) await page.getByLabel('Epochs', { exact: true }).fill(flag('epochs'));
 if (flags.includes('--train')) {
-  if (flags.includes('--project-at-end'))
+  if (flags.includes('--project-at-end')) {
+    // The re-projection cadence folds under "Advanced".
+    await page.locator('details.advanced summary').click();
     await page.getByLabel('Re-project every (epochs; 0: at the end)').fill('0');
+  }
   const t0 = Date.now();
   await page.getByRole('button', { name: 'Train', exact: true }).click();
   const done = () => ['done', 'error', 'stopped'].includes(window.__lab.snapshot().training.status);

@@ -50,7 +50,17 @@ export function PopularityPanel() {
         : null,
     [dataset, embeddings, space],
   );
-  if (!dataset || !space || !data) return null;
+  if (!dataset || !space || !data)
+    return (
+      <section className="panel" aria-labelledby="popularity-heading">
+        <h2 id="popularity-heading">Popularity bias</h2>
+        <p className="muted">
+          {dataset
+            ? 'Train a model: each point here is an item or user, its embedding norm against how often it was interacted with.'
+            : 'Load data and train a model to see whether its embedding norms follow popularity.'}
+        </p>
+      </section>
+    );
   const include = (i: number) => (i < space.items ? show.item : show.user);
   const r = correlation(data.x, data.y, (i) => i < space.items);
   const emphasised = [

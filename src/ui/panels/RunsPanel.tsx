@@ -69,9 +69,9 @@ export function RunsPanel() {
       </div>
       {runs.length === 0 ? (
         <p className="muted">
-          Each finished run is listed here with its settings and its test metrics, scored once at
-          the epoch chosen on the validation part, so models can be compared on the same data and
-          split.
+          No runs yet. Each finished run is listed here with its settings and its test metrics,
+          scored once at the epoch chosen on the validation part, so models can be compared on the
+          same data and split.
         </p>
       ) : (
         <>

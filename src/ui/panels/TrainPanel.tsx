@@ -1,9 +1,7 @@
 import { useId } from 'react';
 import { useLab, useLabState } from '../lab-context';
 import { NumberField } from '../controls/NumberField';
-import { ProgressBar } from '../controls/ProgressBar';
 import { TunePanel } from './TunePanel';
-import { fmtDuration, fmtRate } from '../format';
 import { MODELS } from '../../core/models/catalog';
 import { EngineReadout, EngineSelect } from './EngineControls';
 import { TestFileField } from './TestFileField';
@@ -18,6 +16,7 @@ import {
   type SplitName,
 } from '../../core/training/config';
 import type { ModelSetting } from '../../core/models/catalog';
+import { effectiveFeedback, settingView } from './train-settings';
 
 export function TrainPanel() {
   const lab = useLab();
@@ -29,26 +28,29 @@ export function TrainPanel() {
   const c = t.config;
   const busy = t.status === 'running' || t.status === 'paused';
   const model = MODELS.find((m) => m.name === c.model);
-  /** Settings the chosen model does not read stay visible (the layout holds) but disabled. */
-  const unused = (key: string) =>
-    !!model && key in SETTING_KEYS && !model.settings.includes(key as ModelSetting);
-  const num = (key: keyof typeof LIMITS, label: string) => (
+  // Implicit feedback: forced by implicit-only models and by data without ratings.
+  const canChoose = !!model && model.kinds.includes('implicit') && model.kinds.includes('explicit');
+  const feedback = effectiveFeedback(model, dataKind, c.feedback);
+  const view = (key: ModelSetting) => settingView(model, key, feedback, hasTimestamps);
+  const num = (key: keyof typeof LIMITS & ModelSetting, label: string) =>
+    view(key).shown && (
+      <NumberField
+        label={label}
+        value={c[key]}
+        {...LIMITS[key]}
+        disabled={busy || view(key).disabled}
+        onChange={(v) => lab.setConfig({ [key]: v })}
+      />
+    );
+  const plain = (key: keyof typeof LIMITS, label: string) => (
     <NumberField
       label={label}
       value={c[key]}
       {...LIMITS[key]}
-      disabled={busy || unused(key)}
+      disabled={busy}
       onChange={(v) => lab.setConfig({ [key]: v })}
     />
   );
-  // Implicit feedback: forced by implicit-only models and by data without ratings.
-  const canChoose = !!model && model.kinds.includes('implicit') && model.kinds.includes('explicit');
-  const feedback =
-    !model || !model.kinds.includes('implicit')
-      ? 'explicit'
-      : dataKind === 'implicit' || !model.kinds.includes('explicit')
-        ? 'implicit'
-        : c.feedback;
   return (
     <section className="panel" aria-labelledby="train-heading">
       <h2 id="train-heading">Model and training</h2>
@@ -84,166 +86,140 @@ export function TrainPanel() {
           {model.description} <span className="badge">{model.kinds.join(' or ')}</span>
         </p>
       )}
+      {model?.fitted && (
+        <p className="muted small">Fitted in one pass: it has no training settings.</p>
+      )}
       <div className="grid2">
-        <div className="field">
-          <label htmlFor={`${id}-feedback`}>Feedback</label>
-          <select
-            id={`${id}-feedback`}
-            value={feedback}
-            disabled={busy || !canChoose || dataKind === 'implicit'}
-            onChange={(e) => {
-              const next = e.target.value as 'explicit' | 'implicit';
-              // Each feedback has its own measured defaults (e.g. the hybrid's L2).
-              lab.setConfig({
-                feedback: next,
-                ...model?.defaults,
-                ...(next === 'implicit' ? model?.implicitDefaults : {}),
-              });
-            }}
-          >
-            <option value="explicit">Explicit (ratings)</option>
-            <option value="implicit">Implicit (ranking)</option>
-          </select>
-        </div>
-        <NumberField
-          label="Implicit: ratings ≥ (0: all)"
-          value={c.binarizeAt}
-          {...LIMITS.binarizeAt}
-          disabled={busy || feedback !== 'implicit' || dataKind === 'implicit'}
-          onChange={(v) => lab.setConfig({ binarizeAt: v })}
-        />
+        {canChoose && (
+          <div className="field">
+            <label htmlFor={`${id}-feedback`}>Feedback</label>
+            <select
+              id={`${id}-feedback`}
+              value={feedback}
+              disabled={busy || dataKind === 'implicit'}
+              onChange={(e) => {
+                const next = e.target.value as 'explicit' | 'implicit';
+                // Each feedback has its own measured defaults (e.g. the hybrid's L2).
+                lab.setConfig({
+                  feedback: next,
+                  ...model?.defaults,
+                  ...(next === 'implicit' ? model?.implicitDefaults : {}),
+                });
+              }}
+            >
+              <option value="explicit">Explicit (ratings)</option>
+              <option value="implicit">Implicit (ranking)</option>
+            </select>
+          </div>
+        )}
+        {feedback === 'implicit' && dataKind === 'explicit' && (
+          <NumberField
+            label="Implicit: ratings ≥ (0: all)"
+            value={c.binarizeAt}
+            {...LIMITS.binarizeAt}
+            disabled={busy}
+            onChange={(v) => lab.setConfig({ binarizeAt: v })}
+          />
+        )}
         {num('dim', 'Embedding dimension')}
         {num('hidden', 'Hidden units')}
         {num('epochs', 'Epochs')}
-        {num('batchSize', 'Batch size')}
         {num('learningRate', 'Learning rate')}
         {num('l2', 'L2 regularisation')}
-        <EngineSelect disabled={busy} />
-        <div className="field">
-          <label htmlFor={`${id}-opt`}>Optimizer</label>
-          <select
-            id={`${id}-opt`}
-            value={c.optimizer}
-            disabled={busy || unused('optimizer')}
-            onChange={(e) => lab.setConfig({ optimizer: e.target.value as OptimizerName })}
+        {view('negatives').shown && (
+          <div className="field">
+            <label htmlFor={`${id}-negatives`}>Negatives (pairwise)</label>
+            <select
+              id={`${id}-negatives`}
+              value={c.negatives}
+              disabled={busy}
+              onChange={(e) =>
+                lab.setConfig({ negatives: e.target.value as 'uniform' | 'popularity' })
+              }
+            >
+              <option value="uniform">Uniform</option>
+              <option value="popularity">By popularity</option>
+            </select>
+          </div>
+        )}
+        {view('dayBias').shown && (
+          <label
+            className="check"
+            title="timeSVD++'s b(u,t): a bias for each day a user rated on (needs dates and ratings)"
           >
-            {OPTIMIZERS.map((o) => (
-              <option key={o} value={o}>
-                {OPTIMIZER_LABELS[o]}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor={`${id}-negatives`}>Negatives (pairwise)</label>
-          <select
-            id={`${id}-negatives`}
-            value={c.negatives}
-            disabled={busy || unused('negatives') || feedback !== 'implicit'}
-            onChange={(e) =>
-              lab.setConfig({ negatives: e.target.value as 'uniform' | 'popularity' })
-            }
-          >
-            <option value="uniform">Uniform</option>
-            <option value="popularity">By popularity</option>
-          </select>
-        </div>
-        <label
-          className="check"
-          title="timeSVD++'s b(u,t): a bias for each day a user rated on (needs dates and ratings)"
-        >
-          <input
-            type="checkbox"
-            checked={c.dayBias}
-            disabled={busy || unused('dayBias') || feedback !== 'explicit' || !hasTimestamps}
-            onChange={(e) => lab.setConfig({ dayBias: e.target.checked })}
+            <input
+              type="checkbox"
+              checked={c.dayBias}
+              disabled={busy}
+              onChange={(e) => lab.setConfig({ dayBias: e.target.checked })}
+            />
+            Bias per user-day
+          </label>
+        )}
+        {!model?.fitted && <EngineSelect disabled={busy} />}
+      </div>
+      <fieldset className="protocol">
+        <legend>Evaluation</legend>
+        <div className="grid2">
+          <div className="field">
+            <label htmlFor={`${id}-split`}>Split</label>
+            <select
+              id={`${id}-split`}
+              value={c.split}
+              disabled={busy}
+              onChange={(e) => lab.setConfig({ split: e.target.value as SplitName })}
+            >
+              {SPLITS.map((s) => (
+                <option key={s} value={s} disabled={s === 'temporal' && !hasTimestamps}>
+                  {SPLIT_LABELS[s]}
+                  {s === 'temporal' && !hasTimestamps ? ' (needs timestamps)' : ''}
+                </option>
+              ))}
+            </select>
+          </div>
+          <NumberField
+            label="Test fraction"
+            value={c.testFraction}
+            {...LIMITS.testFraction}
+            disabled={busy || c.split === 'test-file'}
+            onChange={(v) => lab.setConfig({ testFraction: v })}
           />
-          Bias per user-day
-        </label>
-        {num('patience', 'Early stop after (epochs; 0: off)')}
-        <div className="field">
-          <label htmlFor={`${id}-split`}>Split</label>
-          <select
-            id={`${id}-split`}
-            value={c.split}
-            disabled={busy}
-            onChange={(e) => lab.setConfig({ split: e.target.value as SplitName })}
-          >
-            {SPLITS.map((s) => (
-              <option key={s} value={s} disabled={s === 'temporal' && !hasTimestamps}>
-                {SPLIT_LABELS[s]}
-                {s === 'temporal' && !hasTimestamps ? ' (needs timestamps)' : ''}
-              </option>
-            ))}
-          </select>
+          {plain('validationFraction', 'Validation fraction')}
+          {plain('folds', 'Folds')}
         </div>
-        <NumberField
-          label="Test fraction"
-          value={c.testFraction}
-          {...LIMITS.testFraction}
-          disabled={busy || c.split === 'test-file'}
-          onChange={(v) => lab.setConfig({ testFraction: v })}
-        />
-        {num('validationFraction', 'Validation fraction')}
-        {num('folds', 'Folds')}
-        {num('seed', 'Seed')}
-        {num('projectEvery', 'Re-project every (epochs; 0: at the end)')}
-      </div>
-      {c.split === 'test-file' && <TestFileField disabled={busy} />}
-      <div className="row buttons">
-        {!busy && (
-          <button type="button" className="primary" disabled={!hasData} onClick={() => lab.train()}>
-            Train
-          </button>
-        )}
-        {t.status === 'running' && (
-          <button type="button" onClick={() => lab.pause()}>
-            Pause
-          </button>
-        )}
-        {t.status === 'paused' && (
-          <button type="button" className="primary" onClick={() => lab.resume()}>
-            Resume
-          </button>
-        )}
-        {busy && (
-          <button type="button" className="danger" onClick={() => lab.stop()}>
-            Stop
-          </button>
-        )}
-      </div>
-      <TunePanel />
-      <div className="train-status" aria-live="polite">
-        <ProgressBar
-          value={t.epochsTotal ? t.epoch / t.epochsTotal : 0}
-          label="Training progress"
-        />
-        <dl className="stats">
-          <dt>Status</dt>
-          <dd data-testid="training-status">{t.status}</dd>
-          <dt>Epoch</dt>
-          <dd>
-            {t.epoch.toFixed(2)} / {t.epochsTotal}
-          </dd>
-          {t.folds && (
-            <>
-              <dt>Fold</dt>
-              <dd>
-                {Math.min(t.folds.reports.length + (busy ? 1 : 0), t.folds.k)} / {t.folds.k}
-              </dd>
-            </>
+        {c.split === 'test-file' && <TestFileField disabled={busy} />}
+      </fieldset>
+      <details className="advanced">
+        <summary>Advanced</summary>
+        <div className="grid2">
+          {view('optimizer').shown && (
+            <div className="field">
+              <label htmlFor={`${id}-opt`}>Optimizer</label>
+              <select
+                id={`${id}-opt`}
+                value={c.optimizer}
+                disabled={busy}
+                onChange={(e) => lab.setConfig({ optimizer: e.target.value as OptimizerName })}
+              >
+                {OPTIMIZERS.map((o) => (
+                  <option key={o} value={o}>
+                    {OPTIMIZER_LABELS[o]}
+                  </option>
+                ))}
+              </select>
+            </div>
           )}
-          <dt>Throughput</dt>
-          <dd>{fmtRate(t.rowsPerSecond)}</dd>
-          <dt>ETA</dt>
-          <dd>{busy ? fmtDuration(t.etaSeconds) : '–'}</dd>
-          <dt>Backend</dt>
-          <dd>
-            <span className={`badge ${t.backend === 'webgl' ? 'ok' : 'warn'}`}>
-              {t.backend ?? 'starting…'}
-            </span>
-          </dd>
-        </dl>
+          {num('batchSize', 'Batch size')}
+          {num('patience', 'Early stop after (epochs; 0: off)')}
+          {plain('seed', 'Seed')}
+          {plain('projectEvery', 'Re-project every (epochs; 0: at the end)')}
+        </div>
+      </details>
+      {!hasData && (
+        <p className="muted small">Load data (the Data panel) to train: the settings wait here.</p>
+      )}
+      <TunePanel />
+      <div className="train-status">
         <EngineReadout />
         {t.renderer && <p className="muted small">GPU: {t.renderer}</p>}
         {t.fallbackReason && (
@@ -260,17 +236,3 @@ export function TrainPanel() {
     </section>
   );
 }
-
-/** Config keys a model may or may not read (the rest apply to every run). */
-const SETTING_KEYS: Record<ModelSetting, true> = {
-  dim: true,
-  hidden: true,
-  learningRate: true,
-  l2: true,
-  optimizer: true,
-  batchSize: true,
-  epochs: true,
-  patience: true,
-  negatives: true,
-  dayBias: true,
-};
