@@ -17,6 +17,7 @@ import { DataActions } from './data-actions';
 import { TestFileActions } from './test-file';
 import { MISSING_TEST_FILE } from '../core/training/test-file-part';
 import { SpaceActions } from './space-actions';
+import { PlaygroundController } from './playground';
 import { describeSelection } from './selection';
 import { indexOfId, pointCount, pointSpace, popularity, projectionInput } from './points';
 import { sameSubset, spreadLayout, stratifiedSample, takeRows } from './subset';
@@ -59,6 +60,8 @@ export class Lab {
   readonly data: DataActions;
   readonly testFile: TestFileActions;
   readonly space = new SpaceActions(this.store, (m) => this.reportError('space', m));
+  /** The cold-start playground (New user / New item), over the store. */
+  readonly playground = new PlaygroundController(this.store);
   private scene: SceneHandle | null = null;
   private readonly recommendJobs = new Map<
     number,
