@@ -77,7 +77,9 @@ export function ExplorerPanel() {
     const s = new EmbeddingScene(canvasRef.current!);
     setScene(s);
     lab.attachScene(s);
+    lab.playground.attachMarker(s);
     return () => {
+      lab.playground.attachMarker(null);
       lab.attachScene(null);
       s.dispose();
     };
