@@ -56,7 +56,7 @@ test('New user (implicit, BPR): likes fold the user in, ten recommendations upda
   await page.getByRole('button', { name: 'Like Toy Story (1995)', exact: true }).click();
   p = await until(page, (x) => x?.marked.length === 1 && x);
   expect(p.marked).toEqual([{ id: '1' }]);
-  expect(p.method).toBe('implicit-als');
+  expect(p.method).toBe('bpr');
   expect(p.recommendations).toHaveLength(10);
   expect(p.recommendations.map((r) => r.id)).not.toContain('1');
   expect(p.recommendations[0].because.join(' ')).toContain('Toy Story (1995)');

@@ -7,11 +7,11 @@
 import type { Dataset, EmbeddingSnapshot } from '../core/data/types';
 import {
   foldInUser,
-  itemGramian,
   recommendFolded,
   type FoldedUser,
   type MarkedItem,
 } from '../core/models/fold-in';
+import { foldInPairwise, negativeSample } from '../core/models/fold-in-pairwise';
 import { foldInForward } from '../core/models/fold-in-forward';
 import { foldInItem, likeliestUsers, nearestToNewItem } from '../core/models/fold-in-item';
 import { placeByNeighbours } from '../core/projection/place';
@@ -21,7 +21,7 @@ import { projectionInput } from './points';
 export type PlaygroundKind = 'user' | 'item';
 
 /** How the new point was made, as the panel names it. */
-export type FoldInMethod = 'least-squares' | 'implicit-als' | 'forward-pass' | 'feature-sum';
+export type FoldInMethod = 'least-squares' | 'bpr' | 'forward-pass' | 'feature-sum';
 
 /** One mark: an item (New user) or an item feature (New item), with its rating when explicit. */
 export interface PlaygroundMark {
@@ -74,8 +74,8 @@ function l2Of(s: LabState): number {
   return config.l2 > 0 ? config.l2 : 1e-3;
 }
 
-/** Per snapshot, the item Gramian of the implicit fold-in and the layout's input table. */
-const gramians = new WeakMap<EmbeddingSnapshot, Float64Array>();
+/** Per snapshot, the pairwise fold-in's negatives and the layout's input table. */
+const negatives = new WeakMap<EmbeddingSnapshot, Int32Array>();
 const layoutTables = new WeakMap<EmbeddingSnapshot, Float32Array>();
 
 function foldUser(s: LabState, e: EmbeddingSnapshot, marks: readonly PlaygroundMark[]) {
@@ -87,11 +87,17 @@ function foldUser(s: LabState, e: EmbeddingSnapshot, marks: readonly PlaygroundM
       method: 'least-squares' as const,
       user: foldInUser(e, marked, { feedback: 'explicit', l2: l2Of(s) }),
     };
-  let gram = gramians.get(e);
-  if (!gram) gramians.set(e, (gram = itemGramian(e)));
+  // Implicit feedback without a user tower: BPR, hybrid and FM, all trained pairwise.
+  let sample = negatives.get(e);
+  if (!sample) negatives.set(e, (sample = negativeSample(e.itemBias.length)));
   return {
-    method: 'implicit-als' as const,
-    user: foldInUser(e, marked, { feedback: 'implicit', l2: l2Of(s), gram }),
+    method: 'bpr' as const,
+    user: foldInPairwise(
+      e,
+      marks.map((m) => m.index),
+      l2Of(s),
+      sample,
+    ),
   };
 }
 

@@ -90,7 +90,7 @@ describe('PlaygroundController', () => {
     expect(marker.at).toBe(null);
     pg.mark(0);
     const first = pg.session!.result!;
-    expect(first.method).toBe('implicit-als');
+    expect(first.method).toBe('bpr');
     expect(first.recommendations.map((r) => r.index)).not.toContain(0);
     expect(first.recommendations.slice(0, 2).map((r) => r.id)).toEqual(
       expect.arrayContaining(['20', '30']),

@@ -11,6 +11,7 @@ import {
 } from './fold-in';
 import { foldInItem, likeliestUsers, nearestToNewItem } from './fold-in-item';
 import { placeByNeighbours } from '../projection/place';
+import { foldInPairwise, negativeSample } from './fold-in-pairwise';
 
 const DIM = 8;
 const PER_CLUSTER = 30;
@@ -279,5 +280,61 @@ describe('placeByNeighbours', () => {
     expect(placeByNeighbours(s.itemFactors, coords, items, DIM, 2, new Float32Array(DIM))).toBe(
       null,
     );
+  });
+});
+
+describe('foldInPairwise', () => {
+  it('reaches the optimum of the BPR objective, and its parts add up to the user', () => {
+    const s = planted();
+    const liked = [31, 33, 50];
+    const negatives = negativeSample(s.itemBias.length, 40);
+    const l2 = 0.01;
+    const user = foldInPairwise(s, liked, l2, negatives);
+    expect(user.gradientNorm).toBeLessThan(1e-6);
+    // The objective, by a plain sum over the pairs: no nearby point is lower.
+    const f = (u: ArrayLike<number>) => {
+      const score = (i: number) => {
+        let x = s.itemBias[i];
+        for (let a = 0; a < DIM; a++) x += u[a] * s.itemFactors[i * DIM + a];
+        return x;
+      };
+      const neg = Array.from(negatives).filter((j) => !liked.includes(j));
+      let sum = 0;
+      for (const i of liked)
+        for (const j of neg) sum += Math.log1p(Math.exp(-(score(i) - score(j))));
+      return sum / neg.length + l2 * Array.from(u).reduce((t, v) => t + v * v, 0);
+    };
+    const best = f(user.vector);
+    const random = mulberry32(3);
+    for (let t = 0; t < 20; t++) {
+      const nudged = Array.from(user.vector, (v) => v + (random() - 0.5) * 0.05);
+      expect(f(nudged)).toBeGreaterThan(best);
+    }
+    for (let a = 0; a < DIM; a++) {
+      let sum = 0;
+      for (let r = 0; r < liked.length; r++) sum += user.parts[r * (DIM + 1) + a];
+      expect(sum).toBeCloseTo(user.vector[a], 5);
+    }
+  });
+
+  it('a user who likes a planted cluster gets that cluster, never a liked item', () => {
+    const s = planted();
+    const liked = [60, 64, 71];
+    const user = foldInPairwise(s, liked, 0.01, negativeSample(s.itemBias.length));
+    const recs = recommendFolded(s, user, new Set(liked), 10);
+    for (const r of recs) {
+      expect(cluster(r.index)).toBe(2);
+      expect(liked).not.toContain(r.index);
+      expect(r.because.length).toBeGreaterThan(0);
+    }
+    expect(() => foldInPairwise(s, liked, 0, negativeSample(90))).toThrow(/L2/);
+    expect(foldInPairwise(s, [], 0.01, negativeSample(90)).vector.every((v) => v === 0)).toBe(true);
+  });
+
+  it('samples the same negatives every time, without repeats', () => {
+    const a = negativeSample(10_000, 1000);
+    expect(Array.from(a)).toEqual(Array.from(negativeSample(10_000, 1000)));
+    expect(new Set(a).size).toBe(1000);
+    expect(Array.from(negativeSample(5, 1000))).toEqual([0, 1, 2, 3, 4]);
   });
 });

@@ -12,6 +12,10 @@
  *   same user every time) and costs one dim x dim Gramian per snapshot; it also pushes the user
  *   away from the direction every item shares, which a ranking model's scores ignore anyway.
  *
+ * The app's implicit models (BPR, hybrid / FM on implicit feedback) are all trained pairwise and
+ * fold in by their own objective instead (fold-in-pairwise.ts): the ALS form fits 0/1 targets, a
+ * score scale they never saw. It stays here for 0/1-trained factors and as the bench's reference.
+ *
  * Because x is linear in the targets, x = sum_j parts_j with parts_j = t_j A^-1 z_j, and the
  * score an item gets from the user is exactly sum_j parts_j . z_i: the reasons behind a
  * recommendation are the marked items with the largest parts, not a guess.

@@ -17,7 +17,7 @@ const QUICK_FEATURES = 20;
 
 const METHOD_TEXT: Record<FoldInMethod, string> = {
   'least-squares': 'least squares on the marked items’ factors, with the model’s L2',
-  'implicit-als': 'the implicit-ALS user step (liked = 1, every other item 0) with the model’s L2',
+  bpr: 'the user that best ranks the liked items above the rest by the model’s BPR objective and L2',
   'forward-pass': 'the model’s user tower applied to the marked items',
   'feature-sum': 'the sum of the chosen features’ embeddings',
 };
