@@ -19,7 +19,7 @@ import { mulberry32 } from '../util/random';
 import { cholesky, choleskySolve, type FoldedUser } from './fold-in';
 
 /** Items sampled as the negatives (all of them in a smaller catalogue). */
-export const PAIRWISE_NEGATIVES = 1000;
+export const PAIRWISE_NEGATIVES = 500;
 const MAX_NEWTON = 30;
 
 /** A fixed sample of `count` item indices (without repeats; seeded, so the same every time). */
@@ -48,7 +48,6 @@ export function foldInPairwise(
   negatives: Int32Array,
 ): FoldedUser & { iterations: number; gradientNorm: number } {
   const d = s.dim;
-  const q = s.itemFactors;
   const m = liked.length;
   if (!(l2 > 0)) throw new RangeError('fold-in needs a positive L2 weight');
   const isLiked = new Set(liked);
@@ -58,85 +57,109 @@ export function foldInPairwise(
   const parts = new Float64Array(m * (d + 1));
   if (m === 0 || n === 0)
     return { vector: new Float32Array(d), bias: 0, parts, iterations: 0, gradientNorm: 0 };
-  const score = (v: Float64Array, item: number) => {
-    let x = s.itemBias[item];
-    for (let a = 0; a < d; a++) x += v[a] * q[item * d + a];
-    return x;
+  // The liked and negative items' rows and biases, contiguous (the loops below read them often).
+  const rowsOf = (idx: ArrayLike<number>) => {
+    const out = new Float64Array(idx.length * d);
+    for (let r = 0; r < idx.length; r++)
+      for (let a = 0; a < d; a++) out[r * d + a] = s.itemFactors[idx[r] * d + a];
+    return out;
+  };
+  const ql = rowsOf(liked);
+  const qn = rowsOf(neg);
+  const bl = Float64Array.from(liked, (i) => s.itemBias[i]);
+  const bn = Float64Array.from(neg, (j) => s.itemBias[j]);
+  const sl = new Float64Array(m);
+  const sn = new Float64Array(n);
+  /** Scores of the liked and negative items for v (into sl, sn). */
+  const scores = (v: Float64Array) => {
+    for (let r = 0; r < m; r++) {
+      let x = bl[r];
+      for (let a = 0; a < d; a++) x += v[a] * ql[r * d + a];
+      sl[r] = x;
+    }
+    for (let k = 0; k < n; k++) {
+      let x = bn[k];
+      for (let a = 0; a < d; a++) x += v[a] * qn[k * d + a];
+      sn[k] = x;
+    }
   };
   const objective = (v: Float64Array) => {
-    const sn = Array.from(neg, (j) => score(v, j));
+    scores(v);
     let f = 0;
-    for (const i of liked) {
-      const si = score(v, i);
-      for (let k = 0; k < n; k++) f += softplus(-(si - sn[k]));
-    }
+    for (let r = 0; r < m; r++) for (let k = 0; k < n; k++) f += softplus(sn[k] - sl[r]);
     let norm = 0;
     for (let a = 0; a < d; a++) norm += v[a] * v[a];
     return f / n + l2 * norm;
   };
-  // w_ik = sigma(-x_ik) per (liked, negative) pair at the current u: the gradient's weights.
+  // w_rk = sigma(-x_rk) per (liked, negative) pair at the current u: the gradient's weights.
   const w = new Float64Array(m * n);
   const weights = () => {
-    const sn = Array.from(neg, (j) => score(u, j));
-    liked.forEach((i, r) => {
-      const si = score(u, i);
-      for (let k = 0; k < n; k++) w[r * n + k] = sigmoid(-(si - sn[k]));
-    });
+    scores(u);
+    for (let r = 0; r < m; r++) for (let k = 0; k < n; k++) w[r * n + k] = sigmoid(sn[k] - sl[r]);
   };
   let iterations = 0;
   let gradientNorm = 0;
   let f = objective(u);
   const g = new Float64Array(d);
   const h = new Float64Array(d * d);
-  const qi = (i: number, a: number) => q[i * d + a];
+  const colW = new Float64Array(n);
+  const colH = new Float64Array(n);
+  const ri = new Float64Array(d);
+  const next = new Float64Array(d);
   for (; iterations < MAX_NEWTON; iterations++) {
     weights();
-    // g = 2 l2 u - (1/n) sum_ik w_ik (q_i - q_k)
+    // g = 2 l2 u - (1/n) sum_rk w_rk (q_r - q_k); H = 2 l2 I + (1/n) sum_rk h_rk (q_r - q_k)^2.
     for (let a = 0; a < d; a++) g[a] = 2 * l2 * u[a];
     h.fill(0);
-    const colH = new Float64Array(n);
+    colW.fill(0);
+    colH.fill(0);
     for (let r = 0; r < m; r++) {
-      const i = liked[r];
-      let wi = 0;
-      let hi = 0;
-      const ri = new Float64Array(d); // sum_k h_ik q_k
+      let wr = 0;
+      let hr = 0;
+      ri.fill(0); // sum_k h_rk q_k
       for (let k = 0; k < n; k++) {
         const wk = w[r * n + k];
         const hk = wk * (1 - wk);
-        wi += wk;
-        hi += hk;
+        wr += wk;
+        hr += hk;
+        colW[k] += wk;
         colH[k] += hk;
-        const j = neg[k];
-        for (let a = 0; a < d; a++) {
-          g[a] += (wk * qi(j, a)) / n;
-          ri[a] += hk * qi(j, a);
-        }
+        const o = k * d;
+        for (let a = 0; a < d; a++) ri[a] += hk * qn[o + a];
       }
+      const o = r * d;
       for (let a = 0; a < d; a++) {
-        g[a] -= (wi * qi(i, a)) / n;
+        const qa = ql[o + a];
+        g[a] -= (wr * qa) / n;
         for (let b = 0; b < d; b++)
-          h[a * d + b] += (hi * qi(i, a) * qi(i, b) - qi(i, a) * ri[b] - ri[a] * qi(i, b)) / n;
+          h[a * d + b] += (hr * qa * ql[o + b] - qa * ri[b] - ri[a] * ql[o + b]) / n;
       }
     }
     for (let k = 0; k < n; k++) {
-      const c = colH[k] / n;
-      if (c === 0) continue;
-      const j = neg[k];
+      const o = k * d;
+      const cw = colW[k] / n;
+      const ch = colH[k] / n;
       for (let a = 0; a < d; a++) {
-        const ca = c * qi(j, a);
-        for (let b = a; b < d; b++) h[a * d + b] += ca * qi(j, b);
+        const qa = qn[o + a];
+        g[a] += cw * qa;
+        const ca = ch * qa;
+        for (let b = a; b < d; b++) h[a * d + b] += ca * qn[o + b];
       }
     }
     for (let a = 0; a < d; a++) {
       for (let b = 0; b < a; b++) h[a * d + b] = h[b * d + a];
       h[a * d + a] += 2 * l2;
     }
-    gradientNorm = Math.hypot(...g);
-    if (gradientNorm < 1e-7) break;
+    let gg = 0;
+    for (let a = 0; a < d; a++) gg += g[a] * g[a];
+    gradientNorm = Math.sqrt(gg);
     const step = choleskySolve(cholesky(h, d), d, g);
+    // Newton decrement: half of it estimates how far f is above its minimum.
+    let decrement = 0;
+    for (let a = 0; a < d; a++) decrement += g[a] * step[a];
+    if (gradientNorm < 1e-7 || decrement < 1e-10) break;
     // Backtracking: Newton's full step is right near the optimum; halve it while f rises.
     let t = 1;
-    const next = new Float64Array(d);
     for (; t > 1e-4; t /= 2) {
       for (let a = 0; a < d; a++) next[a] = u[a] - t * step[a];
       const fNext = objective(next);
@@ -148,16 +171,21 @@ export function foldInPairwise(
     if (t <= 1e-4) break;
     u.set(next);
   }
-  // The parts: (1 / (2 l2 n)) sum_k w_ik (q_i - q_k), whose sum is u at the optimum.
+  // The parts: (1 / (2 l2 n)) sum_k w_rk (q_r - q_k), whose sum is u at the optimum.
   weights();
   const vector = new Float32Array(d);
-  liked.forEach((i, r) => {
+  for (let r = 0; r < m; r++) {
+    const o = r * (d + 1);
+    let wr = 0;
     for (let k = 0; k < n; k++) {
       const c = w[r * n + k] / (2 * l2 * n);
-      const j = neg[k];
-      for (let a = 0; a < d; a++) parts[r * (d + 1) + a] += c * (qi(i, a) - qi(j, a));
+      wr += c;
+      for (let a = 0; a < d; a++) parts[o + a] -= c * qn[k * d + a];
     }
-    for (let a = 0; a < d; a++) vector[a] += parts[r * (d + 1) + a];
-  });
+    for (let a = 0; a < d; a++) {
+      parts[o + a] += wr * ql[r * d + a];
+      vector[a] += parts[o + a];
+    }
+  }
   return { vector, bias: 0, parts, iterations, gradientNorm };
 }
