@@ -7,8 +7,8 @@
  *
  * a smooth convex function of u alone (the items stay as trained), solved by Newton's method with
  * a backtracking line search. The implicit-ALS step (fold-in.ts) fits 0/1 targets, a scale these
- * models never trained on: on the sample its users were a hundredth of a BPR user's length and
- * got the popularity ranking whatever they liked.
+ * models never trained on: after 3 epochs of BPR on the sample, three liked films brought about
+ * +0.08 each to a recommendation's score under it (+1.5 here), so the item biases decided.
  *
  * At the optimum the gradient vanishes, so 2 l2 u = sum_i (1 / S) sum_j sigma_ij (q_i - q_j): the
  * user is exactly a sum of one part per liked item, and a part's dot product with an item is that
