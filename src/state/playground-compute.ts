@@ -121,7 +121,11 @@ function userEntries(
 }
 
 /** The layout position of `vector` among the laid-out points, or null. */
-function place(s: LabState, e: EmbeddingSnapshot, vector: Float32Array): Float32Array | null {
+export function place(
+  s: LabState,
+  e: EmbeddingSnapshot,
+  vector: Float32Array,
+): Float32Array | null {
   const p = s.projection;
   if (!p.coords || !p.space) return null;
   const n = p.space.items + p.space.users + p.space.features;

@@ -105,6 +105,12 @@ describe('PlaygroundController', () => {
     expect(pg.session!.ms).toBeGreaterThanOrEqual(0);
     pg.unmark(4);
     expect(pg.session!.marks.map((m) => m.index)).toEqual([0, 3]);
+    // A new layout of the same model moves the point, not the lists.
+    const lists = pg.session!.result!.recommendations;
+    const coords = lab.get().projection.coords!.map((v) => v + 100);
+    lab.set({ projection: { ...lab.get().projection, coords } });
+    expect(pg.session!.result!.recommendations).toBe(lists);
+    expect(marker.at![0]).toBeGreaterThan(90);
   });
 
   it('New user (explicit): needs a rating in range, and follows a new snapshot', () => {

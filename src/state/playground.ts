@@ -11,6 +11,7 @@ import { createStore, type Store } from './store';
 import type { LabState } from './lab-state';
 import {
   computePlayground,
+  place,
   ratesItems,
   unavailable,
   type PlaygroundKind,
@@ -166,7 +167,20 @@ export class PlaygroundController {
     const layoutMoved =
       s.projection.coords !== seen.projection.coords ||
       s.projection.coordsDims !== seen.projection.coordsDims;
-    if (s.embeddings !== seen.embeddings || layoutMoved) this.update(session.marks);
+    if (s.embeddings !== seen.embeddings) this.update(session.marks);
+    else if (layoutMoved) this.replace();
+  }
+
+  /** A new layout of the same model: only the point moves (a live layout changes often). */
+  private replace(): void {
+    const session = this.session;
+    const s = this.lab.get();
+    this.seen = { dataset: s.dataset, embeddings: s.embeddings, projection: s.projection };
+    const r = session?.result;
+    if (!session || !r || !s.embeddings || !session.marks.length) return;
+    const position = place(s, s.embeddings, r.vector);
+    this.store.set({ session: { ...session, result: { ...r, position } } });
+    this.drawMarker();
   }
 
   private drawMarker(): void {
