@@ -33,6 +33,7 @@ import {
   type HoverListener,
 } from './pointerInput';
 import { boundingSphere, pickNearest, projectPoint, type PickInput } from './screenProjection';
+import { MarkerLayer } from './markerLayer';
 
 /** Default point diameter, CSS px. */
 export const DEFAULT_SIZE = 6;
@@ -73,6 +74,8 @@ export class EmbeddingScene {
   private readonly lineGeometry = new BufferGeometry();
   private readonly points: Points;
   private readonly lines: LineSegments;
+  /** The playground's folded-in point, drawn over the cloud. */
+  private readonly marker: MarkerLayer;
   private readonly resizeObserver: ResizeObserver | null;
   private readonly viewProjection = new Matrix4();
 
@@ -122,7 +125,8 @@ export class EmbeddingScene {
     this.lines.frustumCulled = false;
     this.lines.renderOrder = 0;
     this.points.renderOrder = 1;
-    this.scene.add(this.lines, this.points);
+    this.marker = new MarkerLayer(this.material);
+    this.scene.add(this.lines, this.points, this.marker.points);
     this.rebuild(0, new Float32Array(0));
 
     this.input = new PointerInput(
@@ -303,6 +307,22 @@ export class EmbeddingScene {
     return { x: p.x, y: p.y };
   }
 
+  /** Shows the playground's folded-in point at a world position (z = 0 in 2D), or hides it. */
+  setMarker(position: [number, number, number] | null): void {
+    this.marker.set(position && (this.dims === 2 ? [position[0], position[1], 0] : position));
+    this.requestRender();
+  }
+
+  /** Where the marker is drawn, CSS px from the canvas's top-left; null if hidden or off screen. */
+  markerScreenPosition(): { x: number; y: number } | null {
+    const at = this.marker.position;
+    if (!at) return null;
+    const input = this.pickInput();
+    const p = projectPoint(input.m, at, 0, input.width, input.height);
+    if (!p || p.x < 0 || p.y < 0 || p.x > input.width || p.y > input.height) return null;
+    return { x: p.x, y: p.y };
+  }
+
   /** Hover: (index or null, CSS px x, y) on every pointer move over the canvas; returns unsubscribe. */
   onHover(cb: HoverListener): () => void {
     this.input.hover.add(cb);
@@ -370,6 +390,7 @@ export class EmbeddingScene {
     this.rig.dispose();
     this.geometry.dispose();
     this.lineGeometry.dispose();
+    this.marker.dispose();
     this.material.dispose();
     this.lineMaterial.dispose();
     this.renderer.dispose();

@@ -4,6 +4,7 @@ import { foldSummary } from '../core/training/protocol';
 import { indexOfId, pointOf } from './points';
 import { countKinds } from './subset';
 import type { PointKind } from './lab-state';
+import { NEW_POINT_ID, playgroundSnapshot } from './playground-api';
 
 export function labSnapshot(lab: Lab) {
   const s = lab.store.get();
@@ -180,6 +181,8 @@ export function labSnapshot(lab: Lab) {
         : {}),
     },
     errors: s.errors.map((e) => ({ ...e })),
+    /** The cold-start playground (CONTRACT section 4), or null when closed. */
+    playground: playgroundSnapshot(lab),
   };
 }
 
@@ -187,6 +190,9 @@ export function installLabApi(lab: Lab): void {
   const api = {
     snapshot: () => JSON.parse(JSON.stringify(labSnapshot(lab))) as ReturnType<typeof labSnapshot>,
     screenPosition(kind: PointKind, id: string): { x: number; y: number } | null {
+      // The playground's folded-in point (CONTRACT section 4).
+      if (id === NEW_POINT_ID && (kind === 'user' || kind === 'item'))
+        return lab.playground.screenPosition(kind);
       const { dataset: d, projection: p } = lab.store.get();
       if (!d || !p.coords || !p.space) return null;
       const index = indexOfId(d, kind, id);

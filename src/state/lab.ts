@@ -21,6 +21,7 @@ import { ProjectionController } from './projection-controller';
 import { SelectionController } from './selection-controller';
 import { SessionController, type SceneHandle } from './session-controller';
 import { ExportsController } from './exports-controller';
+import { PlaygroundController } from './playground';
 import type { NeighbourOptions } from './selection';
 import type { UrlView } from './url-state';
 import type { PathedFile } from './import-embeddings';
@@ -34,6 +35,8 @@ export type { SceneHandle } from './session-controller';
 export class Lab {
   readonly store: Store<LabState> = createStore(initialState());
   readonly space = new SpaceActions(this.store, (m) => this.reportError('space', m));
+  /** The cold-start playground (New user / New item), over the store. */
+  readonly playground = new PlaygroundController(this.store);
   readonly selection = new SelectionController(this.store, () => void this.space.measure(null));
   readonly projection = new ProjectionController(this.store, (s, m) => this.reportError(s, m));
   readonly training = new TrainingController(this.store, {

@@ -97,7 +97,38 @@ export interface EmbeddingSnapshot {
    */
   itemFeatureFactors?: Float32Array;
   userFeatureFactors?: Float32Array;
+  /**
+   * Models whose user vector is a forward pass over the user's items (AutoRec, YouTube DNN): the
+   * weights of that pass, so a new user can be folded in without retraining (fold-in-forward.ts).
+   */
+  userEncoder?: UserEncoder;
 }
+
+/**
+ * The user side of a forward-pass model. AutoRec: u = sigmoid(x W + b), x the user's ratings
+ * (explicit) or 1s (implicit) over items. YouTube DNN: u = relu(relu(mean(E[x]) L1 + b1) L2 + b2),
+ * with only the first `dim` rows of L1 read (the user-feature half is zero for a new user).
+ */
+export type UserEncoder =
+  | {
+      kind: 'autorec';
+      /** W, items x hidden (hidden = the snapshot's dim). */
+      weights: Float32Array;
+      /** b, hidden. */
+      bias: Float32Array;
+    }
+  | {
+      kind: 'youtube-dnn';
+      /** E, items x dim: the items' input embeddings. */
+      inputs: Float32Array;
+      /** L1, (dim or 2 dim) x hidden; b1, hidden. */
+      layer1: Float32Array;
+      bias1: Float32Array;
+      /** L2, hidden x dim; b2, dim. */
+      layer2: Float32Array;
+      bias2: Float32Array;
+      hidden: number;
+    };
 
 /** Interactions with dense indices, one row each: a training, validation or test part. */
 export interface Interactions {

@@ -114,9 +114,11 @@ export class AutoRec implements UserBatchModel {
       userFactors.set((await h.data()) as Float32Array, from * hidden);
       h.dispose();
     }
-    const [itemFactors, itemBias] = (await Promise.all([
+    const [itemFactors, itemBias, weights, bias] = (await Promise.all([
       this.decoder.data(),
       this.decoderBias.data(),
+      this.encoder.data(),
+      this.encoderBias.data(),
     ])) as Float32Array[];
     return {
       epoch,
@@ -126,6 +128,8 @@ export class AutoRec implements UserBatchModel {
       userBias: new Float32Array(users),
       itemBias,
       globalBias: 0,
+      // The encoder: what folding in a new user's row needs (fold-in-forward.ts).
+      userEncoder: { kind: 'autorec', weights, bias },
     };
   }
 

@@ -130,7 +130,7 @@ export function explainRecommendation(
 }
 
 /** The k best (index, score) offers, best first (insertion into a short sorted list). */
-class TopList {
+export class TopList {
   readonly best: Scored[] = [];
   constructor(private readonly k: number) {}
 

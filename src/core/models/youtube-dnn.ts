@@ -126,7 +126,7 @@ export class YouTubeDNN implements UserBatchModel {
 
   /** userFactors: u for every user (in blocks, from the training rows); items: O and its bias. */
   async snapshot(epoch: number): Promise<EmbeddingSnapshot> {
-    const { users, items, dim, userFeatures } = this.ctx;
+    const { users, items, dim, hidden, userFeatures } = this.ctx;
     this.rows ??= new UserRows(this.ctx.train, users, items, true);
     const userFactors = new Float32Array(users * dim);
     const block = Math.max(1, Math.floor(4_194_304 / items));
@@ -143,10 +143,17 @@ export class YouTubeDNN implements UserBatchModel {
       userFactors.set((await u.data()) as Float32Array, from * dim);
       u.dispose();
     }
-    const [itemFactors, itemBias] = (await Promise.all([
-      this.itemOutput.data(),
-      this.itemBias.data(),
-    ])) as Float32Array[];
+    const [itemFactors, itemBias, inputs, layer1, bias1, layer2, bias2] = (await Promise.all(
+      [
+        this.itemOutput,
+        this.itemBias,
+        this.itemInput,
+        this.layer1,
+        this.bias1,
+        this.layer2,
+        this.bias2,
+      ].map((v) => v.data()),
+    )) as Float32Array[];
     return {
       epoch,
       dim,
@@ -155,6 +162,8 @@ export class YouTubeDNN implements UserBatchModel {
       userBias: new Float32Array(users),
       itemBias,
       globalBias: 0,
+      // The user tower: what folding in a new user's items needs (fold-in-forward.ts).
+      userEncoder: { kind: 'youtube-dnn', inputs, layer1, bias1, layer2, bias2, hidden },
     };
   }
 

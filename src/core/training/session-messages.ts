@@ -159,5 +159,15 @@ export function transferablesOfEvent(e: TrainingEvent): ArrayBuffer[] {
     s.itemBias,
     s.itemFeatureFactors,
     s.userFeatureFactors,
+    ...encoderArrays(s),
   ].flatMap((a) => (a ? [a.buffer as ArrayBuffer] : []));
+}
+
+/** The forward-pass weights a snapshot carries (AutoRec, YouTube DNN), to transfer with it. */
+function encoderArrays(s: EmbeddingSnapshot): Float32Array[] {
+  const e = s.userEncoder;
+  if (!e) return [];
+  return e.kind === 'autorec'
+    ? [e.weights, e.bias]
+    : [e.inputs, e.layer1, e.bias1, e.layer2, e.bias2];
 }

@@ -74,7 +74,9 @@ export function useExplorerScene(canvasRef: RefObject<HTMLCanvasElement | null>)
     const s = new EmbeddingScene(canvasRef.current!);
     setScene(s);
     lab.attachScene(s);
+    lab.playground.attachMarker(s);
     return () => {
+      lab.playground.attachMarker(null);
       lab.attachScene(null);
       s.dispose();
     };

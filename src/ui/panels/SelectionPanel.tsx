@@ -5,6 +5,8 @@ import { searchPoints } from '../../state/search';
 import { pointOf } from '../../state/points';
 import type { SelectionEntry } from '../../state/lab-state';
 import { SHRINK_LAMBDA, type Metric } from '../../core/projection/neighbours';
+import { PlaygroundMark } from './PlaygroundMark';
+import { PlaygroundPanel } from './PlaygroundPanel';
 
 const MATCHES_SHOWN = 12;
 /** Metadata features shown on the card (a film can carry dozens of tags). */
@@ -80,6 +82,7 @@ function Search() {
               <button type="button" className="link" onClick={() => lab.select(m.kind, m.index)}>
                 <span className={`kind ${m.kind}`}>{m.kind}</span> {m.label}
               </button>
+              <PlaygroundMark kind={m.kind} index={m.index} label={m.label} />
             </li>
           ))}
           {matches.length > MATCHES_SHOWN && (
@@ -180,6 +183,7 @@ export function SelectionPanel() {
     <section className="panel selection" aria-labelledby="selection-heading">
       <h2 id="selection-heading">Selection</h2>
       <Search />
+      <PlaygroundPanel />
       <NeighbourSettings />
       {!sel && <p className="muted">Click a point in the map, or search, to see its neighbours.</p>}
       {sel && (
