@@ -26,6 +26,8 @@ const server = spawn(
   ['vite', 'preview', '--port', String(port), '--strictPort', '--host', '127.0.0.1'],
   {
     stdio: ['ignore', 'pipe', 'inherit'],
+    // Its own process group, so that npx's child (vite) goes too when the script ends.
+    detached: true,
   },
 );
 await new Promise((resolve, reject) => {
@@ -77,7 +79,9 @@ try {
     );
     await until(page, () => window.__lab.snapshot().projection.status === 'done');
     console.log(`trained and projected in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
-    // Colour by genre and select a user, as the README describes.
+    // Fold Data (the model's settings move up), colour by genre and select a user.
+    await page.getByRole('button', { name: 'Data', exact: true }).click();
+
     const colour = page.getByLabel('Colour by');
     if (await colour.locator('option[value="genre"]').count()) await colour.selectOption('genre');
     await page.getByLabel('Search').fill('user 414');
@@ -116,5 +120,5 @@ try {
   }
 } finally {
   await browser.close();
-  server.kill();
+  process.kill(-server.pid);
 }

@@ -364,6 +364,8 @@ export class EmbeddingScene {
     this.renderer.setSize(width, height, false);
     this.rig.setAspect(width / height);
     this.requestRender();
+    // A new size moves every point on screen, as a camera move does: labels follow.
+    this.cameraListeners.forEach((l) => l());
   }
 
   /** True when the last frame is only background (no point drew a pixel): a check for tests. */
