@@ -25,7 +25,9 @@ import { recommendationsCsv } from './export';
 import { exportModel, importedRun, placeModel, readModelFiles } from './import-model';
 import { summarizeRun } from './runs';
 import { readEmbeddingFiles, type PathedFile } from './import-embeddings';
-import { clearSession, keepSession, restoreSession } from './persist';
+import { clearSession } from './persist';
+import { DurableSession } from './durable';
+import type { InterruptedRun } from './durable-state';
 import { groupByUser } from '../core/metrics/ranking';
 import type { NeighbourOptions } from './selection';
 import { TrainingClient } from '../worker/training/client';
@@ -65,7 +67,8 @@ export class Lab {
     { resolve: (r: { item: Int32Array; score: Float32Array }) => void; reject: (e: Error) => void }
   >();
   private nextJob = 1;
-  private stopKeeping: (() => void) | null = null;
+  /** Keeps the session in IndexedDB, each finished epoch at once (durable.ts). */
+  readonly durable = new DurableSession(this.store, (m) => this.reportError('storage', m));
   private detachCamera: (() => void) | undefined;
   private readonly cameraListeners = new Set<() => void>();
   /** A bookmarked selection waiting for its data set, and camera waiting for a layout. */
@@ -93,7 +96,7 @@ export class Lab {
     let restored: Date | null = null;
     if (withSample) {
       try {
-        restored = await restoreSession(this.store);
+        restored = await this.durable.restore();
       } catch (e) {
         this.reportError('storage', `The saved session could not be read (${String(e)}).`);
       }
@@ -102,19 +105,22 @@ export class Lab {
       this.store.set({ restoredAt: restored.toISOString() });
       this.restoreSelection();
     } else if (withSample) await this.data.loadSample(base);
-    this.stopKeeping = keepSession(this.store, (m) => this.reportError('storage', m));
+    await this.durable.keep();
   }
 
   /** Forgets the saved session and reloads the page with the sample. */
   async startFresh(): Promise<void> {
-    this.stopKeeping?.();
+    this.durable.stop();
     await clearSession().catch(() => undefined);
     location.assign(location.pathname);
   }
 
   /** Starts the training worker early, so the backend is known before the first run. */
   start(): void {
-    this.training ??= new TrainingClient((e) => this.onTrainingEvent(e));
+    this.training ??= new TrainingClient((e) => {
+      this.durable.onTrainingEvent(e);
+      this.onTrainingEvent(e);
+    });
   }
 
   /** The 3D view registers itself here (null when it unmounts). */
@@ -265,11 +271,22 @@ export class Lab {
     if (best) this.setConfig({ ...best.trial.settings, epochs: best.config.epochs });
   }
 
-  /** Sends a run (or with `tune` a search) to the training worker. */
-  private begin(tune?: TuneBudget): void {
+  /** Continues the run the last page left mid-training, from its last finished epoch. */
+  resumeInterrupted(): void {
+    const run = this.store.get().durable.interrupted;
+    if (run && !this.isTraining()) this.begin(undefined, run);
+  }
+
+  /** Test hook (window.__lab.loseGpuContext): the training worker loses its WebGL context. */
+  loseGpuContext(): void {
+    this.training?.send({ type: 'lose-context' });
+  }
+
+  /** Sends a run (or with `tune` a search, or a `resume`d run) to the training worker. */
+  private begin(tune?: TuneBudget, resume?: InterruptedRun): void {
     const { dataset, training, testFile } = this.store.get();
     if (!dataset || this.isTraining()) return;
-    const config = training.config;
+    const config = resume?.config ?? training.config;
     // Said before anything starts: what the person must give.
     if (config.split === 'test-file' && !testFile) {
       this.setTraining({ error: MISSING_TEST_FILE });
@@ -296,7 +313,13 @@ export class Lab {
       space: null,
       error: null,
       startedAt: performance.now(),
+      // A resumed run keeps its finished epochs.
+      ...(resume && { config, history: training.history, epoch: resume.epoch }),
     });
+    // What a reload resumes from: nothing of an earlier run.
+    this.store.set((s) => ({
+      durable: { ...s.durable, interrupted: null, checkpoint: resume?.state ?? null, notice: null },
+    }));
     this.space.reset();
     // A new run's layouts replace the last run's on the epoch slider.
     this.store.set((s) => ({ projection: { ...s.projection, history: [], replay: null } }));
@@ -310,6 +333,7 @@ export class Lab {
         config.split === 'test-file' && testFile ? testFile.set : null,
       ),
       ...(tune && { tune }),
+      ...(resume && { resume: resume.state }),
       engine: this.store.get().engine.preference,
     });
   }

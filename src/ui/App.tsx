@@ -6,6 +6,7 @@ import { ExplorerPanel } from './panels/ExplorerPanel';
 import { SelectionPanel } from './panels/SelectionPanel';
 import { PopularityPanel } from './panels/PopularityPanel';
 import { ErrorList } from './ErrorList';
+import { SessionBanner } from './SessionBanner';
 import { useLab, useLabState } from './lab-context';
 
 /** Says that the session was restored from the browser's storage, with a way out. */
@@ -50,6 +51,7 @@ export function App() {
       </header>
       <ErrorList />
       <RestoredBanner />
+      <SessionBanner />
       <main className="layout">
         <aside className="sidebar">
           <DataPanel />
