@@ -1,0 +1,151 @@
+/**
+ * Durable sessions and a lost GPU (issue 17, items 1 and 2): every finished epoch survives a
+ * reload at any moment, an interrupted run resumes, a lost WebGL context does not end the run,
+ * and a second tab never writes over the first one's session.
+ */
+import { expect, test, type Page } from '@playwright/test';
+import { LabPage, type Snapshot } from './lab-page';
+
+type Session = {
+  tab: string;
+  interrupted: { epoch: number; epochs: number } | null;
+  savedEpoch: number;
+  notice: string | null;
+};
+const session = (page: Page) =>
+  page.evaluate(() => (window.__lab.snapshot() as unknown as { session: Session }).session);
+
+async function useEngine(page: Page, label: 'Parallel CPU' | 'WebGL (tfjs)') {
+  await page.getByLabel('Engine', { exact: true }).selectOption({ label });
+}
+
+/** Reloads and waits for the restored session (its data set and runs). */
+async function reloadRestored(lab: LabPage, runs: number): Promise<Snapshot> {
+  await lab.page.reload();
+  await lab.page.waitForFunction(() => window.__lab !== undefined);
+  return lab.until((x) => x.dataset?.rows === 100836 && x.runs.length >= runs && x, 60_000);
+}
+
+test('a reload 0 ms, 250 ms or 1 s after a run ends keeps the run and its epochs', async ({
+  page,
+}) => {
+  test.setTimeout(400_000);
+  const lab = new LabPage(page);
+  await lab.open();
+  await lab.sampleLoaded();
+  for (const [k, wait] of [0, 250, 1000].entries()) {
+    await useEngine(page, 'Parallel CPU');
+    const trained = await lab.train(2);
+    expect(trained.training.status).toBe('done');
+    if (wait) await page.waitForTimeout(wait);
+    const s = await reloadRestored(lab, k + 1);
+    expect(s.training.history.map((h) => h.epoch)).toEqual([1, 2]);
+    expect(s.training.history[1].rmse).toBe(trained.training.history[1].rmse);
+    expect(s.runs).toHaveLength(k + 1);
+    expect(s.runs[k]).toMatchObject({ status: 'done', epochs: 2 });
+    await expect(page.getByRole('status').filter({ hasText: 'Restored' })).toBeVisible();
+  }
+});
+
+test('a reload mid-run restores it as interrupted, and Resume trains it to the end', async ({
+  page,
+}) => {
+  test.setTimeout(400_000);
+  const lab = new LabPage(page);
+  await lab.open();
+  await lab.sampleLoaded();
+  // The tfjs engine on software WebGL: epochs of seconds, so the reload falls mid-run.
+  await useEngine(page, 'WebGL (tfjs)');
+  await lab.setNumber('Epochs', 4);
+  await page.getByRole('button', { name: 'Train', exact: true }).click();
+  await lab.until((x) => x.training.history.length >= 1 && x.training.status === 'running');
+  await page.reload();
+  await page.waitForFunction(() => window.__lab !== undefined);
+  const s = await lab.until((x) => x.dataset && x.training.history.length >= 1 && x, 60_000);
+  const at = s.training.history.length;
+  expect(s.training.status).toBe('stopped');
+  expect(await session(page)).toMatchObject({ interrupted: { epoch: at, epochs: 4 } });
+  await expect(
+    page.getByRole('status').filter({ hasText: `interrupted at epoch ${at} of 4` }),
+  ).toBeVisible();
+
+  await page.getByRole('button', { name: 'Resume', exact: true }).click();
+  const done = await lab.until((x) => ['done', 'error'].includes(x.training.status) && x, 300_000);
+  expect(done.training.error).toBeNull();
+  expect(done.training.history.map((h) => h.epoch)).toEqual([1, 2, 3, 4]);
+  // The epochs before the reload are the stored ones.
+  expect(done.training.history.slice(0, at)).toEqual(s.training.history);
+  expect(done.runs.at(-1)).toMatchObject({ status: 'done', epochs: 4 });
+  expect((await session(page)).interrupted).toBeNull();
+});
+
+test('a WebGL context lost at epoch 2 of 5: the run ends with 5 epochs, as undisturbed', async ({
+  page,
+}) => {
+  test.setTimeout(400_000);
+  const lab = new LabPage(page);
+  await lab.open();
+  await lab.sampleLoaded();
+  await useEngine(page, 'WebGL (tfjs)');
+  const calm = await lab.train(5);
+  expect(calm.training.engine).toBe('webgl');
+
+  await page.getByRole('button', { name: 'Train', exact: true }).click();
+  await lab.until((x) => x.training.history.length >= 2);
+  await page.evaluate(() =>
+    (window.__lab as unknown as { loseGpuContext(): void }).loseGpuContext(),
+  );
+  await expect(page.getByRole('status').filter({ hasText: 'GPU context was lost' })).toBeVisible();
+  const s = await lab.until((x) => ['done', 'error'].includes(x.training.status) && x, 300_000);
+  expect(s.training.error).toBeNull();
+  expect(s.errors).toEqual([]);
+  expect(s.training.backend).toBe('webgl');
+  expect(s.training.history.map((h) => h.epoch)).toEqual([1, 2, 3, 4, 5]);
+  const [a, b] = [calm.training.history[4].rmse!, s.training.history[4].rmse!];
+  console.log(`RMSE at epoch 5: undisturbed ${a}, context lost at epoch 2 ${b}`);
+  expect(Math.abs(a - b)).toBeLessThan(0.005);
+  expect((await session(page)).notice).toMatch(/from epoch 2 of 5 on a new WebGL context/);
+});
+
+test('a second tab does not write over the first tab’s session, and can take it over', async ({
+  page,
+  context,
+}) => {
+  test.setTimeout(400_000);
+  const first = new LabPage(page);
+  await first.open();
+  await first.sampleLoaded();
+  await useEngine(page, 'Parallel CPU');
+  const trained = await first.train(1);
+  expect((await session(page)).tab).toBe('holder');
+
+  const other = await context.newPage();
+  const second = new LabPage(other);
+  await second.open();
+  await second.until((x) => x.dataset?.rows === 100836 && x.training.backend !== null);
+  expect((await session(other)).tab).toBe('elsewhere');
+  await expect(
+    other.getByRole('status').filter({ hasText: 'Another tab holds this session' }),
+  ).toBeVisible();
+  // The second tab trains a run of its own: it is not kept.
+  await useEngine(other, 'Parallel CPU');
+  await second.train(2);
+  await other.waitForTimeout(1500);
+
+  // The first tab's session is the stored one.
+  const s = await reloadRestored(first, 1);
+  expect(s.runs).toHaveLength(1);
+  expect(s.training.history.map((h) => h.rmse)).toEqual(
+    trained.training.history.map((h) => h.rmse),
+  );
+  expect((await session(page)).tab).toBe('holder');
+
+  // Take over: the second tab reloads holding the session; the first says it lost it.
+  await other.getByRole('button', { name: 'Take over' }).click();
+  await other.waitForFunction(() => window.__lab !== undefined);
+  await expect.poll(async () => (await session(other)).tab, { timeout: 30_000 }).toBe('holder');
+  await expect.poll(async () => (await session(page)).tab, { timeout: 30_000 }).toBe('taken-over');
+  await expect(
+    page.getByRole('status').filter({ hasText: 'took this session over' }),
+  ).toBeVisible();
+});
