@@ -118,12 +118,13 @@ test('a second tab does not write over the first tab’s session, and can take i
   await useEngine(page, 'Parallel CPU');
   const trained = await first.train(1);
   expect((await session(page)).tab).toBe('holder');
+  await page.waitForTimeout(1500); // the settled changes (the map's layout) are written too
 
   const other = await context.newPage();
   const second = new LabPage(other);
   await second.open();
   await second.until((x) => x.dataset?.rows === 100836 && x.training.backend !== null);
-  expect((await session(other)).tab).toBe('elsewhere');
+  await expect.poll(async () => (await session(other)).tab).toBe('elsewhere');
   await expect(
     other.getByRole('status').filter({ hasText: 'Another tab holds this session' }),
   ).toBeVisible();
@@ -138,7 +139,7 @@ test('a second tab does not write over the first tab’s session, and can take i
   expect(s.training.history.map((h) => h.rmse)).toEqual(
     trained.training.history.map((h) => h.rmse),
   );
-  expect((await session(page)).tab).toBe('holder');
+  await expect.poll(async () => (await session(page)).tab).toBe('holder');
 
   // Take over: the second tab reloads holding the session; the first says it lost it.
   await other.getByRole('button', { name: 'Take over' }).click();

@@ -13,8 +13,8 @@ export interface InterruptedRun {
 }
 
 export interface DurableState {
-  /** Whether this tab keeps the session (session-lock.ts). */
-  tab: TabRole;
+  /** Whether this tab keeps the session (session-lock.ts); 'starting' until it is known. */
+  tab: TabRole | 'starting';
   interrupted: InterruptedRun | null;
   /** The current run's last finished epoch, as typed arrays (what a reload resumes from). */
   checkpoint: TrainerState | null;
@@ -25,5 +25,5 @@ export interface DurableState {
 }
 
 export function initialDurable(): DurableState {
-  return { tab: 'unsupported', interrupted: null, checkpoint: null, savedEpoch: 0, notice: null };
+  return { tab: 'starting', interrupted: null, checkpoint: null, savedEpoch: 0, notice: null };
 }
