@@ -150,3 +150,52 @@ test('a second tab does not write over the first tab’s session, and can take i
     page.getByRole('status').filter({ hasText: 'took this session over' }),
   ).toBeVisible();
 });
+
+test('the map survives losing its WebGL context: it is drawn again when restored', async ({
+  page,
+}) => {
+  const lab = new LabPage(page);
+  await lab.open();
+  await lab.sampleLoaded();
+  await page.getByLabel('Projection').selectOption('PCA');
+  await useEngine(page, 'Parallel CPU');
+  await lab.train(1);
+  await lab.until((x) => x.projection.status === 'done' && x.projection.points > 0);
+  await page.waitForTimeout(500);
+  const canvas = page.getByTestId('embedding-canvas');
+  // Pixels that are not the background (0x0f1117): the points drawn.
+  const picture = () =>
+    canvas.evaluate((c: HTMLCanvasElement) => {
+      const copy = document.createElement('canvas');
+      copy.width = c.width;
+      copy.height = c.height;
+      const g = copy.getContext('2d')!;
+      g.drawImage(c, 0, 0);
+      const px = g.getImageData(0, 0, c.width, c.height).data;
+      let lit = 0;
+      for (let k = 0; k < px.length; k += 4)
+        if (Math.abs(px[k] - 15) + Math.abs(px[k + 1] - 17) + Math.abs(px[k + 2] - 23) > 30) lit++;
+      return lit;
+    });
+  const before = await picture();
+  await canvas.evaluate((c: HTMLCanvasElement) => {
+    const ext = c.getContext('webgl2')!.getExtension('WEBGL_lose_context')!;
+    ext.loseContext();
+    (window as unknown as { restoreMap: () => void }).restoreMap = () => ext.restoreContext();
+  });
+  await expect(
+    page.getByRole('status').filter({ hasText: "map's WebGL context was lost;" }),
+  ).toBeVisible();
+  await page.evaluate(() => (window as unknown as { restoreMap: () => void }).restoreMap());
+  await expect(page.getByRole('status').filter({ hasText: 'has been restored' })).toBeVisible();
+  await page.waitForTimeout(500);
+  // Redrawn from the same buffers and camera: the points are there again.
+  const after = await picture();
+  console.log(`map pixels drawn: ${before} before the loss, ${after} after the restore`);
+  expect(before).toBeGreaterThan(1000);
+  expect(after).toBeGreaterThan(0.9 * before);
+  expect(after).toBeLessThan(1.1 * before); // the background is the map's again
+  const s = await lab.snapshot();
+  expect(s.errors).toEqual([]);
+  expect(s.projection.status).toBe('done');
+});

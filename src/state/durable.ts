@@ -104,6 +104,15 @@ export class DurableSession {
     else if (e.type === 'notice') this.setDurable({ notice: e.message });
   }
 
+  /** The map's WebGL context was lost (true) or restored (false): said as a status. */
+  mapContext(lost: boolean): void {
+    this.setDurable({
+      notice: lost
+        ? "The map's WebGL context was lost; the map is drawn again when the browser restores it (training and the session are not affected)."
+        : "The map's WebGL context was lost and has been restored; the map is drawn again.",
+    });
+  }
+
   /** Resolves when everything asked for is stored. */
   flush(): Promise<void> {
     this.commitNow();

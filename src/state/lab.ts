@@ -46,6 +46,8 @@ export interface SceneHandle {
   cameraState(): number[];
   setCameraState(v: number[]): void;
   onCameraChange(cb: () => void): () => void;
+  /** Hears when the map's WebGL context is lost (true) and restored (false). */
+  onContextChange?(cb: (lost: boolean) => void): () => void;
 }
 
 /** Layouts kept for the epoch slider (about 120 kB each at 10,000 points in 3D). */
@@ -70,6 +72,7 @@ export class Lab {
   /** Keeps the session in IndexedDB, each finished epoch at once (durable.ts). */
   readonly durable = new DurableSession(this.store, (m) => this.reportError('storage', m));
   private detachCamera: (() => void) | undefined;
+  private detachContext: (() => void) | undefined;
   private readonly cameraListeners = new Set<() => void>();
   /** A bookmarked selection waiting for its data set, and camera waiting for a layout. */
   private pendingSelection: UrlView['selection'] | null = null;
@@ -126,8 +129,10 @@ export class Lab {
   /** The 3D view registers itself here (null when it unmounts). */
   attachScene(scene: SceneHandle | null): void {
     this.detachCamera?.();
+    this.detachContext?.();
     this.scene = scene;
     this.detachCamera = scene?.onCameraChange(() => this.cameraListeners.forEach((l) => l()));
+    this.detachContext = scene?.onContextChange?.((lost) => this.durable.mapContext(lost));
   }
 
   /** Called whenever the camera moves (for the URL). */
