@@ -15,7 +15,7 @@ type Session = {
 const session = (page: Page) =>
   page.evaluate(() => (window.__lab.snapshot() as unknown as { session: Session }).session);
 
-async function useEngine(page: Page, label: 'Parallel CPU' | 'WebGL (tfjs)') {
+async function chooseEngine(page: Page, label: 'Parallel CPU' | 'WebGL (tfjs)') {
   await page.getByLabel('Engine', { exact: true }).selectOption({ label });
 }
 
@@ -34,7 +34,7 @@ test('a reload 0 ms, 250 ms or 1 s after a run ends keeps the run and its epochs
   await lab.open();
   await lab.sampleLoaded();
   for (const [k, wait] of [0, 250, 1000].entries()) {
-    await useEngine(page, 'Parallel CPU');
+    await chooseEngine(page, 'Parallel CPU');
     const trained = await lab.train(2);
     expect(trained.training.status).toBe('done');
     if (wait) await page.waitForTimeout(wait);
@@ -55,7 +55,7 @@ test('a reload mid-run restores it as interrupted, and Resume trains it to the e
   await lab.open();
   await lab.sampleLoaded();
   // The tfjs engine on software WebGL: epochs of seconds, so the reload falls mid-run.
-  await useEngine(page, 'WebGL (tfjs)');
+  await chooseEngine(page, 'WebGL (tfjs)');
   await lab.setNumber('Epochs', 4);
   await page.getByRole('button', { name: 'Train', exact: true }).click();
   await lab.until((x) => x.training.history.length >= 1 && x.training.status === 'running');
@@ -86,7 +86,7 @@ test('a WebGL context lost at epoch 2 of 5: the run ends with 5 epochs, as undis
   const lab = new LabPage(page);
   await lab.open();
   await lab.sampleLoaded();
-  await useEngine(page, 'WebGL (tfjs)');
+  await chooseEngine(page, 'WebGL (tfjs)');
   const calm = await lab.train(5);
   expect(calm.training.engine).toBe('webgl');
 
@@ -115,7 +115,7 @@ test('a second tab does not write over the first tab’s session, and can take i
   const first = new LabPage(page);
   await first.open();
   await first.sampleLoaded();
-  await useEngine(page, 'Parallel CPU');
+  await chooseEngine(page, 'Parallel CPU');
   const trained = await first.train(1);
   expect((await session(page)).tab).toBe('holder');
   await page.waitForTimeout(1500); // the settled changes (the map's layout) are written too
@@ -129,7 +129,7 @@ test('a second tab does not write over the first tab’s session, and can take i
     other.getByRole('status').filter({ hasText: 'Another tab holds this session' }),
   ).toBeVisible();
   // The second tab trains a run of its own: it is not kept.
-  await useEngine(other, 'Parallel CPU');
+  await chooseEngine(other, 'Parallel CPU');
   await second.train(2);
   await other.waitForTimeout(1500);
 
@@ -158,7 +158,7 @@ test('the map survives losing its WebGL context: it is drawn again when restored
   await lab.open();
   await lab.sampleLoaded();
   await page.getByLabel('Projection').selectOption('PCA');
-  await useEngine(page, 'Parallel CPU');
+  await chooseEngine(page, 'Parallel CPU');
   await lab.train(1);
   await lab.until((x) => x.projection.status === 'done' && x.projection.points > 0);
   await page.waitForTimeout(500);
