@@ -46,3 +46,12 @@ export function lossNotice(
   const from = epoch > 0 ? `from epoch ${epoch} of ${epochs}` : 'from the start';
   return `The GPU context was lost; training goes on ${from} on ${on} (the optimizer's moments start fresh).`;
 }
+
+/** Runs `f`, ignoring what it throws (freeing what a lost context held may fail). */
+export function safely(f: () => void): void {
+  try {
+    f();
+  } catch {
+    // Nothing more can be freed.
+  }
+}

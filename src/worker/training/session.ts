@@ -23,7 +23,7 @@ import type { TrainingDataPayload, TrainingEvent, TrainingRequest } from './prot
 import type { EngineHook } from '../../core/engines/choose';
 import type { EnginePreference } from '../../core/engines/types';
 import type { TrainerState } from '../../core/training/trainer-state';
-import { GpuLostError, lossNotice, type GpuGuard } from './recovery';
+import { GpuLostError, lossNotice, safely, type GpuGuard } from './recovery';
 
 export type Post = (e: TrainingEvent) => void;
 
@@ -392,15 +392,6 @@ export class TrainingSession {
  * The reference lines under an explicit model's curves, on the part the curves are drawn on: the
  * global mean and user + item biases.
  */
-/** Runs `f`, ignoring what it throws (freeing what a lost context held may fail). */
-function safely(f: () => void): void {
-  try {
-    f();
-  } catch {
-    // Nothing more can be freed.
-  }
-}
-
 function ratingBaselines(data: TrainData, part: HeldOutPart) {
   const mean = meanRating(data.train.rating);
   const clip = [data.ratingMin, data.ratingMax] as const;
