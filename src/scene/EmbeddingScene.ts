@@ -16,6 +16,7 @@ import {
   type ShaderMaterial,
   WebGLRenderer,
 } from 'three';
+import { watchContext } from './context-watch';
 import { CameraRig } from './cameraRig';
 import {
   EMPHASIS_NEIGHBOUR,
@@ -96,6 +97,8 @@ export class EmbeddingScene {
   private disposed = false;
   private readonly input: PointerInput;
   private readonly cameraListeners = new Set<() => void>();
+  private readonly contextListeners = new Set<(lost: boolean) => void>();
+  private readonly unwatchContext: () => void;
   /** The person moved the camera (or a bookmark placed it) since the last framing. */
   private cameraChosen = false;
 
@@ -109,6 +112,15 @@ export class EmbeddingScene {
       antialias: !webglRenderer().software,
       preserveDrawingBuffer: true,
     });
+    this.unwatchContext = watchContext(
+      canvas,
+      () => {
+        // three.js's rebuilt state has its default (black) clear colour.
+        this.renderer.setClearColor(0x0f1117, 1);
+        this.requestRender();
+      },
+      (lost) => this.contextListeners.forEach((l) => l(lost)),
+    );
     this.renderer.setPixelRatio(window.devicePixelRatio || 1);
     this.renderer.setClearColor(0x0f1117, 1);
     this.material = createPointMaterial(this.renderer.getPixelRatio());
@@ -389,6 +401,7 @@ export class EmbeddingScene {
     cancelAnimationFrame(this.frame);
     this.resizeObserver?.disconnect();
     this.input.dispose();
+    this.unwatchContext();
     this.rig.dispose();
     this.geometry.dispose();
     this.lineGeometry.dispose();
@@ -396,6 +409,12 @@ export class EmbeddingScene {
     this.material.dispose();
     this.lineMaterial.dispose();
     this.renderer.dispose();
+  }
+
+  /** Hears when the map's WebGL context is lost (true) and restored (false); returns unsubscribe. */
+  onContextChange(cb: (lost: boolean) => void): () => void {
+    this.contextListeners.add(cb);
+    return () => this.contextListeners.delete(cb);
   }
 
   /** Schedules one frame (no-op if one is already scheduled). */

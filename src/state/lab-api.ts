@@ -183,6 +183,16 @@ export function labSnapshot(lab: Lab) {
     errors: s.errors.map((e) => ({ ...e })),
     /** The cold-start playground (CONTRACT section 4), or null when closed. */
     playground: playgroundSnapshot(lab),
+    /** The stored session (durable.ts): this tab's hold, an interrupted run, the last epoch saved. */
+    session: {
+      tab: s.durable.tab,
+      interrupted: s.durable.interrupted && {
+        epoch: s.durable.interrupted.epoch,
+        epochs: s.durable.interrupted.epochs,
+      },
+      savedEpoch: s.durable.savedEpoch,
+      notice: s.durable.notice,
+    },
   };
 }
 
@@ -199,6 +209,12 @@ export function installLabApi(lab: Lab): void {
       if (index < 0 || (kind === 'feature' && index >= p.space.features)) return null;
       return lab.screenPosition(pointOf(p.space, kind, index));
     },
+    /**
+     * Test hook (issue 17): the training worker loses its WebGL context (WEBGL_lose_context)
+     * and the browser restores it shortly after, as after a driver reset. The one method here
+     * that changes something, as a browser would.
+     */
+    loseGpuContext: () => lab.loseGpuContext(),
   };
   Object.defineProperty(window, '__lab', { value: Object.freeze(api), configurable: true });
 }

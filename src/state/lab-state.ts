@@ -17,6 +17,7 @@ import type { SpaceQuality } from '../core/metrics/space-quality';
 import type { PointSpace } from './points';
 import { DEFAULT_NEIGHBOURS, type NeighbourOptions } from './selection';
 import type { EngineMeasurement, EngineName, EnginePreference } from '../core/engines/types';
+import { initialDurable, type DurableState } from './durable-state';
 
 export type TrainingStatus = 'idle' | 'running' | 'paused' | 'done' | 'stopped' | 'error';
 export type PointKind = 'user' | 'item' | 'feature';
@@ -289,6 +290,8 @@ export interface LabState {
   /** Points highlighted together (e.g. every match of a search), with what marked them. */
   marked: { query: string; points: number[] } | null;
   errors: { source: string; message: string }[];
+  /** Storage of the session: this tab's hold on it, an interrupted run, notices (durable.ts). */
+  durable: DurableState;
 }
 
 export interface EngineState {
@@ -380,5 +383,6 @@ export function initialState(): LabState {
     restoredAt: null,
     importProgress: null,
     errors: [],
+    durable: initialDurable(),
   };
 }

@@ -22,6 +22,8 @@ import { SelectionController } from './selection-controller';
 import { SessionController, type SceneHandle } from './session-controller';
 import { ExportsController } from './exports-controller';
 import { PlaygroundController } from './playground';
+import { DurableSession } from './durable';
+import { clearSession } from './persist';
 import type { NeighbourOptions } from './selection';
 import type { UrlView } from './url-state';
 import type { PathedFile } from './import-embeddings';
@@ -39,7 +41,10 @@ export class Lab {
   readonly playground = new PlaygroundController(this.store);
   readonly selection = new SelectionController(this.store, () => void this.space.measure(null));
   readonly projection = new ProjectionController(this.store, (s, m) => this.reportError(s, m));
+  /** Keeps the session in IndexedDB, each finished epoch at once (durable.ts). */
+  readonly durable = new DurableSession(this.store, (m) => this.reportError('storage', m));
   readonly training = new TrainingController(this.store, {
+    onEvent: (e) => this.durable.onTrainingEvent(e),
     reportError: (s, m) => this.reportError(s, m),
     project: () => void this.projection.project(),
     refreshSelection: () => this.selection.refreshSelection(),
@@ -52,6 +57,13 @@ export class Lab {
     loadSample: (base) => this.data.loadSample(base),
     selectById: (want) => this.selection.selectById(want),
     restoreSelection: () => this.selection.restorePending(),
+    storage: {
+      restore: () => this.durable.restore(),
+      keep: () => this.durable.keep(),
+      stop: () => this.durable.stop(),
+      clear: clearSession,
+    },
+    onMapContext: (lost) => this.durable.mapContext(lost),
   });
   readonly exports = new ExportsController(this.store, {
     reportError: (s, m) => this.reportError(s, m),
@@ -145,6 +157,14 @@ export class Lab {
   }
   tune(): void {
     this.training.tune();
+  }
+  /** Continues the run the last page left mid-training (durable.ts). */
+  resumeInterrupted(): void {
+    this.training.resumeInterrupted();
+  }
+  /** Test hook (window.__lab.loseGpuContext): the training worker loses its WebGL context. */
+  loseGpuContext(): void {
+    this.training.loseGpuContext();
   }
   setTuneBudget(patch: Partial<TuneBudget>): void {
     this.training.setTuneBudget(patch);

@@ -1,9 +1,9 @@
 /**
- * The session kept in IndexedDB as it changes: the data set, the settings, the latest finished
- * epoch's embeddings and metric history, the runs table and the layout. Reopening the page
- * restores it ("Restored ... from <date>", with "Start fresh"); closing the tab mid-training
- * keeps the last finished epoch. Typed arrays are stored as they are (structured clone). Without
- * IndexedDB (some private modes) or over the quota, the app says so once and works without it.
+ * The session kept in IndexedDB: the data set, the settings, the latest finished epoch's
+ * embeddings and metric history, the runs table and the layout, and while a run trains its last
+ * finished epoch's parameters (to resume it). Reopening the page restores it ("Restored ... from
+ * <date>", with "Start fresh"); a run interrupted mid-training comes back resumable. Typed arrays
+ * are stored as they are (structured clone). When it is written is durable.ts's business.
  */
 import { summarize } from '../core/data/summary';
 import type { LabState } from './lab-state';
@@ -11,17 +11,20 @@ import type { Store } from './store';
 import { normalizeRun } from './runs';
 import { DEFAULT_CONFIG } from '../core/training/config';
 import type { Dataset } from '../core/data/types';
+import type { TrainerState } from '../core/training/trainer-state';
+import type { InterruptedRun } from './durable-state';
 
 const DB = 'latent-lab';
-const STORE = 'session';
+export const STORE = 'session';
 /** The session's state, and its data set apart (written only when the data set changes). */
-const KEY = 'last';
-const DATASET_KEY = 'dataset';
-/** Writes wait for changes to settle (training changes the state many times a second). */
-const SAVE_DELAY_MS = 1000;
+export const SESSION_KEY = 'last';
+export const DATASET_KEY = 'dataset';
 
-type Saved = Pick<LabState, 'embeddings' | 'runs'> & {
+export type Saved = Pick<LabState, 'embeddings' | 'runs'> & {
   savedAt: number;
+  /** Whether a run was training when this was written (then `checkpoint` resumes it). */
+  running?: boolean;
+  checkpoint?: TrainerState | null;
   training: Pick<
     LabState['training'],
     | 'config'
@@ -46,7 +49,7 @@ function request<T>(r: IDBRequest<T>): Promise<T> {
   });
 }
 
-async function open(): Promise<IDBDatabase> {
+export async function openDatabase(): Promise<IDBDatabase> {
   if (typeof indexedDB === 'undefined') throw new Error('this browser has no IndexedDB');
   const r = indexedDB.open(DB, 1);
   r.onupgradeneeded = () => r.result.createObjectStore(STORE);
@@ -57,7 +60,7 @@ async function withStore<T>(
   mode: IDBTransactionMode,
   run: (s: IDBObjectStore) => IDBRequest<T>,
 ): Promise<T> {
-  const db = await open();
+  const db = await openDatabase();
   try {
     return await request(run(db.transaction(STORE, mode).objectStore(STORE)));
   } finally {
@@ -66,16 +69,19 @@ async function withStore<T>(
 }
 
 export async function clearSession(): Promise<void> {
-  await withStore('readwrite', (s) => s.delete(KEY));
+  await withStore('readwrite', (s) => s.delete(SESSION_KEY));
   await withStore('readwrite', (s) => s.delete(DATASET_KEY));
 }
 
-/** What a saved session restores (nothing while training: the last finished epoch is kept). */
-function toSaved(s: LabState): Saved {
+/** What a saved session restores (while training: the last finished epoch, resumable). */
+export function toSaved(s: LabState): Saved {
   const t = s.training;
   const p = s.projection;
+  const running = t.status === 'running' || t.status === 'paused';
   return {
     savedAt: Date.now(),
+    running,
+    checkpoint: running && !t.tuning && !t.folds ? s.durable.checkpoint : null,
     embeddings: s.embeddings,
     runs: s.runs,
     training: {
@@ -101,15 +107,26 @@ function toSaved(s: LabState): Saved {
   };
 }
 
+/** The run a session saved mid-training left, resumable when its last epoch's parameters are kept. */
+export function interruptedRun(saved: Saved): InterruptedRun | null {
+  const state = saved.checkpoint;
+  if (!saved.running || !state) return null;
+  const config = { ...DEFAULT_CONFIG, ...saved.training.config };
+  return { epoch: state.epoch, epochs: config.epochs, config, state };
+}
+
 /**
  * Restores the saved session into the store; returns when it was saved, or null when there is
  * none. Throws when IndexedDB cannot be read.
  */
 export async function restoreSession(store: Store<LabState>): Promise<Date | null> {
-  const saved = await withStore<Saved | undefined>('readonly', (s) => s.get(KEY));
+  const saved = await withStore<Saved | undefined>('readonly', (s) => s.get(SESSION_KEY));
   const dataset = await withStore<Dataset | undefined>('readonly', (s) => s.get(DATASET_KEY));
   if (!saved || !dataset) return null;
+  const interrupted = interruptedRun(saved);
+  const last = saved.training.history.at(-1)?.epoch ?? 0;
   store.set((s) => ({
+    durable: { ...s.durable, interrupted },
     dataset,
     summary: summarize(dataset),
     datasetStatus: 'ready',
@@ -123,9 +140,10 @@ export async function restoreSession(store: Store<LabState>): Promise<Date | nul
       config: { ...DEFAULT_CONFIG, ...saved.training.config },
       test: saved.training.test ?? null,
       history: saved.training.history.map((h) => ({ ...h, split: h.split ?? 'test' })),
-      status: saved.training.history.length ? 'done' : 'idle',
-      epoch: saved.training.history.at(-1)?.epoch ?? 0,
-      epochsTotal: saved.training.history.at(-1)?.epoch ?? saved.training.config.epochs,
+      // An interrupted run is stopped, with Resume on the page; a finished one is done.
+      status: interrupted ? 'stopped' : saved.training.history.length ? 'done' : 'idle',
+      epoch: last,
+      epochsTotal: interrupted ? interrupted.epochs : last || saved.training.config.epochs,
     },
     projection: {
       ...s.projection,
@@ -169,62 +187,4 @@ export function storageShortfall(
   if (bytes < free) return null;
   const mb = (n: number) => `${Math.round(n / 2 ** 20).toLocaleString('en-US')} MB`;
   return `the data set needs about ${mb(bytes)} and the browser's storage has ${mb(free)} free`;
-}
-
-/**
- * Saves the session whenever what it holds changes (after changes settle). Returns a stop
- * function. `onError` hears the first failure only (e.g. the quota), once.
- */
-export function keepSession(
-  store: Store<LabState>,
-  onError: (message: string) => void,
-): () => void {
-  let timer = 0;
-  let failed = false;
-  let last: unknown[] = [];
-  const watched = (s: LabState) => [
-    s.dataset,
-    s.embeddings,
-    s.runs,
-    s.training.config,
-    s.training.history,
-    s.projection.coords,
-    s.projection.method,
-    s.projection.dims,
-  ];
-  let savedDataset: Dataset | null = null;
-  const save = () => {
-    timer = 0;
-    const s = store.get();
-    const dataset = s.dataset;
-    if (!dataset || failed) return;
-    // The data set (possibly hundreds of MB) is written when it changes, not every epoch, and
-    // only when the browser says it fits.
-    const writeDataset =
-      dataset === savedDataset
-        ? Promise.resolve()
-        : (navigator.storage?.estimate?.() ?? Promise.resolve(null))
-            .catch(() => null)
-            .then((estimate) => {
-              const shortfall = storageShortfall(datasetBytes(dataset), estimate);
-              if (shortfall) throw new Error(shortfall);
-              return withStore('readwrite', (os) => os.put(dataset, DATASET_KEY));
-            })
-            .then(() => {
-              savedDataset = dataset;
-            });
-    writeDataset
-      .then(() => withStore('readwrite', (os) => os.put(toSaved(s), KEY)))
-      .catch((e: unknown) => {
-        failed = true;
-        const why = e instanceof Error ? e.message : String(e);
-        onError(`The session cannot be kept in this browser (${why}); the app works without it.`);
-      });
-  };
-  return store.subscribe(() => {
-    const now = watched(store.get());
-    if (now.every((v, k) => v === last[k])) return;
-    last = now;
-    if (!timer) timer = window.setTimeout(save, SAVE_DELAY_MS);
-  });
 }

@@ -4,23 +4,22 @@ import { labStore, tinyDataset } from './test-fixtures';
 import type { LabState } from './lab-state';
 import type { Store } from './store';
 
-function fakeStorage(saved: Date | null | Error): SessionStorage & { stop: () => void } {
-  const stop = vi.fn();
+function fakeStorage(store: Store<LabState>, saved: Date | null | Error): SessionStorage {
   return {
-    stop,
-    restore: vi.fn((store: Store<LabState>) => {
+    stop: vi.fn(),
+    restore: vi.fn(() => {
       if (saved instanceof Error) return Promise.reject(saved);
       if (saved) store.set({ dataset: tinyDataset() });
       return Promise.resolve(saved);
     }),
-    keep: vi.fn(() => stop),
+    keep: vi.fn(() => Promise.resolve()),
     clear: vi.fn(() => Promise.resolve()),
   };
 }
 
 function setup(saved: Date | null | Error = null) {
   const store = labStore();
-  const storage = fakeStorage(saved);
+  const storage = fakeStorage(store, saved);
   const deps = {
     reportError: vi.fn(),
     loadSample: vi.fn(() => Promise.resolve()),

@@ -8,7 +8,6 @@ import type { Store } from './store';
 import type { LabState } from './lab-state';
 import type { UrlView } from './url-state';
 import type { PendingSelection } from './selection-controller';
-import { clearSession, keepSession, restoreSession } from './persist';
 
 /** What the lab needs of the 3D view (for the test API's screenPosition). */
 export interface SceneHandle {
@@ -17,14 +16,21 @@ export interface SceneHandle {
   cameraState(): number[];
   setCameraState(v: number[]): void;
   onCameraChange(cb: () => void): () => void;
+  /** Hears when the map's WebGL context is lost (true) and restored (false). */
+  onContextChange?(cb: (lost: boolean) => void): () => void;
 }
 
-/** Where the session is kept (persist.ts; tests pass an in-memory fake). */
+/**
+ * Where the session is kept (durable.ts over IndexedDB, with persist.ts's clearSession; tests
+ * pass an in-memory fake).
+ */
 export interface SessionStorage {
   /** Restores the saved session into the store: when it was saved, or null when none. */
-  restore(store: Store<LabState>): Promise<Date | null>;
-  /** Saves the session as it changes; returns a stop function. */
-  keep(store: Store<LabState>, onError: (message: string) => void): () => void;
+  restore(): Promise<Date | null>;
+  /** Keeps the session from now on, as it changes (unless another tab holds it). */
+  keep(): Promise<void>;
+  /** Stops keeping it. */
+  stop(): void;
   clear(): Promise<void>;
 }
 
@@ -35,21 +41,17 @@ export interface SessionDeps {
   selectById(want: PendingSelection | null): void;
   /** Applies a selection that waited for its data set (SelectionController.restorePending). */
   restoreSelection(): void;
-  storage?: SessionStorage;
+  storage: SessionStorage;
+  /** The map's WebGL context was lost (true) or restored (false). */
+  onMapContext?(lost: boolean): void;
   /** Reloads the page without its query (default: location.assign). */
   reload?: () => void;
 }
 
-const browserStorage: SessionStorage = {
-  restore: restoreSession,
-  keep: keepSession,
-  clear: clearSession,
-};
-
 export class SessionController {
   private scene: SceneHandle | null = null;
-  private stopKeeping: (() => void) | null = null;
   private detachCamera: (() => void) | undefined;
+  private detachContext: (() => void) | undefined;
   private readonly cameraListeners = new Set<() => void>();
   /** A bookmarked camera waiting for a layout. */
   private pendingCamera: number[] | null = null;
@@ -59,7 +61,7 @@ export class SessionController {
     private readonly store: Store<LabState>,
     private readonly deps: SessionDeps,
   ) {
-    this.storage = deps.storage ?? browserStorage;
+    this.storage = deps.storage;
   }
 
   /**
@@ -70,7 +72,7 @@ export class SessionController {
     let restored: Date | null = null;
     if (withSample) {
       try {
-        restored = await this.storage.restore(this.store);
+        restored = await this.storage.restore();
       } catch (e) {
         this.deps.reportError('storage', `The saved session could not be read (${String(e)}).`);
       }
@@ -79,12 +81,12 @@ export class SessionController {
       this.store.set({ restoredAt: restored.toISOString() });
       this.deps.restoreSelection();
     } else if (withSample) await this.deps.loadSample(base);
-    this.stopKeeping = this.storage.keep(this.store, (m) => this.deps.reportError('storage', m));
+    await this.storage.keep();
   }
 
   /** Forgets the saved session and reloads the page with the sample. */
   async startFresh(): Promise<void> {
-    this.stopKeeping?.();
+    this.storage.stop();
     await this.storage.clear().catch(() => undefined);
     (this.deps.reload ?? (() => location.assign(location.pathname)))();
   }
@@ -92,8 +94,10 @@ export class SessionController {
   /** The 3D view registers itself here (null when it unmounts). */
   attachScene(scene: SceneHandle | null): void {
     this.detachCamera?.();
+    this.detachContext?.();
     this.scene = scene;
     this.detachCamera = scene?.onCameraChange(() => this.cameraListeners.forEach((l) => l()));
+    this.detachContext = scene?.onContextChange?.((lost) => this.deps.onMapContext?.(lost));
   }
 
   /** Called whenever the camera moves (for the URL). */

@@ -11,6 +11,7 @@ import { MISSING_TEST_FILE } from '../core/training/test-file-part';
 import type { EnginePreference } from '../core/engines/types';
 import type { TrainConfig } from '../core/training/config';
 import type { TuneBudget } from '../core/training/tuning';
+import type { InterruptedRun } from './durable-state';
 import { TrainingClient } from '../worker/training/client';
 import {
   trainingPayload,
@@ -38,6 +39,8 @@ export interface TrainingDeps {
   space: { reset(): void; measure(runId: number | null): Promise<void> };
   /** Starts the worker; events come back through `onEvent`. Default: a TrainingClient. */
   connect?: (onEvent: (e: TrainingEvent) => void) => TrainingChannel;
+  /** Hears every worker event first (the durable session keeps each epoch's parameters). */
+  onEvent?(e: TrainingEvent): void;
 }
 
 /** Top-k items per user, users x k row-major (see RecommendRequest). */
@@ -63,9 +66,10 @@ export class TrainingController {
 
   /** Starts the training worker early, so the backend is known before the first run. */
   start(): void {
-    this.channel ??= (this.deps.connect ?? ((cb) => new TrainingClient(cb)))((e) =>
-      this.onTrainingEvent(e),
-    );
+    this.channel ??= (this.deps.connect ?? ((cb) => new TrainingClient(cb)))((e) => {
+      this.deps.onEvent?.(e);
+      this.onTrainingEvent(e);
+    });
   }
 
   /** Sends a request to the worker, starting it if need be. */
@@ -140,11 +144,22 @@ export class TrainingController {
     this.store.set((s) => ({ training: { ...s.training, ...patch } }));
   }
 
-  /** Sends a run (or with `tune` a search) to the training worker. */
-  private begin(tune?: TuneBudget): void {
+  /** Continues the run the last page left mid-training, from its last finished epoch. */
+  resumeInterrupted(): void {
+    const run = this.store.get().durable.interrupted;
+    if (run && !this.isTraining()) this.begin(undefined, run);
+  }
+
+  /** Test hook (window.__lab.loseGpuContext): the training worker loses its WebGL context. */
+  loseGpuContext(): void {
+    this.channel?.send({ type: 'lose-context' });
+  }
+
+  /** Sends a run (or with `tune` a search, or a `resume`d run) to the training worker. */
+  private begin(tune?: TuneBudget, resume?: InterruptedRun): void {
     const { dataset, training, testFile } = this.store.get();
     if (!dataset || this.isTraining()) return;
-    const config = training.config;
+    const config = resume?.config ?? training.config;
     // Said before anything starts: what the person must give.
     if (config.split === 'test-file' && !testFile) {
       this.setTraining({ error: MISSING_TEST_FILE });
@@ -171,7 +186,13 @@ export class TrainingController {
       space: null,
       error: null,
       startedAt: performance.now(),
+      // A resumed run keeps its finished epochs.
+      ...(resume && { config, history: training.history, epoch: resume.epoch }),
     });
+    // What a reload resumes from: nothing of an earlier run.
+    this.store.set((s) => ({
+      durable: { ...s.durable, interrupted: null, checkpoint: resume?.state ?? null, notice: null },
+    }));
     this.deps.space.reset();
     // A new run's layouts replace the last run's on the epoch slider.
     this.store.set((s) => ({ projection: { ...s.projection, history: [], replay: null } }));
@@ -185,6 +206,7 @@ export class TrainingController {
         config.split === 'test-file' && testFile ? testFile.set : null,
       ),
       ...(tune && { tune }),
+      ...(resume && { resume: resume.state }),
       engine: this.store.get().engine.preference,
     });
   }

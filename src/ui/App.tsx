@@ -6,6 +6,7 @@ import { ExplorerPanel } from './panels/ExplorerPanel';
 import { SelectionPanel } from './panels/SelectionPanel';
 import { PopularityPanel } from './panels/PopularityPanel';
 import { ErrorList } from './ErrorList';
+import { SessionBanner } from './SessionBanner';
 import { useLab, useLabState } from './lab-context';
 import { DockSection } from './layout/DockSection';
 import { BottomDock, DockToggles } from './layout/BottomDock';
@@ -85,6 +86,7 @@ export function App() {
       <div className="notices">
         <ErrorList />
         <RestoredBanner />
+        <SessionBanner />
       </div>
       <aside className="side" id="side-panels" hidden={!state.side}>
         <div className={`side-zone${sections.data || sections.train ? '' : ' folded'}`}>

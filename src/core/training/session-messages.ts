@@ -6,6 +6,7 @@ import type { Trial, TuneBudget } from './tuning';
 import type { RatingMetrics } from '../metrics/rating';
 import type { ExperimentData } from './experiment';
 import type { HeldOutMetrics, HeldOutPart, TestReport } from './protocol';
+import type { TrainerState } from './trainer-state';
 import type { EngineMeasurement, EngineName, EnginePreference } from '../engines/types';
 
 export type BackendName = 'webgl' | 'webgpu' | 'wasm' | 'cpu';
@@ -43,7 +44,11 @@ export type TrainingRequest =
       tune?: TuneBudget;
       /** 'auto' (default) measures the engines that can train the model and takes the fastest. */
       engine?: EnginePreference;
+      /** Continue a stored run from its last finished epoch (trainer-state.ts). */
+      resume?: TrainerState;
     }
+  /** Test hook (window.__lab.loseGpuContext): loses the WebGL context, as a driver reset does. */
+  | { type: 'lose-context' }
   | { type: 'pause' }
   | { type: 'resume' }
   | { type: 'stop' }
@@ -122,7 +127,18 @@ export type TrainingEvent =
       rowsPerSecond: number;
       etaSeconds: number;
     }
-  | { type: 'epoch'; entry: HistoryEntry; snapshot: EmbeddingSnapshot }
+  | {
+      type: 'epoch';
+      entry: HistoryEntry;
+      snapshot: EmbeddingSnapshot;
+      /**
+       * The epoch's parameters, kept by the page (IndexedDB) to resume from; only for a plain
+       * run (not a search or folds), and copied, not transferred (the worker keeps them too).
+       */
+      state?: TrainerState;
+    }
+  /** Something the person should know that is not an error (e.g. the GPU context was lost). */
+  | { type: 'notice'; message: string }
   /** A search's trial starts (a run of its own follows: started, epochs, test). */
   | { type: 'trial'; trial: Trial; total: number; config: TrainConfig }
   /** The trial's validation score at its selected epoch (higher is better; null: none). */

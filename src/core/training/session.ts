@@ -23,6 +23,8 @@ import { ratingMetrics } from '../metrics/rating';
 import type { TrainingDataPayload, TrainingEvent, TrainingRequest } from './session-messages';
 import type { EngineHook } from '../engines/choose';
 import type { EnginePreference } from '../engines/types';
+import type { TrainerState } from './trainer-state';
+import { GpuLostError, lossNotice, safely, type GpuGuard } from './recovery';
 
 export type Post = (e: TrainingEvent) => void;
 
@@ -33,12 +35,16 @@ export class TrainingSession {
   private stopped = false;
   private resume: (() => void) | null = null;
   private running: Promise<void> | null = null;
+  /** The plain run's last finished epoch, as typed arrays: what a lost GPU context resumes from. */
+  private lastState: TrainerState | null = null;
 
   constructor(
     private readonly post: Post,
     private readonly progressMs = 250,
     /** Picks the engine per run (the worker's); without it, tfjs on the current backend. */
     private readonly engines: EngineHook | null = null,
+    /** Watches the GPU context (the worker's); without it, a lost context is an error. */
+    private readonly gpu: GpuGuard | null = null,
   ) {}
 
   handle(msg: TrainingRequest): void {
@@ -53,7 +59,7 @@ export class TrainingSession {
         this.running = (
           msg.tune
             ? this.tune(msg.data, msg.config, msg.tune, msg.engine ?? 'auto')
-            : this.run(msg.data, msg.config, msg.engine ?? 'auto')
+            : this.run(msg.data, msg.config, msg.engine ?? 'auto', msg.resume)
         )
           .catch((e: unknown) =>
             this.post({ type: 'error', message: e instanceof Error ? e.message : String(e) }),
@@ -73,6 +79,11 @@ export class TrainingSession {
         this.stopped = true;
         this.unpause();
         return;
+      case 'lose-context': {
+        const why = this.gpu ? this.gpu.loseForTest() : 'this worker does not watch its GPU';
+        if (why) this.post({ type: 'notice', message: `The GPU context was not lost: ${why}.` });
+        return;
+      }
     }
   }
 
@@ -128,12 +139,13 @@ export class TrainingSession {
     payload: TrainingDataPayload,
     requested: TrainConfig,
     engine: EnginePreference,
+    resume?: TrainerState,
   ): Promise<void> {
     const problems = validateConfig(requested);
     if (problems.length) throw new Error(`Invalid settings: ${problems.join('; ')}`);
     const count = requested.folds;
     if (count < 2) {
-      await this.train(payload, requested, engine);
+      await this.train(payload, requested, engine, undefined, resume ?? null);
     } else {
       for (let index = 0; index < count && !this.stopped; index++) {
         this.post({ type: 'fold', index, count });
@@ -152,43 +164,93 @@ export class TrainingSession {
     requested: TrainConfig,
     engine: EnginePreference,
     fold?: Fold,
+    /** A plain run (kept per epoch, resumable): where it starts, null for the beginning. */
+    resume?: TrainerState | null,
   ): Promise<number | undefined> {
-    const { data, feedback, droppedBelowThreshold, validationUnseen } = prepareExperiment(
-      payload,
-      requested,
-      fold,
-    );
+    const prepared = prepareExperiment(payload, requested, fold);
+    const { data, feedback } = prepared;
     const config = { ...requested, feedback };
-    const chosen = this.engines && (await this.engines.create(data, config, engine));
-    const trainer = chosen?.trainer ?? createTrainer(data, config);
-    if (chosen) this.post({ type: 'engine', engine: chosen.engine, engines: chosen.engines });
-    try {
-      this.post({
-        type: 'started',
-        trainRows: data.train.rating.length,
-        testRows: data.test.rating.length,
-        validationRows: data.validation?.rating.length ?? 0,
-        validationUnseen,
-        stepsPerEpoch: trainer.stepsPerEpoch,
-        epochs: trainer.epochs,
-        feedback,
-        droppedBelowThreshold,
-        userDays: tablesOf(trainer.model).some((t) => t.indexedBy === 'userDay')
-          ? (data.userDay?.count ?? 0)
-          : 0,
-        predictsRatings: !!trainer.model.predictsRatings,
-        baselines: trainer.model.predictsRatings
-          ? ratingBaselines(data, data.validation ? 'validation' : 'test')
-          : null,
-      });
-      this.post({ type: 'status', status: 'running' });
-      const part: HeldOutPart = data.validation ? 'validation' : 'test';
-      const { selected, score } = await this.loop(trainer, config, part);
-      if (selected > 0) await this.reportTest(trainer, selected, data.test.rating.length);
-      return part === 'validation' && selected > 0 ? score : undefined;
-    } finally {
+    const keep = resume !== undefined;
+    this.lastState = resume ?? null;
+    for (;;) {
+      const chosen = this.engines && (await this.engines.create(data, config, engine));
+      const trainer = chosen?.trainer ?? createTrainer(data, config);
+      if (chosen) this.post({ type: 'engine', engine: chosen.engine, engines: chosen.engines });
+      let score: number | undefined;
+      try {
+        if (this.lastState) {
+          if (!trainer.resumeAt)
+            throw new Error(`The ${chosen?.engine} engine cannot resume a run`);
+          await trainer.resumeAt(this.lastState);
+        }
+        const part: HeldOutPart = data.validation ? 'validation' : 'test';
+        this.started(trainer, prepared, part);
+        score = await this.trainOnce(trainer, config, part, data.test.rating.length, keep);
+      } catch (e) {
+        safely(() => trainer.dispose());
+        if (!this.gpu || !(e instanceof GpuLostError || this.gpu.isLost())) throw e;
+        // A lost context: the backend is built anew and the run goes on from its last finished
+        // epoch, kept on the CPU (a search's or folds' runs are not kept: they stop).
+        const backend = await this.gpu.rebuild();
+        this.post({ type: 'backend', ...backend });
+        const epoch = this.lastState?.epoch ?? 0;
+        if (!keep)
+          throw new Error(lossNotice(epoch, config.epochs, backend.backend, false), { cause: e });
+        this.post({ type: 'notice', message: lossNotice(epoch, config.epochs, backend.backend) });
+        continue;
+      }
       trainer.dispose();
+      return score;
     }
+  }
+
+  /** Says what the run trains on (before its first step, and again after a rebuild). */
+  private started(
+    trainer: ModelTrainer,
+    prepared: ReturnType<typeof prepareExperiment>,
+    part: HeldOutPart,
+  ): void {
+    const { data, feedback, droppedBelowThreshold, validationUnseen } = prepared;
+    this.post({
+      type: 'started',
+      trainRows: data.train.rating.length,
+      testRows: data.test.rating.length,
+      validationRows: data.validation?.rating.length ?? 0,
+      validationUnseen,
+      stepsPerEpoch: trainer.stepsPerEpoch,
+      epochs: trainer.epochs,
+      feedback,
+      droppedBelowThreshold,
+      userDays: tablesOf(trainer.model).some((t) => t.indexedBy === 'userDay')
+        ? (data.userDay?.count ?? 0)
+        : 0,
+      predictsRatings: !!trainer.model.predictsRatings,
+      baselines: trainer.model.predictsRatings ? ratingBaselines(data, part) : null,
+    });
+    this.post({ type: 'status', status: 'running' });
+  }
+
+  /** Trains to the end of the run and scores the test part; returns the validation score. */
+  private async trainOnce(
+    trainer: ModelTrainer,
+    config: TrainConfig,
+    part: HeldOutPart,
+    testRows: number,
+    keep: boolean,
+  ): Promise<number | undefined> {
+    const { selected, score } = await this.loop(trainer, config, part, keep);
+    if (selected > 0) await this.guard(this.reportTest(trainer, selected, testRows));
+    return part === 'validation' && selected > 0 ? score : undefined;
+  }
+
+  /** Waits for `work`, or throws GpuLostError as soon as the GPU context is lost. */
+  private guard<T>(work: Promise<T>): Promise<T> {
+    if (!this.gpu) return work;
+    if (this.gpu.isLost()) return Promise.reject(new GpuLostError());
+    const lost = this.gpu.lost().then((): T => {
+      throw new GpuLostError();
+    });
+    return Promise.race([work, lost]);
   }
 
   /**
@@ -217,6 +279,8 @@ export class TrainingSession {
     trainer: ModelTrainer,
     config: TrainConfig,
     part: HeldOutPart,
+    /** Whether each finished epoch's parameters are read and kept (to resume from). */
+    keep = false,
   ): Promise<{ selected: number; score: number }> {
     const totalSteps = trainer.stepsPerEpoch * trainer.epochs;
     // Nothing may be chosen on the test part: without validation, no early stopping.
@@ -244,11 +308,13 @@ export class TrainingSession {
       }
       const rows = trainer.batchRows;
       trainer.step();
+      if (this.gpu?.isLost()) throw new GpuLostError();
       windowRows += rows;
       sinceRead++;
       const endOfEpoch = trainer.stepInEpoch === 0;
       if (sinceRead < stepsPerRead && !endOfEpoch) continue;
-      const taken = await trainer.takeLoss(); // the one GPU read: it also waits for the steps
+      // The one GPU read: it also waits for the steps.
+      const taken = await this.guard(trainer.takeLoss());
       const now = performance.now();
       const elapsed = (now - windowStart) / 1000;
       const rowsPerSecond = windowRows / Math.max(elapsed, 1e-6);
@@ -280,10 +346,14 @@ export class TrainingSession {
         // sample in software WebGL) for ranking models. AUC and the rest come with the test.
         const predictsRatings = !!trainer.model.predictsRatings;
         const metrics = heldOutMetrics(
-          predictsRatings ? await trainer.evaluate(part) : null,
-          predictsRatings ? null : await trainer.rankingReport(false, part),
+          predictsRatings ? await this.guard(trainer.evaluate(part)) : null,
+          predictsRatings ? null : await this.guard(trainer.rankingReport(false, part)),
         );
-        const snapshot = await trainer.snapshot();
+        const snapshot = await this.guard(trainer.snapshot());
+        const state = keep && trainer.exportState ? await this.guard(trainer.exportState()) : null;
+        // Values read from a context lost meanwhile may be zeros: the epoch is trained again.
+        if (this.gpu?.isLost()) throw new GpuLostError();
+        if (state) this.lastState = state;
         this.post({
           type: 'epoch',
           entry: {
@@ -294,6 +364,7 @@ export class TrainingSession {
             seconds: epochSeconds,
           },
           snapshot,
+          ...(state && { state }),
         });
         epochLoss = 0;
         epochLossSteps = 0;
@@ -302,7 +373,7 @@ export class TrainingSession {
         const stop = early.done(score);
         // The selected epoch's parameters are kept for the test report: the best on validation,
         // or without validation the latest (a stopped run's partial epoch is not a result).
-        if (part === 'test' || early.improved) await trainer.saveCheckpoint();
+        if (part === 'test' || early.improved) await this.guard(trainer.saveCheckpoint());
         if (stop) {
           this.post({
             type: 'early-stop',

@@ -42,6 +42,7 @@ import { emptyFeatureTable, type EmbeddingSnapshot } from '../data/types';
 import { heldOutView, type HeldOutPart } from './protocol';
 import { ParamCheckpoint } from './checkpoint';
 import type { TrainData } from './train-data';
+import { readParams, writeParams, type TrainerState } from './trainer-state';
 
 /** A batch with, per index column, its rows sorted for the sparse gradient (none on the stock path). */
 interface PreparedBatch extends Batch {
@@ -81,6 +82,14 @@ export interface ModelTrainer {
    */
   saveCheckpoint(): Promise<void>;
   restoreCheckpoint(): Promise<void>;
+  /** The finished epoch's parameters as typed arrays (trainer-state.ts); call between epochs. */
+  exportState?(): Promise<TrainerState>;
+  /**
+   * Before the first step: puts back a stored epoch's parameters and counts its epochs as done
+   * (the epochs' shuffles are replayed, so the next batches are the ones an undisturbed run
+   * would draw). The optimizer's moments start fresh.
+   */
+  resumeAt?(state: TrainerState): Promise<void>;
   dispose(): void;
 }
 
@@ -323,6 +332,18 @@ export class Trainer implements ModelTrainer {
 
   async restoreCheckpoint(): Promise<void> {
     this.checkpoint.restore();
+  }
+
+  async exportState(): Promise<TrainerState> {
+    return { epoch: this.epoch, model: this.model.name, params: await readParams(this.model) };
+  }
+
+  async resumeAt(state: TrainerState): Promise<void> {
+    if (this.totalSteps) throw new Error('a run resumes before its first step');
+    writeParams(this.model, state);
+    for (let e = 0; e < state.epoch; e++) shuffledRange(this.order.length, this.random, this.order);
+    this.epoch = state.epoch;
+    this.totalSteps = state.epoch * this.stepsPerEpoch;
   }
 
   dispose(): void {

@@ -32,6 +32,7 @@ import { LossQueue } from './loss-queue';
 import type { TrainConfig } from './config';
 import { mulberry32, shuffledRange } from '../util/random';
 import { groupRows } from '../data/csr';
+import { readParams, writeParams, type TrainerState } from './trainer-state';
 
 /** Users in a batch for a `config.batchSize` given in rows: one user per 64 rows. */
 export function usersPerBatch(batchSize: number, usersWithRows: number): number {
@@ -180,6 +181,18 @@ export class UserTrainer implements ModelTrainer {
 
   async restoreCheckpoint(): Promise<void> {
     this.checkpoint.restore();
+  }
+
+  async exportState(): Promise<TrainerState> {
+    return { epoch: this.epoch, model: this.model.name, params: await readParams(this.model) };
+  }
+
+  async resumeAt(state: TrainerState): Promise<void> {
+    if (this.totalSteps) throw new Error('a run resumes before its first step');
+    writeParams(this.model, state);
+    for (let e = 0; e < state.epoch; e++) shuffledRange(this.order.length, this.random, this.order);
+    this.epoch = state.epoch;
+    this.totalSteps = state.epoch * this.stepsPerEpoch;
   }
 
   dispose(): void {

@@ -7,12 +7,9 @@ import type { MathBackendWebGL } from '@tensorflow/tfjs-backend-webgl';
 import '@tensorflow/tfjs-backend-webgl';
 import { registerWebglEmbeddingKernels } from '../../core/tf/embedding-webgl';
 import type { BackendName } from './protocol';
+import type { BackendChoice } from '../../core/training/recovery';
 
-export interface BackendChoice {
-  backend: BackendName;
-  fallbackReason: string | null;
-  renderer: string | null;
-}
+export type { BackendChoice } from '../../core/training/recovery';
 
 async function tryBackend(name: string): Promise<string | null> {
   try {
