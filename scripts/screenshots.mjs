@@ -109,6 +109,10 @@ try {
         else if (await rate.count()) await rate.fill('5');
         await page.waitForTimeout(300);
       }
+      // Fold Model and training, so the playground's recommendations show in the side column.
+      await page.locator('body').click({ position: { x: 2, y: 2 } });
+      await page.keyboard.press('2');
+      await page.getByText('Recommended for the new user').scrollIntoViewIfNeeded();
       await page.waitForTimeout(800);
       await page.screenshot({ path: join(out, 'playground.png') });
       console.log(`wrote ${join(out, 'playground.png')}`);
