@@ -26,6 +26,7 @@ import type { EmbeddingTable } from '../tf/embedding';
 import { mulberry32 } from '../util/random';
 import type { EmbeddingSnapshot } from '../data/types';
 import type { ModelContext } from './types';
+import { sparseMatMul } from '../tf/sparse-rows';
 import { UserRows, type UserBatch, type UserBatchModel } from './user-batch';
 import {
   decayScale,
@@ -83,9 +84,10 @@ export class AutoRec implements UserBatchModel {
     return tf.sigmoid(tf.add<tf.Tensor2D>(tf.matMul(x, this.encoder), this.encoderBias));
   }
 
-  /** x' = h V^T + c, [U, items]. */
+  /** x' = h V^T + c, [U, items] (the bias fused into the product). */
   private decode(h: tf.Tensor2D): tf.Tensor2D {
-    return tf.add<tf.Tensor2D>(tf.matMul(h, this.decoder, false, true), this.decoderBias);
+    const b = this.decoder as tf.Tensor2D;
+    return tf.fused.matMul({ a: h, b, transposeB: true, bias: this.decoderBias }) as tf.Tensor2D;
   }
 
   scoreUsers(input: tf.Tensor2D): tf.Tensor2D {
@@ -94,11 +96,18 @@ export class AutoRec implements UserBatchModel {
 
   userLoss(b: UserBatch): tf.Scalar {
     return tf.tidy(() => {
-      const x =
+      // The input layer reads the sparse rows (entries x hidden, not users x items x hidden);
+      // dropout zeroes entries' values.
+      const { values } = b.rows;
+      const kept =
         this.dropout > 0
-          ? tf.mul<tf.Tensor2D>(b.input, keepMask(b.input.shape, this.dropout, this.random, true))
-          : b.input;
-      const out = this.decode(this.encode(x));
+          ? tf.mul<tf.Tensor2D>(values, keepMask(values.shape, this.dropout, this.random, true))
+          : values;
+      const z = tf.add<tf.Tensor2D>(
+        sparseMatMul(b.rows, this.encoder as tf.Tensor2D, kept),
+        this.encoderBias,
+      );
+      const out = this.decode(tf.sigmoid(z));
       const data = this.predictsRatings
         ? tf.div(tf.sum(tf.mul(b.mask, tf.squaredDifference(out, b.input))), tf.sum(b.mask))
         : multinomialLoss(out, b.mask);

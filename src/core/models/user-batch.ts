@@ -4,6 +4,7 @@
  * built on the CPU.
  */
 import type { tf } from '../tf/tfjs';
+import type { SparseRows, SparseRowsTensors } from '../tf/sparse-rows';
 import type { RecModel } from './types';
 import type { Interactions, FeatureTable } from '../data/types';
 import { groupRows } from '../data/csr';
@@ -16,6 +17,11 @@ export interface UserBatch {
   input: tf.Tensor2D;
   /** [U, items]: 1 where the user has a training row, 0 elsewhere. */
   mask: tf.Tensor2D;
+  /**
+   * The same rows as `input`, sparse (CSR, padded): what an input layer reads, at the cost of
+   * the entries rather than of U x items.
+   */
+  rows: SparseRowsTensors;
   /**
    * [U, userFeatures]: each user's metadata features, 1 / (the user's feature count) on each
    * (so `features x F` is the mean of their embeddings). Null unless the model reads user
@@ -68,6 +74,21 @@ export class UserRows {
   /** Training rows of user u. */
   count(u: number): number {
     return this.offsets[u + 1] - this.offsets[u];
+  }
+
+  /** The users' rows as CSR (values: the rating, or 1 when implicit). */
+  sparse(users: ArrayLike<number>): SparseRows {
+    const offsets = new Int32Array(users.length + 1);
+    for (let b = 0; b < users.length; b++) offsets[b + 1] = offsets[b] + this.count(users[b]);
+    const columns = new Int32Array(offsets[users.length]);
+    const values = new Float32Array(offsets[users.length]);
+    for (let b = 0; b < users.length; b++) {
+      const from = this.offsets[users[b]];
+      const to = this.offsets[users[b] + 1];
+      columns.set(this.rowItems.subarray(from, to), offsets[b]);
+      values.set(this.rowValues.subarray(from, to), offsets[b]);
+    }
+    return { offsets, columns, values };
   }
 
   /**

@@ -32,6 +32,7 @@ import { LossQueue } from './loss-queue';
 import type { TrainConfig } from './config';
 import { mulberry32, shuffledRange } from '../util/random';
 import { groupRows } from '../data/csr';
+import { disposeSparseRows, uploadSparseRows } from '../tf/sparse-rows';
 
 /** Users in a batch for a `config.batchSize` given in rows: one user per 64 rows. */
 export function usersPerBatch(batchSize: number, usersWithRows: number): number {
@@ -215,6 +216,7 @@ export class UserTrainer implements ModelTrainer {
       users: tf.tensor1d(users, 'int32'),
       input: tf.tensor2d(input, [b, items]),
       mask: tf.tensor2d(mask, [b, items]),
+      rows: uploadSparseRows(this.rows.sparse(users), items),
       features: this.withFeatures
         ? tf.tensor2d(userFeatureWeights(userFeatures, users), [b, userFeatures.names.length])
         : null,
@@ -224,5 +226,6 @@ export class UserTrainer implements ModelTrainer {
 
 function disposeBatch(b: UserBatch): void {
   tf.dispose([b.users, b.input, b.mask]);
+  disposeSparseRows(b.rows);
   if (b.features) b.features.dispose();
 }
