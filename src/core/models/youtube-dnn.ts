@@ -26,6 +26,13 @@ import type { EmbeddingSnapshot } from '../data/types';
 import type { ModelContext } from './types';
 import { segmentSum } from '../tf/embedding';
 import { sparseMatMul } from '../tf/sparse-rows';
+import {
+  DEFAULT_NEGATIVES,
+  PopularitySampler,
+  SAMPLED_ABOVE,
+  candidates,
+  gatherDistinct,
+} from './sampled-softmax';
 import { UserRows, userFeatureWeights, type UserBatch, type UserBatchModel } from './user-batch';
 import {
   decayScale,
@@ -39,6 +46,14 @@ import {
 export interface YouTubeDNNOptions {
   /** Share of a user's items held out of the input per training step; default 0.8. */
   dropout?: number;
+  /**
+   * The training softmax: over the whole catalogue ('full'), or over the batch's items and
+   * sampled negatives with the logQ correction ('sampled', see sampled-softmax.ts). Default:
+   * sampled above `SAMPLED_ABOVE` items. Evaluation always ranks the whole catalogue.
+   */
+  softmax?: 'full' | 'sampled';
+  /** Negatives drawn per batch by the sampled softmax; default `DEFAULT_NEGATIVES`. */
+  negatives?: number;
 }
 
 export class YouTubeDNN implements UserBatchModel {
@@ -63,6 +78,9 @@ export class YouTubeDNN implements UserBatchModel {
   private readonly random: () => number;
   private readonly decay: number;
   private rows: UserRows | null = null;
+  /** Draws the sampled softmax's negatives; null with the full softmax. */
+  private readonly sampler: PopularitySampler | null;
+  private readonly negatives: number;
 
   constructor(
     private readonly ctx: ModelContext,
@@ -88,6 +106,9 @@ export class YouTubeDNN implements UserBatchModel {
     this.bias2 = zeros(dim);
     this.itemOutput = matrix(items, dim);
     this.itemBias = zeros(items);
+    const sampled = (options.softmax ?? (items > SAMPLED_ABOVE ? 'sampled' : 'full')) === 'sampled';
+    this.sampler = sampled ? new PopularitySampler(ctx.train.item, items) : null;
+    this.negatives = options.negatives ?? DEFAULT_NEGATIVES;
     this.dense = [
       this.itemInput,
       ...(this.featureInput ? [this.featureInput] : []),
@@ -145,13 +166,32 @@ export class YouTubeDNN implements UserBatchModel {
         sparseMatMul(b.rows, this.itemInput as tf.Tensor2D, kept),
         count,
       );
-      const data = multinomialLoss(this.logits(this.tower(history, b.features)), x);
+      const u = this.tower(history, b.features);
+      const data = this.sampler ? this.sampledLoss(u, b) : multinomialLoss(this.logits(u), x);
       const matrices = [this.itemInput, this.layer1, this.layer2, this.itemOutput];
       if (this.featureInput) matrices.push(this.featureInput);
       // Chained adds: tfjs 4.22's AddN gradient fails here (it clones a null dy).
       const weights = matrices.map((m) => tf.sum(tf.square(m))).reduce((sum, t) => tf.add(sum, t));
       return tf.add(data, tf.mul(weights, this.decay)) as tf.Scalar;
     });
+  }
+
+  /**
+   * The multinomial likelihood over the batch's candidates (sampled-softmax.ts): logits
+   * [U, K] minus log Q, targets the users' own candidates.
+   */
+  private sampledLoss(u: tf.Tensor2D, b: UserBatch): tf.Scalar {
+    const { items } = this.ctx;
+    const c = candidates(b.rows.host, items, this.sampler!, this.negatives, this.random);
+    const k = c.items.length;
+    const ids = tf.tensor1d(c.items, 'int32');
+    const out = gatherDistinct(this.itemOutput as tf.Tensor2D, ids);
+    const bias = gatherDistinct(this.itemBias as tf.Tensor1D, ids);
+    const logits = tf.sub(
+      tf.fused.matMul({ a: u, b: out, transposeB: true, bias }),
+      tf.tensor1d(c.logQ),
+    ) as tf.Tensor2D;
+    return multinomialLoss(logits, tf.tensor2d(c.target, [u.shape[0], k]));
   }
 
   predict(): tf.Tensor1D {

@@ -32,6 +32,8 @@ export interface SparseRows {
 
 /** A `SparseRows` on the backend, padded with weight-0 entries to a multiple of `PAD`. */
 export interface SparseRowsTensors {
+  /** The rows on the CPU, unpadded (what was uploaded). */
+  host: SparseRows;
   rows: number;
   columns: number;
   /** [C] column of each entry (padding: column 0, value 0). */
@@ -64,6 +66,7 @@ export function uploadSparseRows(s: SparseRows, columns: number): SparseRowsTens
   offsets[rows] = c; // the padding belongs to the last row, with value 0
   const byColumn = planRows(index, columns, Math.min(columns, c), 0);
   return {
+    host: s,
     rows,
     columns,
     index: tf.tensor1d(index, 'int32'),
