@@ -3,7 +3,7 @@
  * after the epochs (the same split, settings and seed as the app's defaults).
  *
  *   npx vitest run --config bench/deep/vitest.config.ts
- *   MODELS=autorec EPOCHS=2 CONFIG='{"softmax":"sampled"}' npx vitest run --config bench/deep/vitest.config.ts
+ *   MODELS=youtube-dnn EPOCHS=3 SOFTMAX=sampled npx vitest run --config bench/deep/vitest.config.ts
  */
 import { it } from 'vitest';
 import { MODELS } from '../../src/core/models/catalog';
@@ -12,6 +12,10 @@ import { prepareExperiment } from '../../src/core/training/experiment';
 import { createTrainer } from '../../src/core/training/create';
 import { trainingPayload } from '../../src/worker/training/protocol';
 import { tf } from '../../src/core/tf/tfjs';
+import { UserTrainer } from '../../src/core/training/user-trainer';
+import { modelContext } from '../../src/core/training/trainer';
+import { YouTubeDNN } from '../../src/core/models/youtube-dnn';
+import { DEFAULT_NEGATIVES } from '../../src/core/models/sampled-softmax';
 import { loadSample } from '../sample';
 
 it('times one epoch of each deep model', async () => {
@@ -23,7 +27,19 @@ it('times one epoch of each deep model', async () => {
     const info = MODELS.find((m) => m.name === model)!;
     const config: TrainConfig = { ...DEFAULT_CONFIG, model, ...info.defaults, ...extra, epochs };
     const { data, feedback } = prepareExperiment(d, config);
-    const trainer = createTrainer(data, { ...config, feedback });
+    // SOFTMAX=sampled|full (youtube-dnn): the training softmax, NEGATIVES its draws per batch.
+    const softmax = process.env.SOFTMAX as 'full' | 'sampled' | undefined;
+    const trainer =
+      model === 'youtube-dnn' && softmax
+        ? new UserTrainer(
+            data,
+            { ...config, feedback },
+            new YouTubeDNN(modelContext(data, { ...config, feedback }), {
+              softmax,
+              negatives: Number(process.env.NEGATIVES ?? DEFAULT_NEGATIVES),
+            }),
+          )
+        : createTrainer(data, { ...config, feedback });
     const times: number[] = [];
     while (!trainer.finished) {
       const t0 = performance.now();
@@ -39,7 +55,7 @@ it('times one epoch of each deep model', async () => {
         : `RMSE ${(await trainer.evaluate()).rmse.toFixed(4)}`;
     const evalSeconds = (performance.now() - t0) / 1000;
     console.log(
-      `${model} (${feedback}): s/epoch ${times.map((t) => t.toFixed(2)).join(', ')}; ` +
+      `${model} (${feedback}${softmax ? `, ${softmax} softmax` : ''}): s/epoch ${times.map((t) => t.toFixed(2)).join(', ')}; ` +
         `${metric}; evaluation ${evalSeconds.toFixed(2)} s; tensors ${tf.memory().numTensors}`,
     );
     trainer.dispose();
