@@ -26,7 +26,12 @@ import type { EmbeddingTable } from '../tf/embedding';
 import { mulberry32 } from '../util/random';
 import type { EmbeddingSnapshot } from '../data/types';
 import type { ModelContext } from './types';
-import { sparseMatMul } from '../tf/sparse-rows';
+import {
+  disposeSparseRows,
+  sparseMatMul,
+  uploadSparseRows,
+  type SparseRowsTensors,
+} from '../tf/sparse-rows';
 import { UserRows, type UserBatch, type UserBatchModel } from './user-batch';
 import {
   decayScale,
@@ -90,6 +95,16 @@ export class AutoRec implements UserBatchModel {
     return tf.fused.matMul({ a: h, b, transposeB: true, bias: this.decoderBias }) as tf.Tensor2D;
   }
 
+  /** h from sparse rows (`values` [C, 1]: the entries' values, after dropout when training). */
+  private encodeRows(rows: SparseRowsTensors, values: tf.Tensor2D): tf.Tensor2D {
+    const encoder = this.encoder as tf.Tensor2D;
+    return tf.sigmoid(tf.add<tf.Tensor2D>(sparseMatMul(rows, encoder, values), this.encoderBias));
+  }
+
+  scoreRows(rows: SparseRowsTensors): tf.Tensor2D {
+    return tf.tidy(() => this.decode(this.encodeRows(rows, rows.values)));
+  }
+
   scoreUsers(input: tf.Tensor2D): tf.Tensor2D {
     return tf.tidy(() => this.decode(this.encode(input)));
   }
@@ -103,11 +118,7 @@ export class AutoRec implements UserBatchModel {
         this.dropout > 0
           ? tf.mul<tf.Tensor2D>(values, keepMask(values.shape, this.dropout, this.random, true))
           : values;
-      const z = tf.add<tf.Tensor2D>(
-        sparseMatMul(b.rows, this.encoder as tf.Tensor2D, kept),
-        this.encoderBias,
-      );
-      const out = this.decode(tf.sigmoid(z));
+      const out = this.decode(this.encodeRows(b.rows, kept));
       const data = this.predictsRatings
         ? tf.div(tf.sum(tf.mul(b.mask, tf.squaredDifference(out, b.input))), tf.sum(b.mask))
         : multinomialLoss(out, b.mask);
@@ -135,8 +146,9 @@ export class AutoRec implements UserBatchModel {
     const block = Math.max(1, Math.floor(4_194_304 / items));
     for (let from = 0; from < users; from += block) {
       const ids = Array.from({ length: Math.min(block, users - from) }, (_, k) => from + k);
-      const { input } = this.rows.dense(ids, false);
-      const h = tf.tidy(() => this.encode(tf.tensor2d(input, [ids.length, items])));
+      const rows = uploadSparseRows(this.rows.sparse(ids), items);
+      const h = tf.tidy(() => this.encodeRows(rows, rows.values));
+      disposeSparseRows(rows);
       userFactors.set((await h.data()) as Float32Array, from * hidden);
       h.dispose();
     }

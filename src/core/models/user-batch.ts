@@ -42,6 +42,11 @@ export interface UserBatchModel extends RecModel {
    * [U, items]) and, when the model reads them, their features; [U, items].
    */
   scoreUsers(input: tf.Tensor2D, features: tf.Tensor2D | null): tf.Tensor2D;
+  /**
+   * `scoreUsers` from the users' rows as sparse rows (the training step's own forward pass,
+   * without a dense [U, items] input); the trainer prefers it when the model has it.
+   */
+  scoreRows?(rows: SparseRowsTensors, features: tf.Tensor2D | null): tf.Tensor2D;
 }
 
 export function isUserBatchModel(model: RecModel): model is UserBatchModel {

@@ -25,7 +25,7 @@ import { mulberry32, normalArray } from '../util/random';
 import type { EmbeddingSnapshot } from '../data/types';
 import type { ModelContext } from './types';
 import { segmentSum } from '../tf/embedding';
-import { sparseMatMul } from '../tf/sparse-rows';
+import { sparseMatMul, type SparseRowsTensors } from '../tf/sparse-rows';
 import {
   DEFAULT_NEGATIVES,
   PopularitySampler,
@@ -145,6 +145,19 @@ export class YouTubeDNN implements UserBatchModel {
   private logits(u: tf.Tensor2D): tf.Tensor2D {
     const b = this.itemOutput as tf.Tensor2D;
     return tf.fused.matMul({ a: u, b, transposeB: true, bias: this.itemBias }) as tf.Tensor2D;
+  }
+
+  /** The mean input embedding of the rows' kept entries (`kept` [C, 1]: 1 kept, 0 not), [U, dim]. */
+  private history(rows: SparseRowsTensors, kept: tf.Tensor2D): tf.Tensor2D {
+    const count = tf.maximum(segmentSum(kept, rows.byRow), 1);
+    return tf.div(sparseMatMul(rows, this.itemInput as tf.Tensor2D, kept), count);
+  }
+
+  scoreRows(rows: SparseRowsTensors, features: tf.Tensor2D | null): tf.Tensor2D {
+    return tf.tidy(() => {
+      const kept = tf.cast(tf.notEqual(rows.values, 0), 'float32') as tf.Tensor2D;
+      return this.logits(this.tower(this.history(rows, kept), features));
+    });
   }
 
   scoreUsers(input: tf.Tensor2D, features: tf.Tensor2D | null): tf.Tensor2D {

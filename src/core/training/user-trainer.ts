@@ -194,13 +194,21 @@ export class UserTrainer implements ModelTrainer {
 
   /** Scores of every item for these users, from their training rows: [users.length, items]. */
   private scoreBlock(users: ArrayLike<number>): tf.Tensor2D {
+    const { items, userFeatures } = this.data;
+    const features = this.withFeatures ? userFeatureWeights(userFeatures, users) : null;
+    const featureTensor = () =>
+      features && tf.tensor2d(features, [users.length, userFeatures.names.length]);
+    if (this.model.scoreRows) {
+      const rows = uploadSparseRows(this.rows.sparse(users), items);
+      try {
+        return tf.tidy(() => this.model.scoreRows!(rows, featureTensor()));
+      } finally {
+        disposeSparseRows(rows);
+      }
+    }
     const { input } = this.rows.dense(users, false);
-    const features = this.withFeatures ? userFeatureWeights(this.data.userFeatures, users) : null;
     return tf.tidy(() =>
-      this.model.scoreUsers(
-        tf.tensor2d(input, [users.length, this.data.items]),
-        features && tf.tensor2d(features, [users.length, this.data.userFeatures.names.length]),
-      ),
+      this.model.scoreUsers(tf.tensor2d(input, [users.length, items]), featureTensor()),
     );
   }
 
