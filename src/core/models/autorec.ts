@@ -11,6 +11,10 @@
  *   over the batch's users. Scores only. On the sample it beat a squared error weighted 1 on the
  *   interactions and 0.1 elsewhere by far (Recall@20 0.312 against 0.188 after 10 epochs).
  *
+ * The encoder reads the user's row sparse (`sparseMatMul`: the row's entries times W, not the
+ * whole catalogue), in training, evaluation (`scoreRows`) and snapshots alike; the decoder is
+ * dense, since the loss covers every item.
+ *
  * Training drops each input entry with probability `dropout` (and scales the rest by
  * 1 / (1 - dropout)), so the model learns to fill in a user's row rather than copy it; the loss
  * still covers the whole row. Implicit default 0.5 (0.8: Recall@20 0.298 against 0.312); explicit
