@@ -32,6 +32,7 @@ import type { EmbeddingSnapshot } from '../data/types';
 import type { ModelContext } from './types';
 import {
   disposeSparseRows,
+  sparseGradientPays,
   sparseMatMul,
   uploadSparseRows,
   type SparseRowsTensors,
@@ -117,12 +118,13 @@ export class AutoRec implements UserBatchModel {
     return tf.tidy(() => {
       // The input layer reads the sparse rows (entries x hidden, not users x items x hidden);
       // dropout zeroes entries' values.
-      const { values } = b.rows;
+      const sparse = sparseGradientPays();
+      const x = sparse ? b.rows.values : b.input;
       const kept =
         this.dropout > 0
-          ? tf.mul<tf.Tensor2D>(values, keepMask(values.shape, this.dropout, this.random, true))
-          : values;
-      const out = this.decode(this.encodeRows(b.rows, kept));
+          ? tf.mul<tf.Tensor2D>(x, keepMask(x.shape, this.dropout, this.random, true))
+          : x;
+      const out = this.decode(sparse ? this.encodeRows(b.rows, kept) : this.encode(kept));
       const data = this.predictsRatings
         ? tf.div(tf.sum(tf.mul(b.mask, tf.squaredDifference(out, b.input))), tf.sum(b.mask))
         : multinomialLoss(out, b.mask);

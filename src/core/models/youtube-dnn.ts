@@ -29,7 +29,7 @@ import { mulberry32, normalArray } from '../util/random';
 import type { EmbeddingSnapshot } from '../data/types';
 import type { ModelContext } from './types';
 import { segmentSum } from '../tf/embedding';
-import { sparseMatMul, type SparseRowsTensors } from '../tf/sparse-rows';
+import { sparseGradientPays, sparseMatMul, type SparseRowsTensors } from '../tf/sparse-rows';
 import {
   DEFAULT_NEGATIVES,
   PopularitySampler,
@@ -173,17 +173,16 @@ export class YouTubeDNN implements UserBatchModel {
       const x = b.mask;
       // The history's mean read from the sparse rows (entries x dim, not users x items x dim);
       // dropout zeroes entries (padding entries have value 0 already).
-      const { values } = b.rows;
+      // (The dense product where the sparse gradient does not pay: see sparseGradientPays.)
+      const sparse = sparseGradientPays();
+      const v = sparse ? b.rows.values : x;
       const kept =
         this.dropout > 0
-          ? tf.mul<tf.Tensor2D>(values, keepMask(values.shape, this.dropout, this.random, false))
-          : values;
-      const count = tf.maximum(segmentSum(kept, b.rows.byRow), 1);
-      const history = tf.div<tf.Tensor2D>(
-        sparseMatMul(b.rows, this.itemInput as tf.Tensor2D, kept),
-        count,
-      );
-      const u = this.tower(history, b.features);
+          ? tf.mul<tf.Tensor2D>(v, keepMask(v.shape, this.dropout, this.random, false))
+          : v;
+      const u = sparse
+        ? this.tower(this.history(b.rows, kept), b.features)
+        : this.users(kept, b.features);
       const data = this.sampler ? this.sampledLoss(u, b) : multinomialLoss(this.logits(u), x);
       const matrices = [this.itemInput, this.layer1, this.layer2, this.itemOutput];
       if (this.featureInput) matrices.push(this.featureInput);

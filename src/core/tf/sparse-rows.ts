@@ -48,6 +48,15 @@ export interface SparseRowsTensors {
   byColumn: RowPlanTensors;
 }
 
+/**
+ * Whether training through `sparseMatMul` pays on the backend in use. Not on webgl: tfjs's
+ * webgl ScatterNd loops over every update for every output value (O(items x d x entries)),
+ * which made an AutoRec epoch on SwiftShader time out; there the models keep the dense product.
+ */
+export function sparseGradientPays(): boolean {
+  return tf.getBackend() !== 'webgl';
+}
+
 /** Entries are padded to a multiple of this, so a step's shapes repeat (webgl compiles once). */
 const PAD = 2048;
 
