@@ -1,5 +1,6 @@
 import type { tf } from '../tf/tfjs';
 import type { BagSource, BagTensors, EmbeddingTable } from '../tf/embedding';
+import type { SparseRowsTensors } from '../tf/sparse-rows';
 import type { EmbeddingSnapshot, FeatureTable } from '../data/types';
 import type { Interactions } from '../data/types';
 
@@ -77,6 +78,11 @@ export interface UserBatch {
   /** [U, items]: 1 where the user has a training row, 0 elsewhere. */
   mask: tf.Tensor2D;
   /**
+   * The same rows as `input`, sparse (CSR, padded): what an input layer reads, at the cost of
+   * the entries rather than of U x items.
+   */
+  rows: SparseRowsTensors;
+  /**
    * [U, userFeatures]: each user's metadata features, 1 / (the user's feature count) on each
    * (so `features x F` is the mean of their embeddings). Null unless the model reads user
    * features (`readsUserFeatures`) and the data has some.
@@ -99,6 +105,11 @@ export interface UserBatchModel extends ModelBase {
    * [U, items]) and, when the model reads them, their features; [U, items].
    */
   scoreUsers(input: tf.Tensor2D, features: tf.Tensor2D | null): tf.Tensor2D;
+  /**
+   * `scoreUsers` from the users' rows as sparse rows (the training step's own forward pass,
+   * without a dense [U, items] input); the trainer prefers it when the model has it.
+   */
+  scoreRows?(rows: SparseRowsTensors, features: tf.Tensor2D | null): tf.Tensor2D;
 }
 
 /** Any model: trained by interactions (`RowModel`) or by users (`UserBatchModel`). */

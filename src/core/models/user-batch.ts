@@ -5,6 +5,7 @@
  */
 import type { Interactions, FeatureTable } from '../data/types';
 import { groupRows } from '../data/csr';
+import type { SparseRows } from '../tf/sparse-rows';
 
 export { isUserBatchModel, type UserBatch, type UserBatchModel } from './types';
 
@@ -34,6 +35,21 @@ export class UserRows {
   /** Training rows of user u. */
   count(u: number): number {
     return this.offsets[u + 1] - this.offsets[u];
+  }
+
+  /** The users' rows as CSR (values: the rating, or 1 when implicit). */
+  sparse(users: ArrayLike<number>): SparseRows {
+    const offsets = new Int32Array(users.length + 1);
+    for (let b = 0; b < users.length; b++) offsets[b + 1] = offsets[b] + this.count(users[b]);
+    const columns = new Int32Array(offsets[users.length]);
+    const values = new Float32Array(offsets[users.length]);
+    for (let b = 0; b < users.length; b++) {
+      const from = this.offsets[users[b]];
+      const to = this.offsets[users[b] + 1];
+      columns.set(this.rowItems.subarray(from, to), offsets[b]);
+      values.set(this.rowValues.subarray(from, to), offsets[b]);
+    }
+    return { offsets, columns, values };
   }
 
   /**

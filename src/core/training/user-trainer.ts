@@ -33,6 +33,7 @@ import type { TrainConfig } from './config';
 import { mulberry32, shuffledRange } from '../util/random';
 import { groupRows } from '../data/csr';
 import { readParams, writeParams, type TrainerState } from './trainer-state';
+import { disposeSparseRows, uploadSparseRows } from '../tf/sparse-rows';
 
 /** Users in a batch for a `config.batchSize` given in rows: one user per 64 rows. */
 export function usersPerBatch(batchSize: number, usersWithRows: number): number {
@@ -206,13 +207,21 @@ export class UserTrainer implements ModelTrainer {
 
   /** Scores of every item for these users, from their training rows: [users.length, items]. */
   private scoreBlock(users: ArrayLike<number>): tf.Tensor2D {
+    const { items, userFeatures } = this.data;
+    const features = this.withFeatures ? userFeatureWeights(userFeatures, users) : null;
+    const featureTensor = () =>
+      features && tf.tensor2d(features, [users.length, userFeatures.names.length]);
+    if (this.model.scoreRows) {
+      const rows = uploadSparseRows(this.rows.sparse(users), items);
+      try {
+        return tf.tidy(() => this.model.scoreRows!(rows, featureTensor()));
+      } finally {
+        disposeSparseRows(rows);
+      }
+    }
     const { input } = this.rows.dense(users, false);
-    const features = this.withFeatures ? userFeatureWeights(this.data.userFeatures, users) : null;
     return tf.tidy(() =>
-      this.model.scoreUsers(
-        tf.tensor2d(input, [users.length, this.data.items]),
-        features && tf.tensor2d(features, [users.length, this.data.userFeatures.names.length]),
-      ),
+      this.model.scoreUsers(tf.tensor2d(input, [users.length, items]), featureTensor()),
     );
   }
 
@@ -228,6 +237,7 @@ export class UserTrainer implements ModelTrainer {
       users: tf.tensor1d(users, 'int32'),
       input: tf.tensor2d(input, [b, items]),
       mask: tf.tensor2d(mask, [b, items]),
+      rows: uploadSparseRows(this.rows.sparse(users), items),
       features: this.withFeatures
         ? tf.tensor2d(userFeatureWeights(userFeatures, users), [b, userFeatures.names.length])
         : null,
@@ -237,5 +247,6 @@ export class UserTrainer implements ModelTrainer {
 
 function disposeBatch(b: UserBatch): void {
   tf.dispose([b.users, b.input, b.mask]);
+  disposeSparseRows(b.rows);
   if (b.features) b.features.dispose();
 }
