@@ -13,7 +13,11 @@ import {
   writeRows,
 } from '../../src/core/tf/embedding';
 import { noFeatures, Trainer, type TrainData } from '../../src/core/training/trainer';
-import { DEFAULT_CONFIG, type OptimizerName, type TrainConfig } from '../../src/core/training/config';
+import {
+  DEFAULT_CONFIG,
+  type OptimizerName,
+  type TrainConfig,
+} from '../../src/core/training/config';
 import { uniformInteractions } from '../../src/core/data/synthetic';
 import { createPlainMF, plainMean, plainSgdPass } from '../../src/core/training/plain-sgd';
 import { shuffledRange, mulberry32 } from '../../src/core/util/random';

@@ -8,7 +8,11 @@ import { Trainer, type ModelTrainer, type TrainData } from '../../src/core/train
 import { DEFAULT_CONFIG, type TrainConfig } from '../../src/core/training/config';
 import { RowEngineTrainer } from '../../src/core/engines/row-trainer';
 import { serialExecutor } from '../../src/core/engines/serial';
-import { browserExecutor, parallelProblem, parallelThreads } from '../../src/worker/engine/parallel';
+import {
+  browserExecutor,
+  parallelProblem,
+  parallelThreads,
+} from '../../src/worker/engine/parallel';
 import { timePlain } from './cases';
 import type { EngineRow } from './protocol';
 
