@@ -5,34 +5,14 @@ import { searchPoints } from './search';
 import { projectionCsv } from './export';
 import { projectorFiles } from './projector-export';
 import { describeSelection } from './selection';
+import { tinyDataset } from './test-fixtures';
 
 /**
- * 3 users x 4 items with genres; user 0 rated items 0 and 1, user 1 items 1 and 2, user 2 item 3.
- * Item 0 is "Alien, The" (a comma: quoted in CSV).
+ * The controllers' tiny data set (test-fixtures.ts): 3 users x 4 items with genres. Item 0 is
+ * "Alien, The" here (a comma: quoted in CSV).
  */
 function dataset(): Dataset {
-  return {
-    name: 'tiny',
-    kind: 'explicit',
-    user: Int32Array.from([0, 0, 1, 1, 2]),
-    item: Int32Array.from([0, 1, 1, 2, 3]),
-    rating: Float32Array.from([5, 3, 4, 2, 5]),
-    timestamp: null,
-    userIds: ['u1', 'u2', 'u3'],
-    itemIds: ['10', '20', '30', '40'],
-    itemLabels: ['Alien, The', 'Aliens', 'Amélie', 'Heat'],
-    // Item features: 0 Sci-Fi (items 0, 1), 1 Romance (item 2), 2 Crime (item 3).
-    itemFeatures: {
-      names: ['Sci-Fi', 'Romance', 'Crime'],
-      offsets: Int32Array.from([0, 1, 2, 3, 4]),
-      values: Int32Array.from([0, 0, 1, 2]),
-    },
-    userFeatures: { names: [], offsets: new Int32Array(4), values: new Int32Array(0) },
-    ratingMin: 1,
-    ratingMax: 5,
-    skippedRows: 0,
-    issues: [],
-  };
+  return { ...tinyDataset(), itemLabels: ['Alien, The', 'Aliens', 'Amélie', 'Heat'] };
 }
 
 /** dim 2: items 0, 1 point along x, item 2 along y, item 3 along -x; users and features chosen. */
