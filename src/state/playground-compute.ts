@@ -17,6 +17,7 @@ import { foldInItem, likeliestUsers, nearestToNewItem } from '../core/models/fol
 import { placeByNeighbours } from '../core/projection/place';
 import type { LabState } from './lab-state';
 import { projectionInput } from './points';
+import { supportOf } from './support';
 
 export type PlaygroundKind = 'user' | 'item';
 
@@ -107,8 +108,16 @@ function userEntries(
   user: FoldedUser,
   marks: readonly PlaygroundMark[],
   k: number,
+  minSupport: number,
 ): PlaygroundEntry[] {
   const exclude = new Set(marks.map((m) => m.index));
+  // As the neighbour lists do: items with fewer interactions than the page's minimum support are
+  // not recommended (a film rated once at 5 has a large bias and nothing else behind it), unless
+  // that would leave fewer than k to recommend.
+  const support = supportOf(d).item;
+  const thin: number[] = [];
+  for (let i = 0; i < support.length; i++) if (support[i] < minSupport) thin.push(i);
+  if (support.length - thin.length - exclude.size >= k) for (const i of thin) exclude.add(i);
   return recommendFolded(e, user, exclude, k).map((r) => ({
     index: r.index,
     id: d.itemIds[r.index],
@@ -159,7 +168,7 @@ export function computePlayground(
       return { method, recommendations: [], audience: [], vector: user.vector, position: null };
     return {
       method,
-      recommendations: userEntries(d, e, user, marks, k),
+      recommendations: userEntries(d, e, user, marks, k, s.view.neighbours.minSupport),
       audience: [],
       vector: user.vector,
       position: place(s, e, user.vector),

@@ -4,6 +4,7 @@ import { createStore } from './store';
 import { initialState, type LabState } from './lab-state';
 import { PlaygroundController, type MarkerHandle } from './playground';
 import { pointSpace } from './points';
+import { computePlayground } from './playground-compute';
 
 /** 3 users x 6 items in two genres: items 0-2 Sci-Fi along x, items 3-5 Romance along y. */
 function dataset(kind: 'explicit' | 'implicit'): Dataset {
@@ -166,5 +167,23 @@ describe('PlaygroundController', () => {
     const pg2 = new PlaygroundController(noFeatures);
     pg2.open('item');
     expect(pg2.session!.error).toMatch(/hybrid and FM/);
+  });
+
+  it('does not recommend items below the minimum support, unless too few would be left', () => {
+    const base = labState('explicit');
+    // Items 2 and 5 have no interactions; the others have one each.
+    const s = {
+      ...base,
+      view: { ...base.view, neighbours: { ...base.view.neighbours, minSupport: 1 } },
+    };
+    const marks = [{ index: 0, rating: 5 }];
+    const two = computePlayground(s, 'user', marks, 2).recommendations.map((r) => r.index);
+    expect(two).toHaveLength(2);
+    expect(two).not.toContain(2);
+    expect(two).not.toContain(5);
+    // Three items are supported besides the marked one: asking for four keeps the thin ones.
+    const four = computePlayground(s, 'user', marks, 4).recommendations.map((r) => r.index);
+    expect(four).toHaveLength(4);
+    expect(four.some((i) => i === 2 || i === 5)).toBe(true);
   });
 });

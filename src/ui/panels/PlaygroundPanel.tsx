@@ -48,6 +48,7 @@ export function PlaygroundPanel() {
 function SessionView({ session }: { session: PlaygroundSession }) {
   const lab = useLab();
   const dataset = useLabState((s) => s.dataset);
+  const minSupport = useLabState((s) => s.view.neighbours.minSupport);
   const r = session.result;
   const names = dataset?.itemFeatures.names ?? [];
   const labelOf = (index: number) =>
@@ -94,6 +95,11 @@ function SessionView({ session }: { session: PlaygroundSession }) {
           title={session.kind === 'user' ? 'Recommended for the new user' : 'Nearest items'}
           entries={r.recommendations}
         />
+      )}
+      {r && session.kind === 'user' && r.recommendations.length > 0 && minSupport > 1 && (
+        <p className="small muted">
+          Items with fewer than {minSupport} interactions are not recommended (Minimum support).
+        </p>
       )}
       {r && r.audience.length > 0 && <Ranked title="Likeliest users" entries={r.audience} />}
       {r && session.marks.length > 0 && (
