@@ -17,7 +17,9 @@ export type ModelSetting =
   | 'epochs'
   | 'patience'
   | 'negatives'
-  | 'dayBias';
+  | 'dayBias'
+  | 'softmax'
+  | 'sampledNegatives';
 
 export interface ModelInfo {
   name: string;
@@ -155,9 +157,10 @@ export const MODELS: readonly ModelInfo[] = [
     description:
       'Covington et al. 2016: a user vector is an MLP over the mean embedding of the items in ' +
       'their history (and their features); item vectors are the softmax layer’s weights, so a ' +
-      'recommendation is a dot product. Trained with a softmax over the catalogue.',
+      'recommendation is a dot product. Trained with a softmax over the catalogue (sampled, with ' +
+      'the logQ correction, above 20,000 items).',
     kinds: ['implicit'],
-    settings: [...TRAINED, 'hidden'],
+    settings: [...TRAINED, 'hidden', 'softmax', 'sampledNegatives'],
     // Recall@20 on the sample: 0.279 at lr 0.01 (20 epochs), 0.276 at lr 0.005 (30 epochs).
     defaults: { learningRate: 0.01, l2: 0, dim: 64, hidden: 256, epochs: 20, batchSize: 4096 },
   },

@@ -88,4 +88,22 @@ describe('sampled softmax', () => {
     expect(shapes.some((s) => s.length === 2 && s[0] === 32 && s[1] === 3_000)).toBe(true);
     trainer.dispose();
   });
+
+  it('follows the run settings: softmax "sampled" on a small catalogue, "full" on a large one', async () => {
+    const small = generated(64, 3_000);
+    const sampled = { ...config, softmax: 'sampled' as const, sampledNegatives: 100 };
+    let trainer = new UserTrainer(small, sampled, new YouTubeDNN(modelContext(small, sampled)));
+    let shapes = await stepShapes(trainer);
+    expect(shapes.filter((s) => s.length === 2 && s[1] === small.items)).toEqual([]);
+    // The batch's own items plus the 100 negatives: the logits are [32, K] with K > 100.
+    expect(shapes.some((s) => s.length === 2 && s[0] === 32 && s[1] > 100 && s[1] < 3_000)).toBe(
+      true,
+    );
+    trainer.dispose();
+    const full = { ...config, softmax: 'full' as const };
+    trainer = new UserTrainer(small, full, new YouTubeDNN(modelContext(small, full)));
+    shapes = await stepShapes(trainer);
+    expect(shapes.some((s) => s.length === 2 && s[0] === 32 && s[1] === 3_000)).toBe(true);
+    trainer.dispose();
+  });
 });

@@ -154,4 +154,8 @@ export interface ModelContext {
    * (timeSVD++'s b_{u,t}: explicit feedback with dates and the setting on); else 0.
    */
   userDays: number;
+  /** The YouTube network's training softmax (unset: sampled above 20,000 items, else full). */
+  softmax?: 'full' | 'sampled';
+  /** Negatives per batch of a sampled softmax. */
+  sampledNegatives?: number;
 }

@@ -101,9 +101,10 @@ export class YouTubeDNN implements UserBatchModel {
     this.bias2 = zeros(dim);
     this.itemOutput = matrix(items, dim);
     this.itemBias = zeros(items);
-    const sampled = (options.softmax ?? (items > SAMPLED_ABOVE ? 'sampled' : 'full')) === 'sampled';
+    const softmax = options.softmax ?? ctx.softmax ?? (items > SAMPLED_ABOVE ? 'sampled' : 'full');
+    const sampled = softmax === 'sampled';
     this.sampler = sampled ? new PopularitySampler(ctx.train.item, items) : null;
-    this.negatives = options.negatives ?? DEFAULT_NEGATIVES;
+    this.negatives = options.negatives ?? ctx.sampledNegatives ?? DEFAULT_NEGATIVES;
     this.dense = [
       this.itemInput,
       ...(this.featureInput ? [this.featureInput] : []),

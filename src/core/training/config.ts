@@ -57,6 +57,14 @@ export interface TrainConfig {
    * the data has timestamps.
    */
   dayBias: boolean;
+  /**
+   * The YouTube network's training softmax: over the whole catalogue ('full'), over the batch's
+   * items and `sampledNegatives` popularity-drawn negatives with the logQ correction ('sampled'),
+   * or 'auto': sampled above 20,000 items. Ranking metrics always cover the whole catalogue.
+   */
+  softmax: 'auto' | 'full' | 'sampled';
+  /** Negatives per batch of the sampled softmax. */
+  sampledNegatives: number;
   /** Stop when the validation metric has not improved for this many epochs (0: off). */
   patience: number;
   epochs: number;
@@ -90,6 +98,8 @@ export const DEFAULT_CONFIG: TrainConfig = {
   patience: 0,
   dayBias: true,
   negatives: 'uniform',
+  softmax: 'auto',
+  sampledNegatives: 1024,
   epochs: 10,
   batchSize: 4096,
   learningRate: 0.02,
@@ -104,7 +114,7 @@ export const DEFAULT_CONFIG: TrainConfig = {
 
 type NumericKey = Exclude<
   keyof TrainConfig,
-  'model' | 'optimizer' | 'feedback' | 'split' | 'negatives' | 'dayBias'
+  'model' | 'optimizer' | 'feedback' | 'split' | 'negatives' | 'dayBias' | 'softmax'
 >;
 
 export const LIMITS: Record<
@@ -124,6 +134,7 @@ export const LIMITS: Record<
   folds: { min: 1, max: 20, step: 1, integer: true },
   seed: { min: 0, max: 2 ** 31 - 1, step: 1, integer: true },
   projectEvery: { min: 0, max: 1000, step: 1, integer: true },
+  sampledNegatives: { min: 1, max: 100_000, step: 1, integer: true },
 };
 
 /** Returns one message per invalid field (empty when the config is valid). */
@@ -149,6 +160,8 @@ export function validateConfig(c: TrainConfig): string[] {
     );
   if (c.negatives !== 'uniform' && c.negatives !== 'popularity')
     problems.push(`negatives must be "uniform" or "popularity", got "${c.negatives}"`);
+  if (c.softmax !== 'auto' && c.softmax !== 'full' && c.softmax !== 'sampled')
+    problems.push(`softmax must be "auto", "full" or "sampled", got "${c.softmax}"`);
   if (typeof c.dayBias !== 'boolean')
     problems.push(`dayBias must be true or false, got "${String(c.dayBias)}"`);
   return problems;

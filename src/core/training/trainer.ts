@@ -119,6 +119,8 @@ export function modelContext(data: TrainData, config: TrainConfig): ModelContext
     userFeatures: data.userFeatures,
     idDropout: config.split === 'cold-items' || config.split === 'cold-users' ? 0.5 : 0,
     userDays: data.userDay?.count ?? 0,
+    ...(config.softmax !== 'auto' && { softmax: config.softmax }),
+    sampledNegatives: config.sampledNegatives,
   };
 }
 

@@ -142,6 +142,25 @@ export function TrainPanel() {
             </select>
           </div>
         )}
+        {view('softmax').shown && (
+          <div className="field">
+            <label htmlFor={`${id}-softmax`}>Softmax</label>
+            <select
+              id={`${id}-softmax`}
+              value={c.softmax}
+              disabled={busy}
+              title="The training softmax; Recall@K and the other ranking metrics always cover the whole catalogue"
+              onChange={(e) =>
+                lab.setConfig({ softmax: e.target.value as 'auto' | 'full' | 'sampled' })
+              }
+            >
+              <option value="auto">Automatic (sampled above 20,000 items)</option>
+              <option value="full">Full (every item)</option>
+              <option value="sampled">Sampled (logQ-corrected)</option>
+            </select>
+          </div>
+        )}
+        {c.softmax !== 'full' && num('sampledNegatives', 'Sampled negatives')}
         {view('dayBias').shown && (
           <label
             className="check"
