@@ -24,7 +24,7 @@ import type { RowParams } from './row-kernel';
 import { OPTIMIZER_CODES, optimizerSlots, optimizerUniforms } from './row-update';
 import { balancedBlocks, countIds, regions } from './schedule';
 import type { RowExecutor, RowExecutorFactory } from './types';
-import { writeParams, type TrainerState } from '../training/trainer-state';
+import { resumeModel, type TrainerState } from '../training/trainer-state';
 
 /** Steps per job at most: bounds the negatives buffer and the wait for a pause. */
 const JOB_STEPS = 64;
@@ -238,16 +238,16 @@ export class RowEngineTrainer extends Trainer {
 
   /** As the tfjs Trainer's, on the kernel's tables, slots (fresh) and stream. */
   override async resumeAt(state: TrainerState): Promise<void> {
-    if (this.totalSteps) throw new Error('a run resumes before its first step');
-    writeParams(this.model, state);
     const { f32, i32 } = this.executor!.state;
+    resumeModel(this.model, state, this.totalSteps, () =>
+      shuffledRange(i32.order.length, this.stream, i32.order),
+    );
     const slots = optimizerSlots(this.settings.optimizer);
     for (const t of this.model.tables) {
       const name = TABLES[t.name];
       f32[name].set(await t.read());
       for (let k = 0; k < slots.count; k++) f32[`${name}Slot${k}`].fill(slots.init);
     }
-    for (let e = 0; e < state.epoch; e++) shuffledRange(i32.order.length, this.stream, i32.order);
     this.epoch = state.epoch;
     this.totalSteps = state.epoch * this.stepsPerEpoch;
     this.dirty = false;

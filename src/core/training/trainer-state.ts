@@ -70,6 +70,27 @@ export function writeParams(model: RecModel, state: TrainerState): void {
   });
 }
 
+/** A trainer's state after `epoch` finished epochs (one read per variable: between epochs). */
+export async function stateAt(epoch: number, model: RecModel): Promise<TrainerState> {
+  return { epoch, model: model.name, params: await readParams(model) };
+}
+
+/**
+ * Puts a stored state into a trainer that has not stepped yet (`stepped`: its steps so far): the
+ * parameters, and the finished epochs' shuffles replayed (`shuffle`, once per epoch), so the next
+ * epoch sees the undisturbed run's order. The caller then sets its epoch and step counts.
+ */
+export function resumeModel(
+  model: RecModel,
+  state: TrainerState,
+  stepped: number,
+  shuffle: () => void,
+): void {
+  if (stepped) throw new Error('a run resumes before its first step');
+  writeParams(model, state);
+  for (let e = 0; e < state.epoch; e++) shuffle();
+}
+
 /** The arrays of a state, to transfer to or from a worker. */
 export function stateBuffers(state: TrainerState | null | undefined): ArrayBuffer[] {
   return state ? state.params.map((p) => p.values.buffer as ArrayBuffer) : [];

@@ -42,7 +42,7 @@ import { emptyFeatureTable, type EmbeddingSnapshot } from '../data/types';
 import { heldOutView, type HeldOutPart } from './protocol';
 import { ParamCheckpoint } from './checkpoint';
 import type { TrainData } from './train-data';
-import { readParams, writeParams, type TrainerState } from './trainer-state';
+import { resumeModel, stateAt, type TrainerState } from './trainer-state';
 
 /** A batch with, per index column, its rows sorted for the sparse gradient (none on the stock path). */
 interface PreparedBatch extends Batch {
@@ -336,14 +336,14 @@ export class Trainer implements ModelTrainer {
     this.checkpoint.restore();
   }
 
-  async exportState(): Promise<TrainerState> {
-    return { epoch: this.epoch, model: this.model.name, params: await readParams(this.model) };
+  exportState(): Promise<TrainerState> {
+    return stateAt(this.epoch, this.model);
   }
 
   async resumeAt(state: TrainerState): Promise<void> {
-    if (this.totalSteps) throw new Error('a run resumes before its first step');
-    writeParams(this.model, state);
-    for (let e = 0; e < state.epoch; e++) shuffledRange(this.order.length, this.random, this.order);
+    resumeModel(this.model, state, this.totalSteps, () =>
+      shuffledRange(this.order.length, this.random, this.order),
+    );
     this.epoch = state.epoch;
     this.totalSteps = state.epoch * this.stepsPerEpoch;
   }

@@ -32,7 +32,7 @@ import { LossQueue } from './loss-queue';
 import type { TrainConfig } from './config';
 import { mulberry32, shuffledRange } from '../util/random';
 import { groupRows } from '../data/csr';
-import { readParams, writeParams, type TrainerState } from './trainer-state';
+import { resumeModel, stateAt, type TrainerState } from './trainer-state';
 import { disposeSparseRows, uploadSparseRows } from '../tf/sparse-rows';
 
 /** Users in a batch for a `config.batchSize` given in rows: one user per 64 rows. */
@@ -184,14 +184,14 @@ export class UserTrainer implements ModelTrainer {
     this.checkpoint.restore();
   }
 
-  async exportState(): Promise<TrainerState> {
-    return { epoch: this.epoch, model: this.model.name, params: await readParams(this.model) };
+  exportState(): Promise<TrainerState> {
+    return stateAt(this.epoch, this.model);
   }
 
   async resumeAt(state: TrainerState): Promise<void> {
-    if (this.totalSteps) throw new Error('a run resumes before its first step');
-    writeParams(this.model, state);
-    for (let e = 0; e < state.epoch; e++) shuffledRange(this.order.length, this.random, this.order);
+    resumeModel(this.model, state, this.totalSteps, () =>
+      shuffledRange(this.order.length, this.random, this.order),
+    );
     this.epoch = state.epoch;
     this.totalSteps = state.epoch * this.stepsPerEpoch;
   }
