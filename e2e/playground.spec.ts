@@ -109,6 +109,14 @@ test('New user (explicit, hybrid) by "Rating for", and New item from its genres'
   expect(p.recommendations).toHaveLength(10);
   expect(p.recommendations.map((r) => r.id)).not.toContain('1');
   expect(p.point).toBe(true);
+  // The list shows predicted ratings on the data's scale (0.5-5), whatever the raw score.
+  const shown = await page
+    .getByRole('list', { name: 'Recommended for the new user' })
+    .locator('li > span')
+    .allTextContents();
+  expect(shown).toHaveLength(10);
+  for (const t of shown) expect(Number(t)).toBeGreaterThanOrEqual(0.5);
+  for (const t of shown) expect(Number(t)).toBeLessThanOrEqual(5);
   await expect.poll(() => newPoint(page, 'user')).not.toBeNull();
   const at1 = (await newPoint(page, 'user'))!;
   await page

@@ -94,6 +94,13 @@ function SessionView({ session }: { session: PlaygroundSession }) {
         <Ranked
           title={session.kind === 'user' ? 'Recommended for the new user' : 'Nearest items'}
           entries={r.recommendations}
+          // A rating model's fold-in predicts ratings, which can leave the data's scale; the
+          // list shows them clipped to it, as the held-out RMSE scores them (raw in the title).
+          range={
+            r.method === 'least-squares' && dataset
+              ? [dataset.ratingMin, dataset.ratingMax]
+              : undefined
+          }
         />
       )}
       {r && session.kind === 'user' && r.recommendations.length > 0 && minSupport > 1 && (
@@ -138,14 +145,26 @@ function SessionView({ session }: { session: PlaygroundSession }) {
   );
 }
 
-function Ranked(props: { title: string; entries: PlaygroundEntry[] }) {
+function Ranked(props: {
+  title: string;
+  entries: PlaygroundEntry[];
+  range?: readonly [number, number];
+}) {
+  const shown = (score: number) =>
+    props.range ? Math.min(Math.max(score, props.range[0]), props.range[1]) : score;
   return (
     <>
       <h3>{props.title}</h3>
       <ol className="ranked" aria-label={props.title}>
         {props.entries.map((e) => (
           <li key={e.index}>
-            {e.label} <span className="muted small">{e.score.toFixed(2)}</span>
+            {e.label}{' '}
+            <span
+              className="muted small"
+              title={props.range ? `predicted rating (raw ${e.score.toFixed(3)})` : 'score'}
+            >
+              {shown(e.score).toFixed(2)}
+            </span>
             {e.because.length > 0 && (
               <div className="muted small">because of {e.because.join(', ')}</div>
             )}
