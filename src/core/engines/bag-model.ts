@@ -8,6 +8,9 @@ import { DAY_BIAS_TABLE } from '../models/day-bias';
 import type { RowModel } from '../models/types';
 import type { BagShape, RowState } from './row-state';
 import { balancedBlocks, regions } from './schedule';
+import { bagRepresentations } from './bag-kernel';
+import { splitLastColumn } from '../models/hybrid';
+import type { EmbeddingSnapshot } from '../data/types';
 
 export type KernelArray = 'user' | 'item' | 'day';
 
@@ -197,4 +200,37 @@ export function tableValues(s: RowState, t: KernelTable): Float32Array {
 /** For svdpp / hybrid models, whether a batch's bags are sampled (id dropout). */
 export function dropsBagEntries(model: RowModel): boolean {
   return Object.values(model.bags ?? {}).some((b) => (b.dropRate ?? 0) > 0 && b.droppable);
+}
+
+/**
+ * The tfjs model's snapshot from the engine's arrays (svdpp.ts, hybrid.ts): each user's and
+ * item's whole representation (SVD++'s users include their implicit sums), biases from its last
+ * column, and the hybrid's feature rows. No upload to the tfjs backend.
+ */
+export function bagSnapshot(
+  s: RowState,
+  model: RowModel,
+  mean: number,
+  epoch: number,
+): EmbeddingSnapshot {
+  const { dim, users, items } = s.shape;
+  const [userFactors, userBias] = splitLastColumn(bagRepresentations(s, 'user'), dim);
+  const [itemFactors, itemBias] = splitLastColumn(bagRepresentations(s, 'item'), dim);
+  const snap: EmbeddingSnapshot = {
+    epoch,
+    dim,
+    userFactors,
+    itemFactors,
+    userBias,
+    itemBias,
+    globalBias: model.pairwise ? 0 : mean,
+  };
+  if (model.name !== 'hybrid') return snap;
+  const features = (all: Float32Array, from: number) =>
+    splitLastColumn(all.subarray(from * (dim + 1)), dim)[0];
+  return {
+    ...snap,
+    userFeatureFactors: features(s.f32.user, users),
+    itemFeatureFactors: features(s.f32.item, items),
+  };
 }

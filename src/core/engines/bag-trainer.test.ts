@@ -78,12 +78,12 @@ describe('bag kernel (SVD++, hybrid) against tfjs autodiff', () => {
     }
   });
 
-  it('evaluates like the tfjs model, reaches its RMSE within 0.003, and leaks no tensors', async () => {
-    const before = tf.memory().numTensors;
-    for (const [model, features] of [
-      ['svdpp', false],
-      ['hybrid', true],
-    ] as const) {
+  for (const [model, features] of [
+    ['svdpp', false],
+    ['hybrid', true],
+  ] as const) {
+    it(`${model}: evaluates and snapshots like the tfjs model, reaches its RMSE within 0.003, leaks no tensors`, async () => {
+      const before = tf.memory().numTensors;
       const d = data(150, 120, true, 9, features);
       const config = { ...DEFAULT_CONFIG, model, dim: 8, batchSize: 256, epochs: 12 };
       const train = async (t: Trainer) => {
@@ -102,16 +102,27 @@ describe('bag kernel (SVD++, hybrid) against tfjs autodiff', () => {
       const own = await engine.evaluate();
       const viaTfjs = await Trainer.prototype.evaluate.call(engine);
       expect(Math.abs(own.rmse - viaTfjs.rmse)).toBeLessThan(1e-5);
-      // The snapshot is the model's own (SVD++'s users include their implicit sums).
-      const snap = await engine.snapshot();
-      expect(snap.userFactors.length).toBe(d.users * 8);
+      // The snapshot, from the engine's arrays, is the model's own (SVD++'s users include their
+      // implicit sums; the hybrid's carries its feature rows).
+      const [snap, ref] = [await engine.snapshot(), await engine.model.snapshot(engine.epoch)];
+      expect(Object.keys(snap).sort()).toEqual(Object.keys(ref).sort());
+      const parts = ['userFactors', 'itemFactors', 'userBias', 'itemBias'] as const;
+      expect(
+        maxDiff(
+          parts.map((k) => snap[k]!),
+          parts.map((k) => ref[k]!),
+        ),
+      ).toBeLessThan(1e-6);
+      if (model === 'hybrid')
+        expect(maxDiff([snap.userFeatureFactors!], [ref.userFeatureFactors!])).toBe(0);
+      expect(snap.globalBias).toBeCloseTo(ref.globalBias!, 6);
       engine.dispose();
       const kernel = await train(await RowEngineTrainer.create(d, config, serialExecutor(), 2));
       expect(Math.abs(kernel - reference)).toBeLessThan(0.003);
       expect(kernel).toBeLessThan(0.8);
-    }
-    expect(tf.memory().numTensors).toBe(before);
-  });
+      expect(tf.memory().numTensors).toBe(before);
+    }, 180_000);
+  }
 
   it('refuses id dropout (cold-start splits) and models without a kernel, saying why', async () => {
     const d = data(20, 20, false, 5, true);

@@ -27,6 +27,7 @@ import {
   kernelLayout,
   KERNEL_MODELS,
   readTables,
+  bagSnapshot,
   setupBags,
   tableValues,
   type KernelLayout,
@@ -269,11 +270,7 @@ export class RowEngineTrainer extends Trainer {
   /** The tfjs model's snapshot (biased-mf.ts), read from the kernel's tables. */
   override async snapshot(epoch = this.epoch): Promise<EmbeddingSnapshot> {
     await this.flush();
-    if (this.layout.bags) {
-      // SVD++ and the hybrid: their own snapshot (whole-user sums, feature factors) on tfjs.
-      await this.writeModel();
-      return this.model.snapshot(epoch);
-    }
+    if (this.layout.bags) return bagSnapshot(this.executor!.state, this.model, this.mean, epoch);
     const { f32, shape } = this.executor!.state;
     const [userFactors, userBias] = splitLastColumn(f32.user, shape.dim);
     const [itemFactors, itemBias] = splitLastColumn(f32.item, shape.dim);
