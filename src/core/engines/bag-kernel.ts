@@ -52,8 +52,7 @@ export function bagEntityPhase(s: RowState, t: number, w: number): void {
 }
 
 function see(s: RowState, side: 'user' | 'item', ids: Int32Array, n: number, t: number, w: number) {
-  const { workers: p, dim, bags } = s.shape;
-  const c = dim + 1;
+  const { workers: p, bags } = s.shape;
   const i32 = s.i32;
   const owner = i32[`${side}Owner`];
   const stamp = i32[`${side}SeenStamp`];
@@ -71,24 +70,45 @@ function see(s: RowState, side: 'user' | 'item', ids: Int32Array, n: number, t: 
     count[e]++;
   }
   // Each entity's representation: the weighted sum of its bag's rows (all blocks).
-  const table = s.f32[side];
   const rep = s.f32[`${side}Rep`];
-  const offsets = i32[`${side}BagOffsets`];
-  const rows = i32[`${side}BagRows`];
-  const weights = s.f32[`${side}BagWeights`];
   const biasRows = side === 'user' ? bags!.userBiasRows : bags!.itemBiasRows;
   const end = from + i32.touchedCount[counter];
-  for (let q = from; q < end; q++) {
-    const e = seen[q];
-    const o = e * c;
-    rep.fill(0, o, o + c);
-    for (let x = offsets[e * p]; x < offsets[e * p + p]; x++) {
-      const r = rows[x] * c;
-      const wt = weights[x];
-      for (let a = 0; a < dim; a++) rep[o + a] += wt * table[r + a];
-      if (rows[x] < biasRows) rep[o + dim] += wt * table[r + dim];
+  for (let q = from; q < end; q++) sumBag(s, side, seen[q], rep, biasRows);
+}
+
+/** rep[e] = the weighted sum of e's bag rows (all blocks), plus the FM's self term. */
+function sumBag(
+  s: RowState,
+  side: 'user' | 'item',
+  e: number,
+  rep: Float32Array,
+  biasRows: number,
+) {
+  const { workers: p, dim, bags } = s.shape;
+  const c = dim + 1;
+  const table = s.f32[side];
+  const offsets = s.i32[`${side}BagOffsets`];
+  const rows = s.i32[`${side}BagRows`];
+  const weights = s.f32[`${side}BagWeights`];
+  const o = e * c;
+  rep.fill(0, o, o + c);
+  let squares = 0;
+  for (let x = offsets[e * p]; x < offsets[e * p + p]; x++) {
+    const r = rows[x] * c;
+    const wt = weights[x];
+    let norm = 0;
+    for (let a = 0; a < dim; a++) {
+      const v = table[r + a];
+      rep[o + a] += wt * v;
+      norm += v * v;
     }
+    squares += wt * wt * norm;
+    if (rows[x] < biasRows) rep[o + dim] += wt * table[r + dim];
   }
+  if (!bags!.selfTerm) return;
+  let sum = 0;
+  for (let a = 0; a < dim; a++) sum += rep[o + a] * rep[o + a];
+  rep[o + dim] += 0.5 * (sum - squares);
 }
 
 /** Phase C for worker w: scores its slice; returns its share of the step's mean loss. */
@@ -193,6 +213,8 @@ function spread(s: RowState, prm: RowParams, side: 'user' | 'item', t: number, w
   const seenCounter = (side === 'user' ? 3 : 4) * p;
   const biasRows = side === 'user' ? bags!.userBiasRows : bags!.itemBiasRows;
   const decay = (2 * prm.l2) / batch;
+  const selfTerm = !!bags!.selfTerm;
+  const rep = f32[`${side}Rep`];
   for (let b = 0; b < p; b++) {
     const end = seenRegion[b] + i32.touchedCount[seenCounter + b];
     for (let q = seenRegion[b]; q < end; q++) {
@@ -205,6 +227,11 @@ function spread(s: RowState, prm: RowParams, side: 'user' | 'item', t: number, w
         const r = row * c;
         const wt = weights[x];
         for (let a = 0; a < dim; a++) grad[r + a] += wt * repGrad[o + a] + dec * table[r + a];
+        // The FM's self term 1/2 (|S|^2 - sum w^2 |v|^2) in the bias: d/dv = w S - w^2 v.
+        if (selfTerm) {
+          const gb = repGrad[o + dim];
+          for (let a = 0; a < dim; a++) grad[r + a] += gb * wt * (rep[o + a] - wt * table[r + a]);
+        }
         grad[r + dim] += (row < biasRows ? wt * repGrad[o + dim] : 0) + dec * table[r + dim];
         if (stamp[row] !== t) {
           stamp[row] = t;
@@ -272,23 +299,10 @@ export function runBagJobSerial(s: RowState, prm: RowParams, job: RowJob): numbe
  * what evaluation scores with.
  */
 export function bagRepresentations(s: RowState, side: 'user' | 'item'): Float32Array {
-  const { workers: p, dim, bags } = s.shape;
-  const c = dim + 1;
+  const { dim, bags } = s.shape;
   const entities = side === 'user' ? s.shape.users : s.shape.items;
-  const table = s.f32[side];
-  const offsets = s.i32[`${side}BagOffsets`];
-  const rows = s.i32[`${side}BagRows`];
-  const weights = s.f32[`${side}BagWeights`];
   const biasRows = side === 'user' ? bags!.userBiasRows : bags!.itemBiasRows;
-  const out = new Float32Array(entities * c);
-  for (let e = 0; e < entities; e++) {
-    const o = e * c;
-    for (let x = offsets[e * p]; x < offsets[e * p + p]; x++) {
-      const r = rows[x] * c;
-      const wt = weights[x];
-      for (let a = 0; a < dim; a++) out[o + a] += wt * table[r + a];
-      if (rows[x] < biasRows) out[o + dim] += wt * table[r + dim];
-    }
-  }
+  const out = new Float32Array(entities * (dim + 1));
+  for (let e = 0; e < entities; e++) sumBag(s, side, e, out, biasRows);
   return out;
 }

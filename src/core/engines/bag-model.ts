@@ -35,7 +35,7 @@ export interface KernelLayout {
 }
 
 /** Models with a kernel (rowKernelProblem says why others have none). */
-export const KERNEL_MODELS = ['biased-mf', 'bpr', 'svdpp', 'hybrid'];
+export const KERNEL_MODELS = ['biased-mf', 'bpr', 'svdpp', 'hybrid', 'fm'];
 
 function identityBags(n: number): SideBags {
   const rows = Int32Array.from({ length: n }, (_, k) => k);
@@ -105,7 +105,7 @@ export function kernelLayout(model: RowModel, users: number, items: number): Ker
       },
     };
   }
-  if (model.name === 'hybrid') {
+  if (model.name === 'hybrid' || model.name === 'fm') {
     const userSide = table('userSide');
     const itemSide = table('itemSide');
     const { userBag, itemBag } = model.bags!;
@@ -123,6 +123,7 @@ export function kernelLayout(model: RowModel, users: number, items: number): Ker
           itemEntries: itemBag.rows.length,
           userBiasRows: userSide.rows,
           itemBiasRows: itemSide.rows,
+          selfTerm: model.name === 'fm',
         },
         user: userBag,
         item: itemBag,
@@ -225,7 +226,7 @@ export function bagSnapshot(
     itemBias,
     globalBias: model.pairwise ? 0 : mean,
   };
-  if (model.name !== 'hybrid') return snap;
+  if (model.name === 'svdpp') return snap;
   const features = (all: Float32Array, from: number) =>
     splitLastColumn(all.subarray(from * (dim + 1)), dim)[0];
   return {

@@ -48,6 +48,25 @@ describe('bag kernel (SVD++, hybrid) against tfjs autodiff', () => {
     });
   }
 
+  for (const optimizer of ['sgd', 'adam'] as const) {
+    it(`FM (the self term in each side's bias) matches step by step (${optimizer}, 2 workers)`, async () => {
+      const d = data(40, 30, true, 6, true);
+      const fm: TrainConfig = { ...small, model: 'fm', optimizer };
+      const diffs = await compareSteps(d, fm, 4, 2);
+      diffs.forEach((x) => expect(x).toBeLessThan(1e-5));
+      const implicit = await compareSteps(d, { ...fm, feedback: 'implicit', batchSize: 64 }, 4, 3);
+      implicit.forEach((x) => expect(x).toBeLessThan(1e-5));
+    });
+  }
+
+  it('FM: one SGD step at learning rate 1 is the autodiff gradient (stock path)', async () => {
+    const d = data(30, 25, false, 4, true);
+    const config: TrainConfig = { ...small, model: 'fm', optimizer: 'sgd', learningRate: 1 };
+    const stock = (x: TrainData, c: TrainConfig) => new Trainer(x, c, { stockGather: true });
+    const diffs = await compareSteps(d, config, 3, 1, stock, true);
+    diffs.forEach((x) => expect(x).toBeLessThan(1e-5));
+  });
+
   it('hybrid, implicit (BPR pairs), matches step by step across an epoch boundary', async () => {
     const d = data(30, 40, false, 7, true);
     const config: TrainConfig = { ...hybrid, feedback: 'implicit', batchSize: 64 };
@@ -81,6 +100,7 @@ describe('bag kernel (SVD++, hybrid) against tfjs autodiff', () => {
   for (const [model, features] of [
     ['svdpp', false],
     ['hybrid', true],
+    ['fm', true],
   ] as const) {
     it(`${model}: evaluates and snapshots like the tfjs model, reaches its RMSE within 0.003, leaks no tensors`, async () => {
       const before = tf.memory().numTensors;
@@ -113,7 +133,7 @@ describe('bag kernel (SVD++, hybrid) against tfjs autodiff', () => {
           parts.map((k) => ref[k]!),
         ),
       ).toBeLessThan(1e-6);
-      if (model === 'hybrid')
+      if (model !== 'svdpp')
         expect(maxDiff([snap.userFeatureFactors!], [ref.userFeatureFactors!])).toBe(0);
       expect(snap.globalBias).toBeCloseTo(ref.globalBias!, 6);
       engine.dispose();
@@ -130,7 +150,7 @@ describe('bag kernel (SVD++, hybrid) against tfjs autodiff', () => {
       RowEngineTrainer.create(d, { ...hybrid, split: 'cold-items' }, serialExecutor(), 1),
     ).rejects.toThrow(/id dropout/);
     await expect(
-      RowEngineTrainer.create(d, { ...small, model: 'fm' }, serialExecutor(), 1),
-    ).rejects.toThrow(/no typed-array kernel for fm/);
+      RowEngineTrainer.create(d, { ...small, model: 'autorec' }, serialExecutor(), 1),
+    ).rejects.toThrow(/autorec/);
   });
 });

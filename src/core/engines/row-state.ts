@@ -41,6 +41,11 @@ export interface BagShape {
   /** Rows below this carry a bias (SVD++'s y_j have none: their last column stays 0). */
   userBiasRows: number;
   itemBiasRows: number;
+  /**
+   * A factorisation machine: each side's own pairwise interactions, 1/2 (|sum w v|^2 - sum
+   * w^2 |v|^2), are added to its bias column (hybrid.ts FactorizationMachine).
+   */
+  selfTerm?: boolean;
 }
 
 type F32 = 'f32';

@@ -88,8 +88,8 @@ describe('row kernel against tfjs autodiff', () => {
   it('refuses a model without a kernel, saying why', async () => {
     const d = data(20, 20, false);
     await expect(
-      RowEngineTrainer.create(d, { ...small, model: 'fm' }, serialExecutor(), 1),
-    ).rejects.toThrow(/no typed-array kernel for fm/);
+      RowEngineTrainer.create(d, { ...small, model: 'popularity' }, serialExecutor(), 1),
+    ).rejects.toThrow(/no typed-array kernel for popularity/);
   });
 
   it('puts back the checkpointed tables: evaluation, snapshot and ranking read them', async () => {
