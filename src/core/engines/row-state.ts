@@ -1,5 +1,6 @@
 /**
- * The memory of the typed-array engine for the row models (biased MF with its day bias, BPR):
+ * The memory of the typed-array engine for the row models (biased MF with its day bias, BPR, and
+ * the bag models SVD++, hybrid and FM):
  * every table, optimizer slot, gradient accumulator and per-step scratch array as a flat typed
  * array. Allocated on SharedArrayBuffers when the engine runs in several workers (each worker
  * builds the same views over the same buffers), or on plain ArrayBuffers in one thread.
