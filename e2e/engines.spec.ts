@@ -48,14 +48,14 @@ test('a model without a typed-array kernel says why and trains on tfjs', async (
   const lab = new LabPage(page);
   await lab.open();
   await lab.sampleLoaded();
-  await page.getByLabel('Model', { exact: true }).selectOption('svdpp');
+  await page.getByLabel('Model', { exact: true }).selectOption('youtube-dnn');
   await page.getByLabel('Engine', { exact: true }).selectOption({ label: 'Parallel CPU' });
   const s = await lab.train(1);
   expect(s.training.status).toBe('done');
   expect(s.training.engine).toBe('webgl');
   const cpu = s.training.engines.find((e) => e.engine === 'cpu-parallel')!;
   expect(cpu.chosen).toBe(false);
-  expect(cpu.reason).toMatch(/no typed-array kernel for svdpp/);
+  expect(cpu.reason).toMatch(/no typed-array kernel for youtube-dnn/);
 });
 
 test('served without COOP / COEP, the parallel CPU engine runs in one thread and says why', async ({

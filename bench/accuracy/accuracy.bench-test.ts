@@ -10,12 +10,16 @@
  *   SEEDS=1 npm run bench:accuracy               one seed (42)
  *   CASES=implicit npm run bench:accuracy        only the cases whose name or feedback matches
  *   CONFIG='{"epochs":20}' npm run bench:accuracy  settings over the defaults (all models)
+ *   ENGINE=tfjs npm run bench:accuracy          every model on tfjs-cpu (default: the models the
+ *                                               typed-array row kernel trains run on it, in one
+ *                                               thread: src/core/engines/node-engines.ts)
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { it } from 'vitest';
 import { MODELS } from '../../src/core/models/catalog';
 import { DEFAULT_CONFIG, type TrainConfig } from '../../src/core/training/config';
 import { TrainingSession } from '../../src/core/training/session';
+import { serialEngines } from '../../src/core/engines/node-engines';
 import { trainingPayload, type TrainingEvent } from '../../src/core/training/session-messages';
 import type { TestReport } from '../../src/core/training/protocol';
 import type { Dataset } from '../../src/core/data/types';
@@ -37,16 +41,21 @@ export interface AccuracyRow extends Partial<Record<Metric, number | null>> {
   seeds: number[];
   sd: Partial<Record<Metric, number>>;
   seconds: number;
+  /** What trained it: 'cpu-parallel' (the row kernel, here in one thread) or 'cpu' (tfjs). */
+  engine?: string;
   config: Partial<TrainConfig>;
 }
+
+/** The session's engine hook: the row kernel where it trains the model, unless ENGINE=tfjs. */
+const engines = process.env.ENGINE === 'tfjs' ? null : serialEngines;
 
 /** Trains one configuration to the end and returns its test report and the time. */
 async function run(
   d: Dataset,
   config: TrainConfig,
-): Promise<{ test: TestReport; seconds: number; feedback: string }> {
+): Promise<{ test: TestReport; seconds: number; feedback: string; engine: string }> {
   const events: TrainingEvent[] = [];
-  const session = new TrainingSession((e) => events.push(e), 1e9);
+  const session = new TrainingSession((e) => events.push(e), 1e9, engines);
   const started = performance.now();
   session.handle({
     type: 'train',
@@ -60,9 +69,11 @@ async function run(
   const test = events.flatMap((e) => (e.type === 'test' ? [e.report] : []))[0];
   const begun = events.find((e) => e.type === 'started');
   if (!test) throw new Error(`${config.model}: no test report`);
+  const used = events.find((e) => e.type === 'engine');
   return {
     test,
     seconds,
+    engine: used && used.type === 'engine' ? used.engine : 'cpu',
     feedback: begun && begun.type === 'started' ? begun.feedback : '?',
   };
 }
@@ -83,6 +94,7 @@ async function row(d: Dataset, name: string, config: TrainConfig, seeds: number[
     seeds,
     sd: {},
     seconds: runs.reduce((s, r) => s + r.seconds, 0) / runs.length,
+    engine: runs[0].engine,
     config,
   };
   for (const m of METRICS) {
@@ -184,7 +196,7 @@ function markdown(rows: AccuracyRow[]): string {
       (r) =>
         `| \`${r.model}\` | ${r.case} | ${r.feedback} | ${r.epochs} (${r.selectedEpochs.join(', ')}) | ` +
         `${f(r, 'rmse')} | ${f(r, 'mae')} | ${f(r, 'recall20')} | ${f(r, 'ndcg10')} | ${f(r, 'auc')} | ` +
-        `${r.seconds.toFixed(1)} |`,
+        `${r.seconds.toFixed(1)}${r.engine === 'cpu-parallel' ? ' (row kernel)' : ''} |`,
     ),
   ].join('\n');
 }

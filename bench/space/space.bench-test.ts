@@ -17,6 +17,7 @@ import { it } from 'vitest';
 import { MODELS } from '../../src/core/models/catalog';
 import { DEFAULT_CONFIG, type TrainConfig } from '../../src/core/training/config';
 import { TrainingSession } from '../../src/core/training/session';
+import { serialEngines } from '../../src/core/engines/node-engines';
 import { trainingPayload, type TrainingEvent } from '../../src/core/training/session-messages';
 import type { Dataset, EmbeddingSnapshot } from '../../src/core/data/types';
 import { buildIncidence } from '../../src/core/metrics/item-knn';
@@ -34,10 +35,15 @@ import { loadSample } from '../sample';
 async function train(d: Dataset, config: TrainConfig): Promise<EmbeddingSnapshot> {
   let last: EmbeddingSnapshot | null = null;
   let error: string | null = null;
-  const session = new TrainingSession((e: TrainingEvent) => {
-    if (e.type === 'epoch') last = e.snapshot;
-    if (e.type === 'error') error = e.message;
-  }, 1e9);
+  const session = new TrainingSession(
+    (e: TrainingEvent) => {
+      if (e.type === 'epoch') last = e.snapshot;
+      if (e.type === 'error') error = e.message;
+      // The row kernel (one thread) trains the models it has a kernel for; ENGINE=tfjs: all on tfjs.
+    },
+    1e9,
+    process.env.ENGINE === 'tfjs' ? null : serialEngines,
+  );
   session.handle({ type: 'train', config, data: trainingPayload(d) });
   await session.whenIdle();
   if (error || !last) throw new Error(`${config.model}: ${error ?? 'no epoch'}`);

@@ -11,6 +11,7 @@ import {
   type RowJob,
   type RowParams,
 } from './row-kernel';
+import { bagStepPhases } from './bag-kernel';
 
 /** Index of the barrier's words in `control`. */
 const COUNT = 0;
@@ -43,7 +44,12 @@ export function runJobAsWorker(s: RowState, prm: RowParams, job: RowJob, w: numb
   const p = s.shape.workers;
   const wait = barrier(s.i32.control, p);
   let loss = 0;
-  for (let step = 0; step < job.steps; step++) {
+  for (let step = 0; step < (s.shape.bags ? job.steps : 0); step++)
+    for (const phase of bagStepPhases(s, prm, job, step)) {
+      loss += phase(w);
+      wait();
+    }
+  for (let step = 0; step < (s.shape.bags ? 0 : job.steps); step++) {
     const t = job.firstStep + step;
     loss += scorePhase(s, prm, job, step, w);
     wait();

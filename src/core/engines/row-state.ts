@@ -1,5 +1,6 @@
 /**
- * The memory of the typed-array engine for the row models (biased MF with its day bias, BPR):
+ * The memory of the typed-array engine for the row models (biased MF with its day bias, BPR, and
+ * the bag models SVD++, hybrid and FM):
  * every table, optimizer slot, gradient accumulator and per-step scratch array as a flat typed
  * array. Allocated on SharedArrayBuffers when the engine runs in several workers (each worker
  * builds the same views over the same buffers), or on plain ArrayBuffers in one thread.
@@ -24,6 +25,28 @@ export interface RowShape {
   slots: number;
   /** Steps one job may run (the capacity of the sampled negatives). */
   jobSteps: number;
+  /**
+   * Bag models (SVD++, the hybrid; bag-kernel.ts): each user and item is a weighted sum of rows
+   * of its side's table. Absent for biased MF and BPR (one row per user and item).
+   */
+  bags?: BagShape;
+}
+
+export interface BagShape {
+  /** Rows of the user side's table (SVD++: users, then the implicit factors y_j). */
+  userRows: number;
+  itemRows: number;
+  /** Bag entries over all users / items. */
+  userEntries: number;
+  itemEntries: number;
+  /** Rows below this carry a bias (SVD++'s y_j have none: their last column stays 0). */
+  userBiasRows: number;
+  itemBiasRows: number;
+  /**
+   * A factorisation machine: each side's own pairwise interactions, 1/2 (|sum w v|^2 - sum
+   * w^2 |v|^2), are added to its bias column (hybrid.ts FactorizationMachine).
+   */
+  selfTerm?: boolean;
 }
 
 type F32 = 'f32';
@@ -39,15 +62,19 @@ function layout(s: RowShape): Record<string, [F32 | I32 | F64, number]> {
     Object.fromEntries(
       Array.from({ length: s.slots }, (_, k) => [`${name}Slot${k}`, ['f32', n] as [F32, number]]),
     );
+  // Table rows per side: one per user / item, or a bag model's tables.
+  const ur = s.bags?.userRows ?? s.users;
+  const ir = s.bags?.itemRows ?? s.items;
   return {
-    user: ['f32', s.users * c],
-    item: ['f32', s.items * c],
+    ...(s.bags ? bagLayout(s, s.bags) : {}),
+    user: ['f32', ur * c],
+    item: ['f32', ir * c],
     day: ['f32', s.userDays],
-    ...slot('user', s.users * c),
-    ...slot('item', s.items * c),
+    ...slot('user', ur * c),
+    ...slot('item', ir * c),
     ...slot('day', s.userDays),
-    userGrad: ['f32', s.users * c],
-    itemGrad: ['f32', s.items * c],
+    userGrad: ['f32', ur * c],
+    itemGrad: ['f32', ir * c],
     dayGrad: ['f32', s.userDays],
     trainUser: ['i32', s.rows],
     trainItem: ['i32', s.rows],
@@ -55,21 +82,25 @@ function layout(s: RowShape): Record<string, [F32 | I32 | F64, number]> {
     trainDay: ['i32', s.userDays ? s.rows : 0],
     order: ['i32', s.rows],
     negatives: ['i32', s.pairwise ? s.jobSteps * s.batch : 0],
-    userBlock: ['i32', s.users],
-    itemBlock: ['i32', s.items],
+    /** Block of each table row (biased MF: of each user / item). */
+    userBlock: ['i32', ur],
+    itemBlock: ['i32', ir],
     dayBlock: ['i32', s.userDays],
     /** First row of each block's region in the touched lists, [p + 1] per side. */
     userRegion: ['i32', p + 1],
     itemRegion: ['i32', p + 1],
     dayRegion: ['i32', p + 1],
-    userStamp: ['i32', s.users],
-    itemStamp: ['i32', s.items],
+    userStamp: ['i32', ur],
+    itemStamp: ['i32', ir],
     dayStamp: ['i32', s.userDays],
-    userTouched: ['i32', s.users],
-    itemTouched: ['i32', s.items],
+    userTouched: ['i32', ur],
+    itemTouched: ['i32', ir],
     dayTouched: ['i32', s.userDays],
-    /** Touched rows so far this step per block: users [0, p), items [p, 2p), days [2p, 3p). */
-    touchedCount: ['i32', 3 * p],
+    /**
+     * Touched rows so far this step per block: users [0, p), items [p, 2p), days [2p, 3p); bag
+     * models' distinct users [3p, 4p) and items [4p, 5p) of the step.
+     */
+    touchedCount: ['i32', 5 * p],
     /** The step's rows: user and day per batch row, item per entry (negatives after B). */
     batchUser: ['i32', s.batch],
     batchDay: ['i32', s.userDays ? s.batch : 0],
@@ -86,6 +117,30 @@ function layout(s: RowShape): Record<string, [F32 | I32 | F64, number]> {
     /** Each worker's summed loss of the current job. */
     loss: ['f64', p],
   };
+}
+
+/**
+ * A bag model's extra arrays. Entities (users, items) are owned by blocks (`userOwner`): the
+ * owner sums an entity's representation and its gradient. Each entity's bag entries are grouped
+ * by the block of their table row, [entity * p + block] in the offsets, so the worker of block w
+ * adds the gradients of its own rows only.
+ */
+function bagLayout(s: RowShape, b: BagShape): Record<string, [F32 | I32 | F64, number]> {
+  const c = s.dim + 1;
+  const p = s.workers;
+  const side = (name: string, entities: number, entries: number) => ({
+    [`${name}Owner`]: ['i32', entities] as [I32, number],
+    [`${name}SeenRegion`]: ['i32', p + 1] as [I32, number],
+    [`${name}Seen`]: ['i32', entities] as [I32, number],
+    [`${name}SeenStamp`]: ['i32', entities] as [I32, number],
+    [`${name}Count`]: ['i32', entities] as [I32, number],
+    [`${name}Rep`]: ['f32', entities * c] as [F32, number],
+    [`${name}RepGrad`]: ['f32', entities * c] as [F32, number],
+    [`${name}BagOffsets`]: ['i32', entities * p + 1] as [I32, number],
+    [`${name}BagRows`]: ['i32', entries] as [I32, number],
+    [`${name}BagWeights`]: ['f32', entries] as [F32, number],
+  });
+  return { ...side('user', s.users, b.userEntries), ...side('item', s.items, b.itemEntries) };
 }
 
 export type RowBuffers = Record<string, ArrayBuffer | SharedArrayBuffer>;

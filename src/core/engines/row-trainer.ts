@@ -17,12 +17,22 @@ import { splitLastColumn } from '../models/hybrid';
 import type { RankingReport } from '../metrics/evaluate-ranking';
 import { heldOutView, type HeldOutPart } from '../training/protocol';
 import type { EmbeddingSnapshot } from '../data/types';
-import { DAY_BIAS_TABLE } from '../models/day-bias';
 import { mulberry32, shuffledRange } from '../util/random';
 import type { RowShape } from './row-state';
 import type { RowParams } from './row-kernel';
 import { OPTIMIZER_CODES, optimizerSlots, optimizerUniforms } from './row-update';
 import { balancedBlocks, countIds, regions } from './schedule';
+import {
+  dropsBagEntries,
+  kernelLayout,
+  KERNEL_MODELS,
+  readTables,
+  bagSnapshot,
+  setupBags,
+  tableValues,
+  type KernelLayout,
+} from './bag-model';
+import { bagRepresentations } from './bag-kernel';
 import type { RowExecutor, RowExecutorFactory } from './types';
 import { resumeModel, type TrainerState } from '../training/trainer-state';
 
@@ -31,19 +41,14 @@ const JOB_STEPS = 64;
 
 /** Why the row kernel cannot train this model (null: it can). */
 export function rowKernelProblem(model: RecModel): string | null {
-  if (isUserBatchModel(model) || (model.name !== 'biased-mf' && model.name !== 'bpr'))
-    return `no typed-array kernel for ${model.name} yet (biased-mf and bpr have one)`;
-  if (model.dense.length || model.bags)
-    return `${model.name} has parameters the kernel does not train`;
+  if (isUserBatchModel(model) || !KERNEL_MODELS.includes(model.name))
+    return `no typed-array kernel for ${model.name} yet (${KERNEL_MODELS.join(', ')} have one)`;
+  if (model.dense.length) return `${model.name} has parameters the kernel does not train`;
+  // The tfjs trainer draws which ids to drop per batch from the run's stream; the kernel does not.
+  if (dropsBagEntries(model))
+    return `${model.name} with id dropout (the cold-start splits) trains on tfjs`;
   return null;
 }
-
-/** The tables the kernel keeps, by the tfjs model's table names. */
-const TABLES: Record<string, 'user' | 'item' | 'day'> = {
-  users: 'user',
-  items: 'item',
-  [DAY_BIAS_TABLE]: 'day',
-};
 
 export class RowEngineTrainer extends Trainer {
   private executor: RowExecutor | null = null;
@@ -60,6 +65,8 @@ export class RowEngineTrainer extends Trainer {
   /** mu, the training mean (biased MF's global bias). */
   private mean = 0;
   private work: Promise<void> = Promise.resolve();
+  /** Where the model's tables live in the engine's arrays (and a bag model's bags). */
+  private layout!: KernelLayout;
   /** The selected epoch's tables (saveCheckpoint). */
   private saved: { user: Float32Array; item: Float32Array; day: Float32Array } | null = null;
 
@@ -73,7 +80,7 @@ export class RowEngineTrainer extends Trainer {
     this.stream = mulberry32(settings.seed ^ 0x9e3779b9);
   }
 
-  /** A trainer for `config.model` (biased-mf or bpr) whose steps `makeExecutor`'s threads run. */
+  /** A trainer for `config.model` (one of KERNEL_MODELS) whose steps `makeExecutor`'s threads run. */
   static async create(
     data: TrainData,
     config: TrainConfig,
@@ -104,9 +111,8 @@ export class RowEngineTrainer extends Trainer {
   private async init(makeExecutor: RowExecutorFactory, workers: number): Promise<void> {
     const { train, users, items, userDay } = this.trainData;
     const n = train.rating.length;
-    const days = this.model.tables.some((t) => t.name === DAY_BIAS_TABLE)
-      ? (userDay?.count ?? 0)
-      : 0;
+    const layout = (this.layout = kernelLayout(this.model, users, items));
+    const days = layout.tables.some((t) => t.array === 'day') ? (userDay?.count ?? 0) : 0;
     const slots = optimizerSlots(this.settings.optimizer);
     const shape: RowShape = {
       users,
@@ -119,6 +125,7 @@ export class RowEngineTrainer extends Trainer {
       workers: Math.max(1, Math.min(workers, users, items)),
       slots: slots.count,
       jobSteps: JOB_STEPS,
+      ...(layout.bags && { bags: layout.bags.shape }),
     };
     const params: RowParams = {
       mean: modelContext(this.trainData, this.settings).mean,
@@ -128,12 +135,7 @@ export class RowEngineTrainer extends Trainer {
     this.mean = params.mean;
     const ex = (this.executor = await makeExecutor(shape, params));
     const { f32, i32 } = ex.state;
-    for (const t of this.model.tables) {
-      const name = TABLES[t.name];
-      if (!name) throw new Error(`row engine: unexpected table ${t.name}`);
-      f32[name].set(await t.read());
-      for (let k = 0; k < slots.count; k++) f32[`${name}Slot${k}`].fill(slots.init);
-    }
+    await readTables(ex.state, layout.tables, slots);
     i32.trainUser.set(train.user);
     i32.trainItem.set(train.item);
     f32.trainRating.set(train.rating);
@@ -141,16 +143,25 @@ export class RowEngineTrainer extends Trainer {
     for (let k = 0; k < n; k++) i32.order[k] = k;
     shuffledRange(n, this.stream, i32.order);
     const p = shape.workers;
-    const ub = balancedBlocks(countIds(train.user, users), p);
-    const ib = balancedBlocks(countIds(train.item, items), p);
-    i32.userBlock.set(ub.block);
-    i32.itemBlock.set(ib.block);
-    i32.userRegion.set(regions(ub.sizes));
-    i32.itemRegion.set(regions(ib.sizes));
+    const userCounts = countIds(train.user, users);
+    const itemCounts = countIds(train.item, items);
+    let userBlockOf: Int32Array;
+    if (layout.bags) {
+      setupBags(ex.state, layout.bags, userCounts, itemCounts);
+      userBlockOf = i32.userOwner;
+    } else {
+      const ub = balancedBlocks(userCounts, p);
+      const ib = balancedBlocks(itemCounts, p);
+      i32.userBlock.set(ub.block);
+      i32.itemBlock.set(ib.block);
+      i32.userRegion.set(regions(ub.sizes));
+      i32.itemRegion.set(regions(ib.sizes));
+      userBlockOf = ub.block;
+    }
     if (days) {
       // A user-day belongs to its user's block: only that block's worker touches it.
       const daySizes = new Int32Array(p);
-      for (let k = 0; k < n; k++) i32.dayBlock[i32.trainDay[k]] = ub.block[train.user[k]];
+      for (let k = 0; k < n; k++) i32.dayBlock[i32.trainDay[k]] = userBlockOf[train.user[k]];
       for (let d = 0; d < days; d++) daySizes[i32.dayBlock[d]]++;
       i32.dayRegion.set(regions(daySizes));
     }
@@ -189,8 +200,12 @@ export class RowEngineTrainer extends Trainer {
   override async evaluate(part: HeldOutPart = 'test'): Promise<RatingMetrics> {
     await this.flush();
     const { test, userDay, ratingMin, ratingMax } = heldOutView(this.trainData, part);
-    const { f32, shape } = this.executor!.state;
-    const { user, item, day } = f32;
+    const state = this.executor!.state;
+    const { f32, shape } = state;
+    const { day } = f32;
+    // A bag model scores with each user's and item's sum over its bag.
+    const user = shape.bags ? bagRepresentations(state, 'user') : f32.user;
+    const item = shape.bags ? bagRepresentations(state, 'item') : f32.item;
     const dim = shape.dim;
     const c = dim + 1;
     const mean = this.mean;
@@ -238,16 +253,15 @@ export class RowEngineTrainer extends Trainer {
 
   /** As the tfjs Trainer's, on the kernel's tables, slots (fresh) and stream. */
   override async resumeAt(state: TrainerState): Promise<void> {
-    const { f32, i32 } = this.executor!.state;
+    const { i32 } = this.executor!.state;
     resumeModel(this.model, state, this.totalSteps, () =>
       shuffledRange(i32.order.length, this.stream, i32.order),
     );
-    const slots = optimizerSlots(this.settings.optimizer);
-    for (const t of this.model.tables) {
-      const name = TABLES[t.name];
-      f32[name].set(await t.read());
-      for (let k = 0; k < slots.count; k++) f32[`${name}Slot${k}`].fill(slots.init);
-    }
+    await readTables(
+      this.executor!.state,
+      this.layout.tables,
+      optimizerSlots(this.settings.optimizer),
+    );
     this.epoch = state.epoch;
     this.totalSteps = state.epoch * this.stepsPerEpoch;
     this.dirty = false;
@@ -256,6 +270,7 @@ export class RowEngineTrainer extends Trainer {
   /** The tfjs model's snapshot (biased-mf.ts), read from the kernel's tables. */
   override async snapshot(epoch = this.epoch): Promise<EmbeddingSnapshot> {
     await this.flush();
+    if (this.layout.bags) return bagSnapshot(this.executor!.state, this.model, this.mean, epoch);
     const { f32, shape } = this.executor!.state;
     const [userFactors, userBias] = splitLastColumn(f32.user, shape.dim);
     const [itemFactors, itemBias] = splitLastColumn(f32.item, shape.dim);
@@ -335,10 +350,11 @@ export class RowEngineTrainer extends Trainer {
   async writeModel(): Promise<void> {
     await this.flush();
     if (!this.dirty || !this.executor) return;
-    const { f32 } = this.executor.state;
-    for (const t of this.model.tables) {
+    const state = this.executor.state;
+    for (const k of this.layout.tables) {
+      const t = k.table;
       const values = new Float32Array((t.rows + 1) * t.dim); // the spare row stays 0
-      values.set(f32[TABLES[t.name]]);
+      values.set(tableValues(state, k));
       tf.tidy(() => t.weights.assign(tf.tensor2d(values, [t.rows + 1, t.dim])));
     }
     this.dirty = false;

@@ -5,6 +5,7 @@
  */
 import { allocateRowState } from './row-state';
 import { runJobSerial } from './row-kernel';
+import { runBagJobSerial } from './bag-kernel';
 import type { RowExecutorFactory } from './types';
 
 export function serialExecutor(): RowExecutorFactory {
@@ -13,7 +14,7 @@ export function serialExecutor(): RowExecutorFactory {
     return {
       state,
       threads: 1,
-      run: async (job) => runJobSerial(state, params, job),
+      run: async (job) => (shape.bags ? runBagJobSerial : runJobSerial)(state, params, job),
       dispose: () => {},
     };
   };
