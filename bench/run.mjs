@@ -2,17 +2,20 @@
 // webgl backend, prints one table and writes bench/results.json.
 // Options: --quick (a seconds-long smoke), --webgl-only (skip the cpu backend's rows),
 // --projection-only (only the UMAP rows; replaces just the `projection` part of results.json),
-// --engines-only (only the training engines on the sample; replaces just `engines`).
+// --engines-only (only the training engines on the sample; replaces just `engines`),
+// --app-only (only the app rows: the page itself trains the sample; replaces just `app`).
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { chromium } from '@playwright/test';
+import { appRows } from './app-row.mjs';
 
 const quick = process.argv.includes('--quick');
 const webglOnly = process.argv.includes('--webgl-only');
 const profile = process.argv.includes('--profile');
 const projectionOnly = process.argv.includes('--projection-only');
 const enginesOnly = process.argv.includes('--engines-only');
+const appOnly = process.argv.includes('--app-only');
 const port = 4700 + Math.floor(Math.random() * 200);
 // vite itself, not through npx, so that killing it stops the server.
 const server = spawn(
@@ -85,6 +88,23 @@ const browser = await chromium.launch({
   ],
 });
 try {
+  if (!appOnly) await benchPage();
+  // The app rows run after the bench page closed, on its own: the page as a person gets it.
+  if (appOnly || !(quick || profile || projectionOnly || enginesOnly)) {
+    const rows = await appRows(browser, `http://127.0.0.1:${port}/`);
+    reportApp(rows);
+    const file = new URL('./results.json', import.meta.url);
+    const old = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {};
+    const load = os.loadavg().map((l) => l.toFixed(1));
+    writeFileSync(file, JSON.stringify({ ...old, app: { date: new Date(), load, rows } }, null, 2));
+  }
+} finally {
+  await browser.close();
+  server.kill();
+}
+
+/** The bench page (bench.html): training steps, engines, projection, explorer, import. */
+async function benchPage() {
   const page = await browser.newPage();
   page.on('console', (m) => m.type() === 'error' && console.error('page:', m.text()));
   // --WEBGL_FLAG=value arguments set tfjs flags in the bench worker.
@@ -115,9 +135,39 @@ try {
     }
     await new Promise((r) => setTimeout(r, 1000));
   }
-} finally {
-  await browser.close();
-  server.kill();
+  await page.close();
+}
+
+/** The app rows: the page's own training of the sample with its defaults (bench/app-row.mjs). */
+function reportApp(rows) {
+  console.log(
+    `\nThe app itself on the sample (defaults: biased MF, 10 epochs, automatic engine; ` +
+      `timed in the page from Train; load ${os.loadavg()[0].toFixed(1)}):\n`,
+  );
+  table(
+    [
+      'case',
+      'engine',
+      'rows/epoch',
+      'engine chosen ms',
+      'epoch 1 ms',
+      'to last epoch ms',
+      'rows/s',
+      'readout rows/s',
+      'to map ms',
+    ],
+    rows.map((r) => [
+      r.case,
+      r.engine ?? '—',
+      fmt(r.trainRows),
+      fmt(r.engineMs),
+      fmt(r.firstEpochMs),
+      fmt(r.lastEpochMs),
+      fmt(r.rowsPerSecond),
+      fmt(r.readoutRowsPerSecond),
+      fmt(r.mapMs),
+    ]),
+  );
 }
 
 /** n with d decimals and thousands separators; '—' for null. */

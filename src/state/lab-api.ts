@@ -38,6 +38,8 @@ export function labSnapshot(lab: Lab) {
       epochsTotal: t.epochsTotal,
       step: t.step,
       rowsPerSecond: t.rowsPerSecond,
+      /** Training rows an epoch (the bench's app row divides by it). */
+      trainRows: t.trainRows,
       history: t.history.map((h) => ({
         epoch: h.epoch,
         trainLoss: h.trainLoss,

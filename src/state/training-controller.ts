@@ -33,6 +33,8 @@ export interface TrainingDeps {
   reportError(source: string, message: string): void;
   /** Lays out the latest embeddings (ProjectionController.project). */
   project(): void;
+  /** A live layout mid-run that waits for a running one (ProjectionController.projectLive). */
+  projectLive?(): void;
   /** Recomputes the selection card from the latest embeddings. */
   refreshSelection(): void;
   /** The space-quality measurement (SpaceActions). */
@@ -292,7 +294,8 @@ export class TrainingController {
         // Live re-projection every `every` epochs (0: only when training ends).
         const live =
           every > 0 && (e.entry.epoch % every === 0 || this.store.get().projection.coords === null);
-        if (live || last) this.deps.project();
+        if (last) this.deps.project();
+        else if (live) (this.deps.projectLive ?? this.deps.project)();
         return;
       }
       case 'early-stop':

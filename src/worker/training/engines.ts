@@ -24,7 +24,7 @@ export function tfjsEngine(): EngineName {
  */
 const measured = new Map<string, Map<EngineName, number>>();
 /** Kernel workers chosen per case (see `kernelThreads`). */
-const threadChoice = new Map<string, { threads: number; note: string }>();
+const threadChoice = new Map<string, { threads: number; note: string; rate?: number }>();
 
 /**
  * Workers for the row kernel: one per core, unless one thread measures faster. A step joins
@@ -35,7 +35,7 @@ const threadChoice = new Map<string, { threads: number; note: string }>();
 async function kernelThreads(
   key: string,
   make: (threads: number) => Promise<RowEngineTrainer>,
-): Promise<{ threads: number; note: string }> {
+): Promise<{ threads: number; note: string; rate?: number }> {
   const known = threadChoice.get(key);
   if (known) return known;
   const cores = parallelThreads();
@@ -52,8 +52,12 @@ async function kernelThreads(
   const fmt = (r: number) => `${(r / 1e6).toFixed(2)} M rows/s`;
   const choice =
     many >= one
-      ? { threads: cores, note: `${cores} workers (1 worker: ${fmt(one)})` }
-      : { threads: 1, note: `1 worker (${cores} workers: ${fmt(many)}; the cores are busy)` };
+      ? { threads: cores, note: `${cores} workers (1 worker: ${fmt(one)})`, rate: many }
+      : {
+          threads: 1,
+          note: `1 worker (${cores} workers: ${fmt(many)}; the cores are busy)`,
+          rate: one,
+        };
   threadChoice.set(key, choice);
   return choice;
 }
@@ -82,6 +86,9 @@ export const workerEngines: EngineHook = {
     // The worker count is measured only when the parallel engine may run.
     const parallel =
       !problem && preference !== tfjsEngine() ? await kernelThreads(key, make) : null;
+    // The thread count's own measurement is the engine's: not measured a second time (issue 15:
+    // the calibration was most of a short run's time).
+    if (parallel?.rate && !rates.has('cpu-parallel')) rates.set('cpu-parallel', parallel.rate);
     return chooseEngine(
       [
         { engine: tfjsEngine(), make: async () => createTrainer(data, config) },
