@@ -33,6 +33,8 @@ export function labSnapshot(lab: Lab) {
       /** The engine that trains (CONTRACT section 4), and the calibration that chose it. */
       engine: s.engine.engine,
       engines: s.engine.engines.map((e) => ({ ...e })),
+      /** A recalibration is measuring the engines ("Recalibrate"). */
+      calibrating: s.engine.calibrating,
       model: t.model,
       epoch: t.epoch,
       epochsTotal: t.epochsTotal,

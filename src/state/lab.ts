@@ -183,6 +183,9 @@ export class Lab {
   setEngine(preference: EnginePreference): void {
     this.training.setEngine(preference);
   }
+  recalibrate(): void {
+    this.training.recalibrate();
+  }
   pause(): void {
     this.training.pause();
   }

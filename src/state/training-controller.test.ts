@@ -226,4 +226,31 @@ describe('TrainingController', () => {
     expect(deps.refreshSelection).toHaveBeenCalled();
     expect(deps.project).toHaveBeenCalledOnce();
   });
+  it('Recalibrate: sends the data to measure, shows the fresh rows a second, keeps them on an error', () => {
+    const { c, emit, store, sent, deps } = setup();
+    c.recalibrate();
+    expect(sent.at(-1)).toMatchObject({ type: 'calibrate', data: { users: 3, items: 4 } });
+    expect(store.get().engine.calibrating).toBe(true);
+    c.recalibrate(); // one at a time
+    expect(sent.filter((r) => r.type === 'calibrate')).toHaveLength(1);
+    const engines = [
+      { engine: 'webgl' as const, rowsPerSecond: 10, chosen: false },
+      { engine: 'cpu-parallel' as const, rowsPerSecond: 20, chosen: true },
+    ];
+    emit({ type: 'calibrated', engine: 'cpu-parallel', engines });
+    expect(store.get().engine).toMatchObject({
+      engine: 'cpu-parallel',
+      engines,
+      calibrating: false,
+    });
+    c.recalibrate();
+    emit({ type: 'calibrated', engine: null, engines: [], error: 'no engine' });
+    expect(store.get().engine).toMatchObject({ engines, calibrating: false });
+    expect(deps.reportError).toHaveBeenCalledWith('engine', 'no engine');
+    // Not while a run trains.
+    c.train();
+    const before = sent.length;
+    c.recalibrate();
+    expect(sent.length).toBe(before);
+  });
 });

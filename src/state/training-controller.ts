@@ -12,6 +12,7 @@ import type { EnginePreference } from '../core/engines/types';
 import type { TrainConfig } from '../core/training/config';
 import type { TuneBudget } from '../core/training/tuning';
 import type { InterruptedRun } from './durable-state';
+import { calibrated, calibrateRequest } from './recalibrate';
 import { TrainingClient } from '../worker/training/client';
 import {
   trainingPayload,
@@ -117,6 +118,14 @@ export class TrainingController {
   /** The engine the next run trains on ('auto': the fastest the calibration measures). */
   setEngine(preference: EnginePreference): void {
     this.store.set((s) => ({ engine: { ...s.engine, preference } }));
+  }
+
+  /** Measures the engines afresh for the current model and data (recalibrate.ts). */
+  recalibrate(): void {
+    const { dataset, training, testFile, engine } = this.store.get();
+    if (!dataset || this.isTraining() || engine.calibrating) return;
+    this.store.set((s) => ({ engine: { ...s.engine, calibrating: true } }));
+    this.send(calibrateRequest(dataset, training.config, testFile?.set ?? null));
   }
 
   pause(): void {
@@ -253,6 +262,10 @@ export class TrainingController {
         this.store.set((s) => ({
           engine: { ...s.engine, engine: e.engine, engines: e.engines },
         }));
+        return;
+      case 'calibrated':
+        this.store.set((s) => ({ engine: calibrated(s.engine, e) }));
+        if (e.error) this.deps.reportError('engine', e.error);
         return;
       case 'started':
         this.setTraining({

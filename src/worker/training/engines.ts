@@ -6,7 +6,8 @@
 import { tf } from '../../core/tf/tfjs';
 import { createTrainer } from '../../core/training/create';
 import { createModel } from '../../core/models/registry';
-import { modelContext } from '../../core/training/trainer';
+import { modelContext, type TrainData } from '../../core/training/trainer';
+import type { TrainConfig } from '../../core/training/config';
 import { RowEngineTrainer, rowKernelProblem } from '../../core/engines/row-trainer';
 import { chooseEngine, measureRowsPerSecond, type EngineHook } from '../../core/engines/choose';
 import type { EngineName } from '../../core/engines/types';
@@ -62,19 +63,29 @@ async function kernelThreads(
   return choice;
 }
 
+/** What decides a case's speed: model, data shape and the settings a step's cost depends on. */
+function caseKey(data: TrainData, config: TrainConfig): string {
+  return [
+    config.model,
+    data.users,
+    data.items,
+    data.train.rating.length,
+    data.userDay?.count ?? 0,
+    config.dim,
+    config.batchSize,
+    config.optimizer,
+    tf.getBackend(),
+  ].join('|');
+}
+
 export const workerEngines: EngineHook = {
+  forget(data, config) {
+    const key = caseKey(data, config);
+    measured.delete(key);
+    threadChoice.delete(key);
+  },
   async create(data, config, preference) {
-    const key = [
-      config.model,
-      data.users,
-      data.items,
-      data.train.rating.length,
-      data.userDay?.count ?? 0,
-      config.dim,
-      config.batchSize,
-      config.optimizer,
-      tf.getBackend(),
-    ].join('|');
+    const key = caseKey(data, config);
     const rates = measured.get(key) ?? new Map<EngineName, number>();
     measured.set(key, rates);
     // A throwaway model answers whether the kernel can train it (and frees its tables at once).
