@@ -9,13 +9,16 @@ export default defineConfig({
   publicDir: false,
   logLevel: 'warn',
   build: {
-    ssr: 'src/cli/main.ts',
+    ssr: true,
     outDir: 'dist-cli',
     emptyOutDir: true,
     target: 'node20',
     minify: false,
     sourcemap: false,
     rolldownOptions: {
+      // The row engine's worker thread (src/cli/engine.ts) is a script of its own beside main.js.
+      input: { main: 'src/cli/main.ts', 'kernel-thread': 'src/cli/kernel-thread.ts' },
+      output: { entryFileNames: '[name].js' },
       // Optional and not a dependency: imported at run time when installed (src/cli/train.ts).
       external: ['@tensorflow/tfjs-node'],
     },

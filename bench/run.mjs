@@ -2,17 +2,27 @@
 // webgl backend, prints one table and writes bench/results.json.
 // Options: --quick (a seconds-long smoke), --webgl-only (skip the cpu backend's rows),
 // --projection-only (only the UMAP rows; replaces just the `projection` part of results.json),
-// --engines-only (only the training engines on the sample; replaces just `engines`).
+// --engines-only (only the training engines on the sample; replaces just `engines`),
+// --app-only (only the app rows: the page itself trains the sample; replaces just `app`),
+// --scale[=rows] (only the scale row: the app on a generated MovieLens-25M-shaped file, 25M rows
+// unless given, written once to $TMPDIR; replaces just `scale`).
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { chromium } from '@playwright/test';
+import { appRows } from './app-row.mjs';
+import { generateRatings, scaleRow } from './scale-app.mjs';
 
 const quick = process.argv.includes('--quick');
 const webglOnly = process.argv.includes('--webgl-only');
 const profile = process.argv.includes('--profile');
 const projectionOnly = process.argv.includes('--projection-only');
 const enginesOnly = process.argv.includes('--engines-only');
+const appOnly = process.argv.includes('--app-only');
+const scaleArg = process.argv.find((a) => a === '--scale' || a.startsWith('--scale='));
+const scaleRows = scaleArg ? Number(scaleArg.split('=')[1] ?? 25_000_000) : 0;
+if (scaleArg && !(Number.isInteger(scaleRows) && scaleRows >= 1000))
+  throw new Error(`--scale=<rows> needs a whole number of rows (1,000 or more), got ${scaleArg}`);
 const port = 4700 + Math.floor(Math.random() * 200);
 // vite itself, not through npx, so that killing it stops the server.
 const server = spawn(
@@ -85,6 +95,24 @@ const browser = await chromium.launch({
   ],
 });
 try {
+  if (scaleRows) await scale();
+  else if (!appOnly) await benchPage();
+  // The app rows run after the bench page closed, on its own: the page as a person gets it.
+  if (!scaleRows && (appOnly || !(quick || profile || projectionOnly || enginesOnly))) {
+    const rows = await appRows(browser, `http://127.0.0.1:${port}/`);
+    reportApp(rows);
+    const file = new URL('./results.json', import.meta.url);
+    const old = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {};
+    const load = os.loadavg().map((l) => l.toFixed(1));
+    writeFileSync(file, JSON.stringify({ ...old, app: { date: new Date(), load, rows } }, null, 2));
+  }
+} finally {
+  await browser.close();
+  server.kill();
+}
+
+/** The bench page (bench.html): training steps, engines, projection, explorer, import. */
+async function benchPage() {
   const page = await browser.newPage();
   page.on('console', (m) => m.type() === 'error' && console.error('page:', m.text()));
   // --WEBGL_FLAG=value arguments set tfjs flags in the bench worker.
@@ -115,9 +143,82 @@ try {
     }
     await new Promise((r) => setTimeout(r, 1000));
   }
-} finally {
-  await browser.close();
-  server.kill();
+  await page.close();
+}
+
+/** The scale row: the app on a generated MovieLens-25M-shaped file (bench/scale-app.mjs). */
+async function scale() {
+  const path = `${os.tmpdir()}/latent-lab-ml25m-shape-${scaleRows}.csv`;
+  console.error(`scale: generating ${scaleRows.toLocaleString('en-US')} rows into ${path}`);
+  const file = await generateRatings(path, scaleRows);
+  const row = await scaleRow(browser, `http://127.0.0.1:${port}/`, file);
+  row.load = os.loadavg().map((l) => l.toFixed(1));
+  row.date = new Date();
+  const mb = (x) => `${fmt(x)} MB`;
+  const s = (ms) => (ms == null ? '—' : `${fmt(ms / 1000, 1)} s`);
+  console.log(
+    `\nThe app at scale: ${fmt(file.rows)} generated rows (${fmt(file.users)} users x ` +
+      `${fmt(file.items)} items, ${fmt(file.bytes / 2 ** 20)} MB), load ${row.load.join(' ')}:\n`,
+  );
+  table(
+    ['measure', 'value'],
+    [
+      [
+        'loaded',
+        `${fmt(row.loaded.rows)} rows, ${fmt(row.loaded.users)} x ${fmt(row.loaded.items)}`,
+      ],
+      ['import (file -> data set)', s(row.importMs)],
+      [`engine`, `${row.engine} (${fmt(row.trainRows)} training rows)`],
+      ['one epoch (from Train)', s(row.firstEpochMs)],
+      [`${row.epochs} epochs with the live map`, s(row.tenEpochsMs)],
+      ['ranking report (last epoch -> done)', s(row.reportMs)],
+      ['to the final map', s(row.toMapMs)],
+      ['map points', `${fmt(row.points)}${row.sampled ? ' (sampled)' : ''}`],
+      [
+        'tab memory after import / peak',
+        `${mb(row.memory.afterImportMb)} / ${mb(row.memory.peakMb)}`,
+      ],
+      ['long tasks (> 50 ms) / over 200 ms', `${row.longTasks.count} / ${row.longTasks.over200}`],
+      ['longest main-thread task', `${fmt(row.longTasks.maxMs)} ms`],
+    ],
+  );
+  console.log('\nLongest tasks by phase:');
+  for (const x of row.longTasks.worst) console.log(`  ${fmt(x.ms)} ms in ${x.phase}`);
+  const file_ = new URL('./results.json', import.meta.url);
+  const old = existsSync(file_) ? JSON.parse(readFileSync(file_, 'utf8')) : {};
+  writeFileSync(file_, JSON.stringify({ ...old, scale: row }, null, 2));
+}
+
+/** The app rows: the page's own training of the sample with its defaults (bench/app-row.mjs). */
+function reportApp(rows) {
+  console.log(
+    `\nThe app itself on the sample (defaults: biased MF, 10 epochs, automatic engine; ` +
+      `timed in the page from Train; load ${os.loadavg()[0].toFixed(1)}):\n`,
+  );
+  table(
+    [
+      'case',
+      'engine',
+      'rows/epoch',
+      'engine chosen ms',
+      'epoch 1 ms',
+      'to last epoch ms',
+      'rows/s',
+      'readout rows/s',
+      'to map ms',
+    ],
+    rows.map((r) => [
+      r.case,
+      r.engine ?? '—',
+      fmt(r.trainRows),
+      fmt(r.engineMs),
+      fmt(r.firstEpochMs),
+      fmt(r.lastEpochMs),
+      fmt(r.rowsPerSecond),
+      fmt(r.readoutRowsPerSecond),
+      fmt(r.mapMs),
+    ]),
+  );
 }
 
 /** n with d decimals and thousands separators; '—' for null. */

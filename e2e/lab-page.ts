@@ -19,6 +19,8 @@ export type Snapshot = {
     backend: string | null;
     engine: string | null;
     engines: { engine: string; rowsPerSecond: number | null; chosen: boolean; reason?: string }[];
+    /** A recalibration ("Recalibrate") is measuring the engines. */
+    calibrating: boolean;
     model: string;
     epoch: number;
     epochsTotal: number;

@@ -39,6 +39,7 @@ describe('command-line arguments', () => {
       test: null,
       top: 25,
       projectorUrl: 'https://example.org/m/',
+      engine: 'auto',
       overrides: {
         model: 'bpr',
         epochs: 20,
@@ -62,6 +63,7 @@ describe('command-line arguments', () => {
       test: null,
       top: DEFAULT_TOP,
       projectorUrl: '',
+      engine: 'auto',
       overrides: { epochs: 3 },
     });
   });
@@ -132,5 +134,15 @@ describe('tune arguments', () => {
     expect(() => parseArgs(['tune', 'r.csv', '--trials', '1'])).toThrow(/--trials must be/);
     expect(() => parseArgs(['tune', 'r.csv', '--method', 'grid'])).toThrow(/--method must be/);
     expect(() => parseArgs(['tune'])).toThrow(/tune needs a ratings file/);
+  });
+  it('reads --engine and names a bad one', () => {
+    expect(parseArgs(['train', 'r.csv', '--engine', 'cpu-parallel'])).toMatchObject({
+      engine: 'cpu-parallel',
+    });
+    expect(parseArgs(['train', 'r.csv', '--engine=cpu'])).toMatchObject({ engine: 'cpu' });
+    expect(() => parseArgs(['train', 'r.csv', '--engine', 'webgl'])).toThrow(
+      /--engine must be one of auto, cpu-parallel, cpu; got "webgl"/,
+    );
+    expect(USAGE).toContain('--engine <name>');
   });
 });

@@ -7,6 +7,10 @@ import { MODELS } from '../core/models/catalog';
 import { DEFAULT_CONFIG, LIMITS, SPLITS, type TrainConfig } from '../core/training/config';
 import { DEFAULT_TUNE, type TuneBudget } from '../core/training/tuning';
 
+/** `--engine` (engine.ts): tfjs on the Node backend, the row engine, or the faster of both. */
+export const CLI_ENGINES = ['auto', 'cpu-parallel', 'cpu'] as const;
+export type CliEngine = (typeof CLI_ENGINES)[number];
+
 export class UsageError extends Error {
   constructor(message: string) {
     super(message);
@@ -36,6 +40,8 @@ export interface TrainArgs {
   top: number;
   /** Base URL written into projector_config.json's paths ('' = relative). */
   projectorUrl: string;
+  /** The training engine (engine.ts): 'auto' times them and takes the faster. */
+  engine: CliEngine;
 }
 
 export type CliArgs = { command: 'help' } | TrainArgs;
@@ -68,6 +74,7 @@ const TEXT = [
   'minutes',
   'method',
   'projector-url',
+  'engine',
 ];
 
 const modelNames = MODELS.map((m) => m.name);
@@ -125,6 +132,10 @@ Options:
   --items <file>      item metadata (e.g. MovieLens movies.csv): titles label the items
   --top <k>           recommendations per user (default ${DEFAULT_TOP})
   --out <dir>         output folder, created if missing (default ${DEFAULT_OUT})
+  --engine <name>     ${CLI_ENGINES.join(', ')}: tfjs on the Node backend (cpu), or the typed-array
+                      row engine on one worker thread per core (cpu-parallel; biased MF, BPR and
+                      the other models with a row kernel); auto times both on the data and takes
+                      the faster (default auto)
   --projector-url <u> where the output folder will be served from: projector_config.json then
                       names vectors.tsv and metadata.tsv by full address (the standalone
                       projector resolves relative paths against its own page)
@@ -172,6 +183,7 @@ export function parseArgs(argv: readonly string[]): CliArgs {
   let top = DEFAULT_TOP;
   let out = DEFAULT_OUT;
   let projectorUrl = '';
+  let engine: CliEngine = 'auto';
   for (let k = 0; k < rest.length; k++) {
     const arg = rest[k];
     if (!arg.startsWith('--') || arg === '--') {
@@ -193,6 +205,7 @@ export function parseArgs(argv: readonly string[]): CliArgs {
     else if (flag === 'split') overrides.split = oneOf(flag, value, SPLITS);
     else if (flag === 'feedback')
       overrides.feedback = oneOf(flag, value, ['explicit', 'implicit'] as const);
+    else if (flag === 'engine') engine = oneOf(flag, value, CLI_ENGINES);
     else if (flag === 'method') tune.method = oneOf(flag, value, ['halving', 'random'] as const);
     else if (flag === 'trials' || flag === 'minutes') {
       const v = Number(value);
@@ -231,5 +244,16 @@ export function parseArgs(argv: readonly string[]): CliArgs {
     overrides.split = 'test-file';
   } else if (overrides.split === 'test-file')
     throw new UsageError('--split test-file needs the test file: --test <file>');
-  return { command, tune, input: positional[0], out, overrides, items, test, top, projectorUrl };
+  return {
+    command,
+    tune,
+    input: positional[0],
+    out,
+    overrides,
+    items,
+    test,
+    top,
+    projectorUrl,
+    engine,
+  };
 }

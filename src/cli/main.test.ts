@@ -264,3 +264,23 @@ describe('latent-lab train', () => {
     expect(stdout.text).toMatch(/^Usage: latent-lab train/);
   });
 });
+
+describe('latent-lab train --engine', () => {
+  it('prints the engine and its rows/s; the row engine reaches the RMSE of tfjs', async () => {
+    const ratings = join(dir, 'engine.csv');
+    writeFileSync(ratings, ratingsCsv());
+    const rmse: Record<string, number> = {};
+    for (const engine of ['cpu', 'cpu-parallel']) {
+      const [stdout, stderr] = [capture(), capture()];
+      const argv = ['train', ratings, '--engine', engine, '--epochs', '3', '--dim', '4'];
+      expect(
+        await main([...argv, '--out', join(dir, `engine-${engine}`)], { stdout, stderr }),
+      ).toBe(0);
+      expect(stderr.text).toMatch(new RegExp(`^engine: ${engine}; cpu `, 'm'));
+      expect(stderr.text).toMatch(new RegExp(`^trained on ${engine}: [\\d,]+ rows/s$`, 'm'));
+      rmse[engine] = Number(/test RMSE (\d\.\d{4})/.exec(stdout.text)![1]);
+    }
+    // Same batches, loss, L2 and optimizer: the same model up to float rounding.
+    expect(Math.abs(rmse.cpu - rmse['cpu-parallel'])).toBeLessThan(0.003);
+  }, 120_000);
+});

@@ -15,6 +15,7 @@ import { summarizeRun } from '../state/runs';
 import { selectNodeBackend, trainConfig, trainModel, type TrainOutcome } from './train';
 import { foldSummary, type FoldMetric } from '../core/training/protocol';
 import { tune } from './tune';
+import { describeEngines, nodeEngines } from './engine';
 
 export interface CliIo {
   stdout: Terminal;
@@ -61,6 +62,8 @@ function trainingView(progress: Progress): (e: TrainingEvent) => void {
         `epoch ${h.epoch}/${epochs}  loss ${h.trainLoss.toFixed(4)}  ${h.split} ${metrics(h, ratings)}  ` +
           `(${duration(h.seconds)})`,
       );
+    } else if (e.type === 'engine') {
+      progress.line(describeEngines(e.engine, e.engines));
     } else if (e.type === 'fold') {
       progress.line(`fold ${e.index + 1} of ${e.count}`);
     } else if (e.type === 'early-stop') {
@@ -143,7 +146,23 @@ async function train(args: TrainArgs, io: CliIo, progress: Progress): Promise<vo
     `model ${config.model}: dim ${config.dim}, ${plural(config.epochs, 'epoch')}, lr ${config.learningRate}, ` +
       `batch ${config.batchSize}, ${config.optimizer}, ${config.split} split, seed ${config.seed}`,
   );
-  const outcome = await trainModel(d, config, trainingView(progress), undefined, testSet);
+  let engineName: string = backend.name;
+  const view = trainingView(progress);
+  const outcome = await trainModel(
+    d,
+    config,
+    (e) => {
+      if (e.type === 'engine') engineName = e.engine;
+      view(e);
+    },
+    undefined,
+    testSet,
+    { hook: nodeEngines(), preference: args.engine },
+  );
+  // The training rows a second of the whole run (epochs' own time: no evaluation or reading).
+  const trainSeconds = outcome.history.reduce((a, h) => a + h.seconds, 0);
+  const rate = (outcome.started.trainRows * outcome.history.length) / Math.max(trainSeconds, 1e-9);
+  progress.line(`trained on ${engineName}: ${count(rate)} rows/s`);
   const s = outcome.snapshot;
   let recommendations = null;
   if (s.dim >= 1) {

@@ -11,6 +11,8 @@ import { modelInfo } from '../core/models/catalog';
 import type { TestReport } from '../core/training/protocol';
 import { DEFAULT_CONFIG, validateConfig, type TrainConfig } from '../core/training/config';
 import { TrainingSession } from '../core/training/session';
+import type { EngineHook } from '../core/engines/choose';
+import type { EnginePreference } from '../core/engines/types';
 import {
   trainingPayload,
   type HistoryEntry,
@@ -117,6 +119,8 @@ export async function trainModel(
   onEvent?: (e: TrainingEvent) => void,
   progressMs = 250,
   testSet: TestSet | null = null,
+  /** The engines to choose from (engine.ts) and the one asked for; null: tfjs. */
+  engine: { hook: EngineHook; preference: EnginePreference } | null = null,
 ): Promise<TrainOutcome> {
   // Filled in by the session's events (an object: closures' writes to locals are not narrowed).
   const run = {
@@ -147,12 +151,13 @@ export async function trainModel(
     }
     onEvent?.(e);
   };
-  const session = new TrainingSession(post, progressMs);
+  const session = new TrainingSession(post, progressMs, engine?.hook ?? null);
   const startedAt = performance.now();
   session.handle({
     type: 'train',
     config,
     data: trainingPayload(d, testSet),
+    ...(engine && { engine: engine.preference }),
   });
   await session.whenIdle();
   if (run.error) throw new Error(run.error);

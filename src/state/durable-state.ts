@@ -27,3 +27,15 @@ export interface DurableState {
 export function initialDurable(): DurableState {
   return { tab: 'starting', interrupted: null, checkpoint: null, savedEpoch: 0, notice: null };
 }
+
+/**
+ * Whether a settled change (a layout's progress, a setting) waits for the next finished epoch's
+ * commit instead of being written on its own: while a run trains. Each write clones the whole
+ * session on the main thread, the embeddings and the checkpoint included (tens of MB at 25M
+ * rows), and the map sends a layout several times a second, so these writes blocked the page
+ * for hundreds of milliseconds between epochs (issue 15). The epoch's commit writes the latest
+ * layout too; when the run ends, its status change is written as before.
+ */
+export function settledWaitsForEpoch(status: string): boolean {
+  return status === 'running';
+}

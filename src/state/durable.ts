@@ -10,6 +10,7 @@ import type { LabState } from './lab-state';
 import type { Dataset } from '../core/data/types';
 import type { TrainingEvent } from '../worker/training/protocol';
 import { CommitQueue } from './commit-queue';
+import { settledWaitsForEpoch } from './durable-state';
 import { SessionLock, type LockManagerLike } from './session-lock';
 import {
   DATASET_KEY,
@@ -155,6 +156,7 @@ export class DurableSession {
       this.commitNow();
     } else if (!same(later, this.lastSettled)) {
       this.lastSettled = later;
+      if (settledWaitsForEpoch(s.training.status)) return;
       if (!this.timer) this.timer = window.setTimeout(() => this.commitNow(), SETTLE_MS);
     }
   }

@@ -33,11 +33,15 @@ export function labSnapshot(lab: Lab) {
       /** The engine that trains (CONTRACT section 4), and the calibration that chose it. */
       engine: s.engine.engine,
       engines: s.engine.engines.map((e) => ({ ...e })),
+      /** A recalibration is measuring the engines ("Recalibrate"). */
+      calibrating: s.engine.calibrating,
       model: t.model,
       epoch: t.epoch,
       epochsTotal: t.epochsTotal,
       step: t.step,
       rowsPerSecond: t.rowsPerSecond,
+      /** Training rows an epoch (the bench's app row divides by it). */
+      trainRows: t.trainRows,
       history: t.history.map((h) => ({
         epoch: h.epoch,
         trainLoss: h.trainLoss,

@@ -299,6 +299,8 @@ export interface EngineState {
   /** The engine of the current (or last) run; null before its calibration ends. */
   engine: EngineName | null;
   engines: EngineMeasurement[];
+  /** A recalibration (the "Recalibrate" button) is measuring the engines. */
+  calibrating: boolean;
 }
 
 export function initialState(): LabState {
@@ -379,7 +381,7 @@ export function initialState(): LabState {
     },
     marked: null,
     exportJob: null,
-    engine: { preference: 'auto', engine: null, engines: [] },
+    engine: { preference: 'auto', engine: null, engines: [], calibrating: false },
     restoredAt: null,
     importProgress: null,
     errors: [],

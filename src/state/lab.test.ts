@@ -54,6 +54,7 @@ const PUBLIC = [
   'setTuneBudget',
   'applyTuned',
   'setEngine',
+  'recalibrate',
   'pause',
   'resume',
   'stop',

@@ -24,6 +24,7 @@ import { ExportsController } from './exports-controller';
 import { PlaygroundController } from './playground';
 import { DurableSession } from './durable';
 import { clearSession } from './persist';
+import { watchProjectionShare } from './projection-share';
 import type { NeighbourOptions } from './selection';
 import type { UrlView } from './url-state';
 import type { PathedFile } from './import-embeddings';
@@ -47,6 +48,7 @@ export class Lab {
     onEvent: (e) => this.durable.onTrainingEvent(e),
     reportError: (s, m) => this.reportError(s, m),
     project: () => void this.projection.project(),
+    projectLive: () => this.projection.projectLive(),
     refreshSelection: () => this.selection.refreshSelection(),
     space: this.space,
   });
@@ -71,6 +73,11 @@ export class Lab {
     project: () => void this.projection.project(),
     training: this.training,
   });
+
+  /** The map rests while training keeps the cores busy (projection-share.ts). */
+  private readonly unwatchShare = watchProjectionShare(this.store, (share) =>
+    this.projection.setShare(share),
+  );
 
   /** A new data set: the run stops, layouts and selection go, settings stay. */
   private onDataset(): void {
@@ -111,6 +118,7 @@ export class Lab {
   }
 
   dispose(): void {
+    this.unwatchShare();
     this.training.dispose();
     this.projection.dispose();
     this.space.dispose();
@@ -174,6 +182,9 @@ export class Lab {
   }
   setEngine(preference: EnginePreference): void {
     this.training.setEngine(preference);
+  }
+  recalibrate(): void {
+    this.training.recalibrate();
   }
   pause(): void {
     this.training.pause();

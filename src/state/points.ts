@@ -81,8 +81,24 @@ export function factorsOf(s: EmbeddingSnapshot, kind: PointKind): Float32Array {
   ]);
 }
 
-/** Interactions per point: a user's or item's rows; items carrying a feature. */
+/**
+ * Counts already made, per data set and point space: the map's colours, its support fading, the
+ * popularity panel and the layout's sample each ask after every epoch, and at 25M rows each
+ * count is a pass over every row on the main thread (issue 15). Callers only read the array.
+ */
+const counted = new WeakMap<Dataset, { key: string; counts: Float32Array }>();
+
+/** Interactions per point: a user's or item's rows; items carrying a feature. Read-only. */
 export function popularity(d: Dataset, p: PointSpace): Float32Array {
+  const key = `${p.items}|${p.users}|${p.features}`;
+  const known = counted.get(d);
+  if (known?.key === key) return known.counts;
+  const counts = countInteractions(d, p);
+  counted.set(d, { key, counts });
+  return counts;
+}
+
+function countInteractions(d: Dataset, p: PointSpace): Float32Array {
   const out = new Float32Array(p.items + p.users + p.features);
   for (let k = 0; k < d.user.length; k++) {
     out[d.item[k]]++;

@@ -161,4 +161,25 @@ describe('ProjectionController', () => {
     expect(s.projection.params.nNeighbors).toBe(labStore().get().projection.params.nNeighbors);
     expect(s.colorBy).toBe('popularity');
   });
+  it('a live layout waits for the running one, then lays out only the latest embeddings', async () => {
+    const { c, calls, store, answer } = setup();
+    const first = c.project();
+    // Two epochs end while the first layout runs: neither supersedes it.
+    store.set({ embeddings: tinySnapshot(4) });
+    c.projectLive();
+    store.set({ embeddings: tinySnapshot(5) });
+    c.projectLive();
+    expect(calls.length).toBe(1);
+    await answer();
+    await first;
+    // One more layout, of the newest embeddings.
+    expect(calls.length).toBe(2);
+    await answer(100);
+    await vi.waitFor(() => expect(store.get().projection.status).toBe('done'));
+    expect(store.get().projection.epoch).toBe(5);
+    expect(calls.length).toBe(2);
+    // With nothing running a live layout starts at once.
+    c.projectLive();
+    expect(calls.length).toBe(3);
+  });
 });

@@ -27,6 +27,8 @@ export interface Projector {
   ): Promise<ProjectionResult>;
   cancel(): void;
   dispose(): void;
+  /** The share of the wall clock the worker may compute (see ShareRequest). */
+  setShare?(share: number): void;
 }
 
 export class ProjectionController {
@@ -37,6 +39,8 @@ export class ProjectionController {
     coords: Float32Array;
     laidOut: Int32Array | null;
   } | null = null;
+  /** A live layout asked for while one was running: started when that one ends. */
+  private pendingLive = false;
 
   constructor(
     private readonly store: Store<LabState>,
@@ -100,8 +104,30 @@ export class ProjectionController {
     });
   }
 
+  /** How much of the wall clock the projection worker may compute (projection-share.ts). */
+  setShare(share: number): void {
+    this.projector.setShare?.(share);
+  }
+
+  /**
+   * A live re-projection during training: it does not supersede a running layout (which would
+   * throw away its neighbour graph and epochs, and under a training share might never finish);
+   * the latest embeddings are laid out once the running layout ends.
+   */
+  projectLive(): void {
+    if (this.store.get().projection.status === 'running') this.pendingLive = true;
+    else void this.project();
+  }
+
   /** Lays out the latest embeddings; a newer request supersedes a running one. */
   async project(): Promise<void> {
+    this.pendingLive = false;
+    await this.layout();
+    // Not after a cancelled or superseded layout: its successor clears the flag first.
+    if (this.pendingLive && this.store.get().projection.status !== 'running') void this.project();
+  }
+
+  private async layout(): Promise<void> {
     const { embeddings, projection, dataset } = this.store.get();
     if (!embeddings || !dataset) return;
     const { method, dims } = projection;

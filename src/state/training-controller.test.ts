@@ -14,6 +14,7 @@ function setup(patch: Partial<LabState> = {}) {
   const deps = {
     reportError: vi.fn(),
     project: vi.fn(),
+    projectLive: vi.fn(),
     refreshSelection: vi.fn(),
     space: { reset: vi.fn(), measure: vi.fn(() => Promise.resolve()) },
     connect: (cb: (e: TrainingEvent) => void) => {
@@ -108,12 +109,15 @@ describe('TrainingController', () => {
     emit({ type: 'epoch', entry: entry(1), snapshot: tinySnapshot(1) });
     expect(store.get().embeddings?.epoch).toBe(1);
     expect(deps.refreshSelection).toHaveBeenCalledTimes(1);
-    expect(deps.project).toHaveBeenCalledTimes(1);
+    // Mid-run layouts are live ones (they wait for a running layout); the last supersedes.
+    expect(deps.projectLive).toHaveBeenCalledTimes(1);
     store.set((s) => ({ projection: { ...s.projection, coords: new Float32Array(14) } }));
     emit({ type: 'epoch', entry: entry(2), snapshot: tinySnapshot(2) });
-    expect(deps.project).toHaveBeenCalledTimes(2); // 2 % projectEvery
+    expect(deps.projectLive).toHaveBeenCalledTimes(2); // 2 % projectEvery
+    expect(deps.project).not.toHaveBeenCalled();
     emit({ type: 'epoch', entry: entry(3), snapshot: tinySnapshot(3) });
-    expect(deps.project).toHaveBeenCalledTimes(3); // the last
+    expect(deps.project).toHaveBeenCalledTimes(1); // the last
+    expect(deps.projectLive).toHaveBeenCalledTimes(2);
     expect(store.get().training.history.map((h) => h.epoch)).toEqual([1, 2, 3]);
     emit({ type: 'status', status: 'done' });
     const { runs, training } = store.get();
@@ -135,6 +139,7 @@ describe('TrainingController', () => {
     c.tune();
     emit({ type: 'epoch', entry: entry(1), snapshot: tinySnapshot(1) });
     expect(deps.project).not.toHaveBeenCalled();
+    expect(deps.projectLive).not.toHaveBeenCalled();
   });
 
   it('keeps the loss curve bounded', () => {
@@ -220,5 +225,32 @@ describe('TrainingController', () => {
     expect(store.get().embeddings?.epoch).toBe(1);
     expect(deps.refreshSelection).toHaveBeenCalled();
     expect(deps.project).toHaveBeenCalledOnce();
+  });
+  it('Recalibrate: sends the data to measure, shows the fresh rows a second, keeps them on an error', () => {
+    const { c, emit, store, sent, deps } = setup();
+    c.recalibrate();
+    expect(sent.at(-1)).toMatchObject({ type: 'calibrate', data: { users: 3, items: 4 } });
+    expect(store.get().engine.calibrating).toBe(true);
+    c.recalibrate(); // one at a time
+    expect(sent.filter((r) => r.type === 'calibrate')).toHaveLength(1);
+    const engines = [
+      { engine: 'webgl' as const, rowsPerSecond: 10, chosen: false },
+      { engine: 'cpu-parallel' as const, rowsPerSecond: 20, chosen: true },
+    ];
+    emit({ type: 'calibrated', engine: 'cpu-parallel', engines });
+    expect(store.get().engine).toMatchObject({
+      engine: 'cpu-parallel',
+      engines,
+      calibrating: false,
+    });
+    c.recalibrate();
+    emit({ type: 'calibrated', engine: null, engines: [], error: 'no engine' });
+    expect(store.get().engine).toMatchObject({ engines, calibrating: false });
+    expect(deps.reportError).toHaveBeenCalledWith('engine', 'no engine');
+    // Not while a run trains.
+    c.train();
+    const before = sent.length;
+    c.recalibrate();
+    expect(sent.length).toBe(before);
   });
 });

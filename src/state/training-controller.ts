@@ -12,6 +12,7 @@ import type { EnginePreference } from '../core/engines/types';
 import type { TrainConfig } from '../core/training/config';
 import type { TuneBudget } from '../core/training/tuning';
 import type { InterruptedRun } from './durable-state';
+import { calibrated, calibrateRequest } from './recalibrate';
 import { TrainingClient } from '../worker/training/client';
 import {
   trainingPayload,
@@ -33,6 +34,8 @@ export interface TrainingDeps {
   reportError(source: string, message: string): void;
   /** Lays out the latest embeddings (ProjectionController.project). */
   project(): void;
+  /** A live layout mid-run that waits for a running one (ProjectionController.projectLive). */
+  projectLive?(): void;
   /** Recomputes the selection card from the latest embeddings. */
   refreshSelection(): void;
   /** The space-quality measurement (SpaceActions). */
@@ -115,6 +118,14 @@ export class TrainingController {
   /** The engine the next run trains on ('auto': the fastest the calibration measures). */
   setEngine(preference: EnginePreference): void {
     this.store.set((s) => ({ engine: { ...s.engine, preference } }));
+  }
+
+  /** Measures the engines afresh for the current model and data (recalibrate.ts). */
+  recalibrate(): void {
+    const { dataset, training, testFile, engine } = this.store.get();
+    if (!dataset || this.isTraining() || engine.calibrating) return;
+    this.store.set((s) => ({ engine: { ...s.engine, calibrating: true } }));
+    this.send(calibrateRequest(dataset, training.config, testFile?.set ?? null));
   }
 
   pause(): void {
@@ -252,6 +263,10 @@ export class TrainingController {
           engine: { ...s.engine, engine: e.engine, engines: e.engines },
         }));
         return;
+      case 'calibrated':
+        this.store.set((s) => ({ engine: calibrated(s.engine, e) }));
+        if (e.error) this.deps.reportError('engine', e.error);
+        return;
       case 'started':
         this.setTraining({
           baselines: e.baselines,
@@ -292,7 +307,8 @@ export class TrainingController {
         // Live re-projection every `every` epochs (0: only when training ends).
         const live =
           every > 0 && (e.entry.epoch % every === 0 || this.store.get().projection.coords === null);
-        if (live || last) this.deps.project();
+        if (last) this.deps.project();
+        else if (live) (this.deps.projectLive ?? this.deps.project)();
         return;
       }
       case 'early-stop':

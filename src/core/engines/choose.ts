@@ -24,6 +24,8 @@ export interface EngineChoice {
 /** What a hook gives the session: a trainer on the engine chosen for this run. */
 export interface EngineHook {
   create(data: TrainData, config: TrainConfig, preference: EnginePreference): Promise<EngineChoice>;
+  /** Forgets the measurements kept for this case, so the next 'auto' measures again. */
+  forget?(data: TrainData, config: TrainConfig): void;
 }
 
 /**

@@ -47,6 +47,11 @@ export type TrainingRequest =
       /** Continue a stored run from its last finished epoch (trainer-state.ts). */
       resume?: TrainerState;
     }
+  /**
+   * Measures every engine that can train `config`'s model on this data afresh (the worker's
+   * cached measurements of this case are forgotten) and answers with 'calibrated'; trains nothing.
+   */
+  | { type: 'calibrate'; data: TrainingDataPayload; config: TrainConfig }
   /** Test hook (window.__lab.loseGpuContext): loses the WebGL context, as a driver reset does. */
   | { type: 'lose-context' }
   | { type: 'pause' }
@@ -111,6 +116,13 @@ export type TrainingEvent =
     }
   /** The engine this run trains on, and the calibration that chose it. */
   | { type: 'engine'; engine: EngineName; engines: EngineMeasurement[] }
+  /** A 'calibrate' request's answer: the engine Automatic would take now, or why none was. */
+  | {
+      type: 'calibrated';
+      engine: EngineName | null;
+      engines: EngineMeasurement[];
+      error?: string;
+    }
   | {
       /** The validation metric stopped improving (`patience` epochs): training ended early. */
       type: 'early-stop';

@@ -22,6 +22,7 @@ import { tablesOf } from '../models/types';
 import { ratingMetrics } from '../metrics/rating';
 import type { TrainingDataPayload, TrainingEvent, TrainingRequest } from './session-messages';
 import type { EngineHook } from '../engines/choose';
+import { calibrate } from '../engines/calibrate';
 import type { EnginePreference } from '../engines/types';
 import type { TrainerState } from './trainer-state';
 import { GpuLostError, lossNotice, safely, type GpuGuard } from './recovery';
@@ -66,6 +67,9 @@ export class TrainingSession {
           )
           .finally(() => (this.running = null));
         return;
+      case 'calibrate':
+        this.calibrate(msg.data, msg.config);
+        return;
       case 'pause':
         if (this.running && !this.paused) {
           this.paused = true;
@@ -85,6 +89,18 @@ export class TrainingSession {
         return;
       }
     }
+  }
+
+  /** Recalibrates the engines (engines/calibrate.ts); refused while a run trains. */
+  private calibrate(payload: TrainingDataPayload, config: TrainConfig): void {
+    const fail = (error: string) =>
+      this.post({ type: 'calibrated', engine: null, engines: [], error });
+    if (this.running) return fail('Training is running; recalibrate when it ends.');
+    if (!this.engines) return fail('This worker has no engines to calibrate.');
+    this.running = calibrate(this.engines, payload, config)
+      .then((c) => this.post({ type: 'calibrated', ...c }))
+      .catch((e: unknown) => fail(e instanceof Error ? e.message : String(e)))
+      .finally(() => (this.running = null));
   }
 
   /** Resolves when the current run (if any) has finished. */

@@ -25,6 +25,12 @@ export interface ScatterProps {
 }
 
 const PAD = { l: 52, r: 12, t: 10, b: 40 };
+/**
+ * Points drawn at most: above it every k-th included point is drawn (emphasised ones always).
+ * The plot redraws on each render, and 220,000 points (MovieLens 25M's users and items) took the
+ * main thread about a second each time (issue 15); 20,000 keep the cloud's shape.
+ */
+export const MAX_DRAWN = 20_000;
 
 export function ScatterCanvas(props: ScatterProps) {
   const ref = useRef<HTMLCanvasElement>(null);
@@ -90,7 +96,8 @@ export function ScatterCanvas(props: ScatterProps) {
     ctx.restore();
     // Points, then the emphasised ones on top.
     ctx.globalAlpha = props.emphasised.length ? 0.35 : 0.7;
-    for (let i = 0; i < x.length; i++) {
+    const stride = Math.ceil(x.length / MAX_DRAWN);
+    for (let i = 0; i < x.length; i += stride) {
       if (include && !include(i)) continue;
       ctx.fillStyle = props.color(i);
       ctx.fillRect(sx(x[i]) - 1.5, sy(y[i]) - 1.5, 3, 3);

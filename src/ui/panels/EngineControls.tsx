@@ -26,22 +26,37 @@ export function EngineSelect({ disabled }: { disabled: boolean }) {
   const lab = useLab();
   const id = useId();
   const preference = useLabState((s) => s.engine.preference);
+  const calibrating = useLabState((s) => s.engine.calibrating);
   const backend = useLabState((s) => s.training.backend);
+  const hasData = useLabState((s) => s.dataset !== null);
   return (
     <div className="field">
       <label htmlFor={`${id}-engine`}>Engine</label>
-      <select
-        id={`${id}-engine`}
-        value={preference}
-        disabled={disabled}
-        onChange={(e) => lab.setEngine(e.target.value as EnginePreference)}
-      >
-        {choices(backend).map((c) => (
-          <option key={c} value={c}>
-            {LABELS[c]}
-          </option>
-        ))}
-      </select>
+      <div className="row">
+        <select
+          id={`${id}-engine`}
+          value={preference}
+          disabled={disabled}
+          onChange={(e) => lab.setEngine(e.target.value as EnginePreference)}
+        >
+          {choices(backend).map((c) => (
+            <option key={c} value={c}>
+              {LABELS[c]}
+            </option>
+          ))}
+        </select>
+        {/* Measures every engine again now (the worker keeps a case's measurements otherwise). */}
+        <button
+          type="button"
+          disabled={disabled || calibrating || !hasData}
+          aria-busy={calibrating}
+          title="Measure each engine's rows a second again for this model and data"
+          onClick={() => lab.recalibrate()}
+        >
+          Recalibrate
+        </button>
+      </div>
+      {calibrating && <span className="muted small">Measuring the engines…</span>}
     </div>
   );
 }

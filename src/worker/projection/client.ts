@@ -100,6 +100,11 @@ export class ProjectionClient {
     p.reject(new ProjectionCancelledError());
   }
 
+  /** The share of the wall clock the worker may compute (see ShareRequest). */
+  setShare(share: number): void {
+    this.worker.postMessage({ type: 'share', share }, []);
+  }
+
   dispose(): void {
     this.settle()?.reject(new ProjectionCancelledError());
     this.worker.onmessage = null;

@@ -43,7 +43,19 @@ export interface CancelRequest {
   id: number;
 }
 
-export type ProjectionRequest = ProjectRequest | CancelRequest;
+/**
+ * The share of the wall clock the worker may compute while training runs beside it (issue 15):
+ * after each UMAP / t-SNE slice it rests long enough that its slices fill at most `share` of the
+ * time (1: no rest). On a machine whose cores training keeps busy, the map then costs training a
+ * bounded share instead of half its speed.
+ */
+export interface ShareRequest {
+  type: 'share';
+  /** In (0, 1]. */
+  share: number;
+}
+
+export type ProjectionRequest = ProjectRequest | CancelRequest | ShareRequest;
 
 export interface ProgressMessage {
   type: 'progress';

@@ -191,4 +191,34 @@ describe('ProjectionSession', () => {
     expect(pca.explained).toHaveLength(2);
     expect(pca.coords).toHaveLength(90 * 2);
   });
+  it('rests between slices below a full share, in proportion, and lays out the same points', async () => {
+    // A clock that ticks 1 ms a reading makes each slice's length known.
+    let clock = 0;
+    const rests: number[] = [];
+    const run = (share: number) =>
+      new Promise<Float32Array>((resolve) => {
+        const session = new ProjectionSession(
+          (msg) => {
+            if (msg.type === 'done') resolve(msg.coords);
+          },
+          {
+            sliceMs: 4,
+            now: () => clock++,
+            sleep: (fn, ms) => {
+              rests.push(ms);
+              setTimeout(fn, 0);
+            },
+          },
+        );
+        session.handle({ type: 'share', share });
+        session.handle(request(1));
+      });
+    const full = await run(1);
+    expect(rests).toEqual([]);
+    const quarter = await run(0.25);
+    expect(rests.length).toBeGreaterThan(3);
+    // A slice of t ms is followed by 3t ms of rest (share 1/4), and a slice is at least 4 ms.
+    for (const ms of rests) expect(ms).toBeGreaterThanOrEqual(12);
+    expect(Array.from(quarter)).toEqual(Array.from(full));
+  });
 });

@@ -24,6 +24,8 @@ export interface SessionOptions {
   defer?: (fn: () => void) => void;
   /** Clock in ms (default performance.now). */
   now?: () => number;
+  /** How to rest between slices while the share is below 1 (default setTimeout ms). */
+  sleep?: (fn: () => void, ms: number) => void;
 }
 
 /** What UMAP's and t-SNE's runners share: the session steps either in time slices. */
@@ -43,6 +45,9 @@ export class ProjectionSession {
   private readonly sliceMs: number;
   private readonly defer: (fn: () => void) => void;
   private readonly now: () => number;
+  private readonly sleep: (fn: () => void, ms: number) => void;
+  /** The share of the wall clock slices may fill (see ShareRequest); 1: no rest. */
+  private share = 1;
   /** Id of the job allowed to keep running; any other job stops when it next looks. */
   private current: number | null = null;
 
@@ -51,9 +56,15 @@ export class ProjectionSession {
     this.sliceMs = opts.sliceMs ?? 25;
     this.defer = opts.defer ?? ((fn) => setTimeout(fn, 0));
     this.now = opts.now ?? (() => performance.now());
+    this.sleep = opts.sleep ?? ((fn, ms) => setTimeout(fn, ms));
   }
 
   handle(msg: ProjectionRequest): void {
+    if (msg.type === 'share') {
+      // Out-of-range shares are clamped: a zero share would never finish a layout.
+      this.share = Math.min(1, Math.max(0.05, Number.isFinite(msg.share) ? msg.share : 1));
+      return;
+    }
     if (msg.type === 'cancel') {
       if (this.current === msg.id) this.current = null;
       return;
@@ -180,7 +191,11 @@ export class ProjectionSession {
       } else {
         this.send({ type: 'progress', id, phase: 'optimise', fraction });
       }
-      this.defer(() => this.optimise(id, runner, total, finish, started, nextSnapshot));
+      const next = () => this.optimise(id, runner, total, finish, started, nextSnapshot);
+      // Below a full share, rest in proportion to the slice just run (see ShareRequest).
+      const took = this.now() - sliceStart;
+      if (this.share < 1) this.sleep(next, (took * (1 - this.share)) / this.share);
+      else this.defer(next);
     } catch (err) {
       this.fail(id, err);
     }

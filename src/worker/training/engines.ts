@@ -6,7 +6,8 @@
 import { tf } from '../../core/tf/tfjs';
 import { createTrainer } from '../../core/training/create';
 import { createModel } from '../../core/models/registry';
-import { modelContext } from '../../core/training/trainer';
+import { modelContext, type TrainData } from '../../core/training/trainer';
+import type { TrainConfig } from '../../core/training/config';
 import { RowEngineTrainer, rowKernelProblem } from '../../core/engines/row-trainer';
 import { chooseEngine, measureRowsPerSecond, type EngineHook } from '../../core/engines/choose';
 import type { EngineName } from '../../core/engines/types';
@@ -24,7 +25,7 @@ export function tfjsEngine(): EngineName {
  */
 const measured = new Map<string, Map<EngineName, number>>();
 /** Kernel workers chosen per case (see `kernelThreads`). */
-const threadChoice = new Map<string, { threads: number; note: string }>();
+const threadChoice = new Map<string, { threads: number; note: string; rate?: number }>();
 
 /**
  * Workers for the row kernel: one per core, unless one thread measures faster. A step joins
@@ -35,7 +36,7 @@ const threadChoice = new Map<string, { threads: number; note: string }>();
 async function kernelThreads(
   key: string,
   make: (threads: number) => Promise<RowEngineTrainer>,
-): Promise<{ threads: number; note: string }> {
+): Promise<{ threads: number; note: string; rate?: number }> {
   const known = threadChoice.get(key);
   if (known) return known;
   const cores = parallelThreads();
@@ -52,25 +53,39 @@ async function kernelThreads(
   const fmt = (r: number) => `${(r / 1e6).toFixed(2)} M rows/s`;
   const choice =
     many >= one
-      ? { threads: cores, note: `${cores} workers (1 worker: ${fmt(one)})` }
-      : { threads: 1, note: `1 worker (${cores} workers: ${fmt(many)}; the cores are busy)` };
+      ? { threads: cores, note: `${cores} workers (1 worker: ${fmt(one)})`, rate: many }
+      : {
+          threads: 1,
+          note: `1 worker (${cores} workers: ${fmt(many)}; the cores are busy)`,
+          rate: one,
+        };
   threadChoice.set(key, choice);
   return choice;
 }
 
+/** What decides a case's speed: model, data shape and the settings a step's cost depends on. */
+function caseKey(data: TrainData, config: TrainConfig): string {
+  return [
+    config.model,
+    data.users,
+    data.items,
+    data.train.rating.length,
+    data.userDay?.count ?? 0,
+    config.dim,
+    config.batchSize,
+    config.optimizer,
+    tf.getBackend(),
+  ].join('|');
+}
+
 export const workerEngines: EngineHook = {
+  forget(data, config) {
+    const key = caseKey(data, config);
+    measured.delete(key);
+    threadChoice.delete(key);
+  },
   async create(data, config, preference) {
-    const key = [
-      config.model,
-      data.users,
-      data.items,
-      data.train.rating.length,
-      data.userDay?.count ?? 0,
-      config.dim,
-      config.batchSize,
-      config.optimizer,
-      tf.getBackend(),
-    ].join('|');
+    const key = caseKey(data, config);
     const rates = measured.get(key) ?? new Map<EngineName, number>();
     measured.set(key, rates);
     // A throwaway model answers whether the kernel can train it (and frees its tables at once).
@@ -82,6 +97,9 @@ export const workerEngines: EngineHook = {
     // The worker count is measured only when the parallel engine may run.
     const parallel =
       !problem && preference !== tfjsEngine() ? await kernelThreads(key, make) : null;
+    // The thread count's own measurement is the engine's: not measured a second time (issue 15:
+    // the calibration was most of a short run's time).
+    if (parallel?.rate && !rates.has('cpu-parallel')) rates.set('cpu-parallel', parallel.rate);
     return chooseEngine(
       [
         { engine: tfjsEngine(), make: async () => createTrainer(data, config) },

@@ -1,0 +1,103 @@
+// The bench's "app" row (issue 15): the page itself on the sample, its defaults on (biased MF,
+// 10 epochs, automatic engine, live map every 2 epochs), timed in the page from the Train click
+// to the last epoch's metrics, to the end of the run (test report) and to the final map.
+// The same run with the live map off (re-project only at the end) shows what the map costs.
+
+/**
+ * Opens the app at `base` in a fresh page of `browser`, trains once per variant and returns
+ * one row per variant: { case, engine, epochs, trainRows, lastEpochMs, doneMs, mapMs,
+ * rowsPerSecond (training rows x epochs / lastEpochMs), readoutRowsPerSecond }.
+ */
+export async function appRows(browser, base, variants = [2, 0]) {
+  const rows = [];
+  for (const projectEvery of variants) {
+    const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
+    try {
+      page.on('pageerror', (e) => console.error('app page:', e.message));
+      await page.goto(base);
+      await page.waitForFunction(() => window.__lab?.snapshot().dataset !== null, null, {
+        timeout: 120_000,
+      });
+      // The first map of the loaded data is not part of training: wait until it is drawn.
+      await page.waitForFunction(
+        () => window.__lab.snapshot().projection.status !== 'running',
+        null,
+        { timeout: 120_000 },
+      );
+      if (projectEvery !== 2) {
+        await page.getByText('Advanced', { exact: true }).click();
+        await page
+          .getByLabel('Re-project every (epochs; 0: at the end)')
+          .fill(String(projectEvery));
+      }
+      const train = page.getByRole('button', { name: 'Train', exact: true });
+      // Timed in the page: polled every 5 ms from just before the click.
+      const timing = page.evaluate(
+        () =>
+          new Promise((resolve) => {
+            const t0 = performance.now();
+            const marks = {
+              engineMs: null,
+              firstEpochMs: null,
+              lastEpochMs: null,
+              doneMs: null,
+              mapMs: null,
+            };
+            const poll = () => {
+              const s = window.__lab.snapshot();
+              const t = s.training;
+              const now = performance.now() - t0;
+              const total = t.epochsTotal ?? t.config?.epochs;
+              if (marks.engineMs === null && t.engine) marks.engineMs = now;
+              if (marks.firstEpochMs === null && t.history?.length) marks.firstEpochMs = now;
+              if (marks.lastEpochMs === null && t.history?.length && t.history.length >= total)
+                marks.lastEpochMs = now;
+              if (marks.doneMs === null && ['done', 'stopped', 'error'].includes(t.status))
+                marks.doneMs = now;
+              if (
+                marks.doneMs !== null &&
+                s.projection.status === 'done' &&
+                s.projection.epoch === (t.test?.epoch ?? t.history.length)
+              )
+                marks.mapMs = now;
+              if (marks.mapMs !== null || now > 600_000) {
+                resolve({
+                  ...marks,
+                  status: t.status,
+                  error: t.error ?? null,
+                  epochs: t.history.length,
+                  trainRows: t.trainRows,
+                  readout: t.rowsPerSecond,
+                  engine: s.training.engine,
+                  engines: s.training.engines,
+                });
+                return;
+              }
+              setTimeout(poll, 5);
+            };
+            poll();
+          }),
+      );
+      await train.click();
+      const r = await timing;
+      if (r.status !== 'done') throw new Error(`app run ended ${r.status}: ${r.error}`);
+      rows.push({
+        case: projectEvery ? `app, live map every ${projectEvery} epochs` : 'app, map at the end',
+        engine: r.engine,
+        engines: r.engines,
+        epochs: r.epochs,
+        trainRows: r.trainRows,
+        engineMs: r.engineMs,
+        firstEpochMs: r.firstEpochMs,
+        lastEpochMs: r.lastEpochMs,
+        doneMs: r.doneMs,
+        mapMs: r.mapMs,
+        rowsPerSecond: (r.trainRows * r.epochs * 1000) / r.lastEpochMs,
+        readoutRowsPerSecond: r.readout,
+      });
+    } finally {
+      await page.close();
+    }
+  }
+  return rows;
+}

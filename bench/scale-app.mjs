@@ -1,0 +1,216 @@
+// The bench's scale rows (issue 15): a MovieLens-25M-shaped ratings file (162,000 users x 59,000
+// items at 25M rows; Zipf item popularity, skewed user activity) generated on disk, then in the
+// app itself: the import (file input -> "Use this data" -> data set loaded), one epoch, ten epochs
+// with the live map, the end-of-run ranking report, the final map, the tab's memory (the largest
+// renderer's RSS: typed arrays live outside the JS heap) and the main thread's long tasks
+// (PerformanceObserver 'longtask'), each named by the phase it fell in.
+// Smaller sizes keep the shape: users scale with the rows (about 154 ratings a user), the
+// catalogue stays 59,000 items.
+import { execFileSync } from 'node:child_process';
+import { createWriteStream, existsSync, statSync } from 'node:fs';
+import { once } from 'node:events';
+
+const FULL_ROWS = 25_000_000;
+const FULL_USERS = 162_000;
+const ITEMS = 59_000;
+/** How long the final map is waited for (SCALE_MAP_WAIT_MS, ms). */
+const MAP_WAIT_MS = Number(process.env.SCALE_MAP_WAIT_MS ?? 10 * 60_000);
+
+/** mulberry32: the seeded generator the app's own tests use. */
+function mulberry32(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Cumulative Zipf weights over n ranks with exponent s (rank 1 the most popular). */
+function zipfTable(n, s) {
+  const c = new Float64Array(n);
+  let sum = 0;
+  for (let r = 0; r < n; r++) c[r] = sum += 1 / Math.pow(r + 1, s);
+  for (let r = 0; r < n; r++) c[r] /= sum;
+  return c;
+}
+
+/** The rank whose cumulative weight first reaches u (binary search). */
+function draw(c, u) {
+  let lo = 0;
+  let hi = c.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (c[mid] < u) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * Writes `rows` ratings to `path` (CSV: userId,movieId,rating,timestamp) unless a file of that
+ * name exists; returns its size and shape. Each user's ratings are contiguous and distinct, as
+ * in MovieLens.
+ */
+export async function generateRatings(path, rows) {
+  const users = Math.max(100, Math.round((FULL_USERS * rows) / FULL_ROWS));
+  if (existsSync(path)) return { path, rows, users, items: ITEMS, bytes: statSync(path).size };
+  const random = mulberry32(25);
+  const items = zipfTable(ITEMS, 1.0);
+  // User activity: Zipf too (a few users rate thousands), each user at least 20 as in ML-25M.
+  const activity = zipfTable(users, 0.6);
+  const counts = new Int32Array(users).fill(20);
+  for (let r = users * 20; r < rows; r++) counts[draw(activity, random())]++;
+  const out = createWriteStream(path);
+  let buf = 'userId,movieId,rating,timestamp\n';
+  for (let u = 0; u < users; u++) {
+    // A user rates an item once (as in MovieLens): a repeated draw is drawn again.
+    const seen = new Set();
+    const n = Math.min(counts[u], ITEMS >> 1);
+    for (let k = 0; k < n; k++) {
+      let item = 1 + draw(items, random());
+      while (seen.has(item)) item = 1 + draw(items, random());
+      seen.add(item);
+      const stars = (1 + Math.floor(random() * 10)) / 2;
+      buf += `${u + 1},${item},${stars},${789652009 + Math.floor(random() * 8e8)}\n`;
+    }
+    if (buf.length > 1 << 20) {
+      if (!out.write(buf)) await once(out, 'drain');
+      buf = '';
+    }
+  }
+  out.end(buf);
+  await once(out, 'finish');
+  return { path, rows, users, items: ITEMS, bytes: statSync(path).size };
+}
+
+/** The largest Chromium renderer's RSS in MB (the app's tab). */
+function rendererMb() {
+  const lines = execFileSync('ps', ['-eo', 'rss=,args='], { encoding: 'utf8' }).split('\n');
+  const rss = lines
+    .filter((l) => l.includes('--type=renderer'))
+    .map((l) => Number.parseInt(l, 10) / 1024);
+  return Math.max(0, ...rss);
+}
+
+/** Runs the app on the generated file; returns the timings, memory and long tasks. */
+export async function scaleRow(browser, base, file, log = console.error) {
+  const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
+  let phase = 'open';
+  let peakMb = 0;
+  const peaks = {};
+  const sampler = setInterval(() => {
+    const mb = rendererMb();
+    peakMb = Math.max(peakMb, mb);
+    peaks[phase] = Math.max(peaks[phase] ?? 0, mb);
+  }, 250);
+  try {
+    page.on('pageerror', (e) => log(`scale page: ${e.message}`));
+    await page.addInitScript(() => {
+      window.__longtasks = [];
+      window.__phase = 'open';
+      new PerformanceObserver((list) => {
+        for (const e of list.getEntries())
+          window.__longtasks.push({ start: e.startTime, ms: e.duration, phase: window.__phase });
+      }).observe({ type: 'longtask', buffered: true });
+    });
+    await page.goto(`${base}?sample=none`);
+    await page.waitForFunction(() => window.__lab !== undefined, null, { timeout: 60_000 });
+    const snap = () => page.evaluate(() => window.__lab.snapshot());
+    const setPhase = async (p) => {
+      phase = p;
+      await page.evaluate((x) => (window.__phase = x), p);
+      log(`scale: ${p}`);
+    };
+    const wait = (fn, arg, timeout = 3_600_000) =>
+      page.waitForFunction(fn, arg, { timeout, polling: 100 });
+    const t = {};
+    const clock = () => Date.now();
+
+    await setPhase('import');
+    let t0 = clock();
+    await page.getByLabel('Interactions file').setInputFiles(file.path);
+    const use = page.getByRole('button', { name: 'Use this data' });
+    await use.waitFor({ timeout: 600_000 });
+    t.previewMs = clock() - t0;
+    t0 = clock();
+    await use.click();
+    await wait(() => window.__lab.snapshot().dataset !== null);
+    t.importMs = clock() - t0 + t.previewMs;
+    const loaded = (await snap()).dataset;
+    const afterImportMb = rendererMb();
+    log(`scale: imported ${loaded.rows} rows, ${loaded.users} users x ${loaded.items} items`);
+    // The map the data opens with (if any) is not part of training.
+    await wait(() => window.__lab.snapshot().projection.status !== 'running');
+
+    await setPhase('train');
+    t0 = clock();
+    await page.getByRole('button', { name: 'Train', exact: true }).click();
+    await wait(() => window.__lab.snapshot().training.history.length >= 1);
+    t.firstEpochMs = clock() - t0;
+    await setPhase('epochs 2-10');
+    await wait(() => {
+      const x = window.__lab.snapshot().training;
+      return x.history.length >= x.epochsTotal || ['done', 'error', 'stopped'].includes(x.status);
+    });
+    t.tenEpochsMs = clock() - t0;
+    await setPhase('ranking report');
+    const t1 = clock();
+    await wait(() =>
+      ['done', 'error', 'stopped'].includes(window.__lab.snapshot().training.status),
+    );
+    t.reportMs = clock() - t1;
+    log(`scale: so far ${JSON.stringify(t)}`);
+    await setPhase('final map');
+    // The last layout of tens of thousands of points can take minutes on busy cores: waited
+    // for up to MAP_WAIT_MS, else said as not finished (null).
+    t.toMapMs = await wait(
+      () => {
+        const s = window.__lab.snapshot();
+        return (
+          s.projection.status !== 'running' &&
+          s.projection.epoch === (s.training.test?.epoch ?? s.training.history.length)
+        );
+      },
+      undefined,
+      MAP_WAIT_MS,
+    ).then(
+      () => clock() - t0,
+      () => null,
+    );
+    const s = await snap();
+    const long = await page.evaluate(() => window.__longtasks);
+    const worst = [...long].sort((a, b) => b.ms - a.ms);
+    return {
+      file: {
+        rows: file.rows,
+        users: file.users,
+        items: file.items,
+        megabytes: file.bytes / 2 ** 20,
+      },
+      loaded,
+      engine: s.training.engine,
+      engines: s.training.engines,
+      status: s.training.status,
+      error: s.training.error,
+      trainRows: s.training.trainRows,
+      epochs: s.training.history.length,
+      test: s.training.test,
+      points: s.projection.points,
+      sampled: s.projection.sampled,
+      ...t,
+      memory: { afterImportMb, peakMb, byPhase: peaks },
+      longTasks: {
+        count: long.length,
+        over200: long.filter((x) => x.ms > 200).length,
+        maxMs: worst[0]?.ms ?? 0,
+        worst: worst.slice(0, 8),
+      },
+    };
+  } finally {
+    clearInterval(sampler);
+    await page.close();
+  }
+}

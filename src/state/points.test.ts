@@ -1,0 +1,18 @@
+import { describe, expect, it } from 'vitest';
+import { popularity } from './points';
+import { tinyDataset } from './test-fixtures';
+
+describe('popularity', () => {
+  it('counts each point once per row, and a second ask of the same data set costs no pass', () => {
+    const d = tinyDataset();
+    const space = { items: 4, users: 3, features: 0 };
+    const counts = popularity(d, space);
+    // Items 0..3 then users 0..2 (user 0 rated items 0 and 1, user 1 items 1 and 2, user 2 item 3).
+    expect(Array.from(counts)).toEqual([1, 2, 1, 1, 2, 2, 1]);
+    expect(popularity(d, space)).toBe(counts);
+    // Another space (or data set) is counted afresh.
+    expect(popularity(d, { ...space, features: 1 })).not.toBe(counts);
+    expect(popularity(tinyDataset(), space)).not.toBe(counts);
+    expect(Array.from(popularity(tinyDataset(), space))).toEqual(Array.from(counts));
+  });
+});
