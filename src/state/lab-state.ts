@@ -13,7 +13,7 @@ import type { FoldSummary, TestReport } from '../core/training/protocol';
 import { DEFAULT_TUNE, type Trial, type TuneBudget } from '../core/training/tuning';
 import type { ProjectionMethod } from '../worker/projection/protocol';
 import type { Metric } from '../core/projection/neighbours';
-import type { SpaceQuality } from '../core/metrics/space-quality';
+import type { SpaceEpoch, SpaceQuality } from '../core/metrics/space-quality';
 import type { PointSpace } from './points';
 import { DEFAULT_NEIGHBOURS, type NeighbourOptions } from './selection';
 import type { EngineMeasurement, EngineName, EnginePreference } from '../core/engines/types';
@@ -91,6 +91,8 @@ export interface TrainingState {
   earlyStop: { epoch: number; bestEpoch: number } | null;
   /** The finished run's map quality under the page's neighbour settings (null until measured). */
   space: SpaceQuality | null;
+  /** The map's quality after each epoch of the run (epochs that ended mid-measurement skipped). */
+  spaceHistory: SpaceEpoch[];
   startedAt: number | null;
   error: string | null;
 }
@@ -142,6 +144,8 @@ export interface RunRecord {
   history: HistoryEntry[];
   /** The map's quality when the run ended, with the similarity it was measured under. */
   space?: SpaceQuality & { metric: Metric };
+  /** The map's quality after each epoch (the training-curves line), when it was measured. */
+  spaceHistory?: SpaceEpoch[];
 }
 
 export interface ProjectionState {
@@ -342,6 +346,7 @@ export function initialState(): LabState {
       userDays: 0,
       earlyStop: null,
       space: null,
+      spaceHistory: [],
       startedAt: null,
       error: null,
     },
