@@ -26,6 +26,13 @@ export function transposeIncidence(inc: Incidence): Incidence {
   };
 }
 
+/**
+ * Users measured at most: 200 keeps a 20k-user map's measurement near 0.4 s of CPU here (a
+ * nearest-users scan each), so items and users of a 10k-item map stay within 2 s per epoch
+ * (bench/space/scale).
+ */
+export const MAX_USERS = 200;
+
 export interface UserSpaceQuality {
   /** Mean share of a user's k neighbours in the model that UserKNN also lists (0..1). */
   coOccurrenceOverlap: number;
@@ -46,7 +53,7 @@ export interface UserSpaceQualityInput {
   /** Users with at least this many interactions are measured (default 50, as for items). */
   evalSupport?: number;
   lowSupport?: number;
-  /** At most this many users are measured (an even spread by index). Default 500. */
+  /** At most this many users are measured (an even spread by index). Default MAX_USERS. */
   maxUsers?: number;
   shrinkLambda?: number;
   /** The measured users and their UserKNN lists (users.length x k, -1 padded), when cached. */
@@ -59,7 +66,7 @@ export function userReference(
   k: number,
   minSupport: number,
   evalSupport = EVAL_SUPPORT,
-  maxUsers = 500,
+  maxUsers = MAX_USERS,
 ): { users: Int32Array; lists: Int32Array } {
   const users = measuredItems(inc.userSupport, evalSupport, maxUsers);
   return { users, lists: coOccurrenceTable(transposeIncidence(inc), users, k, minSupport) };
@@ -74,7 +81,13 @@ export function userSpaceQuality(input: UserSpaceQualityInput): UserSpaceQuality
   const support = inc.userSupport;
   const { users, lists } =
     input.reference ??
-    userReference(inc, k, minSupport, input.evalSupport ?? EVAL_SUPPORT, input.maxUsers ?? 500);
+    userReference(
+      inc,
+      k,
+      minSupport,
+      input.evalSupport ?? EVAL_SUPPORT,
+      input.maxUsers ?? MAX_USERS,
+    );
   let overlapSum = 0;
   let listed = 0;
   let low = 0;
