@@ -6,7 +6,8 @@ import type { ColumnMapping } from '../core/data/columns';
 import type { CleanOptions } from '../core/data/clean';
 import type { ItemMetadata, UserMetadata } from '../core/data/metadata';
 import type { InteractionLayout, MappedTestSet } from '../core/data/test-set';
-import { DEFAULT_CONFIG, type TrainConfig } from '../core/training/config';
+import type { TrainConfig } from '../core/training/config';
+import { MAP_FIRST_CONFIG } from '../core/training/map-default';
 import type { RatingMetrics } from '../core/metrics/rating';
 import type { BackendName, HistoryEntry } from '../worker/training/protocol';
 import type { FoldSummary, TestReport } from '../core/training/protocol';
@@ -321,10 +322,10 @@ export function initialState(): LabState {
       backend: null,
       fallbackReason: null,
       renderer: null,
-      config: DEFAULT_CONFIG,
-      model: DEFAULT_CONFIG.model,
+      config: MAP_FIRST_CONFIG,
+      model: MAP_FIRST_CONFIG.model,
       epoch: 0,
-      epochsTotal: DEFAULT_CONFIG.epochs,
+      epochsTotal: MAP_FIRST_CONFIG.epochs,
       step: 0,
       stepsPerEpoch: 0,
       rowsPerSecond: null,
