@@ -8,9 +8,10 @@
  * helps the map at the cost of the held-out numbers shows it. Rows are appended to
  * bench/space/tuning.json as they finish, so a long sweep keeps what it measured.
  *
- *   npm run bench:space-tune                                         the default sweep
- *   CASES='hybrid:implicit;hybrid:implicit:negatives=popularity' npm run bench:space-tune
+ *   CASES='hybrid:implicit;hybrid:implicit:negatives=popularity,learningRate=0.01' OUT=tuning-x.json \
+ *     npx vitest run --config bench/space/vitest.config.ts bench/space/tune.bench-test.ts
  *
+ * Each epoch's item vectors are cached (node_modules/.cache/space-tune) for check.bench-test.ts.
  * A case is model[:feedback][:key=value,...] over TrainConfig's fields.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -90,7 +91,7 @@ it('tunes the map-first default on validation', async () => {
       mkdirSync(CACHE, { recursive: true });
       const v = snapshot.itemFactors;
       writeFileSync(
-        new URL(`${name}-e${entry.epoch}.f32`, CACHE),
+        new URL(`${name.replace(/[^\w=.,-]/g, '_')}-e${entry.epoch}.f32`, CACHE),
         new Uint8Array(v.buffer, v.byteOffset, v.byteLength),
       );
       for (const [label, metric, shrinkLambda] of SETTINGS) {
@@ -125,6 +126,6 @@ it('tunes the map-first default on validation', async () => {
     }, 1e9);
     session.handle({ type: 'train', config, data: trainingPayload(d) });
     await session.whenIdle();
-    if (error) console.log(`${name}: ${error}`);
+    if (error) throw new Error(`${name}: ${error}`);
   }
 });
