@@ -33,6 +33,7 @@ test('trains 2 epochs on webgl, beats the global mean, projects, and a clicked p
   const lab = new LabPage(page);
   await lab.open();
   await lab.sampleLoaded();
+  await lab.selectModel('biased-mf');
   const s = await lab.train(2);
   expect(s.training.error).toBeNull();
   expect(s.training.status).toBe('done');
@@ -104,6 +105,7 @@ test('PCA on demand in 2D', async ({ page }) => {
   const lab = new LabPage(page);
   await lab.open();
   await lab.sampleLoaded();
+  await lab.selectModel('biased-mf');
   await lab.setNumber('Epochs', 1);
   await page.getByLabel('Projection').selectOption('PCA');
   await page.getByLabel('Dimensions').selectOption('2D');
@@ -120,6 +122,7 @@ test('pause, resume and stop', async ({ page }) => {
   const lab = new LabPage(page);
   await lab.open();
   await lab.sampleLoaded();
+  await lab.selectModel('biased-mf');
   // Long enough that no engine (the parallel CPU one takes about 0.15 s an epoch here) finishes
   // before Stop.
   await lab.setNumber('Epochs', 1000);

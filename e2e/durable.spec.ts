@@ -33,6 +33,7 @@ test('a reload 0 ms, 250 ms or 1 s after a run ends keeps the run and its epochs
   const lab = new LabPage(page);
   await lab.open();
   await lab.sampleLoaded();
+  await lab.selectModel('biased-mf');
   for (const [k, wait] of [0, 250, 1000].entries()) {
     await chooseEngine(page, 'Parallel CPU');
     const trained = await lab.train(2);
@@ -54,6 +55,7 @@ test('a reload mid-run restores it as interrupted, and Resume trains it to the e
   const lab = new LabPage(page);
   await lab.open();
   await lab.sampleLoaded();
+  await lab.selectModel('biased-mf');
   // The tfjs engine on software WebGL: epochs of seconds, so the reload falls mid-run.
   await chooseEngine(page, 'WebGL (tfjs)');
   await lab.setNumber('Epochs', 4);
@@ -86,6 +88,7 @@ test('a WebGL context lost at epoch 2 of 5: the run ends with 5 epochs, as undis
   const lab = new LabPage(page);
   await lab.open();
   await lab.sampleLoaded();
+  await lab.selectModel('biased-mf');
   await chooseEngine(page, 'WebGL (tfjs)');
   const calm = await lab.train(5);
   expect(calm.training.engine).toBe('webgl');
@@ -115,6 +118,7 @@ test('a second tab does not write over the first tab’s session, and can take i
   const first = new LabPage(page);
   await first.open();
   await first.sampleLoaded();
+  await first.selectModel('biased-mf');
   await chooseEngine(page, 'Parallel CPU');
   const trained = await first.train(1);
   expect((await session(page)).tab).toBe('holder');
@@ -129,6 +133,7 @@ test('a second tab does not write over the first tab’s session, and can take i
     other.getByRole('status').filter({ hasText: 'Another tab holds this session' }),
   ).toBeVisible();
   // The second tab trains a run of its own: it is not kept.
+  await second.selectModel('biased-mf');
   await chooseEngine(other, 'Parallel CPU');
   await second.train(2);
   await other.waitForTimeout(1500);
@@ -157,6 +162,7 @@ test('the map survives losing its WebGL context: it is drawn again when restored
   const lab = new LabPage(page);
   await lab.open();
   await lab.sampleLoaded();
+  await lab.selectModel('biased-mf');
   await page.getByLabel('Projection').selectOption('PCA');
   await chooseEngine(page, 'Parallel CPU');
   await lab.train(1);

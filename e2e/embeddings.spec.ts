@@ -53,6 +53,7 @@ test('TensorBoard files exported by the app import back with the same vectors (s
   const lab = new LabPage(page);
   await lab.open();
   await lab.sampleLoaded();
+  await lab.selectModel('biased-mf');
   await page.getByLabel('Projection').selectOption('PCA');
   await lab.train(1);
   await lab.until((x) => x.projection.status === 'done');

@@ -7,6 +7,7 @@ test('the parallel CPU engine trains biased MF to the RMSE of the webgl engine; 
   const lab = new LabPage(page);
   await lab.open();
   await lab.sampleLoaded();
+  await lab.selectModel('biased-mf');
   // Served with COOP / COEP: shared memory, so the engine runs one worker per core.
   expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
   const engine = page.getByLabel('Engine', { exact: true });
@@ -72,6 +73,7 @@ test('served without COOP / COEP, the parallel CPU engine runs in one thread and
   const lab = new LabPage(page);
   await lab.open();
   await lab.sampleLoaded();
+  await lab.selectModel('biased-mf');
   expect(await page.evaluate(() => crossOriginIsolated)).toBe(false);
   await page.getByLabel('Engine', { exact: true }).selectOption({ label: 'Parallel CPU' });
   const s = await lab.train(1);

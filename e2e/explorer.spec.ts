@@ -182,6 +182,7 @@ test('a bookmarked URL restores the view (projection, colouring, kinds shown, me
   const lab = new LabPage(page);
   await lab.open('?proj=pca&dims=2&color=popularity&show=iu&metric=dot&k=5&msup=1&sel=item:1');
   await lab.sampleLoaded();
+  await lab.selectModel('biased-mf');
   await expect(page.getByLabel('Projection')).toHaveValue('pca');
   await expect(page.getByLabel('Dimensions')).toHaveValue('2');
   await expect(page.getByLabel('Colour by')).toHaveValue('popularity');

@@ -75,7 +75,15 @@ export type Snapshot = {
       lowSupportShare: number | null;
       k: number;
       minSupport: number;
+      users?: { coOccurrenceOverlap: number | null; lowSupportShare: number | null } | null;
     };
+    spaceHistory: {
+      epoch: number;
+      genreAgreement: number | null;
+      coOccurrenceOverlap: number | null;
+      lowSupportShare: number | null;
+      userCoOccurrenceOverlap: number | null;
+    }[];
   };
   runs: {
     id: number;
@@ -163,6 +171,16 @@ export class LabPage {
 
   async sampleLoaded(): Promise<Snapshot> {
     return this.until((s) => s.dataset?.rows === 100836 && s.training.backend !== null && s);
+  }
+
+  /**
+   * Chooses the model to train, as a person would in the Model select. The page's default is the
+   * map-first hybrid (implicit feedback, popularity negatives): a spec that reads RMSE or needs a
+   * fast run chooses biased MF explicitly.
+   */
+  async selectModel(name: string): Promise<void> {
+    await this.page.getByLabel('Model', { exact: true }).selectOption(name);
+    await expect(this.page.getByLabel('Model', { exact: true })).toHaveValue(name);
   }
 
   async setNumber(label: string, value: number): Promise<void> {

@@ -39,6 +39,7 @@ for (const viewport of [
       const lab = new LabPage(page);
       await lab.open();
       await lab.sampleLoaded();
+      await lab.selectModel('biased-mf');
       await page.getByLabel('Projection').selectOption('PCA');
       const s = await lab.train(1);
       expect(s.training.status).toBe('done');

@@ -17,6 +17,7 @@ test('a model exported for TensorFlow.js opens again: same neighbours, its run a
   const lab = new LabPage(page);
   await lab.open();
   await lab.sampleLoaded();
+  await lab.selectModel('biased-mf');
   await page.getByLabel('Projection').selectOption('PCA');
   const trained = await lab.train(1);
   await lab.until((x) => x.projection.status === 'done');

@@ -14,6 +14,7 @@ test('every request of a full session goes to the page’s own origin', async ({
   const lab = new LabPage(page);
   await lab.open();
   await lab.sampleLoaded();
+  await lab.selectModel('biased-mf');
   await lab.setNumber('Embedding dimension', 8);
   await page.getByLabel('Projection').selectOption('PCA');
   const s = await lab.train(1);

@@ -6,6 +6,7 @@ test('a reload restores the trained session; Start fresh forgets it', async ({ p
   const lab = new LabPage(page);
   await lab.open();
   await lab.sampleLoaded();
+  await lab.selectModel('biased-mf');
   await page.getByLabel('Projection').selectOption('PCA');
   const trained = await lab.train(1);
   expect(trained.training.status).toBe('done');

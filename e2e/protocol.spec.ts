@@ -7,6 +7,7 @@ test('5-fold cross-validation of biased MF: per-fold rows and mean ± sd in the 
   const lab = new LabPage(page);
   await lab.open();
   await lab.sampleLoaded();
+  await lab.selectModel('biased-mf');
   await lab.setNumber('Folds', 5);
   await page.getByLabel('Projection').selectOption('PCA');
   const s = await lab.train(1);
@@ -38,6 +39,7 @@ test('without a validation part the run keeps its last epoch and says so', async
   const lab = new LabPage(page);
   await lab.open();
   await lab.sampleLoaded();
+  await lab.selectModel('biased-mf');
   await lab.setNumber('Validation fraction', 0);
   await page.getByLabel('Projection').selectOption('PCA');
   const s = await lab.train(2);
@@ -56,6 +58,7 @@ test('Tune: successive halving on validation, every trial a run, the best settin
   const lab = new LabPage(page);
   await lab.open();
   await lab.sampleLoaded();
+  await lab.selectModel('biased-mf');
   await lab.setNumber('Epochs', 2);
   await lab.setNumber('Trials', 3);
   await page.getByRole('button', { name: 'Tune', exact: true }).click();

@@ -9,6 +9,7 @@ test('a finished run reports its map quality; neighbours carry their support, fi
   const lab = new LabPage(page);
   await lab.open();
   await lab.sampleLoaded();
+  await lab.selectModel('biased-mf');
   await page.getByLabel('Projection').selectOption('PCA');
   const s = await lab.train(1);
   expect(s.training.error).toBeNull();
@@ -75,4 +76,50 @@ test('a finished run reports its map quality; neighbours carry their support, fi
   expect(ref).toHaveLength(10);
   for (const n of ref) expect(n.support).toBeGreaterThanOrEqual(50);
   await expect(items.first()).toContainText(ref[0].label);
+});
+
+test('the map-first default, biased MF one click away; the map measured after each epoch, users too', async ({
+  page,
+}) => {
+  const lab = new LabPage(page);
+  await lab.open();
+  await lab.sampleLoaded();
+  const model = page.getByLabel('Model', { exact: true });
+  await expect(model).toHaveValue('hybrid');
+  await expect(page.getByLabel('Feedback')).toHaveValue('implicit');
+  await expect(page.getByTestId('default-note')).toContainText('chosen for the map');
+  // The rating model, one click away, and back.
+  await page.getByRole('button', { name: 'Use biased MF (ratings)' }).click();
+  await expect(model).toHaveValue('biased-mf');
+  await page.getByRole('button', { name: 'Use the map-first default' }).click();
+  await expect(model).toHaveValue('hybrid');
+  await page.getByRole('button', { name: 'Use biased MF (ratings)' }).click();
+
+  await page.getByLabel('Projection').selectOption('PCA');
+  const s = await lab.train(3);
+  expect(s.training.error).toBeNull();
+  // Each epoch's map is measured in the quality worker (an epoch that ends while the previous
+  // one is measured is skipped, so at least the first is there), users beside items.
+  const history = await lab.until(
+    (x) => x.runs[0]?.space && x.training.spaceHistory.length > 0 && x.training.spaceHistory,
+  );
+  for (const q of history) {
+    expect(q.epoch).toBeGreaterThanOrEqual(1);
+    expect(q.epoch).toBeLessThanOrEqual(3);
+    expect(q.genreAgreement!).toBeGreaterThan(0.4);
+    expect(q.userCoOccurrenceOverlap!).toBeGreaterThanOrEqual(0);
+    expect(q.userCoOccurrenceOverlap!).toBeLessThanOrEqual(1);
+  }
+  const space = (await lab.snapshot()).training.space!;
+  expect(space.users!.coOccurrenceOverlap!).toBeGreaterThan(0);
+  await lab.openPanel('Training curves');
+  await expect(page.getByText('Map quality per epoch (@10)')).toBeVisible();
+  await lab.openPanel('Runs');
+  await expect(page.getByRole('columnheader', { name: 'UserKNN overlap' })).toBeVisible();
+  const curves = await lab.download('Export curves CSV');
+  const [head, ...rows] = curves.bytes.toString('utf8').trimEnd().split('\n');
+  expect(head).toContain('genre_agreement,cooccurrence_overlap,low_support_share');
+  expect(rows).toHaveLength(3);
+  const measured = rows.filter((r) => !r.endsWith(',,,,'));
+  expect(measured.length).toBe(history.length);
 });

@@ -40,6 +40,7 @@ test('a test file is the test part: known rows scored, unknown ones counted and 
   const lab = new LabPage(page);
   await lab.open();
   await lab.sampleLoaded();
+  await lab.selectModel('biased-mf');
   await page.getByLabel('Projection').selectOption('PCA');
   const split = page.getByLabel('Split');
   const option = split.locator('option', { hasText: 'Test file' });

@@ -30,7 +30,8 @@ test('uploading a small CSV through the file input replaces the data set', async
     kind: 'explicit',
   });
 
-  // It trains too.
+  // It trains too (the rating model: the test reads its curves).
+  await lab.selectModel('biased-mf');
   await lab.setNumber('Batch size', 16);
   const t = await lab.train(2);
   expect(t.training.status).toBe('done');

@@ -64,6 +64,7 @@ describe('runs exports', () => {
         k: 10,
         minSupport: 5,
         metric: 'shrunk-cosine' as const,
+        users: { coOccurrenceOverlap: 0.125, lowSupportShare: 0 },
       },
     };
     const [head, row] = runsCsv([r]).trimEnd().split('\n');
@@ -75,6 +76,7 @@ describe('runs exports', () => {
       space_k: '10',
       space_min_support: '5',
       space_metric: 'shrunk-cosine',
+      user_cooccurrence_overlap: '0.125',
     });
   });
 
@@ -82,9 +84,30 @@ describe('runs exports', () => {
     const lines = curvesCsv([run(1, 'svdpp', 3), run(2, 'bpr', 2)])
       .trimEnd()
       .split('\n');
-    expect(lines[0]).toBe('run,model,epoch,split,train_loss,rmse,mae,recall20,ndcg20,seconds');
+    expect(lines[0]).toBe(
+      'run,model,epoch,split,train_loss,rmse,mae,recall20,ndcg20,seconds,' +
+        'genre_agreement,cooccurrence_overlap,low_support_share,user_cooccurrence_overlap',
+    );
     expect(lines).toHaveLength(1 + 3 + 2);
-    expect(lines[3]).toBe('1,svdpp,3,validation,0.3333333333333333,0.88,,,,1.5');
+    expect(lines[3]).toBe('1,svdpp,3,validation,0.3333333333333333,0.88,,,,1.5,,,,');
+  });
+
+  it("writes the map's quality on the epochs it was measured after", () => {
+    const r = {
+      ...run(1, 'bpr', 3),
+      spaceHistory: [
+        {
+          epoch: 2,
+          genreAgreement: 0.5,
+          coOccurrenceOverlap: 0.25,
+          lowSupportShare: 0,
+          userCoOccurrenceOverlap: null,
+        },
+      ],
+    };
+    const lines = curvesCsv([r]).trimEnd().split('\n');
+    expect(lines[1].endsWith(',,,,')).toBe(true); // epoch 1: not measured
+    expect(lines[2].endsWith(',0.5,0.25,0,')).toBe(true);
   });
 });
 

@@ -86,6 +86,7 @@ export function runsCsv(runs: RunRecord[]): string {
     'space_k',
     'space_min_support',
     'space_metric',
+    'user_cooccurrence_overlap',
   ];
   const rows = runs.map((r) => {
     const c = r.config;
@@ -126,8 +127,9 @@ export function runsCsv(runs: RunRecord[]): string {
             r.space.k,
             r.space.minSupport,
             r.space.metric,
+            finiteOrEmpty(r.space.users?.coOccurrenceOverlap),
           ]
-        : ['', '', '', '', '', '']),
+        : ['', '', '', '', '', '', '']),
     ];
   });
   return [head, ...rows].map((r) => r.map(csvField).join(',')).join('\n') + '\n';
@@ -149,20 +151,32 @@ export function curvesCsv(runs: RunRecord[]): string {
     'recall20',
     'ndcg20',
     'seconds',
+    'genre_agreement',
+    'cooccurrence_overlap',
+    'low_support_share',
+    'user_cooccurrence_overlap',
   ];
   const rows = runs.flatMap((r) =>
-    r.history.map((h) => [
-      r.id,
-      r.model,
-      h.epoch,
-      h.split,
-      h.trainLoss,
-      h.rmse ?? '',
-      h.mae ?? '',
-      h.recallAtK ?? '',
-      h.ndcgAtK ?? '',
-      h.seconds,
-    ]),
+    r.history.map((h) => {
+      // The map's quality after this epoch, when it was measured (see SpaceActions).
+      const q = r.spaceHistory?.find((p) => p.epoch === h.epoch);
+      return [
+        r.id,
+        r.model,
+        h.epoch,
+        h.split,
+        h.trainLoss,
+        h.rmse ?? '',
+        h.mae ?? '',
+        h.recallAtK ?? '',
+        h.ndcgAtK ?? '',
+        h.seconds,
+        finiteOrEmpty(q?.genreAgreement),
+        finiteOrEmpty(q?.coOccurrenceOverlap),
+        finiteOrEmpty(q?.lowSupportShare),
+        finiteOrEmpty(q?.userCoOccurrenceOverlap),
+      ];
+    }),
   );
   return [head, ...rows].map((r) => r.map(csvField).join(',')).join('\n') + '\n';
 }
@@ -193,4 +207,9 @@ export function recommendationsCsv(
     }
   }
   return lines.join('\n') + '\n';
+}
+
+/** A metric for a CSV cell: NaN, null and undefined (not measured) are left empty. */
+function finiteOrEmpty(x: number | null | undefined): number | '' {
+  return x != null && Number.isFinite(x) ? x : '';
 }

@@ -89,6 +89,8 @@ export function labSnapshot(lab: Lab) {
       },
       /** The finished run's map quality (CONTRACT section 4); NaN (no metadata) reads as null. */
       space: t.space && { ...t.space },
+      /** The map's quality after each epoch of the run (the training-curves line). */
+      spaceHistory: t.spaceHistory.map((q) => ({ ...q })),
     },
     /** Every finished or stopped run on this data set (the runs table), oldest first. */
     runs: s.runs.map((r) => ({
@@ -118,6 +120,7 @@ export function labSnapshot(lab: Lab) {
       },
       secondsPerEpoch: r.secondsPerEpoch,
       space: r.space ? { ...r.space } : null,
+      spaceHistory: r.spaceHistory?.map((q) => ({ ...q })) ?? [],
     })),
     projection: {
       status: p.status,

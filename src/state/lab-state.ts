@@ -6,14 +6,15 @@ import type { ColumnMapping } from '../core/data/columns';
 import type { CleanOptions } from '../core/data/clean';
 import type { ItemMetadata, UserMetadata } from '../core/data/metadata';
 import type { InteractionLayout, MappedTestSet } from '../core/data/test-set';
-import { DEFAULT_CONFIG, type TrainConfig } from '../core/training/config';
+import type { TrainConfig } from '../core/training/config';
+import { MAP_FIRST_CONFIG } from '../core/training/map-default';
 import type { RatingMetrics } from '../core/metrics/rating';
 import type { BackendName, HistoryEntry } from '../worker/training/protocol';
 import type { FoldSummary, TestReport } from '../core/training/protocol';
 import { DEFAULT_TUNE, type Trial, type TuneBudget } from '../core/training/tuning';
 import type { ProjectionMethod } from '../worker/projection/protocol';
 import type { Metric } from '../core/projection/neighbours';
-import type { SpaceQuality } from '../core/metrics/space-quality';
+import type { SpaceEpoch, SpaceQuality } from '../core/metrics/space-quality';
 import type { PointSpace } from './points';
 import { DEFAULT_NEIGHBOURS, type NeighbourOptions } from './selection';
 import type { EngineMeasurement, EngineName, EnginePreference } from '../core/engines/types';
@@ -91,6 +92,8 @@ export interface TrainingState {
   earlyStop: { epoch: number; bestEpoch: number } | null;
   /** The finished run's map quality under the page's neighbour settings (null until measured). */
   space: SpaceQuality | null;
+  /** The map's quality after each epoch of the run (epochs that ended mid-measurement skipped). */
+  spaceHistory: SpaceEpoch[];
   startedAt: number | null;
   error: string | null;
 }
@@ -142,6 +145,8 @@ export interface RunRecord {
   history: HistoryEntry[];
   /** The map's quality when the run ended, with the similarity it was measured under. */
   space?: SpaceQuality & { metric: Metric };
+  /** The map's quality after each epoch (the training-curves line), when it was measured. */
+  spaceHistory?: SpaceEpoch[];
 }
 
 export interface ProjectionState {
@@ -319,10 +324,10 @@ export function initialState(): LabState {
       backend: null,
       fallbackReason: null,
       renderer: null,
-      config: DEFAULT_CONFIG,
-      model: DEFAULT_CONFIG.model,
+      config: MAP_FIRST_CONFIG,
+      model: MAP_FIRST_CONFIG.model,
       epoch: 0,
-      epochsTotal: DEFAULT_CONFIG.epochs,
+      epochsTotal: MAP_FIRST_CONFIG.epochs,
       step: 0,
       stepsPerEpoch: 0,
       rowsPerSecond: null,
@@ -344,6 +349,7 @@ export function initialState(): LabState {
       userDays: 0,
       earlyStop: null,
       space: null,
+      spaceHistory: [],
       startedAt: null,
       error: null,
     },

@@ -16,7 +16,11 @@ function setup(patch: Partial<LabState> = {}) {
     project: vi.fn(),
     projectLive: vi.fn(),
     refreshSelection: vi.fn(),
-    space: { reset: vi.fn(), measure: vi.fn(() => Promise.resolve()) },
+    space: {
+      reset: vi.fn(),
+      measure: vi.fn(() => Promise.resolve()),
+      measureEpoch: vi.fn(() => Promise.resolve()),
+    },
     connect: (cb: (e: TrainingEvent) => void) => {
       emit = cb;
       return channel;
@@ -119,6 +123,8 @@ describe('TrainingController', () => {
     expect(deps.project).toHaveBeenCalledTimes(1); // the last
     expect(deps.projectLive).toHaveBeenCalledTimes(2);
     expect(store.get().training.history.map((h) => h.epoch)).toEqual([1, 2, 3]);
+    // Each epoch's map is measured for the per-epoch space-quality line.
+    expect(deps.space.measureEpoch.mock.calls).toEqual([[1], [2], [3]]);
     emit({ type: 'status', status: 'done' });
     const { runs, training } = store.get();
     expect(training.status).toBe('done');
@@ -137,9 +143,12 @@ describe('TrainingController', () => {
     expect(deps.project).not.toHaveBeenCalled();
     emit({ type: 'status', status: 'done' });
     c.tune();
+    const measured = deps.space.measureEpoch.mock.calls.length;
     emit({ type: 'epoch', entry: entry(1), snapshot: tinySnapshot(1) });
     expect(deps.project).not.toHaveBeenCalled();
     expect(deps.projectLive).not.toHaveBeenCalled();
+    // A search's trials are not measured epoch by epoch.
+    expect(deps.space.measureEpoch).toHaveBeenCalledTimes(measured);
   });
 
   it('keeps the loss curve bounded', () => {

@@ -39,7 +39,11 @@ export interface TrainingDeps {
   /** Recomputes the selection card from the latest embeddings. */
   refreshSelection(): void;
   /** The space-quality measurement (SpaceActions). */
-  space: { reset(): void; measure(runId: number | null): Promise<void> };
+  space: {
+    reset(): void;
+    measure(runId: number | null): Promise<void>;
+    measureEpoch(epoch: number): Promise<void>;
+  };
   /** Starts the worker; events come back through `onEvent`. Default: a TrainingClient. */
   connect?: (onEvent: (e: TrainingEvent) => void) => TrainingChannel;
   /** Hears every worker event first (the durable session keeps each epoch's parameters). */
@@ -297,6 +301,8 @@ export class TrainingController {
         this.setTraining({ history: [...t.history, e.entry], epoch: e.entry.epoch });
         this.store.set({ embeddings: e.snapshot });
         this.deps.refreshSelection();
+        // The map's quality after this epoch (not for a search's many short trials).
+        if (!t.tuning) void this.deps.space.measureEpoch(e.entry.epoch);
         const every = t.config.projectEvery;
         // The last epoch is laid out; when the test report puts back an earlier epoch, that
         // epoch's factors are laid out again.
@@ -352,6 +358,7 @@ export class TrainingController {
         this.setTraining({
           folds: { k: e.count, reports: t.folds?.reports ?? [] },
           history: [],
+          spaceHistory: [],
           lossCurve: [],
           test: null,
           earlyStop: null,
@@ -419,5 +426,6 @@ function freshRun(config: TrainConfig): Partial<TrainingState> {
     droppedBelowThreshold: 0,
     userDays: 0,
     earlyStop: null,
+    spaceHistory: [],
   };
 }

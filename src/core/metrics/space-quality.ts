@@ -18,6 +18,22 @@ export interface SpaceQuality {
   k: number;
   /** The page's minimum support: points with fewer interactions are not listed as neighbours. */
   minSupport: number;
+  /**
+   * The user neighbourhoods (user-space-quality.ts): overlap of each user's k nearest users with
+   * UserKNN's, and the low-support share. Null or absent: the model has no user vectors, or no
+   * user has enough interactions to be measured.
+   */
+  users?: { coOccurrenceOverlap: number; lowSupportShare: number } | null;
+}
+
+/** The map's quality after one epoch of a run (the training-curves dock's line). */
+export interface SpaceEpoch {
+  epoch: number;
+  genreAgreement: number;
+  coOccurrenceOverlap: number;
+  lowSupportShare: number;
+  /** The user neighbourhoods' overlap with UserKNN (null: not measured). */
+  userCoOccurrenceOverlap: number | null;
 }
 
 export interface SpaceQualityDetail extends SpaceQuality {

@@ -1,6 +1,7 @@
 import { useLabState } from '../lab-context';
 import { LineChart } from '../charts/LineChart';
 import { fmtNum } from '../format';
+import { SpaceCurve } from './SpaceCurve';
 
 export function MetricsPanel() {
   const t = useLabState((s) => s.training);
@@ -24,6 +25,9 @@ export function MetricsPanel() {
   // A ranking model is ranked every epoch; a rating model on the test part only, at the end
   // (the summary line shows that report), so its ranking chart appears only with a curve.
   const showRanking = recall.length > 1 || (ranker && recall.length > 0);
+  const k = useLabState((s) => s.view.neighbours.k);
+  const showSpace = t.spaceHistory.length > 0;
+  const charts = 2 + (showRanking ? 1 : 0) + (showSpace ? 1 : 0);
   const lossTitle = ranker
     ? t.model === 'popularity'
       ? 'Training loss (none: counted)'
@@ -32,7 +36,7 @@ export function MetricsPanel() {
   return (
     <section className="panel metrics" aria-labelledby="metrics-heading">
       <h2 id="metrics-heading">Training curves</h2>
-      <div className={showRanking ? 'charts three' : 'charts'}>
+      <div className={['charts', 'charts three', 'charts four'][charts - 2]}>
         <LineChart
           title={lossTitle}
           series={[{ name: 'loss', color: '#7aa2f7', points: loss }]}
@@ -76,6 +80,7 @@ export function MetricsPanel() {
             empty="Ranked after the last epoch"
           />
         )}
+        {showSpace && <SpaceCurve points={t.spaceHistory} epochsTotal={t.epochsTotal} k={k} />}
       </div>
       <ProtocolLine />
       {test && (

@@ -4,6 +4,7 @@ import { fmtNum } from '../format';
 import { MODELS } from '../../core/models/catalog';
 import { SPLIT_LABELS } from '../../core/training/config';
 import type { RunRecord } from '../../state/lab-state';
+import type { SpaceEpoch } from '../../core/metrics/space-quality';
 import { curvesCsv, runsCsv } from '../../state/export';
 import { downloadText } from '../download';
 import { BestRuns } from './BestRuns';
@@ -30,6 +31,20 @@ export function RunsPanel() {
       }))
       .filter((s) => s.points.length > 0);
   const rmse = curves((h) => h.rmse);
+  // The map's quality per epoch, by run (runs measured epoch by epoch only).
+  const spaceCurves = (y: (p: SpaceEpoch) => number) =>
+    runs
+      .map((r, i) => ({
+        name: label(r),
+        color: COLORS[i % COLORS.length],
+        markers: true,
+        points: (r.spaceHistory ?? []).flatMap((p) =>
+          Number.isFinite(y(p)) ? [{ x: p.epoch, y: y(p) }] : [],
+        ),
+      }))
+      .filter((c) => c.points.length > 0);
+  const genreCurves = spaceCurves((p) => p.genreAgreement);
+  const overlapCurves = spaceCurves((p) => p.coOccurrenceOverlap);
   const recall = curves((h) => h.recallAtK);
   const xMax = Math.max(1, ...runs.map((r) => r.epochs));
   // The map's quality by run: one point per measured run, x = run number.
@@ -107,6 +122,9 @@ export function RunsPanel() {
                   <th title="Share of listed neighbours with fewer than 5 interactions">
                     Low-support share
                   </th>
+                  <th title="Share of a user's listed neighbours that UserKNN (co-occurrence) also lists (users with 50+ interactions)">
+                    UserKNN overlap
+                  </th>
                 </tr>
               </thead>
               <tbody>
@@ -145,6 +163,7 @@ export function RunsPanel() {
                     <td title={r.space && spaceSettings(r.space)}>
                       {fmtNum(r.space?.lowSupportShare)}
                     </td>
+                    <td>{fmtNum(r.space?.users?.coOccurrenceOverlap)}</td>
                   </tr>
                 ))}
               </tbody>
@@ -167,6 +186,24 @@ export function RunsPanel() {
                 series={spaceSeries}
                 xLabel="run"
                 xMax={Math.max(...measured.map((r) => r.id))}
+                empty=""
+              />
+            )}
+            {genreCurves.length > 0 && (
+              <LineChart
+                title="Genre agreement per epoch by run"
+                series={genreCurves}
+                xLabel="epoch"
+                xMax={xMax}
+                empty=""
+              />
+            )}
+            {overlapCurves.length > 0 && (
+              <LineChart
+                title="ItemKNN overlap per epoch by run"
+                series={overlapCurves}
+                xLabel="epoch"
+                xMax={xMax}
                 empty=""
               />
             )}

@@ -16,7 +16,8 @@ import {
   type SplitName,
 } from '../../core/training/config';
 import type { ModelSetting } from '../../core/models/catalog';
-import { effectiveFeedback, settingView } from './train-settings';
+import { effectiveFeedback, modelChoice, settingView } from './train-settings';
+import { DefaultNote } from './DefaultNote';
 
 export function TrainPanel() {
   const lab = useLab();
@@ -62,16 +63,7 @@ export function TrainPanel() {
           disabled={busy}
           onChange={(e) => {
             const chosen = MODELS.find((m) => m.name === e.target.value);
-            const implicit =
-              !!chosen &&
-              (!chosen.kinds.includes('explicit') ||
-                (chosen.kinds.includes('implicit') &&
-                  (dataKind === 'implicit' || chosen.defaults.feedback === 'implicit')));
-            lab.setConfig({
-              model: e.target.value,
-              ...chosen?.defaults,
-              ...(implicit ? chosen?.implicitDefaults : {}),
-            });
+            lab.setConfig(chosen ? modelChoice(chosen, dataKind) : { model: e.target.value });
           }}
         >
           {MODELS.map((m) => (
@@ -81,6 +73,7 @@ export function TrainPanel() {
           ))}
         </select>
       </div>
+      <DefaultNote busy={busy} />
       {model && (
         <p className="muted small" data-testid="model-description">
           {model.description} <span className="badge">{model.kinds.join(' or ')}</span>

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { modelInfo, MODELS } from '../../core/models/catalog';
-import { effectiveFeedback, settingView } from './train-settings';
+import { effectiveFeedback, modelChoice, settingView } from './train-settings';
+import { validateConfig } from '../../core/training/config';
+import { isMapFirst, MAP_FIRST_CONFIG } from '../../core/training/map-default';
 
 const shown = (name: string, key: Parameters<typeof settingView>[1], fb = 'explicit' as const) =>
   settingView(modelInfo(name), key, fb, true).shown;
@@ -49,5 +51,40 @@ describe('effectiveFeedback', () => {
     expect(effectiveFeedback(modelInfo('fm'), 'implicit', 'explicit')).toBe('implicit');
     expect(effectiveFeedback(modelInfo('fm'), 'explicit', 'implicit')).toBe('implicit');
     expect(effectiveFeedback(modelInfo('fm'), 'explicit', 'explicit')).toBe('explicit');
+  });
+});
+
+describe('modelChoice', () => {
+  const info = (name: string) => MODELS.find((m) => m.name === name)!;
+  it("sets the model's defaults with the feedback and negatives they were measured with", () => {
+    // From the map-first default (implicit, popularity negatives) to the rating model.
+    expect(modelChoice(info('biased-mf'), 'explicit')).toMatchObject({
+      model: 'biased-mf',
+      feedback: 'explicit',
+      negatives: 'uniform',
+      l2: 0.15,
+    });
+    // The hybrid on ratings by default; on implicit data, with its implicit L2.
+    expect(modelChoice(info('hybrid'), 'explicit')).toMatchObject({
+      feedback: 'explicit',
+      l2: 0.15,
+    });
+    expect(modelChoice(info('hybrid'), 'implicit')).toMatchObject({
+      feedback: 'implicit',
+      l2: 0.01,
+    });
+    expect(modelChoice(info('bpr'), 'explicit').feedback).toBe('implicit');
+  });
+});
+
+describe('the map-first default', () => {
+  const info = (name: string) => MODELS.find((m) => m.name === name)!;
+  it('is a valid run of a model that ranks, recognised as the default', () => {
+    expect(validateConfig(MAP_FIRST_CONFIG)).toEqual([]);
+    expect(info(MAP_FIRST_CONFIG.model).kinds).toContain('implicit');
+    expect(isMapFirst(MAP_FIRST_CONFIG)).toBe(true);
+    expect(isMapFirst({ ...MAP_FIRST_CONFIG, ...modelChoice(info('hybrid'), 'explicit') })).toBe(
+      false,
+    );
   });
 });

@@ -3,6 +3,7 @@
  * (what the model reads) and the feedback it trains on, so that a new model needs no edit here.
  */
 import type { ModelInfo, ModelSetting } from '../../core/models/catalog';
+import type { TrainConfig } from '../../core/training/config';
 
 export type Feedback = 'explicit' | 'implicit';
 
@@ -53,4 +54,25 @@ export function effectiveFeedback(
   if (!model || !model.kinds.includes('implicit')) return 'explicit';
   if (dataKind === 'implicit' || !model.kinds.includes('explicit')) return 'implicit';
   return chosen;
+}
+
+/**
+ * The settings a model choice sets: the model's measured defaults, and the feedback and negatives
+ * they were measured with, so a setting of the model chosen before (e.g. the map-first default's
+ * implicit feedback and popularity negatives) never carries over to a model it was not measured
+ * for. A model that reads both feedbacks trains on ratings when the data has them, unless its
+ * defaults say otherwise.
+ */
+export function modelChoice(chosen: ModelInfo, dataKind: Feedback): Partial<TrainConfig> {
+  const implicit =
+    !chosen.kinds.includes('explicit') ||
+    (chosen.kinds.includes('implicit') &&
+      (dataKind === 'implicit' || chosen.defaults.feedback === 'implicit'));
+  return {
+    model: chosen.name,
+    negatives: 'uniform',
+    ...chosen.defaults,
+    feedback: implicit ? 'implicit' : 'explicit',
+    ...(implicit ? chosen.implicitDefaults : {}),
+  };
 }

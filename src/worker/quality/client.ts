@@ -3,9 +3,14 @@
  * vectors to measure. Requests are answered in order; the worker starts on the first request.
  */
 import type { Dataset } from '../../core/data/types';
-import { agreementCategories, type SpaceQualityDetail } from '../../core/metrics/space-quality';
+import { agreementCategories } from '../../core/metrics/space-quality';
 import type { Metric } from '../../core/projection/neighbours';
-import { transferablesOf, type QualityRequest, type QualityResponse } from './protocol';
+import {
+  transferablesOf,
+  type MeasuredSpace,
+  type QualityRequest,
+  type QualityResponse,
+} from './protocol';
 
 /** What the client needs of a Worker; tests can pass a fake. */
 export interface QualityWorkerLike {
@@ -20,7 +25,7 @@ export class QualityClient {
   private nextId = 1;
   private readonly pending = new Map<
     number,
-    { resolve: (q: SpaceQualityDetail) => void; reject: (e: Error) => void }
+    { resolve: (q: MeasuredSpace) => void; reject: (e: Error) => void }
   >();
 
   constructor(private readonly make?: () => QualityWorkerLike) {}
@@ -48,14 +53,16 @@ export class QualityClient {
 
   /**
    * Measures `vectors` (the data set's items x dim; copied, the caller keeps its array) under the
-   * page's neighbour settings. The data set's interactions are copied over once.
+   * page's neighbour settings; with `users` (nUsers x dim, copied too), the user neighbourhoods
+   * as well. The data set's interactions are copied over once.
    */
   measure(
     d: Dataset,
     vectors: Float32Array,
     dim: number,
     opts: { metric: Metric; k: number; minSupport: number },
-  ): Promise<SpaceQualityDetail> {
+    users?: { vectors: Float32Array; dim: number },
+  ): Promise<MeasuredSpace> {
     if (this.sent?.dataset !== d) {
       const key = (this.sent?.key ?? 0) + 1;
       const c = agreementCategories(d.itemFeatures);
@@ -74,7 +81,15 @@ export class QualityClient {
     const key = this.sent.key;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
-      this.send({ type: 'measure', id, key, vectors: vectors.slice(), dim, ...opts });
+      this.send({
+        type: 'measure',
+        id,
+        key,
+        vectors: vectors.slice(),
+        dim,
+        ...opts,
+        ...(users && { userVectors: users.vectors.slice(), userDim: users.dim }),
+      });
     });
   }
 

@@ -5,6 +5,10 @@
  */
 import type { Metric } from '../../core/projection/neighbours';
 import type { SpaceQualityDetail } from '../../core/metrics/space-quality';
+import type { UserSpaceQuality } from '../../core/metrics/user-space-quality';
+
+/** The measurement: items, and users when user vectors were sent (null: none, or no user qualifies). */
+export type MeasuredSpace = SpaceQualityDetail & { users: UserSpaceQuality | null };
 
 export interface QualityData {
   type: 'data';
@@ -29,12 +33,15 @@ export interface QualityMeasure {
   metric: Metric;
   k: number;
   minSupport: number;
+  /** nUsers x userDim user vectors, to measure the user neighbourhoods too (absent: items only). */
+  userVectors?: Float32Array;
+  userDim?: number;
 }
 
 export type QualityRequest = QualityData | QualityMeasure;
 
 export type QualityResponse =
-  | { type: 'result'; id: number; quality: SpaceQualityDetail; ms: number }
+  | { type: 'result'; id: number; quality: MeasuredSpace; ms: number }
   | { type: 'error'; id: number; message: string };
 
 /** The buffers of a request's typed arrays, for postMessage's transfer list. */
@@ -42,7 +49,7 @@ export function transferablesOf(msg: QualityRequest): ArrayBuffer[] {
   const arrays =
     msg.type === 'data'
       ? [msg.user, msg.item, msg.categories?.offsets, msg.categories?.values]
-      : [msg.vectors];
+      : [msg.vectors, msg.userVectors];
   const out: ArrayBuffer[] = [];
   for (const a of arrays)
     if (a && a.buffer instanceof ArrayBuffer && !out.includes(a.buffer)) out.push(a.buffer);

@@ -5,6 +5,7 @@
  */
 import { buildIncidence, coOccurrenceTable, type Incidence } from '../../core/metrics/item-knn';
 import { measuredItems, spaceQuality } from '../../core/metrics/space-quality';
+import { userReference, userSpaceQuality } from '../../core/metrics/user-space-quality';
 import type { QualityData, QualityRequest, QualityResponse } from './protocol';
 
 export class QualitySession {
@@ -12,6 +13,8 @@ export class QualitySession {
     null;
   /** ItemKNN lists of the measured items, by "k/minSupport". */
   private readonly reference = new Map<string, Int32Array>();
+  /** The measured users and their UserKNN lists, by "k/minSupport". */
+  private readonly userReference = new Map<string, { users: Int32Array; lists: Int32Array }>();
   private items: Int32Array = new Int32Array(0);
 
   constructor(
@@ -25,6 +28,7 @@ export class QualitySession {
       this.data = { key: msg.key, inc, categories: msg.categories };
       this.items = measuredItems(inc.itemSupport);
       this.reference.clear();
+      this.userReference.clear();
       return;
     }
     const started = this.now();
@@ -49,7 +53,32 @@ export class QualitySession {
         items: this.items,
         reference,
       });
-      this.post({ type: 'result', id: msg.id, quality, ms: this.now() - started });
+      let users = null;
+      const dim = msg.userDim ?? 0;
+      // Models without one vector per user of this data set have no user neighbourhoods.
+      if (msg.userVectors && dim > 0 && msg.userVectors.length === data.inc.nUsers * dim) {
+        let ref = this.userReference.get(refKey);
+        if (!ref) {
+          ref = userReference(data.inc, msg.k, msg.minSupport);
+          this.userReference.set(refKey, ref);
+        }
+        const u = userSpaceQuality({
+          vectors: msg.userVectors,
+          dim,
+          inc: data.inc,
+          metric: msg.metric,
+          k: msg.k,
+          minSupport: msg.minSupport,
+          reference: ref,
+        });
+        users = u.users > 0 ? u : null;
+      }
+      this.post({
+        type: 'result',
+        id: msg.id,
+        quality: { ...quality, users },
+        ms: this.now() - started,
+      });
     } catch (e) {
       this.post({ type: 'error', id: msg.id, message: e instanceof Error ? e.message : String(e) });
     }
