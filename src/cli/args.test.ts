@@ -39,6 +39,7 @@ describe('command-line arguments', () => {
       test: null,
       top: 25,
       projectorUrl: 'https://example.org/m/',
+      backend: 'auto',
       overrides: {
         model: 'bpr',
         epochs: 20,
@@ -62,8 +63,18 @@ describe('command-line arguments', () => {
       test: null,
       top: DEFAULT_TOP,
       projectorUrl: '',
+      backend: 'auto',
       overrides: { epochs: 3 },
     });
+  });
+
+  it('reads --backend, and names the backends when it is not one of them', () => {
+    expect(parseArgs(['train', 'r.csv', '--backend', 'wasm'])).toMatchObject({ backend: 'wasm' });
+    expect(parseArgs(['train', 'r.csv', '--backend=cpu'])).toMatchObject({ backend: 'cpu' });
+    expect(() => parseArgs(['train', 'r.csv', '--backend', 'webgl'])).toThrow(
+      '--backend must be one of auto, tensorflow, wasm, cpu; got "webgl"',
+    );
+    expect(USAGE).toContain('--backend <name>');
   });
 
   it('reads --test as the test file, which sets the split', () => {

@@ -7,6 +7,10 @@ import { MODELS } from '../core/models/catalog';
 import { DEFAULT_CONFIG, LIMITS, SPLITS, type TrainConfig } from '../core/training/config';
 import { DEFAULT_TUNE, type TuneBudget } from '../core/training/tuning';
 
+/** tfjs backends in Node (see backend.ts); 'auto': tfjs-node, else wasm, else cpu. */
+export const NODE_BACKENDS = ['auto', 'tensorflow', 'wasm', 'cpu'] as const;
+export type NodeBackend = (typeof NODE_BACKENDS)[number];
+
 export class UsageError extends Error {
   constructor(message: string) {
     super(message);
@@ -36,6 +40,8 @@ export interface TrainArgs {
   top: number;
   /** Base URL written into projector_config.json's paths ('' = relative). */
   projectorUrl: string;
+  /** The tfjs backend (`--backend`; 'auto': tfjs-node, else wasm, else cpu). */
+  backend: NodeBackend;
 }
 
 export type CliArgs = { command: 'help' } | TrainArgs;
@@ -68,6 +74,7 @@ const TEXT = [
   'minutes',
   'method',
   'projector-url',
+  'backend',
 ];
 
 const modelNames = MODELS.map((m) => m.name);
@@ -128,12 +135,14 @@ Options:
   --projector-url <u> where the output folder will be served from: projector_config.json then
                       names vectors.tsv and metadata.tsv by full address (the standalone
                       projector resolves relative paths against its own page)
+  --backend <name>    tfjs backend: ${NODE_BACKENDS.join(', ')} (default auto: tfjs-node when
+                      installed, else wasm, else cpu)
   -h, --help          show this help
 
 Writes model.json + weights.bin (TensorFlow.js weights manifest and weights, read with tf.io),
 vectors.tsv + metadata.tsv + projector_config.pbtxt (TensorBoard's projector plugin: use the
 output folder as --logdir) + projector_config.json (the standalone projector),
-recommendations.csv, runs.csv and curves.csv. Trains on @tensorflow/tfjs-node when it is installed, else on the tfjs cpu backend.
+recommendations.csv, runs.csv and curves.csv. Trains on @tensorflow/tfjs-node when it is installed, else on tfjs wasm, else on tfjs cpu (--backend picks one).
 
 Example:
   npx latent-lab train ratings.csv --model biased-mf --epochs 20 --items movies.csv --out model/
@@ -172,6 +181,7 @@ export function parseArgs(argv: readonly string[]): CliArgs {
   let top = DEFAULT_TOP;
   let out = DEFAULT_OUT;
   let projectorUrl = '';
+  let backend: NodeBackend = 'auto';
   for (let k = 0; k < rest.length; k++) {
     const arg = rest[k];
     if (!arg.startsWith('--') || arg === '--') {
@@ -193,6 +203,7 @@ export function parseArgs(argv: readonly string[]): CliArgs {
     else if (flag === 'split') overrides.split = oneOf(flag, value, SPLITS);
     else if (flag === 'feedback')
       overrides.feedback = oneOf(flag, value, ['explicit', 'implicit'] as const);
+    else if (flag === 'backend') backend = oneOf(flag, value, NODE_BACKENDS);
     else if (flag === 'method') tune.method = oneOf(flag, value, ['halving', 'random'] as const);
     else if (flag === 'trials' || flag === 'minutes') {
       const v = Number(value);
@@ -231,5 +242,16 @@ export function parseArgs(argv: readonly string[]): CliArgs {
     overrides.split = 'test-file';
   } else if (overrides.split === 'test-file')
     throw new UsageError('--split test-file needs the test file: --test <file>');
-  return { command, tune, input: positional[0], out, overrides, items, test, top, projectorUrl };
+  return {
+    command,
+    tune,
+    input: positional[0],
+    out,
+    overrides,
+    items,
+    test,
+    top,
+    projectorUrl,
+    backend,
+  };
 }
