@@ -24,6 +24,8 @@ export default defineConfig({
       '@tensorflow/tfjs-core',
       '@tensorflow/tfjs-backend-cpu',
       '@tensorflow/tfjs-backend-webgl',
+      '@tensorflow/tfjs-backend-wasm',
+      '@tensorflow/tfjs-backend-webgpu',
     ],
     include: [
       '@tensorflow/tfjs-core > long',

@@ -1,16 +1,17 @@
 /**
- * The training worker's engines: tfjs on the backend in use, and the parallel typed-array row
- * engine (kernel workers over shared memory) for the models that have a kernel. Chosen per run
- * by src/core/engines/choose.ts.
+ * The training worker's engines: tfjs on its default backend (webgl), on wasm (the 'cpu' engine)
+ * and on webgpu where they start (tfjs-engines.ts), and the parallel typed-array row engine
+ * (kernel workers over shared memory) for the models that have a kernel. Chosen per run by
+ * src/core/engines/choose.ts.
  */
 import { tf } from '../../core/tf/tfjs';
-import { createTrainer } from '../../core/training/create';
 import { createModel } from '../../core/models/registry';
 import { modelContext } from '../../core/training/trainer';
 import { RowEngineTrainer, rowKernelProblem } from '../../core/engines/row-trainer';
 import { chooseEngine, measureRowsPerSecond, type EngineHook } from '../../core/engines/choose';
 import type { EngineName } from '../../core/engines/types';
 import { browserExecutor, parallelProblem, parallelThreads } from '../engine/parallel';
+import { tfjsCandidates } from './tfjs-engines';
 
 /** The engine name of the tfjs backend in use (wasm and cpu both run on the CPU). */
 export function tfjsEngine(): EngineName {
@@ -60,6 +61,8 @@ async function kernelThreads(
 
 export const workerEngines: EngineHook = {
   async create(data, config, preference) {
+    // Every run starts on the default backend (a run before may have switched it).
+    const tfjs = await tfjsCandidates(data, config);
     const key = [
       config.model,
       data.users,
@@ -81,10 +84,12 @@ export const workerEngines: EngineHook = {
       RowEngineTrainer.create(data, config, browserExecutor(), threads);
     // The worker count is measured only when the parallel engine may run.
     const parallel =
-      !problem && preference !== tfjsEngine() ? await kernelThreads(key, make) : null;
-    return chooseEngine(
+      !problem && (preference === 'auto' || preference === 'cpu-parallel')
+        ? await kernelThreads(key, make)
+        : null;
+    const choice = await chooseEngine(
       [
-        { engine: tfjsEngine(), make: async () => createTrainer(data, config) },
+        ...tfjs.candidates,
         {
           engine: 'cpu-parallel',
           make: parallel ? () => make(parallel.threads) : null,
@@ -94,5 +99,6 @@ export const workerEngines: EngineHook = {
       preference,
       rates,
     );
+    return { ...choice, backend: tfjs.inUse() };
   },
 };
