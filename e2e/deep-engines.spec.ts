@@ -1,5 +1,15 @@
 import { test, expect } from '@playwright/test';
 import { LabPage } from './lab-page';
+import { chromiumArgs, chromiumPath } from '../scripts/chromium';
+
+// Headless Chromium exposes WebGPU on SwiftShader with this flag; this spec alone turns it on
+// (the other specs keep asserting webgl as the default).
+test.use({
+  launchOptions: {
+    executablePath: chromiumPath(),
+    args: [...chromiumArgs, '--enable-unsafe-webgpu'],
+  },
+});
 
 /**
  * The deep models (and SVD++) on each engine the page offers, chosen through the "Engine"
