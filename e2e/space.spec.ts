@@ -10,6 +10,7 @@ test('a finished run reports its map quality; neighbours carry their support, fi
   await lab.open();
   await lab.sampleLoaded();
   await page.getByLabel('Projection').selectOption('PCA');
+  await lab.chooseEngine('webgl'); // Automatic may take tfjs wasm ('cpu')
   const s = await lab.train(1);
   expect(s.training.error).toBeNull();
   expect(s.training.backend).toBe('webgl');
