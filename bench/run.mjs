@@ -2,7 +2,8 @@
 // webgl backend, prints one table and writes bench/results.json.
 // Options: --quick (a seconds-long smoke), --webgl-only (skip the cpu backend's rows),
 // --projection-only (only the UMAP rows; replaces just the `projection` part of results.json),
-// --engines-only (only the training engines on the sample; replaces just `engines`).
+// --engines-only (only the training engines on the sample; replaces just `engines`),
+// --deep-only (only the deep models' epochs per tfjs engine; replaces just `deep`).
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -13,6 +14,7 @@ const webglOnly = process.argv.includes('--webgl-only');
 const profile = process.argv.includes('--profile');
 const projectionOnly = process.argv.includes('--projection-only');
 const enginesOnly = process.argv.includes('--engines-only');
+const deepOnly = process.argv.includes('--deep-only');
 const port = 4700 + Math.floor(Math.random() * 200);
 // vite itself, not through npx, so that killing it stops the server.
 const server = spawn(
@@ -82,6 +84,8 @@ const browser = await chromium.launch({
     '--ignore-gpu-blocklist',
     '--no-sandbox',
     '--disable-dev-shm-usage',
+    // WebGPU (on SwiftShader here) for the deep models' webgpu rows.
+    '--enable-unsafe-webgpu',
   ],
 });
 try {
@@ -91,6 +95,7 @@ try {
   const query = new URLSearchParams();
   if (projectionOnly) query.set('projection', 'only');
   if (enginesOnly) query.set('engines', 'only');
+  if (deepOnly) query.set('deep', 'only');
   // --import-large: the 25M-row streamed import also with --projection-only.
   if (process.argv.includes('--import-large')) query.set('large', '1');
   if (quick) query.set('quick', '1');
@@ -155,6 +160,12 @@ function report(s, browserVersion) {
   };
   const file = new URL('./results.json', import.meta.url);
   const explorer = s.explorer && { env: projection.env, renderer: env.renderer, ...s.explorer };
+  if (deepOnly) {
+    reportDeep(s.deep);
+    const old = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {};
+    writeFileSync(file, JSON.stringify({ ...old, deep: { env, rows: s.deep } }, null, 2));
+    return;
+  }
   if (enginesOnly) {
     reportEngines(s.engines);
     const old = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {};
@@ -205,11 +216,13 @@ function report(s, browserVersion) {
   console.log('\nSparse path vs stock autodiff (max |difference| of the tables):');
   for (const c of s.checks) console.log(`  ${c.name}: ${c.maxDiff.toExponential(2)}`);
   reportEngines(s.engines);
+  reportDeep(s.deep);
   reportProjection(s.projection);
   reportExplorer(s.explorer);
   reportImport(s.importRows);
   const results = {
     engines: { env, rows: s.engines },
+    deep: { env, rows: s.deep },
     env,
     quick,
     rows: s.rows,
@@ -241,6 +254,26 @@ function reportEngines(rows) {
         r.note,
       ];
     }),
+  );
+}
+
+/** One epoch of the deep models (and SVD++) per tfjs engine, on the sample and a 1M-row file. */
+function reportDeep(rows) {
+  if (!rows?.length) return;
+  console.log(
+    '\nDeep models, one epoch per tfjs engine (model defaults; seconds of training steps):\n',
+  );
+  table(
+    ['model', 'data', 'engine', 'backend', 's/epoch', 'rows/s', 'note'],
+    rows.map((r) => [
+      r.model,
+      r.data,
+      r.engine,
+      r.backend,
+      fmt(r.seconds, 2),
+      fmt(r.rowsPerSecond),
+      r.note,
+    ]),
   );
 }
 
