@@ -67,6 +67,25 @@ describe('wasm kernels', () => {
     expect(wasmGrad).toEqual([7, 8, 4, 6, 0, 0, 0, 0, 5, 6, 0, 0]);
   });
 
+  it('matrix products with transposed sides (plain and fused) match cpu', async () => {
+    const run = () =>
+      tf.tidy(() => {
+        const a = tf.reshape(tf.range(0, 12), [3, 4]);
+        const b = tf.reshape(tf.sin(tf.range(0, 20)), [5, 4]);
+        const bias = tf.tensor1d([0.5, -1, 2, 0, 1]);
+        return [
+          tf.matMul(a, b, false, true),
+          tf.matMul(b, a, true, true),
+          tf.matMul(a, tf.transpose(b), true, false),
+          tf.fused.matMul({ a, b, transposeB: true, bias, activation: 'relu' }),
+          tf.matMul(tf.reshape(a, [1, 3, 4]), tf.reshape(b, [1, 5, 4]), false, true),
+        ].map(values);
+      });
+    const cpu = await on('cpu', run);
+    const wasm = await on('wasm', run);
+    cpu.forEach((c, k) => close(wasm[k], c));
+  });
+
   it('biasedDot and its gradients match cpu', async () => {
     const run = () =>
       tf.tidy(() => {
