@@ -75,8 +75,8 @@ describe('wasm kernels', () => {
         const bias = tf.tensor1d([0.5, -1, 2, 0, 1]);
         return [
           tf.matMul(a, b, false, true),
-          tf.matMul(b, a, true, true),
-          tf.matMul(a, tf.transpose(b), true, false),
+          tf.matMul(tf.transpose(b), a, true, true),
+          tf.matMul(a, a, true, false),
           tf.fused.matMul({ a, b, transposeB: true, bias, activation: 'relu' }),
           tf.matMul(tf.reshape(a, [1, 3, 4]), tf.reshape(b, [1, 5, 4]), false, true),
         ].map(values);
