@@ -96,6 +96,11 @@ try {
   if (projectionOnly) query.set('projection', 'only');
   if (enginesOnly) query.set('engines', 'only');
   if (deepOnly) query.set('deep', 'only');
+  // --deep-engines=webgl,cpu and --deep-data=sample|large narrow the deep rows.
+  for (const arg of process.argv.slice(2)) {
+    const m = /^--deep-(engines|data)=(.*)$/.exec(arg);
+    if (m) query.set(`deep-${m[1]}`, m[2]);
+  }
   // --import-large: the 25M-row streamed import also with --projection-only.
   if (process.argv.includes('--import-large')) query.set('large', '1');
   if (quick) query.set('quick', '1');

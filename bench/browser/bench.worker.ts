@@ -117,7 +117,14 @@ self.onmessage = async (ev: MessageEvent<BenchRequest>) => {
     const say = (message: string) => post({ type: 'progress', message });
     if (ev.data.deepOnly || (!ev.data.quick && !ev.data.enginesOnly && !ev.data.profile)) {
       const sample = ev.data.sample && sampleData(ev.data.sample)();
-      for (const row of await deepRows(sample, ev.data.quick, say)) post({ type: 'deep', row });
+      const only = { engines: ev.data.deepEngines, data: ev.data.deepData };
+      for (const row of await deepRows(
+        only.data === 'large' ? null : sample,
+        ev.data.quick || only.data === 'sample',
+        say,
+        only.engines,
+      ))
+        post({ type: 'deep', row });
       if (ev.data.deepOnly) {
         post({ type: 'done' });
         return;

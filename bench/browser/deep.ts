@@ -58,10 +58,13 @@ export async function deepRows(
   sample: TrainData | null,
   quick: boolean,
   say: (line: string) => void,
+  /** Engines to time ('webgl', 'cpu', 'webgpu'); null: all. */
+  only: string[] | null = null,
 ): Promise<DeepRow[]> {
   const home = tf.getBackend();
   const sets: [string, () => TrainData][] = [];
   if (sample) sets.push(['ml-latest-small (80%)', () => sample]);
+  // `quick`: the sample only (the 1M-row file is the slow part).
   if (!quick) sets.push(['1M rows x 20,000 items', syntheticData(1_000_000, 10_000, 20_000)]);
   const rows: DeepRow[] = [];
   for (const [name, make] of sets) {
@@ -69,7 +72,7 @@ export async function deepRows(
     for (const model of ['autorec', 'youtube-dnn', 'svdpp']) {
       const info = MODELS.find((m) => m.name === model)!;
       const config: TrainConfig = { ...DEFAULT_CONFIG, model, ...info.defaults, epochs: 1 };
-      for (const { engine, backend } of ENGINES) {
+      for (const { engine, backend } of ENGINES.filter((e) => !only || only.includes(e.engine))) {
         const row = { model, data: name, engine, backend };
         const started = backend === 'webgl' ? null : await extraBackend(backend, home);
         if (started && !started.ok) {

@@ -177,6 +177,8 @@ const req: BenchRequest = {
   projectionOnly,
   enginesOnly,
   deepOnly,
+  deepEngines: params.get('deep-engines')?.split(',') ?? null,
+  deepData: (params.get('deep-data') as 'sample' | 'large' | null) ?? null,
   // WEBGL_* query parameters are set as tfjs flags in the worker (for experiments).
   flags: Object.fromEntries([...params].filter(([k]) => k.startsWith('WEBGL_'))),
   // The quick smoke times the engines too (on the sample); the projection-only run does not.

@@ -85,6 +85,9 @@ export type BenchRequest = {
   enginesOnly: boolean;
   /** Only the deep models' epochs per engine (`?deep=only`). */
   deepOnly: boolean;
+  /** The deep rows' engines and data sets (`?deep-engines=webgl,cpu&deep-data=large`); null: all. */
+  deepEngines: string[] | null;
+  deepData: 'sample' | 'large' | null;
   /** Only the projection rows (`?projection=only`): no backend checks or training rows. */
   projectionOnly: boolean;
   /** tfjs flags to set before running, as given (e.g. WEBGL_PACK: 'false'). */
