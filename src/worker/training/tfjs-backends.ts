@@ -10,8 +10,6 @@
  * backend (`useBackend`); the next run starts from the default again.
  */
 import { tf } from '../../core/tf/tfjs';
-import { getThreadsCount, setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import '@tensorflow/tfjs-backend-webgpu';
 import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
@@ -58,7 +56,19 @@ function threadsProblem(): string | null {
   return "threads off: tfjs wasm's threaded build does not start from a bundled app";
 }
 
+/** Loads a backend's package on first use: one that fails to load costs only its engine. */
+async function load<T>(name: string, what: () => Promise<T>): Promise<T | string> {
+  try {
+    return await what();
+  } catch (e) {
+    return `${name} failed to load (${e instanceof Error ? e.message : String(e)})`;
+  }
+}
+
 async function startWasm(): Promise<ExtraBackend> {
+  const wasm = await load('tfjs wasm', () => import('@tensorflow/tfjs-backend-wasm'));
+  if (typeof wasm === 'string') return { ok: false, reason: wasm, renderer: null };
+  const { getThreadsCount, setThreadsCount, setWasmPaths } = wasm;
   setWasmPaths({
     'tfjs-backend-wasm.wasm': wasmPlain,
     'tfjs-backend-wasm-simd.wasm': wasmSimd,
@@ -92,6 +102,8 @@ async function startWebgpu(): Promise<ExtraBackend> {
   } catch (e) {
     return { ok: false, reason: `WebGPU adapter request failed (${String(e)})`, renderer: null };
   }
+  const loaded = await load('tfjs webgpu', () => import('@tensorflow/tfjs-backend-webgpu'));
+  if (typeof loaded === 'string') return { ok: false, reason: loaded, renderer: name };
   registerComposedBiasedDot('webgpu');
   const problem = await setAndProve('webgpu');
   if (problem)
