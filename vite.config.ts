@@ -24,11 +24,14 @@ export default defineConfig({
       '@tensorflow/tfjs-core',
       '@tensorflow/tfjs-backend-cpu',
       '@tensorflow/tfjs-backend-webgl',
+      '@tensorflow/tfjs-backend-webgpu',
     ],
     include: [
       '@tensorflow/tfjs-core > long',
       '@tensorflow/tfjs-core > seedrandom',
       '@tensorflow/tfjs-backend-cpu > seedrandom',
+      // CommonJS inside (its Emscripten loaders): pre-bundled, unlike the other tfjs packages.
+      '@tensorflow/tfjs-backend-wasm',
       // Imported only in the projection worker, so the first page load would find it late,
       // re-bundle and reload the page.
       'umap-js',

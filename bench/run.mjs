@@ -6,6 +6,7 @@
 // --app-only (only the app rows: the page itself trains the sample; replaces just `app`),
 // --scale[=rows] (only the scale row: the app on a generated MovieLens-25M-shaped file, 25M rows
 // unless given, written once to $TMPDIR; replaces just `scale`).
+// --deep-only (only the deep models' epochs per tfjs engine; replaces just `deep`).
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -23,6 +24,7 @@ const scaleArg = process.argv.find((a) => a === '--scale' || a.startsWith('--sca
 const scaleRows = scaleArg ? Number(scaleArg.split('=')[1] ?? 25_000_000) : 0;
 if (scaleArg && !(Number.isInteger(scaleRows) && scaleRows >= 1000))
   throw new Error(`--scale=<rows> needs a whole number of rows (1,000 or more), got ${scaleArg}`);
+const deepOnly = process.argv.includes('--deep-only');
 const port = 4700 + Math.floor(Math.random() * 200);
 // vite itself, not through npx, so that killing it stops the server.
 const server = spawn(
@@ -92,13 +94,15 @@ const browser = await chromium.launch({
     '--ignore-gpu-blocklist',
     '--no-sandbox',
     '--disable-dev-shm-usage',
+    // WebGPU (on SwiftShader here) for the deep models' webgpu rows.
+    '--enable-unsafe-webgpu',
   ],
 });
 try {
   if (scaleRows) await scale();
   else if (!appOnly) await benchPage();
   // The app rows run after the bench page closed, on its own: the page as a person gets it.
-  if (!scaleRows && (appOnly || !(quick || profile || projectionOnly || enginesOnly))) {
+  if (!scaleRows && (appOnly || !(quick || profile || projectionOnly || enginesOnly || deepOnly))) {
     const rows = await appRows(browser, `http://127.0.0.1:${port}/`);
     reportApp(rows);
     const file = new URL('./results.json', import.meta.url);
@@ -119,6 +123,12 @@ async function benchPage() {
   const query = new URLSearchParams();
   if (projectionOnly) query.set('projection', 'only');
   if (enginesOnly) query.set('engines', 'only');
+  if (deepOnly) query.set('deep', 'only');
+  // --deep-engines=webgl,cpu and --deep-data=sample|large narrow the deep rows.
+  for (const arg of process.argv.slice(2)) {
+    const m = /^--deep-(engines|data)=(.*)$/.exec(arg);
+    if (m) query.set(`deep-${m[1]}`, m[2]);
+  }
   // --import-large: the 25M-row streamed import also with --projection-only.
   if (process.argv.includes('--import-large')) query.set('large', '1');
   if (quick) query.set('quick', '1');
@@ -256,6 +266,12 @@ function report(s, browserVersion) {
   };
   const file = new URL('./results.json', import.meta.url);
   const explorer = s.explorer && { env: projection.env, renderer: env.renderer, ...s.explorer };
+  if (deepOnly) {
+    reportDeep(s.deep);
+    const old = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {};
+    writeFileSync(file, JSON.stringify({ ...old, deep: { env, rows: s.deep } }, null, 2));
+    return;
+  }
   if (enginesOnly) {
     reportEngines(s.engines);
     const old = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {};
@@ -306,11 +322,13 @@ function report(s, browserVersion) {
   console.log('\nSparse path vs stock autodiff (max |difference| of the tables):');
   for (const c of s.checks) console.log(`  ${c.name}: ${c.maxDiff.toExponential(2)}`);
   reportEngines(s.engines);
+  reportDeep(s.deep);
   reportProjection(s.projection);
   reportExplorer(s.explorer);
   reportImport(s.importRows);
   const results = {
     engines: { env, rows: s.engines },
+    deep: { env, rows: s.deep },
     env,
     quick,
     rows: s.rows,
@@ -342,6 +360,26 @@ function reportEngines(rows) {
         r.note,
       ];
     }),
+  );
+}
+
+/** One epoch of the deep models (and SVD++) per tfjs engine, on the sample and a 1M-row file. */
+function reportDeep(rows) {
+  if (!rows?.length) return;
+  console.log(
+    '\nDeep models, one epoch per tfjs engine (model defaults; seconds of training steps):\n',
+  );
+  table(
+    ['model', 'data', 'engine', 'backend', 's/epoch', 'rows/s', 'note'],
+    rows.map((r) => [
+      r.model,
+      r.data,
+      r.engine,
+      r.backend,
+      fmt(r.seconds, 2),
+      fmt(r.rowsPerSecond),
+      r.note,
+    ]),
   );
 }
 

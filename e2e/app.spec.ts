@@ -34,6 +34,7 @@ test('trains 2 epochs on webgl, beats the global mean, projects, and a clicked p
   await lab.open();
   await lab.sampleLoaded();
   await lab.selectModel('biased-mf');
+  await lab.chooseEngine('webgl'); // Automatic may take tfjs wasm ('cpu')
   const s = await lab.train(2);
   expect(s.training.error).toBeNull();
   expect(s.training.status).toBe('done');
@@ -152,6 +153,7 @@ test('trains the implicit BPR model for an epoch on webgl and ranks every epoch'
   await expect(page.getByText(/Bayesian personalised ranking/)).toBeVisible();
   // Choosing the model applies its measured defaults.
   await expect(page.getByLabel('L2 regularisation')).toHaveValue('0.01');
+  await lab.chooseEngine('webgl'); // Automatic may take tfjs wasm ('cpu')
   const s = await lab.train(1);
   expect(s.training.error).toBeNull();
   expect(s.training.backend).toBe('webgl');
@@ -176,6 +178,7 @@ test('trains the hybrid model on genres and SVD++ for an epoch each on webgl; th
   const model = page.getByLabel('Model', { exact: true });
   await model.selectOption('hybrid');
   await expect(page.getByTestId('model-description')).toContainText('metadata features');
+  await lab.chooseEngine('webgl'); // Automatic may take tfjs wasm ('cpu')
   let s = await lab.train(1);
   expect(s.training.error).toBeNull();
   expect(s.training.backend).toBe('webgl');
@@ -219,6 +222,7 @@ test('trains AutoRec on implicit feedback for an epoch on webgl, ranked every ep
   await page.getByLabel('Feedback').selectOption('implicit');
   // Deep models train on mini-batches of users: the hidden layer is the user's embedding.
   await expect(page.getByLabel('Hidden units')).toBeEnabled();
+  await lab.chooseEngine('webgl'); // Automatic may take tfjs wasm ('cpu')
   const s = await lab.train(1);
   expect(s.training.error).toBeNull();
   expect(s.training.backend).toBe('webgl');

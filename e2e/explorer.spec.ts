@@ -22,6 +22,7 @@ test('the hybrid model puts users, items and genre / tag features in one map; se
   await lab.sampleLoaded();
   await page.getByLabel('Model', { exact: true }).selectOption('hybrid');
   await page.getByLabel('Projection').selectOption('PCA');
+  await lab.chooseEngine('webgl'); // Automatic may take tfjs wasm ('cpu')
   const s = await lab.train(1);
   expect(s.training.error).toBeNull();
   expect(s.training.backend).toBe('webgl');

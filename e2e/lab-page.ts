@@ -212,6 +212,11 @@ export class LabPage {
     if ((await toggle.getAttribute('aria-expanded')) === 'true') await toggle.click();
   }
 
+  /** Picks the engine in the "Engine" select by value ('webgl', 'cpu', 'webgpu', ...). */
+  async chooseEngine(engine: string): Promise<void> {
+    await this.page.getByLabel('Engine', { exact: true }).selectOption(engine);
+  }
+
   async train(epochs: number): Promise<Snapshot> {
     await this.setNumber('Epochs', epochs);
     await this.page.getByRole('button', { name: 'Train', exact: true }).click();

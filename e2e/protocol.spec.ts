@@ -10,6 +10,7 @@ test('5-fold cross-validation of biased MF: per-fold rows and mean ± sd in the 
   await lab.selectModel('biased-mf');
   await lab.setNumber('Folds', 5);
   await page.getByLabel('Projection').selectOption('PCA');
+  await lab.chooseEngine('webgl'); // Automatic may take tfjs wasm ('cpu')
   const s = await lab.train(1);
   expect(s.training.error).toBeNull();
   expect(s.training.backend).toBe('webgl');
@@ -61,6 +62,7 @@ test('Tune: successive halving on validation, every trial a run, the best settin
   await lab.selectModel('biased-mf');
   await lab.setNumber('Epochs', 2);
   await lab.setNumber('Trials', 3);
+  await lab.chooseEngine('webgl'); // Automatic may take tfjs wasm ('cpu')
   await page.getByRole('button', { name: 'Tune', exact: true }).click();
   const s = await lab.until(
     (x) => x.training.status === 'done' && x.training.tuning?.status === 'done' && x,

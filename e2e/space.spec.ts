@@ -11,6 +11,7 @@ test('a finished run reports its map quality; neighbours carry their support, fi
   await lab.sampleLoaded();
   await lab.selectModel('biased-mf');
   await page.getByLabel('Projection').selectOption('PCA');
+  await lab.chooseEngine('webgl'); // Automatic may take tfjs wasm ('cpu')
   const s = await lab.train(1);
   expect(s.training.error).toBeNull();
   expect(s.training.backend).toBe('webgl');

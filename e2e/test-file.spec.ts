@@ -75,6 +75,7 @@ test('a test file is the test part: known rows scored, unknown ones counted and 
     `holdout.csv: ${known} test rows. ${unknown} test rows name a user or item the training file does not have; they are left out`,
   );
 
+  await lab.chooseEngine('webgl'); // Automatic may take tfjs wasm ('cpu')
   const s = await lab.train(1);
   expect(s.training.error).toBeNull();
   expect(s.training.backend).toBe('webgl');

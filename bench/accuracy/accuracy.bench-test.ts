@@ -1,7 +1,7 @@
 /**
  * The accuracy table: every model trained on the MovieLens sample through the training worker's
  * own session (the same split, binarisation, validation part and metrics as the app), in Node on
- * the tfjs cpu backend. Each row is the test part scored once at the epoch chosen on validation
+ * the backend of bench/tf-backend-setup.ts (TFJS_BACKEND; wasm unless tfjs-node is installed). Each row is the test part scored once at the epoch chosen on validation
  * (the protocol of src/core/training/protocol.ts), as mean ± sd over seeds (the split's and the
  * initial weights'). Writes bench/accuracy/results.json and prints a Markdown table.
  *
@@ -24,6 +24,7 @@ import { trainingPayload, type TrainingEvent } from '../../src/core/training/ses
 import type { TestReport } from '../../src/core/training/protocol';
 import type { Dataset } from '../../src/core/data/types';
 
+import { tf } from '../../src/core/tf/tfjs';
 import { loadSample } from '../sample';
 
 /** The metrics of a row, each the mean over seeds (with its sd in `sd`). */
@@ -43,6 +44,8 @@ export interface AccuracyRow extends Partial<Record<Metric, number | null>> {
   seconds: number;
   /** What trained it: 'cpu-parallel' (the row kernel, here in one thread) or 'cpu' (tfjs). */
   engine?: string;
+  /** The tfjs backend the seconds were measured on (rows without it: cpu). */
+  backend?: string;
   config: Partial<TrainConfig>;
 }
 
@@ -95,6 +98,7 @@ async function row(d: Dataset, name: string, config: TrainConfig, seeds: number[
     sd: {},
     seconds: runs.reduce((s, r) => s + r.seconds, 0) / runs.length,
     engine: runs[0].engine,
+    backend: tf.getBackend(),
     config,
   };
   for (const m of METRICS) {
@@ -190,13 +194,13 @@ function markdown(rows: AccuracyRow[]): string {
     return r.seeds.length > 1 ? `${x.toFixed(4)} ± ${r.sd[m]!.toFixed(4)}` : x.toFixed(4);
   };
   return [
-    '| model | case | feedback | epochs (selected) | RMSE | MAE | Recall@20 | NDCG@10 | AUC | seconds a run (Node cpu) |',
+    '| model | case | feedback | epochs (selected) | RMSE | MAE | Recall@20 | NDCG@10 | AUC | seconds a run (Node backend) |',
     '|---|---|---|---|---|---|---|---|---|---|',
     ...rows.map(
       (r) =>
         `| \`${r.model}\` | ${r.case} | ${r.feedback} | ${r.epochs} (${r.selectedEpochs.join(', ')}) | ` +
         `${f(r, 'rmse')} | ${f(r, 'mae')} | ${f(r, 'recall20')} | ${f(r, 'ndcg10')} | ${f(r, 'auc')} | ` +
-        `${r.seconds.toFixed(1)}${r.engine === 'cpu-parallel' ? ' (row kernel)' : ''} |`,
+        `${r.seconds.toFixed(1)} (${r.engine === 'cpu-parallel' ? 'row kernel' : (r.backend ?? 'cpu')}) |`,
     ),
   ].join('\n');
 }

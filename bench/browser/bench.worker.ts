@@ -14,6 +14,7 @@ import {
 } from './cases';
 import { runProjectionCase, type ProjectionCase } from './projection';
 import { engineRows } from './engines';
+import { deepRows } from './deep';
 import type { BenchEvent, BenchRequest } from './protocol';
 
 const post = (e: BenchEvent) => self.postMessage(e);
@@ -113,8 +114,23 @@ self.onmessage = async (ev: MessageEvent<BenchRequest>) => {
     post({ type: 'env', ...choice });
     for (const [flag, value] of Object.entries(ev.data.flags))
       tf.env().set(flag, value === 'true' || (value !== 'false' && Number(value)));
+    const say = (message: string) => post({ type: 'progress', message });
+    if (ev.data.deepOnly || (!ev.data.quick && !ev.data.enginesOnly && !ev.data.profile)) {
+      const sample = ev.data.sample && sampleData(ev.data.sample)();
+      const only = { engines: ev.data.deepEngines, data: ev.data.deepData };
+      for (const row of await deepRows(
+        only.data === 'large' ? null : sample,
+        ev.data.quick || only.data === 'sample',
+        say,
+        only.engines,
+      ))
+        post({ type: 'deep', row });
+      if (ev.data.deepOnly) {
+        post({ type: 'done' });
+        return;
+      }
+    }
     if (ev.data.sample && !ev.data.profile) {
-      const say = (message: string) => post({ type: 'progress', message });
       const data = sampleData(ev.data.sample)();
       for (const row of await engineRows(data, choice.backend, ev.data.quick, say))
         post({ type: 'engine', row });

@@ -9,6 +9,7 @@ import type {
   BenchEvent,
   BenchRequest,
   BenchRow,
+  DeepRow,
   EngineRow,
   ProjectionRow,
 } from './protocol';
@@ -28,6 +29,8 @@ interface BenchState {
   rows: BenchRow[];
   /** Training engines on the sample (bench/browser/engines.ts). */
   engines: EngineRow[];
+  /** The deep models' epochs per tfjs engine (bench/browser/deep.ts). */
+  deep: DeepRow[];
   projection: ProjectionRow[];
   /** The map's frame time and neighbour queries (on this page: they need its canvas). */
   explorer: { frame: FrameBenchResult; neighbours: NeighbourBenchResult } | null;
@@ -44,6 +47,7 @@ const state: BenchState = {
   env: null,
   rows: [],
   engines: [],
+  deep: [],
   projection: [],
   explorer: null,
   importRows: [],
@@ -86,6 +90,7 @@ const cpu = !quick && params.get('cpu') !== '0';
 const profile = params.get('profile') === '1';
 const projectionOnly = params.get('projection') === 'only';
 const enginesOnly = params.get('engines') === 'only';
+const deepOnly = params.get('deep') === 'only';
 const worker = new Worker(new URL('./bench.worker.ts', import.meta.url), { type: 'module' });
 worker.onmessage = (ev: MessageEvent<BenchEvent>) => {
   const e = ev.data;
@@ -96,6 +101,7 @@ worker.onmessage = (ev: MessageEvent<BenchEvent>) => {
     );
   } else if (e.type === 'progress') say(e.message);
   else if (e.type === 'engine') state.engines.push(e.row);
+  else if (e.type === 'deep') state.deep.push(e.row);
   else if (e.type === 'row') {
     state.rows.push(e.row);
     say(`  ${e.row.rowsPerSecond.toFixed(0)} rows/s, ${e.row.msPerStep.toFixed(1)} ms/step`);
@@ -113,7 +119,7 @@ worker.onmessage = (ev: MessageEvent<BenchEvent>) => {
     const show = (m: typeof e.before) => `${m.tensors} tensors, ${m.gpuBytes ?? '—'} GPU bytes`;
     say(`memory ${e.name}: ${show(e.before)} -> after ${e.steps} steps ${show(e.after)}`);
   } else if (e.type === 'done') {
-    if (enginesOnly) state.status = 'done';
+    if (enginesOnly || deepOnly) state.status = 'done';
     else void explorerBench();
   } else {
     state.status = 'error';
@@ -170,6 +176,9 @@ const req: BenchRequest = {
   profile,
   projectionOnly,
   enginesOnly,
+  deepOnly,
+  deepEngines: params.get('deep-engines')?.split(',') ?? null,
+  deepData: (params.get('deep-data') as 'sample' | 'large' | null) ?? null,
   // WEBGL_* query parameters are set as tfjs flags in the worker (for experiments).
   flags: Object.fromEntries([...params].filter(([k]) => k.startsWith('WEBGL_'))),
   // The quick smoke times the engines too (on the sample); the projection-only run does not.

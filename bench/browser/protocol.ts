@@ -37,6 +37,18 @@ export interface EngineRow {
   note: string;
 }
 
+/** One epoch of a deep model (or SVD++) on one tfjs engine (bench/browser/deep.ts). */
+export interface DeepRow {
+  model: string;
+  data: string;
+  engine: string;
+  backend: string;
+  /** Seconds for one epoch; null where the engine did not start (see note). */
+  seconds: number | null;
+  rowsPerSecond: number | null;
+  note: string;
+}
+
 /** One projection timing: a UMAP to 3D of planted clusters (see bench/browser/projection.ts). */
 export interface ProjectionRow {
   case: string;
@@ -71,6 +83,11 @@ export type BenchRequest = {
   profile: boolean;
   /** Only the engine rows (`?engines=only`): training engines on the sample. */
   enginesOnly: boolean;
+  /** Only the deep models' epochs per engine (`?deep=only`). */
+  deepOnly: boolean;
+  /** The deep rows' engines and data sets (`?deep-engines=webgl,cpu&deep-data=large`); null: all. */
+  deepEngines: string[] | null;
+  deepData: 'sample' | 'large' | null;
   /** Only the projection rows (`?projection=only`): no backend checks or training rows. */
   projectionOnly: boolean;
   /** tfjs flags to set before running, as given (e.g. WEBGL_PACK: 'false'). */
@@ -83,6 +100,7 @@ export type BenchEvent =
   | { type: 'progress'; message: string }
   | { type: 'row'; row: BenchRow }
   | { type: 'engine'; row: EngineRow }
+  | { type: 'deep'; row: DeepRow }
   | { type: 'projection'; row: ProjectionRow }
   /** The sparse path against stock autodiff on this backend: max |table difference|. */
   | { type: 'check'; name: string; maxDiff: number }

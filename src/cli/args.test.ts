@@ -40,6 +40,7 @@ describe('command-line arguments', () => {
       top: 25,
       projectorUrl: 'https://example.org/m/',
       engine: 'auto',
+      backend: 'auto',
       overrides: {
         model: 'bpr',
         epochs: 20,
@@ -64,8 +65,18 @@ describe('command-line arguments', () => {
       top: DEFAULT_TOP,
       projectorUrl: '',
       engine: 'auto',
+      backend: 'auto',
       overrides: { epochs: 3 },
     });
+  });
+
+  it('reads --backend, and names the backends when it is not one of them', () => {
+    expect(parseArgs(['train', 'r.csv', '--backend', 'wasm'])).toMatchObject({ backend: 'wasm' });
+    expect(parseArgs(['train', 'r.csv', '--backend=cpu'])).toMatchObject({ backend: 'cpu' });
+    expect(() => parseArgs(['train', 'r.csv', '--backend', 'webgl'])).toThrow(
+      '--backend must be one of auto, tensorflow, wasm, cpu; got "webgl"',
+    );
+    expect(USAGE).toContain('--backend <name>');
   });
 
   it('reads --test as the test file, which sets the split', () => {

@@ -10,6 +10,9 @@ import { DEFAULT_TUNE, type TuneBudget } from '../core/training/tuning';
 /** `--engine` (engine.ts): tfjs on the Node backend, the row engine, or the faster of both. */
 export const CLI_ENGINES = ['auto', 'cpu-parallel', 'cpu'] as const;
 export type CliEngine = (typeof CLI_ENGINES)[number];
+/** tfjs backends in Node (see backend.ts); 'auto': tfjs-node, else wasm, else cpu. */
+export const NODE_BACKENDS = ['auto', 'tensorflow', 'wasm', 'cpu'] as const;
+export type NodeBackend = (typeof NODE_BACKENDS)[number];
 
 export class UsageError extends Error {
   constructor(message: string) {
@@ -42,6 +45,8 @@ export interface TrainArgs {
   projectorUrl: string;
   /** The training engine (engine.ts): 'auto' times them and takes the faster. */
   engine: CliEngine;
+  /** The tfjs backend (`--backend`; 'auto': tfjs-node, else wasm, else cpu). */
+  backend: NodeBackend;
 }
 
 export type CliArgs = { command: 'help' } | TrainArgs;
@@ -75,6 +80,7 @@ const TEXT = [
   'method',
   'projector-url',
   'engine',
+  'backend',
 ];
 
 const modelNames = MODELS.map((m) => m.name);
@@ -139,12 +145,14 @@ Options:
   --projector-url <u> where the output folder will be served from: projector_config.json then
                       names vectors.tsv and metadata.tsv by full address (the standalone
                       projector resolves relative paths against its own page)
+  --backend <name>    tfjs backend: ${NODE_BACKENDS.join(', ')} (default auto: tfjs-node when
+                      installed, else wasm, else cpu)
   -h, --help          show this help
 
 Writes model.json + weights.bin (TensorFlow.js weights manifest and weights, read with tf.io),
 vectors.tsv + metadata.tsv + projector_config.pbtxt (TensorBoard's projector plugin: use the
 output folder as --logdir) + projector_config.json (the standalone projector),
-recommendations.csv, runs.csv and curves.csv. Trains on @tensorflow/tfjs-node when it is installed, else on the tfjs cpu backend.
+recommendations.csv, runs.csv and curves.csv. Trains on @tensorflow/tfjs-node when it is installed, else on tfjs wasm, else on tfjs cpu (--backend picks one).
 
 Example:
   npx latent-lab train ratings.csv --model biased-mf --epochs 20 --items movies.csv --out model/
@@ -184,6 +192,7 @@ export function parseArgs(argv: readonly string[]): CliArgs {
   let out = DEFAULT_OUT;
   let projectorUrl = '';
   let engine: CliEngine = 'auto';
+  let backend: NodeBackend = 'auto';
   for (let k = 0; k < rest.length; k++) {
     const arg = rest[k];
     if (!arg.startsWith('--') || arg === '--') {
@@ -206,6 +215,7 @@ export function parseArgs(argv: readonly string[]): CliArgs {
     else if (flag === 'feedback')
       overrides.feedback = oneOf(flag, value, ['explicit', 'implicit'] as const);
     else if (flag === 'engine') engine = oneOf(flag, value, CLI_ENGINES);
+    else if (flag === 'backend') backend = oneOf(flag, value, NODE_BACKENDS);
     else if (flag === 'method') tune.method = oneOf(flag, value, ['halving', 'random'] as const);
     else if (flag === 'trials' || flag === 'minutes') {
       const v = Number(value);
@@ -255,5 +265,6 @@ export function parseArgs(argv: readonly string[]): CliArgs {
     top,
     projectorUrl,
     engine,
+    backend,
   };
 }

@@ -121,13 +121,14 @@ describe('latent-lab train', () => {
     expect(stderr.text).not.toMatch(/latent-lab:/);
     expect(code).toBe(0);
 
-    // Progress: no carriage returns off a TTY, one line per epoch, the backend named.
+    // Progress: no carriage returns off a TTY, one line per epoch, the backend named (wasm by
+    // default where tfjs-node is not installed, as here).
     expect(stderr.text).not.toContain('\r');
     expect(stderr.text).toMatch(
       /^epoch 1\/2 {2}loss \d+\.\d{4} {2}validation RMSE \d\.\d{4} {2}MAE/m,
     );
     expect(stderr.text).toMatch(/^epoch 2\/2 /m);
-    expect(stderr.text).toMatch(/^backend: cpu: /m);
+    expect(stderr.text).toMatch(/^backend: wasm: tfjs wasm \(SIMD, 1 thread\)/m);
     expect(stderr.text).toMatch(/^read ratings\.csv: 288 ratings .*24 users, 30 items/m);
     expect(stdout.text).toMatch(
       /^test RMSE \d\.\d{4} \(MAE \d\.\d{4}\) at epoch [12], chosen on validation; 2 epochs/m,

@@ -135,7 +135,7 @@ async function prepare(args: TrainArgs, progress: Progress) {
     progress.line(describeTestSet(mapped));
   }
   const config = trainConfig(args.overrides, d.kind);
-  const backend = await selectNodeBackend();
+  const backend = await selectNodeBackend(args.backend);
   progress.line(`backend: ${backend.name}: ${backend.note}`);
   return { d, config, backend, testSet };
 }

@@ -1,10 +1,9 @@
 /**
- * Training in Node: the tfjs backend (tfjs-node when installed, else cpu), the run's settings as
+ * Training in Node: the tfjs backend (backend.ts: tfjs-node, wasm or cpu), the run's settings as
  * the app would pick them, and the training worker's own TrainingSession driven through its
  * `post` callback, exactly as the worker shell does, so the split, metrics and early stopping
  * are the app's.
  */
-import { tf } from '../core/tf/tfjs';
 import type { Dataset, EmbeddingSnapshot, InteractionKind } from '../core/data/types';
 import type { TestSet } from '../core/data/test-set';
 import { modelInfo } from '../core/models/catalog';
@@ -19,53 +18,7 @@ import {
   type TrainingEvent,
 } from '../core/training/session-messages';
 
-export interface BackendInfo {
-  /** tf.getBackend() after setup: 'tensorflow' (tfjs-node) or 'cpu'. */
-  name: string;
-  /** Why it is the one in use, for people. */
-  note: string;
-}
-
-/** The native package is optional: not a dependency, so its name is not a static import. */
-const TFJS_NODE = '@tensorflow/tfjs-node';
-
-async function setBackend(name: string): Promise<boolean> {
-  try {
-    if (!(await tf.setBackend(name))) return false;
-    await tf.ready();
-    // A tiny op proves the backend computes, not merely that it was constructed.
-    const probe = tf.tidy(() => tf.sum(tf.add(tf.ones([4]), 1)));
-    const ok = (await probe.data())[0] === 8;
-    probe.dispose();
-    return ok;
-  } catch {
-    return false;
-  }
-}
-
-/** Uses @tensorflow/tfjs-node's native backend when it can be imported, else tfjs's cpu one. */
-export async function selectNodeBackend(): Promise<BackendInfo> {
-  let why = `${TFJS_NODE} is not installed`;
-  try {
-    await import(/* @vite-ignore */ TFJS_NODE);
-    if (await setBackend('tensorflow'))
-      return { name: tf.getBackend(), note: `native TensorFlow through ${TFJS_NODE}` };
-    why = `${TFJS_NODE} is installed but its backend did not start`;
-  } catch (e) {
-    const code = (e as { code?: string }).code;
-    if (
-      code !== 'ERR_MODULE_NOT_FOUND' &&
-      !/Cannot find (module|package)|Failed to load url/.test(String(e))
-    )
-      why = `${TFJS_NODE} failed to load (${e instanceof Error ? e.message : String(e)})`;
-  }
-  if (!(await tf.setBackend('cpu'))) throw new Error('the tfjs cpu backend could not start');
-  // tfjs-cpu greets its first use in Node with a banner about tfjs-node; the note says it once.
-  const cpu = tf.backend() as unknown as { firstUse?: boolean };
-  if (cpu.firstUse !== undefined) cpu.firstUse = false;
-  if (!(await setBackend('cpu'))) throw new Error('the tfjs cpu backend could not start');
-  return { name: tf.getBackend(), note: `${why}; install it to train on native TensorFlow` };
-}
+export { selectNodeBackend, type BackendInfo } from './backend';
 
 /**
  * The run's settings as the app picks them when a model is chosen: the defaults, the model's

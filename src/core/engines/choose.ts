@@ -6,6 +6,7 @@
 import type { ModelTrainer, TrainData } from '../training/trainer';
 import type { TrainConfig } from '../training/config';
 import type { EngineMeasurement, EngineName, EnginePreference } from './types';
+import type { BackendChoice } from '../training/recovery';
 
 export interface EngineCandidate {
   engine: EngineName;
@@ -19,6 +20,8 @@ export interface EngineChoice {
   trainer: ModelTrainer;
   engine: EngineName;
   engines: EngineMeasurement[];
+  /** The tfjs backend the trainer runs on, when the hook switched it for this run. */
+  backend?: BackendChoice;
 }
 
 /** What a hook gives the session: a trainer on the engine chosen for this run. */

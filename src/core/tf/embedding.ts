@@ -180,10 +180,11 @@ export const segmentSumFromStockOps: SegmentSumKernel = (dy, plan, decay) =>
   });
 
 /**
- * cpu: a loop over the sorted positions (the stock-op version's cumsum over [B, d] costs about
- * 10x more on tfjs-cpu). Reading the inputs here is a memory copy, not a device read.
+ * cpu, and wasm (wasm-kernels.ts): a loop over the sorted positions (the stock-op version's
+ * cumsum over [B, d] costs about 10x more on tfjs-cpu). Reading the inputs here is a memory copy
+ * (out of the wasm heap on wasm), not a device read.
  */
-const segmentSumCpu: SegmentSumKernel = (dy, plan, decay) => {
+export const segmentSumCpu: SegmentSumKernel = (dy, plan, decay) => {
   const backend = tf.backend() as MathBackendCPU;
   const read = (t: tf.Tensor) => backend.readSync(t.dataId) as Float32Array | Int32Array;
   const d = dy.shape[1];

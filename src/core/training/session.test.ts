@@ -6,6 +6,7 @@ import { plantedLowRank } from '../data/synthetic';
 import { emptyFeatureTable } from '../data/types';
 import { selectedEpoch } from './protocol';
 import type { TuneBudget } from './tuning';
+import { createTrainer } from './create';
 
 const USERS = 40;
 const ITEMS = 30;
@@ -171,3 +172,26 @@ describe('TrainingSession: tuning', () => {
 });
 
 const DEFAULT_TUNE_SMALL: TuneBudget = { method: 'random', trials: 2, minutes: 0 };
+
+describe('an engine hook that switches the tfjs backend', () => {
+  it('reports the backend the run trains on, after the engine', async () => {
+    const events: TrainingEvent[] = [];
+    const session = new TrainingSession((e) => events.push(e), 1e9, {
+      async create(data, config) {
+        const trainer = createTrainer(data, config);
+        return {
+          trainer,
+          engine: 'cpu',
+          engines: [{ engine: 'cpu', rowsPerSecond: null, chosen: true, reason: 'tfjs wasm' }],
+          backend: { backend: 'wasm', fallbackReason: null, renderer: null },
+        };
+      },
+    });
+    session.handle({ type: 'train', data: noisy(), config: { ...overfitting, epochs: 1 } });
+    await session.whenIdle();
+    const kinds = events.map((e) => e.type).filter((t) => t === 'engine' || t === 'backend');
+    expect(kinds).toEqual(['engine', 'backend']);
+    expect(events.find((e) => e.type === 'backend')).toMatchObject({ backend: 'wasm' });
+    expect(events.some((e) => e.type === 'error')).toBe(false);
+  });
+});

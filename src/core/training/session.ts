@@ -192,6 +192,7 @@ export class TrainingSession {
       const chosen = this.engines && (await this.engines.create(data, config, engine));
       const trainer = chosen?.trainer ?? createTrainer(data, config);
       if (chosen) this.post({ type: 'engine', engine: chosen.engine, engines: chosen.engines });
+      if (chosen?.backend) this.post({ type: 'backend', ...chosen.backend });
       let score: number | undefined;
       try {
         if (this.lastState) {

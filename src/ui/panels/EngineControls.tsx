@@ -6,7 +6,7 @@
 import { useId } from 'react';
 import { useLab, useLabState } from '../lab-context';
 import { fmtRate } from '../format';
-import type { EngineName, EnginePreference } from '../../core/engines/types';
+import type { EnginePreference } from '../../core/engines/types';
 
 const LABELS: Record<EnginePreference, string> = {
   auto: 'Automatic',
@@ -16,18 +16,18 @@ const LABELS: Record<EnginePreference, string> = {
   cpu: 'CPU (tfjs)',
 };
 
-/** The choices offered: Automatic, tfjs on the backend this page runs, the parallel CPU engine. */
-function choices(backend: string | null): EnginePreference[] {
-  const tfjs: EngineName = backend === 'webgl' || backend === 'webgpu' ? backend : 'cpu';
-  return ['auto', tfjs, 'cpu-parallel'];
-}
+/**
+ * The choices: Automatic, then every engine. One that cannot run here (no WebGPU adapter, no
+ * kernel for the model) is not hidden: choosing it trains on the first engine that can, and the
+ * readout says why.
+ */
+const CHOICES: EnginePreference[] = ['auto', 'webgl', 'webgpu', 'cpu', 'cpu-parallel'];
 
 export function EngineSelect({ disabled }: { disabled: boolean }) {
   const lab = useLab();
   const id = useId();
   const preference = useLabState((s) => s.engine.preference);
   const calibrating = useLabState((s) => s.engine.calibrating);
-  const backend = useLabState((s) => s.training.backend);
   const hasData = useLabState((s) => s.dataset !== null);
   return (
     <div className="field">
@@ -39,7 +39,7 @@ export function EngineSelect({ disabled }: { disabled: boolean }) {
           disabled={disabled}
           onChange={(e) => lab.setEngine(e.target.value as EnginePreference)}
         >
-          {choices(backend).map((c) => (
+          {CHOICES.map((c) => (
             <option key={c} value={c}>
               {LABELS[c]}
             </option>

@@ -37,7 +37,22 @@ function webglRenderer(): string | null {
   }
 }
 
+let home: BackendChoice | null = null;
+
+/**
+ * The backend `selectBackend` chose last (at start, or after a lost context's rebuild): where
+ * each run starts from, whatever engine the run before it used.
+ */
+export function homeBackend(): BackendChoice | null {
+  return home;
+}
+
 export async function selectBackend(preferred: BackendName = 'webgl'): Promise<BackendChoice> {
+  home = await pickBackend(preferred);
+  return home;
+}
+
+async function pickBackend(preferred: BackendName): Promise<BackendChoice> {
   registerWebglEmbeddingKernels();
   if (preferred === 'webgl') {
     // Software WebGL (SwiftShader) is slow but works; tfjs refuses it unless told otherwise.

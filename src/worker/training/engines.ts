@@ -1,10 +1,10 @@
 /**
- * The training worker's engines: tfjs on the backend in use, and the parallel typed-array row
- * engine (kernel workers over shared memory) for the models that have a kernel. Chosen per run
- * by src/core/engines/choose.ts.
+ * The training worker's engines: tfjs on its default backend (webgl), on wasm (the 'cpu' engine)
+ * and on webgpu where they start (tfjs-engines.ts), and the parallel typed-array row engine
+ * (kernel workers over shared memory) for the models that have a kernel. Chosen per run by
+ * src/core/engines/choose.ts.
  */
 import { tf } from '../../core/tf/tfjs';
-import { createTrainer } from '../../core/training/create';
 import { createModel } from '../../core/models/registry';
 import { modelContext, type TrainData } from '../../core/training/trainer';
 import type { TrainConfig } from '../../core/training/config';
@@ -12,6 +12,7 @@ import { RowEngineTrainer, rowKernelProblem } from '../../core/engines/row-train
 import { chooseEngine, measureRowsPerSecond, type EngineHook } from '../../core/engines/choose';
 import type { EngineName } from '../../core/engines/types';
 import { browserExecutor, parallelProblem, parallelThreads } from '../engine/parallel';
+import { tfjsCandidates } from './tfjs-engines';
 
 /** The engine name of the tfjs backend in use (wasm and cpu both run on the CPU). */
 export function tfjsEngine(): EngineName {
@@ -85,6 +86,8 @@ export const workerEngines: EngineHook = {
     threadChoice.delete(key);
   },
   async create(data, config, preference) {
+    // Every run starts on the default backend (a run before may have switched it).
+    const tfjs = await tfjsCandidates(data, config);
     const key = caseKey(data, config);
     const rates = measured.get(key) ?? new Map<EngineName, number>();
     measured.set(key, rates);
@@ -96,13 +99,15 @@ export const workerEngines: EngineHook = {
       RowEngineTrainer.create(data, config, browserExecutor(), threads);
     // The worker count is measured only when the parallel engine may run.
     const parallel =
-      !problem && preference !== tfjsEngine() ? await kernelThreads(key, make) : null;
+      !problem && (preference === 'auto' || preference === 'cpu-parallel')
+        ? await kernelThreads(key, make)
+        : null;
     // The thread count's own measurement is the engine's: not measured a second time (issue 15:
     // the calibration was most of a short run's time).
     if (parallel?.rate && !rates.has('cpu-parallel')) rates.set('cpu-parallel', parallel.rate);
-    return chooseEngine(
+    const choice = await chooseEngine(
       [
-        { engine: tfjsEngine(), make: async () => createTrainer(data, config) },
+        ...tfjs.candidates,
         {
           engine: 'cpu-parallel',
           make: parallel ? () => make(parallel.threads) : null,
@@ -112,5 +117,6 @@ export const workerEngines: EngineHook = {
       preference,
       rates,
     );
+    return { ...choice, backend: tfjs.inUse() };
   },
 };

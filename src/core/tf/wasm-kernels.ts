@@ -1,0 +1,162 @@
+/**
+ * The kernels the models need that tfjs-backend-wasm lacks or that the models register per
+ * backend, written in JavaScript over the wasm heap (a tensor's values are a typed array in the
+ * module's memory, so reading and writing them is a memory access, not a device transfer):
+ * - `UnsortedSegmentSum`: stock tf.gather's gradient; missing from tfjs-backend-wasm 4.22.
+ * - the fused bi-linear score `biasedDot` and its gradient (ops.ts);
+ * - the sparse path's segment sum (the cpu loop, embedding.ts) and the in-place row writer;
+ * - matrix products with a transposed side (every matMul's gradient has one) transpose it
+ *   first: tfjs-wasm 4.22 runs them about 10x slower than a plain product, measured in Node on
+ *   [64, 256] x [9724, 256]^T (AutoRec's decoder on the sample): 1,200 ms against 100 ms plus a
+ *   52 ms transpose (load average 16 on 2 cores).
+ * Only type imports from the wasm package: registering a kernel does not load the backend.
+ */
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { tf } from './tfjs';
+import { BIASED_DOT, BIASED_DOT_GRAD } from './ops';
+import { registerRowWriter, registerSegmentSum, segmentSumCpu } from './embedding';
+
+type Info = tf.TensorInfo;
+
+/** Allocates the output first: a heap growth would detach views taken before it. */
+function run(
+  backend: BackendWasm,
+  shape: number[],
+  dtype: 'float32' | 'int32',
+  inputs: Info[],
+  body: (out: Float32Array | Int32Array, ...ins: (Float32Array | Int32Array)[]) => void,
+): Info {
+  const out = backend.makeOutput(shape, dtype);
+  const view = backend.typedArrayFromHeap(out) as Float32Array | Int32Array;
+  view.fill(0);
+  body(view, ...inputs.map((t) => backend.typedArrayFromHeap(t) as Float32Array | Int32Array));
+  return out;
+}
+
+/** out[s, ...] = sum of x[i, ...] over i with segmentIds[i] = s (ids outside [0, n) dropped). */
+export function unsortedSegmentSumKernel(backend: BackendWasm, x: Info, ids: Info, n: number) {
+  const rows = ids.shape.reduce((a, b) => a * b, 1);
+  const inner = x.shape.slice(ids.shape.length).reduce((a, b) => a * b, 1);
+  const dtype = x.dtype === 'int32' ? 'int32' : 'float32';
+  return run(backend, [n, ...x.shape.slice(ids.shape.length)], dtype, [x, ids], (o, v, s) => {
+    for (let i = 0; i < rows; i++) {
+      const seg = s[i];
+      if (seg < 0 || seg >= n) continue;
+      const src = i * inner;
+      const dst = seg * inner;
+      for (let j = 0; j < inner; j++) o[dst + j] += v[src + j];
+    }
+  });
+}
+
+/** Swaps the last two axes (a wasm Transpose); the caller frees the result. */
+function flipped(backend: BackendWasm, x: Info): Info {
+  const perm = x.shape.map((_, k) => k);
+  [perm[perm.length - 2], perm[perm.length - 1]] = [perm[perm.length - 1], perm[perm.length - 2]];
+  const transpose = tf.getKernel('Transpose', 'wasm')!;
+  return transpose.kernelFunc({ inputs: { x }, backend, attrs: { perm } }) as Info;
+}
+
+/** Re-registers a wasm matrix product so that it never runs with transposeA / transposeB. */
+function withoutTransposes(kernelName: string): void {
+  const original = tf.getKernel(kernelName, 'wasm');
+  if (!original) return;
+  tf.unregisterKernel(kernelName, 'wasm');
+  tf.registerKernel({
+    ...original,
+    kernelFunc: (args) => {
+      const { transposeA, transposeB } = args.attrs as {
+        transposeA?: boolean;
+        transposeB?: boolean;
+      };
+      if (!transposeA && !transposeB) return original.kernelFunc(args);
+      const backend = args.backend as BackendWasm;
+      const made: Info[] = [];
+      const flip = (x: Info) => {
+        const t = flipped(backend, x);
+        made.push(t);
+        return t;
+      };
+      const inputs = {
+        ...args.inputs,
+        a: transposeA ? flip(args.inputs.a!) : args.inputs.a!,
+        b: transposeB ? flip(args.inputs.b!) : args.inputs.b!,
+      };
+      const attrs = { ...args.attrs, transposeA: false, transposeB: false };
+      try {
+        return original.kernelFunc({ ...args, inputs, attrs });
+      } finally {
+        for (const t of made) backend.disposeData(t.dataId);
+      }
+    },
+  });
+}
+
+let registered = false;
+
+export function registerWasmKernels(): void {
+  if (registered) return;
+  registered = true;
+  withoutTransposes('BatchMatMul');
+  withoutTransposes('_FusedMatMul');
+  tf.registerKernel({
+    kernelName: 'UnsortedSegmentSum',
+    backendName: 'wasm',
+    kernelFunc: ({ inputs, backend, attrs }) =>
+      unsortedSegmentSumKernel(
+        backend as BackendWasm,
+        inputs.x!,
+        inputs.segmentIds!,
+        Number(attrs!.numSegments),
+      ),
+  });
+  tf.registerKernel({
+    kernelName: BIASED_DOT,
+    backendName: 'wasm',
+    kernelFunc: ({ inputs, backend }) => {
+      const [rows, width] = inputs.a!.shape;
+      const d = width - 1;
+      return run(backend as BackendWasm, [rows], 'float32', [inputs.a!, inputs.c!], (o, a, c) => {
+        for (let b = 0; b < rows; b++) {
+          const at = b * width;
+          let s = a[at + d] + c[at + d];
+          for (let j = 0; j < d; j++) s += a[at + j] * c[at + j];
+          o[b] = s;
+        }
+      });
+    },
+  });
+  tf.registerKernel({
+    kernelName: BIASED_DOT_GRAD,
+    backendName: 'wasm',
+    kernelFunc: ({ inputs, backend }) => {
+      const [rows, width] = inputs.other!.shape;
+      const shape = [rows, width];
+      return run(
+        backend as BackendWasm,
+        shape,
+        'float32',
+        [inputs.dy!, inputs.other!],
+        (o, dy, c) => {
+          for (let b = 0; b < rows; b++) {
+            const at = b * width;
+            for (let j = 0; j < width - 1; j++) o[at + j] = dy[b] * c[at + j];
+            o[at + width - 1] = dy[b];
+          }
+        },
+      );
+    },
+  });
+  registerSegmentSum('wasm', segmentSumCpu);
+  registerRowWriter('wasm', (target, rows, values, count) => {
+    const backend = tf.backend() as BackendWasm;
+    const data = backend.dataIdMap.get(target.dataId);
+    if (!data || data.refCount > 1 || target.dtype !== 'float32') return false;
+    const dst = backend.typedArrayFromHeap(target) as Float32Array;
+    const r = backend.typedArrayFromHeap(rows) as Int32Array;
+    const v = backend.typedArrayFromHeap(values) as Float32Array;
+    const d = values.shape[1];
+    for (let k = 0; k < count; k++) dst.set(v.subarray(k * d, (k + 1) * d), r[k] * d);
+    return true;
+  });
+}

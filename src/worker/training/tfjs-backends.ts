@@ -1,0 +1,137 @@
+/**
+ * The extra tfjs backends the training worker offers as engines beside its default (webgl):
+ * - wasm (XNNPACK) as the 'cpu' engine: its three binaries (plain, SIMD, SIMD + threads) are
+ *   served from the app's own origin (Vite copies them into the build: `?url`); threads need the
+ *   page to be cross-origin isolated (SharedArrayBuffer), which dev, preview and the README's
+ *   static hosting headers give;
+ * - webgpu, when `navigator.gpu` gives an adapter.
+ * Each is started once, on the first run that asks, and proved with a tiny computation; what
+ * does not start says why (the engine's `reason`). A run on one of them switches the worker's
+ * backend (`useBackend`); the next run starts from the default again.
+ */
+import { tf } from '../../core/tf/tfjs';
+import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
+import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
+import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
+import { registerWasmKernels } from '../../core/tf/wasm-kernels';
+import { registerComposedBiasedDot } from '../../core/tf/composed-kernels';
+import type { BackendChoice } from '../../core/training/recovery';
+
+/** A backend the worker may switch to: started (with how it runs) or not (and why). */
+export interface ExtraBackend {
+  ok: boolean;
+  /** How it runs ("tfjs wasm, SIMD, 2 threads") or why it does not. */
+  reason: string;
+  /** The adapter's name (webgpu), for `training.renderer`. */
+  renderer: string | null;
+}
+
+const started = new Map<'wasm' | 'webgpu', Promise<ExtraBackend>>();
+
+/** Sets a backend and proves it computes; the problem in words, or null. */
+export async function setAndProve(name: string): Promise<string | null> {
+  try {
+    if (!(await tf.setBackend(name))) return `the ${name} backend failed to initialise`;
+    await tf.ready();
+    const probe = tf.tidy(() => tf.sum(tf.add(tf.ones([4]), 1)));
+    const value = (await probe.data())[0];
+    probe.dispose();
+    return value === 8 ? null : `${name} computed a wrong result in a self-test`;
+  } catch (e) {
+    return `${name}: ${e instanceof Error ? e.message : String(e)}`;
+  }
+}
+
+/**
+ * Why tfjs-wasm runs on one thread here (null: it may use threads). The threaded binary starts
+ * its thread workers from the text of its JavaScript factory (`Function.toString` into a Blob);
+ * once bundled and minified, that text names variables of the bundle's scope, and the threads
+ * fail with "ReferenceError: e is not defined" (measured in this build, tfjs-backend-wasm 4.22).
+ * Until the factory is served unbundled, the engine runs wasm's SIMD binary on one thread.
+ */
+function threadsProblem(): string | null {
+  if (typeof SharedArrayBuffer === 'undefined' || !self.crossOriginIsolated)
+    return 'threads off: the page is not cross-origin isolated (COOP/COEP headers)';
+  if ((navigator.hardwareConcurrency ?? 1) < 2) return 'threads off: one core';
+  return "threads off: tfjs wasm's threaded build does not start from a bundled app";
+}
+
+/** Loads a backend's package on first use: one that fails to load costs only its engine. */
+async function load<T>(name: string, what: () => Promise<T>): Promise<T | string> {
+  try {
+    return await what();
+  } catch (e) {
+    return `${name} failed to load (${e instanceof Error ? e.message : String(e)})`;
+  }
+}
+
+async function startWasm(): Promise<ExtraBackend> {
+  const wasm = await load('tfjs wasm', () => import('@tensorflow/tfjs-backend-wasm'));
+  if (typeof wasm === 'string') return { ok: false, reason: wasm, renderer: null };
+  const { getThreadsCount, setThreadsCount, setWasmPaths } = wasm;
+  setWasmPaths({
+    'tfjs-backend-wasm.wasm': wasmPlain,
+    'tfjs-backend-wasm-simd.wasm': wasmSimd,
+    'tfjs-backend-wasm-threaded-simd.wasm': wasmThreaded,
+  });
+  const noThreads = threadsProblem();
+  if (noThreads) tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+  else setThreadsCount(navigator.hardwareConcurrency);
+  registerWasmKernels();
+  const problem = await setAndProve('wasm');
+  if (problem) return { ok: false, reason: `tfjs wasm did not start (${problem})`, renderer: null };
+  const simd = (await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) ? 'SIMD' : 'no SIMD';
+  const threads = getThreadsCount();
+  const how = [`tfjs wasm, ${simd}, ${threads} thread${threads === 1 ? '' : 's'}`];
+  if (threads === 1) how.push(noThreads ?? 'threads off: the browser refused them');
+  return { ok: true, reason: how.join('; '), renderer: null };
+}
+
+async function startWebgpu(): Promise<ExtraBackend> {
+  const gpu = (navigator as Navigator & { gpu?: { requestAdapter(): Promise<unknown> } }).gpu;
+  if (!gpu)
+    return { ok: false, reason: 'this browser has no WebGPU (navigator.gpu)', renderer: null };
+  let name = 'WebGPU adapter';
+  try {
+    const adapter = (await gpu.requestAdapter()) as {
+      info?: { vendor?: string; architecture?: string; description?: string };
+    } | null;
+    if (!adapter) return { ok: false, reason: 'WebGPU gave no adapter', renderer: null };
+    const info = adapter.info ?? {};
+    name = info.description || [info.vendor, info.architecture].filter(Boolean).join(' ') || name;
+  } catch (e) {
+    return { ok: false, reason: `WebGPU adapter request failed (${String(e)})`, renderer: null };
+  }
+  const loaded = await load('tfjs webgpu', () => import('@tensorflow/tfjs-backend-webgpu'));
+  if (typeof loaded === 'string') return { ok: false, reason: loaded, renderer: name };
+  registerComposedBiasedDot('webgpu');
+  const problem = await setAndProve('webgpu');
+  if (problem)
+    return { ok: false, reason: `tfjs webgpu did not start (${problem})`, renderer: name };
+  return { ok: true, reason: `tfjs webgpu on ${name}`, renderer: name };
+}
+
+/**
+ * Starts a backend once (leaving the worker on the backend it was on) and says how it runs.
+ * `defaultBackend`: the backend to return to.
+ */
+export async function extraBackend(
+  name: 'wasm' | 'webgpu',
+  defaultBackend: string,
+): Promise<ExtraBackend> {
+  let p = started.get(name);
+  if (!p) {
+    p = (name === 'wasm' ? startWasm() : startWebgpu()).finally(() =>
+      tf.setBackend(defaultBackend),
+    );
+    started.set(name, p);
+  }
+  return p;
+}
+
+/** Switches the worker to `name` for a run; what the snapshot reports as `training.backend`. */
+export async function useBackend(name: string, renderer: string | null): Promise<BackendChoice> {
+  if (tf.getBackend() !== name && !(await tf.setBackend(name)))
+    throw new Error(`the ${name} backend could not be set`);
+  return { backend: name as BackendChoice['backend'], fallbackReason: null, renderer };
+}
