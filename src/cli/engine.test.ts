@@ -78,9 +78,9 @@ describe('the CLI engines', () => {
     expect(describeEngines(auto.engine, auto.engines)).toMatch(
       /^engine: (cpu|cpu-parallel); cpu [\d,]+ rows\/s.*, cpu-parallel [\d,]+ rows\/s/,
     );
-    const svdpp = await hook.create(data(), { ...config, model: 'svdpp' }, 'cpu-parallel');
-    svdpp.trainer.dispose();
-    expect(svdpp.engine).toBe('cpu');
-    expect(svdpp.engines[1].reason).toMatch(/svdpp/);
+    const deep = await hook.create(data(), { ...config, model: 'youtube-dnn' }, 'cpu-parallel');
+    deep.trainer.dispose();
+    expect(deep.engine).toBe('cpu');
+    expect(deep.engines[1].reason).toMatch(/youtube-dnn/);
   }, 60_000);
 });
