@@ -179,6 +179,8 @@ test('trains the hybrid model on genres and SVD++ for an epoch each on webgl; th
   await model.selectOption('hybrid');
   await expect(page.getByTestId('model-description')).toContainText('metadata features');
   await lab.chooseEngine('webgl'); // Automatic may take tfjs wasm ('cpu')
+  // The rating defaults of both are dimension 128; 32 keeps two WebGL epochs short here.
+  await lab.setNumber('Embedding dimension', 32);
   let s = await lab.train(1);
   expect(s.training.error).toBeNull();
   expect(s.training.backend).toBe('webgl');
@@ -187,6 +189,7 @@ test('trains the hybrid model on genres and SVD++ for an epoch each on webgl; th
   // One epoch of the hybrid already beats the global mean (about 1.04 on the sample).
   expect(s.training.history[0].rmse!).toBeLessThan(s.training.baselines!.globalMeanRmse);
   await model.selectOption('svdpp');
+  await lab.setNumber('Embedding dimension', 32);
   s = await lab.train(1);
   expect(s.training.error).toBeNull();
   expect(s.training.model).toBe('svdpp');

@@ -67,11 +67,13 @@ describe('modelChoice', () => {
     // The hybrid on ratings by default; on implicit data, with its implicit L2.
     expect(modelChoice(info('hybrid'), 'explicit')).toMatchObject({
       feedback: 'explicit',
-      l2: 0.15,
+      l2: 0.119,
+      dim: 128,
     });
     expect(modelChoice(info('hybrid'), 'implicit')).toMatchObject({
       feedback: 'implicit',
       l2: 0.01,
+      dim: 32,
     });
     expect(modelChoice(info('bpr'), 'explicit').feedback).toBe('implicit');
   });
