@@ -44,6 +44,10 @@ test('the parallel CPU engine trains biased MF to the RMSE of the webgl engine; 
   const fastest = measured.reduce((x, y) => (y.rowsPerSecond! > x.rowsPerSecond! ? y : x));
   expect(auto.training.engine).toBe(fastest.engine);
   expect(measured.filter((e) => e.chosen).map((e) => e.engine)).toEqual([fastest.engine]);
+  // The backend is the chosen engine's: a tfjs engine's own, else the page's default (webgl),
+  // whichever backend the calibration measured last.
+  const BACKEND = { webgl: 'webgl', cpu: 'wasm', 'cpu-parallel': 'webgl' } as const;
+  expect(auto.training.backend).toBe(BACKEND[fastest.engine as keyof typeof BACKEND]);
 });
 
 test('a model without a typed-array kernel says why and trains on a tfjs engine', async ({

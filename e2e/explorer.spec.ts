@@ -21,6 +21,8 @@ test('the hybrid model puts users, items and genre / tag features in one map; se
   await lab.open();
   await lab.sampleLoaded();
   await page.getByLabel('Model', { exact: true }).selectOption('hybrid');
+  // Its rating default is dimension 128; 32 keeps the WebGL epoch short (the exports read it).
+  await lab.setNumber('Embedding dimension', 32);
   await page.getByLabel('Projection').selectOption('PCA');
   await lab.chooseEngine('webgl'); // Automatic may take tfjs wasm ('cpu')
   const s = await lab.train(1);

@@ -110,7 +110,14 @@ export const workerEngines: EngineHook = {
         ...tfjs.candidates,
         {
           engine: 'cpu-parallel',
-          make: parallel ? () => make(parallel.threads) : null,
+          // The row engine's tfjs parts (evaluation, snapshots) run on the default backend, not
+          // on whichever backend a calibration measured last.
+          make: parallel
+            ? async () => {
+                await tfjs.useHome();
+                return make(parallel.threads);
+              }
+            : null,
           reason: problem ?? parallel?.note ?? 'not measured: tfjs was chosen',
         },
       ],

@@ -17,7 +17,12 @@ import { extraBackend, useBackend } from './tfjs-backends';
 export async function tfjsCandidates(
   data: TrainData,
   config: TrainConfig,
-): Promise<{ candidates: EngineCandidate[]; inUse: () => BackendChoice }> {
+): Promise<{
+  candidates: EngineCandidate[];
+  inUse: () => BackendChoice;
+  /** Back to the default backend: for an engine of its own whose tfjs parts run there. */
+  useHome: () => Promise<void>;
+}> {
   const home = homeBackend() ?? { backend: 'cpu', fallbackReason: null, renderer: null };
   if (tf.getBackend() !== home.backend) await tf.setBackend(home.backend);
   let inUse: BackendChoice = home;
@@ -49,5 +54,9 @@ export async function tfjsCandidates(
         { engine: 'cpu', make: on('cpu', null), reason: `plain tfjs cpu: ${wasm.reason}` },
   );
   candidates.push(candidate('webgpu', 'webgpu', webgpu));
-  return { candidates, inUse: () => inUse };
+  const useHome = async () => {
+    inUse = home;
+    if (tf.getBackend() !== home.backend) await tf.setBackend(home.backend);
+  };
+  return { candidates, inUse: () => inUse, useHome };
 }
