@@ -132,7 +132,17 @@ test('pause, resume and stop', async ({ page }) => {
   await lab.until((s) => s.training.step > 0);
   await page.getByRole('button', { name: 'Pause' }).click();
   await lab.until((s) => s.training.status === 'paused');
-  const stepAtPause = (await lab.snapshot()).training.step;
+  // Steps already handed to an engine (the parallel CPU one queues a few) finish and are
+  // counted; then nothing moves while paused.
+  let stepAtPause = -1;
+  await expect
+    .poll(async () => {
+      const before = (await lab.snapshot()).training.step;
+      await page.waitForTimeout(400);
+      stepAtPause = (await lab.snapshot()).training.step;
+      return stepAtPause === before;
+    })
+    .toBe(true);
   await page.waitForTimeout(1500);
   expect((await lab.snapshot()).training.step).toBeLessThanOrEqual(stepAtPause + 1);
   await page.getByRole('button', { name: 'Resume' }).click();
