@@ -202,13 +202,15 @@ async function scale() {
 /** The app rows: the page's own training of the sample with its defaults (bench/app-row.mjs). */
 function reportApp(rows) {
   console.log(
-    `\nThe app itself on the sample (defaults: biased MF, 10 epochs, automatic engine; ` +
+    `\nThe app itself on the sample (each model's defaults, automatic engine; ` +
       `timed in the page from Train; load ${os.loadavg()[0].toFixed(1)}):\n`,
   );
   table(
     [
       'case',
+      'model',
       'engine',
+      'epochs',
       'rows/epoch',
       'engine chosen ms',
       'epoch 1 ms',
@@ -219,7 +221,9 @@ function reportApp(rows) {
     ],
     rows.map((r) => [
       r.case,
+      r.model ?? '—',
       r.engine ?? '—',
+      fmt(r.epochs),
       fmt(r.trainRows),
       fmt(r.engineMs),
       fmt(r.firstEpochMs),
