@@ -25,6 +25,7 @@ import { PlaygroundController } from './playground';
 import { DurableSession } from './durable';
 import { clearSession } from './persist';
 import { watchProjectionShare } from './projection-share';
+import { watchCalibration } from './auto-calibrate';
 import type { NeighbourOptions } from './selection';
 import type { UrlView } from './url-state';
 import type { PathedFile } from './import-embeddings';
@@ -74,6 +75,11 @@ export class Lab {
     training: this.training,
   });
 
+  /** The engines are measured while the page rests, before Train (auto-calibrate.ts). */
+  private readonly unwatchCalibration = watchCalibration(this.store, () =>
+    this.training.recalibrate(false),
+  );
+
   /** The map rests while training keeps the cores busy (projection-share.ts). */
   private readonly unwatchShare = watchProjectionShare(this.store, (share) =>
     this.projection.setShare(share),
@@ -119,6 +125,7 @@ export class Lab {
 
   dispose(): void {
     this.unwatchShare();
+    this.unwatchCalibration();
     this.training.dispose();
     this.projection.dispose();
     this.space.dispose();

@@ -256,6 +256,16 @@ describe('TrainingController', () => {
     emit({ type: 'calibrated', engine: null, engines: [], error: 'no engine' });
     expect(store.get().engine).toMatchObject({ engines, calibrating: false });
     expect(deps.reportError).toHaveBeenCalledWith('engine', 'no engine');
+    // The calibration at start: a newer case's request while one measures; the first answer
+    // (cancelled by the worker) leaves the page measuring until the second comes.
+    c.recalibrate(false);
+    c.recalibrate(false);
+    expect(sent.filter((r) => r.type === 'calibrate' && r.fresh === false)).toHaveLength(2);
+    emit({ type: 'calibrated', engine: null, engines: [], cancelled: true });
+    expect(store.get().engine.calibrating).toBe(true);
+    emit({ type: 'calibrated', engine: 'cpu-parallel', engines });
+    expect(store.get().engine.calibrating).toBe(false);
+    expect(deps.reportError).toHaveBeenCalledTimes(1);
     // Not while a run trains.
     c.train();
     const before = sent.length;

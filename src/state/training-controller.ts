@@ -65,6 +65,8 @@ export class TrainingController {
     { resolve: (r: TopK) => void; reject: (e: Error) => void; progress: (f: number) => void }
   >();
   private nextJob = 1;
+  /** Calibrations sent and not yet answered (the worker answers each, cancelled or not). */
+  private calibrations = 0;
 
   constructor(
     private readonly store: Store<LabState>,
@@ -124,12 +126,18 @@ export class TrainingController {
     this.store.set((s) => ({ engine: { ...s.engine, preference } }));
   }
 
-  /** Measures the engines afresh for the current model and data (recalibrate.ts). */
-  recalibrate(): void {
+  /**
+   * Measures the engines for the current model and data (recalibrate.ts): afresh (the
+   * "Recalibrate" button, one at a time), or with `fresh` false reusing the worker's
+   * measurements of the case (the calibration at start, auto-calibrate.ts; a newer case's
+   * request cancels an older one's in the worker).
+   */
+  recalibrate(fresh = true): void {
     const { dataset, training, testFile, engine } = this.store.get();
-    if (!dataset || this.isTraining() || engine.calibrating) return;
+    if (!dataset || this.isTraining() || (fresh && engine.calibrating)) return;
+    this.calibrations++;
     this.store.set((s) => ({ engine: { ...s.engine, calibrating: true } }));
-    this.send(calibrateRequest(dataset, training.config, testFile?.set ?? null));
+    this.send(calibrateRequest(dataset, training.config, testFile?.set ?? null, fresh));
   }
 
   pause(): void {
@@ -268,8 +276,9 @@ export class TrainingController {
         }));
         return;
       case 'calibrated':
-        this.store.set((s) => ({ engine: calibrated(s.engine, e) }));
-        if (e.error) this.deps.reportError('engine', e.error);
+        this.calibrations = Math.max(0, this.calibrations - 1);
+        this.store.set((s) => ({ engine: calibrated(s.engine, e, this.calibrations > 0) }));
+        if (e.error && !e.cancelled) this.deps.reportError('engine', e.error);
         return;
       case 'started':
         this.setTraining({

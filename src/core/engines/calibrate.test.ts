@@ -5,7 +5,7 @@ import { DEFAULT_CONFIG } from '../training/config';
 import { createTrainer } from '../training/create';
 import { plantedLowRank } from '../data/synthetic';
 import { emptyFeatureTable } from '../data/types';
-import { chooseEngine, type EngineHook } from './choose';
+import { chooseEngine, type EngineHook, type Measured } from './choose';
 import type { EngineName } from './types';
 
 function payload(): TrainingDataPayload {
@@ -26,14 +26,14 @@ function payload(): TrainingDataPayload {
 /** A hook like the worker's: measurements kept per case until forgotten; counts what it built. */
 function keepingHook() {
   const made = { cpu: 0, webgl: 0 };
-  let rates = new Map<EngineName, number>();
+  let rates = new Map<EngineName, Measured>();
   const forgot: number[] = [];
   const hook: EngineHook = {
     forget(data) {
       forgot.push(data.train.rating.length);
       rates = new Map();
     },
-    create: (data, config, preference) =>
+    create: (data, config, preference, signal) =>
       chooseEngine(
         (['cpu', 'webgl'] as const).map((engine) => ({
           engine,
@@ -45,6 +45,7 @@ function keepingHook() {
         preference,
         rates,
         20,
+        signal,
       ),
   };
   return { hook, made, forgot };
@@ -88,5 +89,56 @@ describe('calibrate (Recalibrate)', () => {
     const none = new TrainingSession((e) => events.push(e), 1e9);
     none.handle({ type: 'calibrate', data: payload(), config: DEFAULT_CONFIG });
     expect((events.at(-1) as { error: string }).error).toMatch(/no engines/);
+  });
+
+  it('the calibration at start reuses the kept measurements', async () => {
+    const { hook, made, forgot } = keepingHook();
+    const events: TrainingEvent[] = [];
+    const session = new TrainingSession((e) => events.push(e), 1e9, hook);
+    const config = { ...DEFAULT_CONFIG, dim: 4 };
+    session.handle({ type: 'calibrate', data: payload(), config, fresh: false });
+    await session.whenIdle();
+    expect(made.cpu + made.webgl).toBe(3);
+    session.handle({ type: 'calibrate', data: payload(), config, fresh: false });
+    await session.whenIdle();
+    // Only the chosen engine's trainer is built again; nothing was measured or forgotten.
+    expect(made.cpu + made.webgl).toBe(4);
+    expect(forgot).toHaveLength(0);
+    const answers = events.filter((e) => e.type === 'calibrated');
+    expect(answers).toHaveLength(2);
+    expect(answers[1]).toEqual(answers[0]);
+  });
+
+  it('a run asked for while the engines are measured cancels the measuring and trains', async () => {
+    const { hook } = keepingHook();
+    const events: TrainingEvent[] = [];
+    const session = new TrainingSession((e) => events.push(e), 1e9, hook);
+    const config = { ...DEFAULT_CONFIG, dim: 4, epochs: 1 };
+    session.handle({ type: 'calibrate', data: payload(), config, fresh: false });
+    session.handle({ type: 'train', data: payload(), config });
+    await session.whenIdle();
+    const kinds = events.map((e) => e.type);
+    expect(events.find((e) => e.type === 'calibrated')).toMatchObject({
+      engine: null,
+      cancelled: true,
+    });
+    expect(events.some((e) => e.type === 'error')).toBe(false);
+    // The answer comes before the run's own engine choice, and the run ends.
+    expect(kinds.indexOf('calibrated')).toBeLessThan(kinds.indexOf('engine'));
+    expect(events.at(-1)).toEqual({ type: 'status', status: 'done' });
+  });
+
+  it('a newer calibration cancels the one still measuring', async () => {
+    const { hook } = keepingHook();
+    const events: TrainingEvent[] = [];
+    const session = new TrainingSession((e) => events.push(e), 1e9, hook);
+    const config = { ...DEFAULT_CONFIG, dim: 4 };
+    session.handle({ type: 'calibrate', data: payload(), config, fresh: false });
+    session.handle({ type: 'calibrate', data: payload(), config: { ...config, dim: 3 } });
+    await session.whenIdle();
+    const answers = events.filter((e) => e.type === 'calibrated');
+    expect(answers).toHaveLength(2);
+    expect(answers[0]).toMatchObject({ cancelled: true, engine: null });
+    expect(answers[1]).toMatchObject({ engine: expect.any(String) });
   });
 });

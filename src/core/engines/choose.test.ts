@@ -1,10 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import type { ModelTrainer } from '../training/trainer';
-import { chooseEngine, type EngineCandidate } from './choose';
+import {
+  CalibrationCancelledError,
+  chooseEngine,
+  measureDeadline,
+  type EngineCandidate,
+  type Measured,
+} from './choose';
 import type { EngineName } from './types';
 
-/** A trainer whose every step busy-waits `ms` (its speed is all the calibration sees). */
-function fake(ms: number, made: { count: number }): () => Promise<ModelTrainer> {
+/**
+ * A trainer whose every step busy-waits `ms` (its speed is all the calibration sees), or with
+ * `gpuMs` returns at once and lets its loss read wait that long, as a GPU queue does.
+ */
+function fake(ms: number, made: { count: number }, gpuMs = 0): () => Promise<ModelTrainer> {
   return async () => {
     made.count++;
     let steps = 0;
@@ -30,7 +39,7 @@ function fake(ms: number, made: { count: number }): () => Promise<ModelTrainer> 
         while (performance.now() < end);
         steps++;
       },
-      takeLoss: async () => ({ loss: 1, steps: 1 }),
+      takeLoss: () => new Promise((r) => setTimeout(() => r({ loss: 1, steps: 1 }), gpuMs)),
       model: null as unknown as ModelTrainer['model'],
       evaluate: async () => ({ rmse: 1, mae: 1 }),
       rankingReport: async () => null,
@@ -101,12 +110,70 @@ describe('engine choice by measurement', () => {
 
   it('reuses measurements it was given instead of measuring again', async () => {
     const { list, made } = candidates(1, 4);
-    const rates = new Map<EngineName, number>([
-      ['webgl', 10],
-      ['cpu-parallel', 1000],
+    const rates = new Map<EngineName, Measured>([
+      ['webgl', { rowsPerSecond: 10, cutShort: false }],
+      ['cpu-parallel', { rowsPerSecond: 1000, cutShort: false }],
     ]);
     const c = await chooseEngine(list, 'auto', rates);
     expect(c.engine).toBe('cpu-parallel');
     expect([made.slow.count, made.fast.count]).toEqual([0, 1]);
+  });
+
+  it('measures the CPU engines first, and stops one that cannot catch up at its deadline', async () => {
+    // webgl: 300 ms a step on this thread, far slower than cpu-parallel's 1 ms.
+    const { list, made } = candidates(300, 1);
+    const t0 = performance.now();
+    const c = await chooseEngine(list, 'auto', undefined, 40);
+    const ms = performance.now() - t0;
+    expect(c.engine).toBe('cpu-parallel');
+    const gl = c.engines.find((e) => e.engine === 'webgl')!;
+    // One step (it cannot be interrupted), then dropped: a full measurement takes 3 or more.
+    expect(ms).toBeLessThan(900);
+    expect(gl.rowsPerSecond!).toBeLessThan(1000 / 0.3);
+    expect(gl.reason).toMatch(/could not catch up/);
+    expect([made.slow.count, made.fast.count]).toEqual([1, 2]);
+  });
+
+  it('does not wait for a GPU step of an engine that cannot catch up', async () => {
+    const made = { gpu: { count: 0 }, cpu: { count: 0 } };
+    const list: EngineCandidate[] = [
+      { engine: 'webgl', make: fake(0, made.gpu, 20_000) },
+      { engine: 'cpu-parallel', make: fake(1, made.cpu) },
+    ];
+    const t0 = performance.now();
+    const c = await chooseEngine(list, 'auto', undefined, 40);
+    // The deadline (0.25 s: the fast engine's whole run is 1 s), not the 20 s GPU read.
+    expect(performance.now() - t0).toBeLessThan(5000);
+    expect(c.engine).toBe('cpu-parallel');
+    expect(c.engines[0].reason).toMatch(/could not catch up/);
+  });
+
+  it('an engine ahead of the leader is measured to the end', async () => {
+    const { list } = candidates(1, 4);
+    const c = await chooseEngine(list, 'auto', undefined, 40);
+    expect(c.engine).toBe('webgl');
+    expect(c.engines.every((e) => !e.reason?.includes('catch up'))).toBe(true);
+  });
+
+  it('the deadline is a twentieth of the leader’s whole run, within 0.25-5 s', () => {
+    expect(measureDeadline(1e6, 1e6)).toBe(250);
+    expect(measureDeadline(1e6, 6e7)).toBe(3000);
+    expect(measureDeadline(1e6, 1e9)).toBe(5000);
+  });
+
+  it('a cancelled calibration stops between engines and keeps what it measured', async () => {
+    const { list, made } = candidates(4, 1);
+    const rates = new Map<EngineName, Measured>();
+    const signal = { cancelled: false };
+    const first = list[1].make!;
+    list[1].make = async () => {
+      signal.cancelled = true; // a run is asked for while the first engine is measured
+      return first();
+    };
+    await expect(chooseEngine(list, 'auto', rates, 40, signal)).rejects.toBeInstanceOf(
+      CalibrationCancelledError,
+    );
+    expect([...rates.keys()]).toEqual(['cpu-parallel']);
+    expect(made.slow.count).toBe(0);
   });
 });

@@ -26,44 +26,141 @@ export interface EngineChoice {
 
 /** What a hook gives the session: a trainer on the engine chosen for this run. */
 export interface EngineHook {
-  create(data: TrainData, config: TrainConfig, preference: EnginePreference): Promise<EngineChoice>;
+  /** `signal.cancelled` stops a calibration between measurements (CalibrationCancelledError). */
+  create(
+    data: TrainData,
+    config: TrainConfig,
+    preference: EnginePreference,
+    signal?: { cancelled: boolean },
+  ): Promise<EngineChoice>;
   /** Forgets the measurements kept for this case, so the next 'auto' measures again. */
   forget?(data: TrainData, config: TrainConfig): void;
 }
+
+/** Rows a second of a measurement, and whether it was cut short (see `measureRowsPerSecond`). */
+export interface Measured {
+  rowsPerSecond: number;
+  /**
+   * The measurement stopped at its deadline while behind the leader: `rowsPerSecond` is then an
+   * upper bound (rows issued over the time spent, warm-up included), below the leader's rate.
+   */
+  cutShort: boolean;
+}
+
+/** Resolves after `ms` (at once when `ms` <= 0). */
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, Math.max(0, ms)));
 
 /**
  * Training rows a second of a fresh trainer: a warm-up of at least one step and `minMs` / 2
  * (shader compilation and first uploads on tfjs; the JIT of freshly started kernel workers),
  * then steps in growing groups, each group waited for, until `minMs` have passed.
+ *
+ * With a `leader` (the best rate measured so far) and a `deadline` (ms of measurement), a
+ * candidate that cannot catch up is dropped at the deadline instead of being measured to the
+ * end: once the deadline passes, even the optimistic bound of the rows it was given (finished
+ * or not) over the time spent is below the leader's rate, so no further measuring can make it
+ * the choice. A step still running on the GPU is not waited for then; one running on this
+ * thread (tfjs wasm, the CPU) cannot be interrupted and ends first.
  */
-export async function measureRowsPerSecond(trainer: ModelTrainer, minMs = 250): Promise<number> {
-  const run = async (ms: number) => {
+export async function measureRows(
+  trainer: ModelTrainer,
+  minMs = 250,
+  bound?: { leader: number; deadline: number },
+): Promise<Measured> {
+  const start = performance.now();
+  const deadline = bound ? start + bound.deadline : Infinity;
+  let issued = 0;
+  // The optimistic rate so far, and whether it has fallen behind for good.
+  const behind = () => {
+    const now = performance.now();
+    return bound !== undefined && now >= deadline && (issued / (now - start)) * 1000 < bound.leader;
+  };
+  const run = async (ms: number): Promise<number | null> => {
     let rows = 0;
     let group = 1;
     const t0 = performance.now();
     while (!trainer.finished) {
-      for (let k = 0; k < group && !trainer.finished; k++, rows += trainer.batchRows)
+      for (let k = 0; k < group && !trainer.finished; k++) {
+        rows += trainer.batchRows;
+        issued += trainer.batchRows;
         trainer.step();
-      await trainer.takeLoss();
+      }
+      const loss = trainer.takeLoss();
+      if (bound) {
+        const waited = await Promise.race([
+          loss.then(() => true),
+          sleep(deadline - performance.now()).then(() => false),
+        ]);
+        if (!waited && behind()) {
+          loss.catch(() => {}); // read of a trainer about to be disposed
+          return null;
+        }
+      }
+      await loss;
+      if (behind()) return null;
       if (performance.now() - t0 >= ms) break;
       group *= 2;
     }
     return (rows / Math.max(performance.now() - t0, 1e-3)) * 1000;
   };
-  await run(minMs / 2);
-  return run(minMs);
+  const cut = (): Measured => ({
+    rowsPerSecond: (issued / Math.max(performance.now() - start, 1e-3)) * 1000,
+    cutShort: true,
+  });
+  if ((await run(minMs / 2)) === null) return cut();
+  const rate = await run(minMs);
+  return rate === null ? cut() : { rowsPerSecond: rate, cutShort: false };
+}
+
+/** `measureRows` without a leader: the rows a second of a full measurement. */
+export async function measureRowsPerSecond(trainer: ModelTrainer, minMs = 250): Promise<number> {
+  return (await measureRows(trainer, minMs)).rowsPerSecond;
+}
+
+/**
+ * How long a candidate behind the leader is measured: a twentieth of the leader's estimated
+ * whole run (its rows over its rate), within 0.25-5 s. An engine that needs longer than that to
+ * start (shader compilation) cannot pay it back in a short run; in a long one it has the time.
+ */
+export function measureDeadline(leaderRate: number, runRows: number): number {
+  const runMs = (runRows / leaderRate) * 1000;
+  return Math.min(5000, Math.max(250, runMs / 20));
+}
+
+/**
+ * The order engines are measured in: the CPU engines start in milliseconds, the GPU ones compile
+ * their shaders first, so measuring the CPU ones first gives the GPU ones a leader to be
+ * measured against (`measureRows`'s bound) rather than the other way round.
+ */
+const MEASURE_ORDER: Record<EngineName, number> = {
+  'cpu-parallel': 0,
+  cpu: 1,
+  webgl: 2,
+  webgpu: 3,
+};
+
+/** The calibration was cancelled (a run was asked for); what it measured so far is kept. */
+export class CalibrationCancelledError extends Error {
+  constructor() {
+    super('Calibration cancelled');
+    this.name = 'CalibrationCancelledError';
+  }
 }
 
 /**
  * Picks the engine (measured when `preference` is 'auto') and returns a fresh trainer on it.
  * `rates`: measurements already taken for this model, data and settings; kept and added to, so
- * a caller that keeps the map measures each case once.
+ * a caller that keeps the map measures each case once. Candidates are measured in order; once
+ * one has a rate, the others are measured against it (`measureRows`'s bound), and those cut
+ * short keep their bound with a reason. `signal.cancelled`, checked between candidates, stops
+ * the measuring with CalibrationCancelledError.
  */
 export async function chooseEngine(
   candidates: EngineCandidate[],
   preference: EnginePreference,
-  rates = new Map<EngineName, number>(),
+  rates = new Map<EngineName, Measured>(),
   minMs = 250,
+  signal?: { cancelled: boolean },
 ): Promise<EngineChoice> {
   const offered = candidates.filter((c) => c.make);
   if (!offered.length) throw new Error('no engine can train this model');
@@ -72,24 +169,35 @@ export async function chooseEngine(
   if (preference !== 'auto' && !pick)
     notes.set(offered[0].engine, `${preference} cannot train this model`);
   if (!pick && offered.length > 1) {
-    for (const c of offered) {
+    const rate = (e: EngineName) => rates.get(e)?.rowsPerSecond ?? 0;
+    const best = () => Math.max(0, ...offered.map((c) => rate(c.engine)));
+    for (const c of [...offered].sort(
+      (a, b) => MEASURE_ORDER[a.engine] - MEASURE_ORDER[b.engine],
+    )) {
       if (rates.has(c.engine)) continue;
+      if (signal?.cancelled) throw new CalibrationCancelledError();
       const trainer = await c.make!();
       try {
-        rates.set(c.engine, await measureRowsPerSecond(trainer, minMs));
+        const leader = best();
+        const runRows = trainer.batchRows * trainer.stepsPerEpoch * trainer.epochs;
+        const deadline = measureDeadline(leader, runRows);
+        const m = await measureRows(trainer, minMs, leader > 0 ? { leader, deadline } : undefined);
+        rates.set(c.engine, m);
       } finally {
         trainer.dispose();
       }
     }
-    pick = offered.reduce((a, b) => (rates.get(b.engine)! > rates.get(a.engine)! ? b : a));
+    pick = offered.reduce((a, b) => (rate(b.engine) > rate(a.engine) ? b : a));
   }
   pick ??= offered[0];
   const trainer = await pick.make!();
   const engines = candidates.map((c): EngineMeasurement => {
-    const reason = [c.reason, notes.get(c.engine)].filter(Boolean).join('; ');
+    const m = c.make ? rates.get(c.engine) : undefined;
+    const cut = m?.cutShort && 'measuring stopped early: it could not catch up (an upper bound)';
+    const reason = [c.reason, notes.get(c.engine), cut].filter(Boolean).join('; ');
     return {
       engine: c.engine,
-      rowsPerSecond: c.make ? (rates.get(c.engine) ?? null) : null,
+      rowsPerSecond: m?.rowsPerSecond ?? null,
       chosen: c === pick,
       ...(reason && { reason }),
     };

@@ -48,10 +48,12 @@ export type TrainingRequest =
       resume?: TrainerState;
     }
   /**
-   * Measures every engine that can train `config`'s model on this data afresh (the worker's
-   * cached measurements of this case are forgotten) and answers with 'calibrated'; trains nothing.
+   * Measures every engine that can train `config`'s model on this data and answers with
+   * 'calibrated'; trains nothing. `fresh` (the default; the "Recalibrate" button) forgets the
+   * worker's measurements of this case first; without it (the calibration at start) a case
+   * already measured is answered from them. A 'train' meanwhile cancels it.
    */
-  | { type: 'calibrate'; data: TrainingDataPayload; config: TrainConfig }
+  | { type: 'calibrate'; data: TrainingDataPayload; config: TrainConfig; fresh?: boolean }
   /** Test hook (window.__lab.loseGpuContext): loses the WebGL context, as a driver reset does. */
   | { type: 'lose-context' }
   | { type: 'pause' }
@@ -122,6 +124,8 @@ export type TrainingEvent =
       engine: EngineName | null;
       engines: EngineMeasurement[];
       error?: string;
+      /** A run was asked for before it ended: nothing to show (the run measures what is left). */
+      cancelled?: boolean;
     }
   | {
       /** The validation metric stopped improving (`patience` epochs): training ended early. */

@@ -23,6 +23,7 @@ import { ratingMetrics } from '../metrics/rating';
 import type { TrainingDataPayload, TrainingEvent, TrainingRequest } from './session-messages';
 import type { EngineHook } from '../engines/choose';
 import { calibrate } from '../engines/calibrate';
+import { CalibrationCancelledError } from '../engines/choose';
 import type { EnginePreference } from '../engines/types';
 import type { TrainerState } from './trainer-state';
 import { GpuLostError, lossNotice, safely, type GpuGuard } from './recovery';
@@ -36,6 +37,8 @@ export class TrainingSession {
   private stopped = false;
   private resume: (() => void) | null = null;
   private running: Promise<void> | null = null;
+  /** A calibration measuring (at start or "Recalibrate"); a run cancels it (see handle). */
+  private calibration: { signal: { cancelled: boolean }; done: Promise<void> } | null = null;
   /** The plain run's last finished epoch, as typed arrays: what a lost GPU context resumes from. */
   private lastState: TrainerState | null = null;
 
@@ -50,25 +53,30 @@ export class TrainingSession {
 
   handle(msg: TrainingRequest): void {
     switch (msg.type) {
-      case 'train':
+      case 'train': {
         if (this.running) {
           this.post({ type: 'error', message: 'Training is already running; stop it first.' });
           return;
         }
         this.paused = false;
         this.stopped = false;
-        this.running = (
-          msg.tune
-            ? this.tune(msg.data, msg.config, msg.tune, msg.engine ?? 'auto')
-            : this.run(msg.data, msg.config, msg.engine ?? 'auto', msg.resume)
-        )
+        // A calibration at start still measuring gives way: what it measured is kept.
+        const calibrating = this.calibration;
+        if (calibrating) calibrating.signal.cancelled = true;
+        this.running = (calibrating?.done ?? Promise.resolve())
+          .then(() =>
+            msg.tune
+              ? this.tune(msg.data, msg.config, msg.tune, msg.engine ?? 'auto')
+              : this.run(msg.data, msg.config, msg.engine ?? 'auto', msg.resume),
+          )
           .catch((e: unknown) =>
             this.post({ type: 'error', message: e instanceof Error ? e.message : String(e) }),
           )
           .finally(() => (this.running = null));
         return;
+      }
       case 'calibrate':
-        this.calibrate(msg.data, msg.config);
+        this.calibrate(msg.data, msg.config, msg.fresh ?? true);
         return;
       case 'pause':
         if (this.running && !this.paused) {
@@ -91,21 +99,46 @@ export class TrainingSession {
     }
   }
 
-  /** Recalibrates the engines (engines/calibrate.ts); refused while a run trains. */
-  private calibrate(payload: TrainingDataPayload, config: TrainConfig): void {
+  /**
+   * Measures the engines without training (engines/calibrate.ts); refused while a run trains.
+   * A calibration still measuring is cancelled (its case is out of date: the settings or the
+   * data changed, or a fresh one was asked for) and this one follows it; a run asked for
+   * meanwhile cancels this one.
+   */
+  private calibrate(payload: TrainingDataPayload, config: TrainConfig, fresh: boolean): void {
     const fail = (error: string) =>
       this.post({ type: 'calibrated', engine: null, engines: [], error });
     if (this.running) return fail('Training is running; recalibrate when it ends.');
-    if (!this.engines) return fail('This worker has no engines to calibrate.');
-    this.running = calibrate(this.engines, payload, config)
-      .then((c) => this.post({ type: 'calibrated', ...c }))
-      .catch((e: unknown) => fail(e instanceof Error ? e.message : String(e)))
-      .finally(() => (this.running = null));
+    const engines = this.engines;
+    if (!engines) return fail('This worker has no engines to calibrate.');
+    const signal = { cancelled: false };
+    if (this.calibration) this.calibration.signal.cancelled = true;
+    const entry = {
+      signal,
+      done: (this.calibration?.done ?? Promise.resolve())
+        .then(() => {
+          if (signal.cancelled) throw new CalibrationCancelledError();
+          return calibrate(engines, payload, config, { fresh, signal });
+        })
+        .then((c) => this.post({ type: 'calibrated', ...c }))
+        .catch((e: unknown) =>
+          e instanceof CalibrationCancelledError
+            ? this.post({ type: 'calibrated', engine: null, engines: [], cancelled: true })
+            : fail(e instanceof Error ? e.message : String(e)),
+        )
+        .finally(() => {
+          if (this.calibration === entry) this.calibration = null;
+        }),
+    };
+    this.calibration = entry;
   }
 
-  /** Resolves when the current run (if any) has finished. */
-  whenIdle(): Promise<void> {
-    return this.running ?? Promise.resolve();
+  /** Resolves when the current run and calibration (if any) have finished. */
+  async whenIdle(): Promise<void> {
+    while (this.running || this.calibration) {
+      await this.running;
+      await this.calibration?.done;
+    }
   }
 
   private unpause(): void {

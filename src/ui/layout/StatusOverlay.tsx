@@ -19,9 +19,12 @@ export function StatusOverlay() {
   const lab = useLab();
   const t = useLabState((s) => s.training);
   const engine = useLabState((s) => s.engine.engine);
+  const calibrating = useLabState((s) => s.engine.calibrating);
   const hasData = useLabState((s) => s.dataset !== null);
   const loading = useLabState((s) => s.datasetStatus === 'loading');
   const busy = t.status === 'running' || t.status === 'paused';
+  // Before any run, the epochs the settings ask for; then the run's.
+  const total = t.status === 'idle' && !t.history.length ? t.config.epochs : t.epochsTotal;
   const metric = liveMetric(t.history);
   const curve = metric ? metric.points : t.lossCurve.map((p) => p.loss);
   return (
@@ -57,19 +60,23 @@ export function StatusOverlay() {
           <span data-testid="training-status" className={`status-word ${t.status}`}>
             {!hasData && loading ? 'loading data…' : !hasData ? 'no data' : t.status}
           </span>
-          {' · '}epoch {t.epoch.toFixed(busy ? 1 : 0)} / {t.epochsTotal}
+          {' · '}epoch {t.epoch.toFixed(busy ? 1 : 0)} / {total}
           {t.folds && ` · fold ${Math.min(t.folds.reports.length + (busy ? 1 : 0), t.folds.k)}`}
         </span>
       </div>
-      <ProgressBar value={t.epochsTotal ? t.epoch / t.epochsTotal : 0} label="Training progress" />
+      <ProgressBar value={total ? t.epoch / total : 0} label="Training progress" />
       <div className="status-facts small">
         {t.rowsPerSecond !== null && (
           <span title="recent training throughput">{fmtRate(t.rowsPerSecond)}</span>
         )}
         {busy && <span title="time left">ETA {fmtDuration(t.etaSeconds)}</span>}
         <span title="training engine (tfjs backend)">
-          {engine ? `engine: ${ENGINE_NAMES[engine]}` : 'engine: chosen when training starts'} (tfjs{' '}
-          {t.backend ?? 'starting…'})
+          {calibrating && !busy
+            ? 'engine: measuring…'
+            : engine
+              ? `engine: ${ENGINE_NAMES[engine]}`
+              : 'engine: chosen when training starts'}{' '}
+          (tfjs {t.backend ?? 'starting…'})
         </span>
       </div>
       <Sparkline

@@ -9,7 +9,13 @@ import { createModel } from '../../core/models/registry';
 import { modelContext, type TrainData } from '../../core/training/trainer';
 import type { TrainConfig } from '../../core/training/config';
 import { RowEngineTrainer, rowKernelProblem } from '../../core/engines/row-trainer';
-import { chooseEngine, measureRowsPerSecond, type EngineHook } from '../../core/engines/choose';
+import {
+  CalibrationCancelledError,
+  chooseEngine,
+  measureRowsPerSecond,
+  type EngineHook,
+  type Measured,
+} from '../../core/engines/choose';
 import type { EngineName } from '../../core/engines/types';
 import { browserExecutor, parallelProblem, parallelThreads } from '../engine/parallel';
 import { tfjsCandidates } from './tfjs-engines';
@@ -24,7 +30,7 @@ export function tfjsEngine(): EngineName {
  * Calibrations already run in this worker, by what decides the speed: model, data shape and
  * the settings a step's cost depends on. A new run of the same case reuses them.
  */
-const measured = new Map<string, Map<EngineName, number>>();
+const measured = new Map<string, Map<EngineName, Measured>>();
 /** Kernel workers chosen per case (see `kernelThreads`). */
 const threadChoice = new Map<string, { threads: number; note: string; rate?: number }>();
 
@@ -37,12 +43,14 @@ const threadChoice = new Map<string, { threads: number; note: string; rate?: num
 async function kernelThreads(
   key: string,
   make: (threads: number) => Promise<RowEngineTrainer>,
+  signal?: { cancelled: boolean },
 ): Promise<{ threads: number; note: string; rate?: number }> {
   const known = threadChoice.get(key);
   if (known) return known;
   const cores = parallelThreads();
   if (cores === 1) return { threads: 1, note: parallelProblem() ?? '1 worker' };
   const rate = async (threads: number) => {
+    if (signal?.cancelled) throw new CalibrationCancelledError();
     const t = await make(threads);
     try {
       return await measureRowsPerSecond(t);
@@ -85,11 +93,11 @@ export const workerEngines: EngineHook = {
     measured.delete(key);
     threadChoice.delete(key);
   },
-  async create(data, config, preference) {
+  async create(data, config, preference, signal) {
     // Every run starts on the default backend (a run before may have switched it).
     const tfjs = await tfjsCandidates(data, config);
     const key = caseKey(data, config);
-    const rates = measured.get(key) ?? new Map<EngineName, number>();
+    const rates = measured.get(key) ?? new Map<EngineName, Measured>();
     measured.set(key, rates);
     // A throwaway model answers whether the kernel can train it (and frees its tables at once).
     const probe = createModel(config.model, modelContext(data, config));
@@ -100,11 +108,12 @@ export const workerEngines: EngineHook = {
     // The worker count is measured only when the parallel engine may run.
     const parallel =
       !problem && (preference === 'auto' || preference === 'cpu-parallel')
-        ? await kernelThreads(key, make)
+        ? await kernelThreads(key, make, signal)
         : null;
     // The thread count's own measurement is the engine's: not measured a second time (issue 15:
     // the calibration was most of a short run's time).
-    if (parallel?.rate && !rates.has('cpu-parallel')) rates.set('cpu-parallel', parallel.rate);
+    if (parallel?.rate && !rates.has('cpu-parallel'))
+      rates.set('cpu-parallel', { rowsPerSecond: parallel.rate, cutShort: false });
     const choice = await chooseEngine(
       [
         ...tfjs.candidates,
@@ -123,6 +132,8 @@ export const workerEngines: EngineHook = {
       ],
       preference,
       rates,
+      undefined,
+      signal,
     );
     return { ...choice, backend: tfjs.inUse() };
   },
