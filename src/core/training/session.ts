@@ -22,8 +22,7 @@ import { tablesOf } from '../models/types';
 import { ratingMetrics } from '../metrics/rating';
 import type { TrainingDataPayload, TrainingEvent, TrainingRequest } from './session-messages';
 import type { EngineHook } from '../engines/choose';
-import { calibrate } from '../engines/calibrate';
-import { CalibrationCancelledError } from '../engines/choose';
+import { Calibrations } from '../engines/calibrate';
 import type { EnginePreference } from '../engines/types';
 import type { TrainerState } from './trainer-state';
 import { GpuLostError, lossNotice, safely, type GpuGuard } from './recovery';
@@ -37,10 +36,11 @@ export class TrainingSession {
   private stopped = false;
   private resume: (() => void) | null = null;
   private running: Promise<void> | null = null;
-  /** A calibration measuring (at start or "Recalibrate"); a run cancels it (see handle). */
-  private calibration: { signal: { cancelled: boolean }; done: Promise<void> } | null = null;
   /** The plain run's last finished epoch, as typed arrays: what a lost GPU context resumes from. */
   private lastState: TrainerState | null = null;
+
+  /** Calibrations without a run (at start, "Recalibrate"); null without engines. */
+  private readonly calibrations: Calibrations | null;
 
   constructor(
     private readonly post: Post,
@@ -49,7 +49,9 @@ export class TrainingSession {
     private readonly engines: EngineHook | null = null,
     /** Watches the GPU context (the worker's); without it, a lost context is an error. */
     private readonly gpu: GpuGuard | null = null,
-  ) {}
+  ) {
+    this.calibrations = engines && new Calibrations(engines, post);
+  }
 
   handle(msg: TrainingRequest): void {
     switch (msg.type) {
@@ -61,9 +63,7 @@ export class TrainingSession {
         this.paused = false;
         this.stopped = false;
         // A calibration at start still measuring gives way: what it measured is kept.
-        const calibrating = this.calibration;
-        if (calibrating) calibrating.signal.cancelled = true;
-        this.running = (calibrating?.done ?? Promise.resolve())
+        this.running = (this.calibrations?.cancel() ?? Promise.resolve())
           .then(() =>
             msg.tune
               ? this.tune(msg.data, msg.config, msg.tune, msg.engine ?? 'auto')
@@ -99,45 +99,20 @@ export class TrainingSession {
     }
   }
 
-  /**
-   * Measures the engines without training (engines/calibrate.ts); refused while a run trains.
-   * A calibration still measuring is cancelled (its case is out of date: the settings or the
-   * data changed, or a fresh one was asked for) and this one follows it; a run asked for
-   * meanwhile cancels this one.
-   */
+  /** Measures the engines without training (Calibrations); refused while a run trains. */
   private calibrate(payload: TrainingDataPayload, config: TrainConfig, fresh: boolean): void {
     const fail = (error: string) =>
       this.post({ type: 'calibrated', engine: null, engines: [], error });
     if (this.running) return fail('Training is running; recalibrate when it ends.');
-    const engines = this.engines;
-    if (!engines) return fail('This worker has no engines to calibrate.');
-    const signal = { cancelled: false };
-    if (this.calibration) this.calibration.signal.cancelled = true;
-    const entry = {
-      signal,
-      done: (this.calibration?.done ?? Promise.resolve())
-        .then(() => {
-          if (signal.cancelled) throw new CalibrationCancelledError();
-          return calibrate(engines, payload, config, { fresh, signal });
-        })
-        .then((c) => this.post({ type: 'calibrated', ...c }))
-        .catch((e: unknown) =>
-          e instanceof CalibrationCancelledError
-            ? this.post({ type: 'calibrated', engine: null, engines: [], cancelled: true })
-            : fail(e instanceof Error ? e.message : String(e)),
-        )
-        .finally(() => {
-          if (this.calibration === entry) this.calibration = null;
-        }),
-    };
-    this.calibration = entry;
+    if (!this.calibrations) return fail('This worker has no engines to calibrate.');
+    this.calibrations.request(payload, config, fresh);
   }
 
   /** Resolves when the current run and calibration (if any) have finished. */
   async whenIdle(): Promise<void> {
-    while (this.running || this.calibration) {
+    while (this.running || this.calibrations?.busy) {
       await this.running;
-      await this.calibration?.done;
+      await this.calibrations?.settled();
     }
   }
 
