@@ -13,6 +13,8 @@ import type { TrainConfig } from '../core/training/config';
 import type { TuneBudget } from '../core/training/tuning';
 import type { InterruptedRun } from './durable-state';
 import { calibrated, calibrateRequest } from './recalibrate';
+import { RecommendJobs } from './recommend-jobs';
+export type { TopK } from './recommend-jobs';
 import { TrainingClient } from '../worker/training/client';
 import {
   trainingPayload,
@@ -50,21 +52,11 @@ export interface TrainingDeps {
   onEvent?(e: TrainingEvent): void;
 }
 
-/** Top-k items per user, users x k row-major (see RecommendRequest). */
-export interface TopK {
-  item: Int32Array;
-  score: Float32Array;
-}
-
 export class TrainingController {
   /** Whether the person pressed Stop during the current run or search. */
   private stopRequested = false;
   private channel: TrainingChannel | null = null;
-  private readonly recommendJobs = new Map<
-    number,
-    { resolve: (r: TopK) => void; reject: (e: Error) => void; progress: (f: number) => void }
-  >();
-  private nextJob = 1;
+  private readonly recommendJobs = new RecommendJobs();
   /** Calibrations sent and not yet answered (the worker answers each, cancelled or not). */
   private calibrations = 0;
 
@@ -156,11 +148,7 @@ export class TrainingController {
    * of users scored. Rejects with the worker's message.
    */
   recommend(req: Omit<RecommendRequest, 'type' | 'id'>, progress: (f: number) => void) {
-    const id = this.nextJob++;
-    return new Promise<TopK>((resolve, reject) => {
-      this.recommendJobs.set(id, { resolve, reject, progress });
-      this.send({ type: 'recommend', id, ...req });
-    });
+    return this.recommendJobs.start((r) => this.send(r), req, progress);
   }
 
   private setTraining(patch: Partial<TrainingState>): void {
@@ -250,19 +238,9 @@ export class TrainingController {
 
   /** Turns one worker event into state (public so tests and other channels can feed events). */
   onTrainingEvent(e: TrainingEvent): void {
+    if (this.recommendJobs.onEvent(e)) return;
     const t = this.store.get().training;
     switch (e.type) {
-      case 'recommend-progress':
-        this.recommendJobs.get(e.id)?.progress(e.done / Math.max(1, e.total));
-        return;
-      case 'recommendations':
-      case 'recommend-error': {
-        const job = this.recommendJobs.get(e.id);
-        this.recommendJobs.delete(e.id);
-        if (e.type === 'recommendations') job?.resolve(e);
-        else job?.reject(new Error(e.message));
-        return;
-      }
       case 'backend':
         this.setTraining({
           backend: e.backend,
