@@ -10,6 +10,7 @@ import type { LabState } from './lab-state';
 import type { SpaceEpoch, SpaceQuality } from '../core/metrics/space-quality';
 import { QualityClient } from '../worker/quality/client';
 import type { MeasuredSpace } from '../worker/quality/protocol';
+import { projectionShare } from './projection-share';
 
 /** `training.space` from a measurement: the CONTRACT fields, and the users' when measured. */
 function contractSpace(q: MeasuredSpace): SpaceQuality {
@@ -33,10 +34,15 @@ export class SpaceActions {
   private runGeneration = 0;
   /** An epoch's measurement in flight: the next epoch is skipped rather than queued. */
   private epochInFlight = false;
+  /** No per-epoch measurement starts before this time (performance.now(); see measureEpoch). */
+  private restUntil = 0;
 
   constructor(
     private readonly store: Store<LabState>,
     private readonly reportError: (message: string) => void,
+    private readonly cores = typeof navigator !== 'undefined'
+      ? navigator.hardwareConcurrency || 1
+      : 1,
   ) {}
 
   /** The embeddings on show and the neighbour settings, or null when there is no item map. */
@@ -103,14 +109,17 @@ export class SpaceActions {
 
   /**
    * Measures the map after epoch `epoch` of the run training now, for its per-epoch line. Cheap
-   * by construction: the ItemKNN reference is built once per data set in the worker, and an epoch
-   * that ends while the previous one is still measured is skipped, so a fast run is never held
-   * back by its measurements.
+   * by construction: the ItemKNN reference is built once per data set in the worker. It takes no
+   * more of the machine than the live map does (projection-share.ts): while training keeps the
+   * cores busy, a measurement of d ms is followed by a rest of d (1 / share - 1) ms, and an
+   * epoch that ends while the measurement runs or rests is skipped, so a fast run is never held
+   * back by its measurements (its curve then has a point every few epochs).
    */
   async measureEpoch(epoch: number): Promise<void> {
-    if (this.epochInFlight) return;
+    if (this.epochInFlight || performance.now() < this.restUntil) return;
     const req = this.request();
     if (!req) return;
+    const t0 = performance.now();
     const run = this.runGeneration;
     this.epochInFlight = true;
     try {
@@ -133,6 +142,11 @@ export class SpaceActions {
       // A per-epoch point is a convenience: the end-of-run measurement reports errors.
     } finally {
       this.epochInFlight = false;
+      if (run === this.runGeneration) {
+        const share = projectionShare(this.store.get(), this.cores);
+        const now = performance.now();
+        this.restUntil = now + (now - t0) * (1 / share - 1);
+      }
     }
   }
 
@@ -140,6 +154,7 @@ export class SpaceActions {
   reset(): void {
     this.generation++;
     this.runGeneration++;
+    this.restUntil = 0;
   }
 
   dispose(): void {
