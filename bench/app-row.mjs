@@ -54,7 +54,8 @@ export async function appRows(browser, base, cases = CASES) {
       );
       const calibrationMs = Date.now() - rest;
       const train = page.getByRole('button', { name: 'Train', exact: true });
-      // Timed in the page: polled every 20 ms from just before the click (a snapshot is not free: finer polling would load the page it times).
+      // Timed in the page: polled every 20 ms from just before the click (a snapshot is not
+      // free: finer polling would load the page it times).
       const timing = page.evaluate(
         () =>
           new Promise((resolve) => {
