@@ -2,7 +2,7 @@ import { useLabState } from '../lab-context';
 import { LineChart } from '../charts/LineChart';
 import { fmtNum } from '../format';
 import { SpaceCurve } from './SpaceCurve';
-import type { RankingDetail } from '../../core/training/protocol';
+import { rankingSample } from './ranking-sample';
 
 export function MetricsPanel() {
   const t = useLabState((s) => s.training);
@@ -160,12 +160,4 @@ function ProtocolLine() {
         ` · ${t.validationUnseen.toLocaleString()} validation rows have a user or item with no training row`}
     </p>
   );
-}
-
-/** Says when the ranking metrics cover a uniform sample of the users (a large data set). */
-function rankingSample(r: RankingDetail | undefined): string {
-  if (!r || r.sampleSeed === undefined || r.users === undefined || r.usersWithHeldOut === undefined)
-    return '';
-  const n = (x: number) => x.toLocaleString('en-US');
-  return ` · Ranking on ${n(r.users)} of ${n(r.usersWithHeldOut)} users (a uniform sample)`;
 }
