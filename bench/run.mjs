@@ -194,6 +194,9 @@ async function scale() {
   );
   console.log('\nLongest tasks by phase:');
   for (const x of row.longTasks.worst) console.log(`  ${fmt(x.ms)} ms in ${x.phase}`);
+  console.log('\nTasks over 200 ms by phase (count, longest):');
+  for (const [p, x] of Object.entries(row.longTasks.over200ByPhase ?? {}))
+    console.log(`  ${p}: ${x.over200}, ${fmt(x.maxMs)} ms`);
   const file_ = new URL('./results.json', import.meta.url);
   const old = existsSync(file_) ? JSON.parse(readFileSync(file_, 'utf8')) : {};
   writeFileSync(file_, JSON.stringify({ ...old, scale: row }, null, 2));

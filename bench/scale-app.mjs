@@ -205,6 +205,19 @@ export async function scaleRow(browser, base, file, log = console.error) {
       longTasks: {
         count: long.length,
         over200: long.filter((x) => x.ms > 200).length,
+        // Tasks over 200 ms per phase (the bound), with the longest of each phase.
+        over200ByPhase: Object.fromEntries(
+          [...new Set(long.map((x) => x.phase))].map((p) => {
+            const of = long.filter((x) => x.phase === p);
+            return [
+              p,
+              {
+                over200: of.filter((x) => x.ms > 200).length,
+                maxMs: Math.max(...of.map((x) => x.ms)),
+              },
+            ];
+          }),
+        ),
         maxMs: worst[0]?.ms ?? 0,
         worst: worst.slice(0, 8),
       },

@@ -61,6 +61,14 @@ test('a reload mid-run restores it as interrupted, and Resume trains it to the e
   await lab.setNumber('Epochs', 4);
   await page.getByRole('button', { name: 'Train', exact: true }).click();
   await lab.until((x) => x.training.history.length >= 1 && x.training.status === 'running');
+  // While the run trains, the epochs' sessions are written by the writer worker (issue 15).
+  await expect
+    .poll(() =>
+      page.evaluate(() =>
+        performance.getEntriesByType('resource').some((e) => e.name.includes('durable.worker')),
+      ),
+    )
+    .toBe(true);
   await page.reload();
   await page.waitForFunction(() => window.__lab !== undefined);
   const s = await lab.until((x) => x.dataset && x.training.history.length >= 1 && x, 60_000);

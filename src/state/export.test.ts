@@ -80,6 +80,40 @@ describe('runs exports', () => {
     });
   });
 
+  it("writes the test report's ranked users and the sample's seed when sampled", () => {
+    const ranking = {
+      precision10: 0.1,
+      recall10: 0.1,
+      ndcg10: 0.1,
+      hitRate10: 0.1,
+      map10: 0.1,
+      mrr10: 0.1,
+      coverage10: 0.1,
+      auc: null,
+    };
+    const sampled = { ...run(1, 'bpr', 2), dataset: 'plain.csv' };
+    sampled.test = {
+      ...sampled.test!,
+      ranking: { ...ranking, users: 585, usersWithHeldOut: 6480, sampleSeed: 9 },
+    };
+    const whole = { ...run(2, 'bpr', 2), dataset: 'plain.csv' };
+    whole.test = { ...whole.test!, ranking: { ...ranking, users: 610, usersWithHeldOut: 610 } };
+    const [head, ...rows] = runsCsv([sampled, whole]).trimEnd().split('\n');
+    const cells = rows.map((row) =>
+      Object.fromEntries(head.split(',').map((h, k) => [h, row.split(',')[k]])),
+    );
+    expect(cells[0]).toMatchObject({
+      ranking_users: '585',
+      ranking_users_with_held_out: '6480',
+      ranking_sample_seed: '9',
+    });
+    expect(cells[1]).toMatchObject({
+      ranking_users: '610',
+      ranking_users_with_held_out: '610',
+      ranking_sample_seed: '',
+    });
+  });
+
   it('writes one row per run and epoch for the curves', () => {
     const lines = curvesCsv([run(1, 'svdpp', 3), run(2, 'bpr', 2)])
       .trimEnd()

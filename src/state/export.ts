@@ -87,6 +87,9 @@ export function runsCsv(runs: RunRecord[]): string {
     'space_min_support',
     'space_metric',
     'user_cooccurrence_overlap',
+    'ranking_users',
+    'ranking_users_with_held_out',
+    'ranking_sample_seed',
   ];
   const rows = runs.map((r) => {
     const c = r.config;
@@ -130,6 +133,10 @@ export function runsCsv(runs: RunRecord[]): string {
             finiteOrEmpty(r.space.users?.coOccurrenceOverlap),
           ]
         : ['', '', '', '', '', '', '']),
+      // The test report's ranking users: fewer than those with held-out items when sampled.
+      r.test?.ranking?.users ?? '',
+      r.test?.ranking?.usersWithHeldOut ?? '',
+      r.test?.ranking?.sampleSeed ?? '',
     ];
   });
   return [head, ...rows].map((r) => r.map(csvField).join(',')).join('\n') + '\n';

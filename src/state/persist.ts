@@ -14,8 +14,8 @@ import type { Dataset } from '../core/data/types';
 import type { TrainerState } from '../core/training/trainer-state';
 import type { InterruptedRun } from './durable-state';
 
-const DB = 'latent-lab';
-export const STORE = 'session';
+import { SEQUENCE_KEY, STORE, openDatabase } from '../worker/durable/database';
+export { STORE, openDatabase };
 /** The session's state, and its data set apart (written only when the data set changes). */
 export const SESSION_KEY = 'last';
 export const DATASET_KEY = 'dataset';
@@ -49,13 +49,6 @@ function request<T>(r: IDBRequest<T>): Promise<T> {
   });
 }
 
-export async function openDatabase(): Promise<IDBDatabase> {
-  if (typeof indexedDB === 'undefined') throw new Error('this browser has no IndexedDB');
-  const r = indexedDB.open(DB, 1);
-  r.onupgradeneeded = () => r.result.createObjectStore(STORE);
-  return request(r);
-}
-
 async function withStore<T>(
   mode: IDBTransactionMode,
   run: (s: IDBObjectStore) => IDBRequest<T>,
@@ -69,6 +62,9 @@ async function withStore<T>(
 }
 
 export async function clearSession(): Promise<void> {
+  // A session write still on its way (the writer worker's) is older than now: it is skipped.
+  const now = performance.timeOrigin + performance.now();
+  await withStore('readwrite', (s) => s.put(now, SEQUENCE_KEY));
   await withStore('readwrite', (s) => s.delete(SESSION_KEY));
   await withStore('readwrite', (s) => s.delete(DATASET_KEY));
 }

@@ -19,11 +19,20 @@
  * One list ranked to the largest k is enough for every smaller k (its first k entries are that
  * k's top k), so all the cut-offs come from one `topK` per user.
  *
+ * Above a size the users are sampled: when (users with held-out items) x items exceeds `maxScores`,
+ * a seeded uniform sample (without replacement) of floor(maxScores / items) of them is scored
+ * instead, and the report says how many (`usersEvaluated` of `usersWithHeldOut`, `sampleSeed`).
+ * The sample depends only on the seed and the list of users with held-out items, so every epoch
+ * of a run (the validation part does not change) and every run on the same split rank the same
+ * users, and their metrics compare. Below the bound nothing is sampled and the results are the
+ * full evaluation's.
+ *
  * Scoring runs in blocks of users: one [block, items] tensor per block, read with one awaited
  * `data()` (never `dataSync`, which would stall a webgl worker), then disposed.
  */
 import { popularityScores } from '../models/popularity';
 import { tf } from '../tf/tfjs';
+import { mulberry32 } from '../util/random';
 import { RankingAccumulator, topK, userAuc } from './ranking';
 import type { RankingMetrics, UserItems } from './ranking';
 
@@ -52,6 +61,12 @@ export interface RankingReport {
   metrics: RankingMetrics;
   /** The metrics at each cut-off of `recallAt`, keyed by the cut-off. */
   at: Record<number, RankingAtK>;
+  /** Users scored (the metrics average over them): all of `usersWithHeldOut`, or a sample. */
+  usersEvaluated: number;
+  /** Users with at least one held-out item. */
+  usersWithHeldOut: number;
+  /** The seed of the uniform sample of users, or null when every such user was scored. */
+  sampleSeed: number | null;
 }
 
 export interface EvaluateRankingOptions {
@@ -65,8 +80,15 @@ export interface EvaluateRankingOptions {
   withAuc?: boolean;
   /** Checked before each block; when set, the evaluation rejects with EvaluationCancelledError. */
   signal?: { cancelled: boolean };
-  /** After each block: users evaluated so far, of the users with held-out items. */
+  /** After each block: users evaluated so far, of the users (sampled) to evaluate. */
   onProgress?: (done: number, total: number) => void;
+  /**
+   * The most scores (users x items) one evaluation computes; above it the users are sampled.
+   * Default `MAX_RANKING_SCORES`. Infinity turns sampling off.
+   */
+  maxScores?: number;
+  /** The sample's seed; default `RANKING_SAMPLE_SEED`. */
+  sampleSeed?: number;
 }
 
 export class EvaluationCancelledError extends Error {
@@ -78,6 +100,41 @@ export class EvaluationCancelledError extends Error {
 
 /** Scores per block when `blockUsers` is not given: 16 MiB of float32 scores. */
 const BLOCK_SCORES = 4_194_304;
+
+/**
+ * The default bound on users x items scored by one evaluation: 2^25, eight blocks. Why: the cost
+ * is linear in the scores (a matMul, a read-back, a top-k and an AUC pass per score). At 1M rows
+ * of the MovieLens-25M-shaped scale file (6,480 users x 57,313 items = 371M scores) the full
+ * report took 238-288 s in the page at load average 15-20 (about 1.4M scores/s), while one epoch
+ * took 35-43 s there; 2^25 scores take about 24 s at that rate, under an epoch, and at 25M rows
+ * (162,000 users) the same 585 users are a smaller share of a longer epoch. The built-in sample
+ * (610 users x 9,742 items, 5.9M scores) stays unsampled.
+ */
+export const MAX_RANKING_SCORES = 2 ** 25;
+
+/** The default seed of the users' sample (fixed, so that runs on the same split compare). */
+export const RANKING_SAMPLE_SEED = 20_240_615;
+
+/**
+ * The users to evaluate: all of `eligible` (ascending user indices) when there are at most `n`,
+ * else a uniform sample of `n` of them without replacement (a partial Fisher-Yates shuffle
+ * driven by mulberry32(`seed`)), returned in ascending order. Deterministic in (eligible, n, seed).
+ */
+export function sampleUsers(eligible: Int32Array, n: number, seed: number): Int32Array {
+  if (!(Number.isInteger(n) && n >= 0)) {
+    throw new Error(`sampleUsers: the sample size must be a non-negative integer, got ${n}`);
+  }
+  if (eligible.length <= n) return eligible;
+  const pool = eligible.slice();
+  const random = mulberry32(seed);
+  for (let k = 0; k < n; k++) {
+    const j = k + Math.floor(random() * (pool.length - k));
+    const t = pool[k];
+    pool[k] = pool[j];
+    pool[j] = t;
+  }
+  return pool.subarray(0, n).sort();
+}
 
 /**
  * Evaluates `score` on the held-out lists `test`, excluding `train`; see the file comment for the
@@ -93,7 +150,15 @@ export async function evaluateRanking(
   items: number,
   opts: EvaluateRankingOptions = {},
 ): Promise<RankingReport> {
-  const { k = 10, recallAt = [10, 20], withAuc = true, signal, onProgress } = opts;
+  const {
+    k = 10,
+    recallAt = [10, 20],
+    withAuc = true,
+    signal,
+    onProgress,
+    maxScores = MAX_RANKING_SCORES,
+    sampleSeed = RANKING_SAMPLE_SEED,
+  } = opts;
   if (!(Number.isInteger(users) && users >= 0)) {
     throw new Error(`evaluateRanking: user count must be a non-negative integer, got ${users}`);
   }
@@ -109,6 +174,11 @@ export async function evaluateRanking(
   if (!(Number.isInteger(blockUsers) && blockUsers > 0)) {
     throw new Error(`evaluateRanking: blockUsers must be a positive integer, got ${blockUsers}`);
   }
+  if (!(maxScores >= items)) {
+    throw new Error(
+      `evaluateRanking: maxScores must be at least the ${items} items, got ${maxScores}`,
+    );
+  }
   checkLists(train, users, items, 'training');
   checkLists(test, users, items, 'test');
 
@@ -117,13 +187,16 @@ export async function evaluateRanking(
   const acc = new Map(cutoffs.map((c) => [c, new RankingAccumulator(c, items)]));
   const maxK = Math.max(...cutoffs);
 
-  // Only users with held-out items are scored.
-  let total = 0;
-  for (let u = 0; u < users; u++) if (test.offsets[u + 1] > test.offsets[u]) total++;
-  const evaluated = new Int32Array(total);
+  // Only users with held-out items are scored; above the bound, a sample of them.
+  let withHeldOut = 0;
+  for (let u = 0; u < users; u++) if (test.offsets[u + 1] > test.offsets[u]) withHeldOut++;
+  const eligible = new Int32Array(withHeldOut);
   for (let u = 0, w = 0; u < users; u++) {
-    if (test.offsets[u + 1] > test.offsets[u]) evaluated[w++] = u;
+    if (test.offsets[u + 1] > test.offsets[u]) eligible[w++] = u;
   }
+  const limit = Number.isFinite(maxScores) ? Math.floor(maxScores / items) : withHeldOut;
+  const evaluated = sampleUsers(eligible, limit, sampleSeed);
+  const total = evaluated.length;
 
   for (let from = 0; from < total; from += blockUsers) {
     if (signal?.cancelled) throw new EvaluationCancelledError();
@@ -166,7 +239,14 @@ export async function evaluateRanking(
     const { precision, recall, ndcg, hitRate } = result(c);
     at[c] = { precision, recall, ndcg, hitRate };
   }
-  return { k, metrics, at };
+  return {
+    k,
+    metrics,
+    at,
+    usersEvaluated: total,
+    usersWithHeldOut: withHeldOut,
+    sampleSeed: total < withHeldOut ? sampleSeed : null,
+  };
 }
 
 /** Throws unless `list` is a CSR list of `users` users with items in 0..items-1. */

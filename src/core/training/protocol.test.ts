@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { foldSummary, heldOutView, selectedEpoch, testReport, validationScore } from './protocol';
+import {
+  foldSummary,
+  heldOutView,
+  rankingMetrics,
+  selectedEpoch,
+  testReport,
+  validationScore,
+} from './protocol';
+import type { RankingReport } from '../metrics/evaluate-ranking';
 import { noFeatures, type TrainData } from './trainer';
 
 const rows = (user: number[], item: number[]) => ({
@@ -47,6 +55,23 @@ describe('the protocol', () => {
       },
     });
     expect(withAuc.auc).toBe(0.7);
+  });
+
+  it('carries the ranked users, and the sample seed only when the users were sampled', () => {
+    const m = { precision: 0.1, recall: 0.2, ndcg: 0.3, hitRate: 0.4 };
+    const report = (usersEvaluated: number, sampleSeed: number | null): RankingReport => ({
+      k: 10,
+      metrics: { ...m, k: 10, map: 0.1, mrr: 0.2, coverage: 0.3, auc: NaN, users: usersEvaluated },
+      at: { 10: m, 20: m },
+      usersEvaluated,
+      usersWithHeldOut: 900,
+      sampleSeed,
+    });
+    const sampled = rankingMetrics(report(585, 7)).ranking!;
+    expect([sampled.users, sampled.usersWithHeldOut, sampled.sampleSeed]).toEqual([585, 900, 7]);
+    const whole = rankingMetrics(report(900, null)).ranking!;
+    expect([whole.users, whole.usersWithHeldOut]).toEqual([900, 900]);
+    expect('sampleSeed' in whole).toBe(false);
   });
 
   it('evaluates the validation part as held out, and excludes it from the test ranking', () => {

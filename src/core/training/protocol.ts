@@ -23,6 +23,14 @@ export interface RankingDetail {
   mrr10: number;
   coverage10: number;
   auc: number | null;
+  /**
+   * Users ranked, of `usersWithHeldOut` (those with held-out items); fewer when a large data set's
+   * users were sampled (`evaluateRanking`), then with the sample's `sampleSeed`. Absent in
+   * reports stored by older versions.
+   */
+  users?: number;
+  usersWithHeldOut?: number;
+  sampleSeed?: number;
 }
 
 /** Held-out metrics of one evaluation (rating metrics, ranking metrics, or both). */
@@ -63,6 +71,9 @@ export function rankingMetrics(r: RankingReport): HeldOutMetrics {
       mrr10: r.metrics.mrr,
       coverage10: r.metrics.coverage,
       auc: Number.isNaN(r.metrics.auc) ? null : r.metrics.auc,
+      users: r.usersEvaluated,
+      usersWithHeldOut: r.usersWithHeldOut,
+      ...(r.sampleSeed !== null && { sampleSeed: r.sampleSeed }),
     },
   };
 }

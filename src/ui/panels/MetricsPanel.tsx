@@ -2,6 +2,7 @@ import { useLabState } from '../lab-context';
 import { LineChart } from '../charts/LineChart';
 import { fmtNum } from '../format';
 import { SpaceCurve } from './SpaceCurve';
+import { rankingSample } from './ranking-sample';
 
 export function MetricsPanel() {
   const t = useLabState((s) => s.training);
@@ -65,7 +66,7 @@ export function MetricsPanel() {
         />
         {showRanking && (
           <LineChart
-            title={`${part} ranking (all items, seen excluded)`}
+            title={`${part} ranking (all items, seen excluded)${rankingSample(t.history.at(-1)?.ranking)}`}
             series={[
               { name: 'Recall@20', color: '#7dcfff', points: recall, markers: true },
               { name: 'NDCG@10', color: '#ff9e64', points: ndcg, markers: true },
@@ -104,6 +105,7 @@ export function MetricsPanel() {
               {fmtNum(test.ranking.map10)} · MRR {fmtNum(test.ranking.mrr10)} · coverage@10{' '}
               {fmtNum(test.ranking.coverage10)}
               {test.auc !== undefined && <> · AUC {fmtNum(test.auc)}</>}
+              {rankingSample(test.ranking)}
             </>
           )}
         </p>
