@@ -71,9 +71,11 @@ export async function measureRows(
   const deadline = bound ? start + bound.deadline : Infinity;
   let issued = 0;
   // The optimistic rate so far, and whether it has fallen behind for good.
-  const behind = () => {
+  // (`timedOut`: the deadline's timer fired, which may be a millisecond before `deadline`.)
+  const behind = (timedOut = false) => {
     const now = performance.now();
-    return bound !== undefined && now >= deadline && (issued / (now - start)) * 1000 < bound.leader;
+    const late = timedOut || now >= deadline;
+    return bound !== undefined && late && (issued / (now - start)) * 1000 < bound.leader;
   };
   const run = async (ms: number): Promise<number | null> => {
     let rows = 0;
@@ -91,7 +93,7 @@ export async function measureRows(
           loss.then(() => true),
           sleep(deadline - performance.now()).then(() => false),
         ]);
-        if (!waited && behind()) {
+        if (!waited && behind(true)) {
           loss.catch(() => {}); // read of a trainer about to be disposed
           return null;
         }
