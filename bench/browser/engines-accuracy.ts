@@ -122,6 +122,12 @@ async function run(
     metric,
     value: null,
     seconds,
+    // Per epoch: the training loss and the validation metric (where two engines part ways).
+    history: events.flatMap((e) =>
+      e.type === 'epoch'
+        ? [{ loss: e.entry.trainLoss, value: (rmse ? e.entry.rmse : e.entry.recallAtK) ?? null }]
+        : [],
+    ),
     note: '',
   };
   if (error?.type === 'error') return { ...row, note: `failed: ${error.message}` };
@@ -157,6 +163,8 @@ export async function engineAccuracyRows(
           `  ${row.metric} ${row.value?.toFixed(4) ?? '—'} (epoch ${row.selectedEpoch ?? '—'} of ` +
             `${row.epochs}, ${row.seconds.toFixed(0)} s on ${row.backend ?? '?'}) ${row.note}`,
         );
+        const epochs = row.history.map((h) => `${h.loss.toFixed(4)}/${h.value?.toFixed(4)}`);
+        say(`  loss/validation per epoch: ${epochs.join(' ')}`);
       }
     }
   }

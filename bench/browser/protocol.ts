@@ -66,6 +66,8 @@ export interface EngineAccuracyRow {
   value: number | null;
   /** Wall seconds of the whole run (calibration of the worker count, epochs, evaluations). */
   seconds: number;
+  /** Each finished epoch's mean training loss and validation metric. */
+  history: { loss: number; value: number | null }[];
   note: string;
 }
 
