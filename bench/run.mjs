@@ -42,6 +42,8 @@ const server = spawn(
     '--strictPort',
     '--host',
     '127.0.0.1',
+    // BENCH_OUT_DIR: serve another build (so a second bench can run while one holds dist/).
+    ...(process.env.BENCH_OUT_DIR ? ['--outDir', process.env.BENCH_OUT_DIR] : []),
   ],
   {
     stdio: ['ignore', 'pipe', 'inherit'],
