@@ -3,9 +3,11 @@
  * held-out metric whichever tfjs backend trains. What differed between backends was the stock
  * optimizers' epsilon, taken from the backend (tfjs-webgl reports 1e-4 with float32 textures, the
  * others 1e-7); here the cpu backend is made to report WebGL's, and the run must not change.
+ * And the deep models take a dense path on webgl and a sparse one elsewhere (sparseGradientPays):
+ * both must train the same model (the dropout masks are drawn per entry for both).
  * The browser bench (`node bench/run.mjs --engines-accuracy`) checks the real backends.
  */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { tf } from '../tf/tfjs';
 import { TrainingSession } from './session';
 import { DEFAULT_CONFIG, type OptimizerName, type TrainConfig } from './config';
@@ -13,6 +15,13 @@ import { createOptimizer } from './optimizers';
 import type { TrainingDataPayload, TrainingEvent } from './session-messages';
 import { emptyFeatureTable } from '../data/types';
 import { mulberry32 } from '../util/random';
+
+/** Which path the deep models take: the sparse one (cpu, wasm, webgpu) or webgl's dense one. */
+const path = vi.hoisted(() => ({ sparse: true }));
+vi.mock('../tf/sparse-rows', async (actual) => ({
+  ...(await actual<object>()),
+  sparseGradientPays: () => path.sparse,
+}));
 
 /** Runs `f` while the backend reports tfjs-webgl's epsilon (1e-4) instead of its own. */
 async function withWebglEpsilon<T>(f: () => Promise<T>): Promise<T> {
@@ -73,6 +82,19 @@ async function testRecall(data: TrainingDataPayload, config: TrainConfig): Promi
   return test.report.recallAtK;
 }
 
+/** The deep models' settings on the planted groups: a few seconds a run on tfjs-cpu. */
+const smallDeep: TrainConfig = {
+  ...DEFAULT_CONFIG,
+  feedback: 'implicit',
+  dim: 16,
+  hidden: 32,
+  epochs: 4,
+  batchSize: 1024,
+  learningRate: 0.01,
+  l2: 0,
+  seed: 42,
+};
+
 describe('the same training whatever epsilon the backend reports', () => {
   for (const name of ['adam', 'adamax', 'rmsprop', 'adadelta'] as OptimizerName[]) {
     it(`${name}: five steps give the same weights`, async () => {
@@ -94,20 +116,23 @@ describe('the same training whatever epsilon the backend reports', () => {
   }
 
   for (const model of ['youtube-dnn', 'autorec']) {
+    it(`${model} reaches the same test Recall@20 on the dense path as on the sparse one`, async () => {
+      const data = plantedGroups();
+      const config: TrainConfig = { ...smallDeep, model };
+      const sparse = await testRecall(data, config);
+      path.sparse = false;
+      try {
+        const dense = await testRecall(data, config);
+        expect(sparse).toBeGreaterThan(0.2);
+        expect(Math.abs(dense - sparse)).toBeLessThanOrEqual(0.005);
+      } finally {
+        path.sparse = true;
+      }
+    });
+
     it(`${model} reaches the same test Recall@20 (within 0.005)`, async () => {
       const data = plantedGroups();
-      const config: TrainConfig = {
-        ...DEFAULT_CONFIG,
-        model,
-        feedback: 'implicit',
-        dim: 16,
-        hidden: 32,
-        epochs: 4,
-        batchSize: 1024,
-        learningRate: 0.01,
-        l2: 0,
-        seed: 42,
-      };
+      const config: TrainConfig = { ...smallDeep, model };
       const own = await testRecall(data, config);
       const webgl = await withWebglEpsilon(() => testRecall(data, config));
       expect(own).toBeGreaterThan(0.2); // it learned the groups: the comparison means something
