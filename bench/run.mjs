@@ -7,6 +7,10 @@
 // --scale[=rows] (only the scale row: the app on a generated MovieLens-25M-shaped file, 25M rows
 // unless given, written once to $TMPDIR; replaces just `scale`).
 // --deep-only (only the deep models' epochs per tfjs engine; replaces just `deep`).
+// --engines-accuracy (only the held-out metric of each model on each training engine, through the
+// page's TrainingSession: bench/browser/engines-accuracy.ts; --accuracy-models=a,b,
+// --accuracy-engines=webgl,cpu and --accuracy-users=N narrow it; its rows replace the same
+// model, data and engine's rows under `enginesAccuracy`).
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -25,6 +29,7 @@ const scaleRows = scaleArg ? Number(scaleArg.split('=')[1] ?? 25_000_000) : 0;
 if (scaleArg && !(Number.isInteger(scaleRows) && scaleRows >= 1000))
   throw new Error(`--scale=<rows> needs a whole number of rows (1,000 or more), got ${scaleArg}`);
 const deepOnly = process.argv.includes('--deep-only');
+const accuracyOnly = process.argv.includes('--engines-accuracy');
 const port = 4700 + Math.floor(Math.random() * 200);
 // vite itself, not through npx, so that killing it stops the server.
 const server = spawn(
@@ -37,6 +42,8 @@ const server = spawn(
     '--strictPort',
     '--host',
     '127.0.0.1',
+    // BENCH_OUT_DIR: serve another build (so a second bench can run while one holds dist/).
+    ...(process.env.BENCH_OUT_DIR ? ['--outDir', process.env.BENCH_OUT_DIR] : []),
   ],
   {
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -102,7 +109,10 @@ try {
   if (scaleRows) await scale();
   else if (!appOnly) await benchPage();
   // The app rows run after the bench page closed, on its own: the page as a person gets it.
-  if (!scaleRows && (appOnly || !(quick || profile || projectionOnly || enginesOnly || deepOnly))) {
+  if (
+    !scaleRows &&
+    (appOnly || !(quick || profile || projectionOnly || enginesOnly || deepOnly || accuracyOnly))
+  ) {
     const rows = await appRows(browser, `http://127.0.0.1:${port}/`);
     reportApp(rows);
     const file = new URL('./results.json', import.meta.url);
@@ -124,6 +134,11 @@ async function benchPage() {
   if (projectionOnly) query.set('projection', 'only');
   if (enginesOnly) query.set('engines', 'only');
   if (deepOnly) query.set('deep', 'only');
+  if (accuracyOnly) query.set('accuracy', 'only');
+  for (const arg of process.argv.slice(2)) {
+    const m = /^--accuracy-(models|engines|users)=(.*)$/.exec(arg);
+    if (m) query.set(`accuracy-${m[1]}`, m[2]);
+  }
   // --deep-engines=webgl,cpu and --deep-data=sample|large narrow the deep rows.
   for (const arg of process.argv.slice(2)) {
     const m = /^--deep-(engines|data)=(.*)$/.exec(arg);
@@ -275,6 +290,20 @@ function report(s, browserVersion) {
   };
   const file = new URL('./results.json', import.meta.url);
   const explorer = s.explorer && { env: projection.env, renderer: env.renderer, ...s.explorer };
+  if (accuracyOnly) {
+    const old = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {};
+    const key = (r) => `${r.model}|${r.data}|${r.engine}`;
+    const fresh = new Set(s.accuracy.map(key));
+    const kept = (old.enginesAccuracy?.rows ?? []).filter((r) => !fresh.has(key(r)));
+    const rows = [...kept, ...s.accuracy];
+    reportAccuracy(rows);
+    const load = os.loadavg().map((l) => l.toFixed(1));
+    writeFileSync(
+      file,
+      JSON.stringify({ ...old, enginesAccuracy: { env: { ...env, load }, rows } }, null, 2),
+    );
+    return;
+  }
   if (deepOnly) {
     reportDeep(s.deep);
     const old = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {};
@@ -389,6 +418,48 @@ function reportDeep(rows) {
       fmt(r.rowsPerSecond),
       r.note,
     ]),
+  );
+}
+
+/**
+ * Held-out metric per engine beside the WebGL run's on the same data (the reference), against the
+ * issues' targets: RMSE within 0.003 (issue 15), Recall@20 within 0.005 (issue 18).
+ */
+function reportAccuracy(rows) {
+  if (!rows?.length) return;
+  const target = { rmse: 0.003, recall20: 0.005 };
+  console.log(
+    '\nHeld-out metric per training engine (same settings and seed 42; test part at the epoch ' +
+      'chosen on validation):\n',
+  );
+  table(
+    ['model', 'data', 'engine', 'dim', 'epoch (of)', 'metric', 'value', '|Δ WebGL|', 'within', 's'],
+    rows.map((r) => {
+      const ref = rows.find(
+        (o) => o.model === r.model && o.data === r.data && o.engine === 'webgl',
+      );
+      const diff = r.value != null && ref?.value != null ? Math.abs(r.value - ref.value) : null;
+      const within =
+        r.engine === 'webgl'
+          ? 'reference'
+          : diff == null
+            ? '—'
+            : diff <= target[r.metric]
+              ? 'yes'
+              : 'no';
+      return [
+        r.model,
+        r.data,
+        r.engine,
+        String(r.dim),
+        `${r.selectedEpoch ?? '—'} (${r.epochs})`,
+        r.metric === 'rmse' ? 'RMSE' : 'Recall@20',
+        r.value == null ? `— ${r.note}` : fmt(r.value, 4),
+        r.engine === 'webgl' ? '—' : fmt(diff, 4),
+        within === 'yes' || within === 'no' ? `${within} (≤ ${target[r.metric]})` : within,
+        fmt(r.seconds),
+      ];
+    }),
   );
 }
 

@@ -15,6 +15,7 @@ import {
 import { runProjectionCase, type ProjectionCase } from './projection';
 import { engineRows } from './engines';
 import { deepRows } from './deep';
+import { engineAccuracyRows } from './engines-accuracy';
 import type { BenchEvent, BenchRequest } from './protocol';
 
 const post = (e: BenchEvent) => self.postMessage(e);
@@ -115,6 +116,12 @@ self.onmessage = async (ev: MessageEvent<BenchRequest>) => {
     for (const [flag, value] of Object.entries(ev.data.flags))
       tf.env().set(flag, value === 'true' || (value !== 'false' && Number(value)));
     const say = (message: string) => post({ type: 'progress', message });
+    if (ev.data.accuracy) {
+      for (const row of await engineAccuracyRows(ev.data.accuracy, say))
+        post({ type: 'accuracy', row });
+      post({ type: 'done' });
+      return;
+    }
     if (ev.data.deepOnly || (!ev.data.quick && !ev.data.enginesOnly && !ev.data.profile)) {
       const sample = ev.data.sample && sampleData(ev.data.sample)();
       const only = { engines: ev.data.deepEngines, data: ev.data.deepData };

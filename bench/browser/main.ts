@@ -10,6 +10,7 @@ import type {
   BenchRequest,
   BenchRow,
   DeepRow,
+  EngineAccuracyRow,
   EngineRow,
   ProjectionRow,
 } from './protocol';
@@ -31,6 +32,8 @@ interface BenchState {
   engines: EngineRow[];
   /** The deep models' epochs per tfjs engine (bench/browser/deep.ts). */
   deep: DeepRow[];
+  /** Held-out metric per training engine (bench/browser/engines-accuracy.ts). */
+  accuracy: EngineAccuracyRow[];
   projection: ProjectionRow[];
   /** The map's frame time and neighbour queries (on this page: they need its canvas). */
   explorer: { frame: FrameBenchResult; neighbours: NeighbourBenchResult } | null;
@@ -48,6 +51,7 @@ const state: BenchState = {
   rows: [],
   engines: [],
   deep: [],
+  accuracy: [],
   projection: [],
   explorer: null,
   importRows: [],
@@ -91,6 +95,8 @@ const profile = params.get('profile') === '1';
 const projectionOnly = params.get('projection') === 'only';
 const enginesOnly = params.get('engines') === 'only';
 const deepOnly = params.get('deep') === 'only';
+const accuracyOnly = params.get('accuracy') === 'only';
+const list = (key: string) => params.get(key)?.split(',') ?? null;
 const worker = new Worker(new URL('./bench.worker.ts', import.meta.url), { type: 'module' });
 worker.onmessage = (ev: MessageEvent<BenchEvent>) => {
   const e = ev.data;
@@ -102,6 +108,7 @@ worker.onmessage = (ev: MessageEvent<BenchEvent>) => {
   } else if (e.type === 'progress') say(e.message);
   else if (e.type === 'engine') state.engines.push(e.row);
   else if (e.type === 'deep') state.deep.push(e.row);
+  else if (e.type === 'accuracy') state.accuracy.push(e.row);
   else if (e.type === 'row') {
     state.rows.push(e.row);
     say(`  ${e.row.rowsPerSecond.toFixed(0)} rows/s, ${e.row.msPerStep.toFixed(1)} ms/step`);
@@ -119,7 +126,7 @@ worker.onmessage = (ev: MessageEvent<BenchEvent>) => {
     const show = (m: typeof e.before) => `${m.tensors} tensors, ${m.gpuBytes ?? '—'} GPU bytes`;
     say(`memory ${e.name}: ${show(e.before)} -> after ${e.steps} steps ${show(e.after)}`);
   } else if (e.type === 'done') {
-    if (enginesOnly || deepOnly) state.status = 'done';
+    if (enginesOnly || deepOnly || accuracyOnly) state.status = 'done';
     else void explorerBench();
   } else {
     state.status = 'error';
@@ -179,9 +186,20 @@ const req: BenchRequest = {
   deepOnly,
   deepEngines: params.get('deep-engines')?.split(',') ?? null,
   deepData: (params.get('deep-data') as 'sample' | 'large' | null) ?? null,
+  accuracy: accuracyOnly
+    ? {
+        sampleUrl: new URL(
+          `${import.meta.env.BASE_URL}samples/ml-latest-small/ratings.csv`,
+          location.href,
+        ).href,
+        models: list('accuracy-models'),
+        engines: list('accuracy-engines'),
+        users: Number(params.get('accuracy-users')) || null,
+      }
+    : null,
   // WEBGL_* query parameters are set as tfjs flags in the worker (for experiments).
   flags: Object.fromEntries([...params].filter(([k]) => k.startsWith('WEBGL_'))),
   // The quick smoke times the engines too (on the sample); the projection-only run does not.
-  sample: projectionOnly ? null : await loadSample(),
+  sample: projectionOnly || accuracyOnly ? null : await loadSample(),
 };
 worker.postMessage(req);

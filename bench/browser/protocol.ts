@@ -49,6 +49,38 @@ export interface DeepRow {
   note: string;
 }
 
+/** The held-out metric of one model trained on one engine (bench/browser/engines-accuracy.ts). */
+export interface EngineAccuracyRow {
+  model: string;
+  data: string;
+  /** The engine asked for (and used: a run the hook moved to another engine has value null). */
+  engine: string;
+  /** The tfjs backend the run reported; null when it reported none. */
+  backend: string | null;
+  dim: number;
+  epochs: number;
+  /** The epoch chosen on validation, whose parameters scored the test part. */
+  selectedEpoch: number | null;
+  metric: 'rmse' | 'recall20';
+  /** The test part's RMSE or Recall@20; null where the run failed or the engine was not offered. */
+  value: number | null;
+  /** Wall seconds of the whole run (calibration of the worker count, epochs, evaluations). */
+  seconds: number;
+  /** Each finished epoch's mean training loss and validation metric. */
+  history: { loss: number; value: number | null }[];
+  note: string;
+}
+
+/** Which engine-accuracy runs to do (`?accuracy=only&accuracy-models=...`). */
+export interface EngineAccuracyRequest {
+  /** Absolute URL of the sample's ratings.csv (the worker fetches it). */
+  sampleUrl: string;
+  models: string[] | null;
+  engines: string[] | null;
+  /** Train on the first this many users' rows only (the smaller case for slow engines). */
+  users: number | null;
+}
+
 /** One projection timing: a UMAP to 3D of planted clusters (see bench/browser/projection.ts). */
 export interface ProjectionRow {
   case: string;
@@ -88,6 +120,8 @@ export type BenchRequest = {
   /** The deep rows' engines and data sets (`?deep-engines=webgl,cpu&deep-data=large`); null: all. */
   deepEngines: string[] | null;
   deepData: 'sample' | 'large' | null;
+  /** Only the held-out metric per engine (`?accuracy=only`); null: not run. */
+  accuracy: EngineAccuracyRequest | null;
   /** Only the projection rows (`?projection=only`): no backend checks or training rows. */
   projectionOnly: boolean;
   /** tfjs flags to set before running, as given (e.g. WEBGL_PACK: 'false'). */
@@ -101,6 +135,7 @@ export type BenchEvent =
   | { type: 'row'; row: BenchRow }
   | { type: 'engine'; row: EngineRow }
   | { type: 'deep'; row: DeepRow }
+  | { type: 'accuracy'; row: EngineAccuracyRow }
   | { type: 'projection'; row: ProjectionRow }
   /** The sparse path against stock autodiff on this backend: max |table difference|. */
   | { type: 'check'; name: string; maxDiff: number }

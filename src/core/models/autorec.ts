@@ -37,7 +37,7 @@ import {
   type SparseRowsTensors,
 } from '../tf/sparse-rows';
 import { UserRows, type UserBatch, type UserBatchModel } from './user-batch';
-import { decayScale, glorotUniform, keepMask, multinomialLoss, variable } from './dense';
+import { decayScale, entryMask, glorotUniform, multinomialLoss, variable } from './dense';
 
 export interface AutoRecOptions {
   /** Share of input entries dropped per training step; default 0.5 implicit, 0 explicit. */
@@ -113,7 +113,7 @@ export class AutoRec implements UserBatchModel {
       const x = sparse ? b.rows.values : b.input;
       const kept =
         this.dropout > 0
-          ? tf.mul<tf.Tensor2D>(x, keepMask(x.shape, this.dropout, this.random, true))
+          ? tf.mul<tf.Tensor2D>(x, entryMask(b.rows, this.dropout, this.random, true, !sparse))
           : x;
       const out = this.decode(sparse ? this.encodeRows(b.rows, kept) : this.encode(kept));
       const data = this.predictsRatings

@@ -37,7 +37,7 @@ import {
   gatherDistinct,
 } from './sampled-softmax';
 import { UserRows, userFeatureWeights, type UserBatch, type UserBatchModel } from './user-batch';
-import { decayScale, glorotUniform, keepMask, multinomialLoss, variable } from './dense';
+import { decayScale, entryMask, glorotUniform, multinomialLoss, variable } from './dense';
 
 export interface YouTubeDNNOptions {
   /** Share of a user's items held out of the input per training step; default 0.8. */
@@ -170,7 +170,7 @@ export class YouTubeDNN implements UserBatchModel {
       const v = sparse ? b.rows.values : x;
       const kept =
         this.dropout > 0
-          ? tf.mul<tf.Tensor2D>(v, keepMask(v.shape, this.dropout, this.random, false))
+          ? tf.mul<tf.Tensor2D>(v, entryMask(b.rows, this.dropout, this.random, false, !sparse))
           : v;
       const u = sparse
         ? this.tower(this.history(b.rows, kept), b.features)
