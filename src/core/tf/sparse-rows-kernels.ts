@@ -76,15 +76,19 @@ export function hasSparseRowsKernels(): boolean {
   return !!tf.getKernel(SPARSE_ROWS_MATMUL, tf.getBackend());
 }
 
-// tfjs-cpu keeps a tensor's values as a typed array in its data map: the same loops, in place.
-registerSparseRowsKernels(
-  'cpu',
-  (backend, shape) =>
-    (backend as MathBackendCPU).makeTensorInfo(
-      shape,
-      'float32',
-      new Float32Array(shape[0] * shape[1]),
-    ),
-  (backend, t) =>
-    (backend as MathBackendCPU).data.get(t.dataId)!.values as Float32Array | Int32Array,
-);
+/** tfjs-cpu keeps a tensor's values as a typed array in its data map: the same loops, in place. */
+export function registerSparseRowsCpu(): void {
+  registerSparseRowsKernels(
+    'cpu',
+    (backend, shape) =>
+      (backend as MathBackendCPU).makeTensorInfo(
+        shape,
+        'float32',
+        new Float32Array(shape[0] * shape[1]),
+      ),
+    (backend, t) =>
+      (backend as MathBackendCPU).data.get(t.dataId)!.values as Float32Array | Int32Array,
+  );
+}
+
+registerSparseRowsCpu();
