@@ -26,11 +26,16 @@ type Factory = { toString(): string };
  * URL relative asset paths resolve against (the training worker's own location).
  */
 export async function serveThreadedFactory(base: string): Promise<string | null> {
-  // Loaded with the backend's own chunk (the same module instance tfjs calls), not up front.
-  const ns =
-    (await import('@tensorflow/tfjs-backend-wasm/wasm-out/tfjs-backend-wasm-threaded-simd.js')) as unknown as {
-      default?: Factory;
-    } & Factory;
+  let ns: { default?: Factory } & Factory;
+  try {
+    // Loaded with the backend's own chunk (the same module instance tfjs calls), not up front.
+    ns =
+      (await import('@tensorflow/tfjs-backend-wasm/wasm-out/tfjs-backend-wasm-threaded-simd.js')) as unknown as {
+        default?: Factory;
+      } & Factory;
+  } catch (e) {
+    return `threads off: tfjs wasm's threaded loader did not load (${String(e)})`;
+  }
   const factory = (ns.default ?? ns) as Factory;
   if (typeof factory !== 'function')
     return "threads off: tfjs wasm's threaded loader was not found in the bundle";
