@@ -51,6 +51,15 @@ for (const model of ['autorec', 'youtube-dnn', 'svdpp']) {
     const engines = auto.training.engines;
     const cpu = engines.find((e) => e.engine === 'cpu')!;
     expect(cpu.reason).toMatch(/^tfjs wasm, SIMD, \d+ threads?/);
+    // The page is cross-origin isolated (dev and preview send COOP/COEP): the threaded build
+    // runs in the training worker on every core the browser reports (tfjs's pool holds 8 at
+    // most), not the single thread of the SIMD binary.
+    const { isolated, cores } = await page.evaluate(() => ({
+      isolated: self.crossOriginIsolated,
+      cores: navigator.hardwareConcurrency,
+    }));
+    expect(isolated).toBe(true);
+    if (cores >= 2) expect(cpu.reason).toContain(`SIMD, ${Math.min(cores, 8)} threads`);
     const webgpu = engines.find((e) => e.engine === 'webgpu')!;
     expect(webgpu.reason).toBeTruthy();
     const offered = engines.filter((e) => e.rowsPerSecond !== null).map((e) => e.engine);

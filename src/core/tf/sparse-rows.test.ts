@@ -2,6 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { tf } from './tfjs';
 import { mulberry32 } from '../util/random';
 import { disposeSparseRows, sparseMatMul, uploadSparseRows, type SparseRows } from './sparse-rows';
+import {
+  SPARSE_ROWS_MATMUL,
+  SPARSE_ROWS_MATMUL_GRAD,
+  hasSparseRowsKernels,
+  registerSparseRowsCpu,
+} from './sparse-rows-kernels';
 
 /** A random sparse [rows, cols] matrix (about `density` of the entries set) and its dense copy. */
 function randomRows(rows: number, cols: number, density: number, seed: number) {
@@ -88,6 +94,43 @@ describe('sparseMatMul', () => {
     const w = tf.zeros([9, 2]) as tf.Tensor2D;
     expect(() => sparseMatMul(x, w)).toThrow(/10 columns against 9 weight rows/);
     w.dispose();
+    disposeSparseRows(x);
+  });
+
+  it('gives the same product and gradient through the one-pass kernels as through the stock ops', () => {
+    // Repeated columns across rows, and a weight-0 entry, as dropout leaves them.
+    const sparse: SparseRows = {
+      offsets: Int32Array.from([0, 3, 3, 6]),
+      columns: Int32Array.from([4, 1, 4, 1, 0, 4]),
+      values: Float32Array.from([2, -1, 0.5, 3, 0, 1]),
+    };
+    const w = tf.variable(tf.randomNormal([6, 4], 0, 1, 'float32', 3));
+    const up = tf.randomNormal([3, 4], 0, 1, 'float32', 4);
+    const x = uploadSparseRows(sparse, 6);
+    const grads = () =>
+      tf.variableGrads(
+        () => tf.sum(tf.mul(sparseMatMul(x, w as tf.Variable<tf.Rank.R2>), up)) as tf.Scalar,
+        [w],
+      );
+    expect(hasSparseRowsKernels()).toBe(true);
+    const fused = grads();
+    tf.unregisterKernel(SPARSE_ROWS_MATMUL, 'cpu');
+    tf.unregisterKernel(SPARSE_ROWS_MATMUL_GRAD, 'cpu');
+    let stock: ReturnType<typeof grads>;
+    try {
+      expect(hasSparseRowsKernels()).toBe(false);
+      stock = grads();
+    } finally {
+      registerSparseRowsCpu();
+    }
+    expect(fused.value.dataSync()[0]).toBeCloseTo(stock.value.dataSync()[0], 4);
+    const a = fused.grads[w.name].dataSync();
+    const b = stock.grads[w.name].dataSync();
+    for (let k = 0; k < a.length; k++) expect(a[k]).toBeCloseTo(b[k], 4);
+    // Rows 2, 3 and 5 of the weights have no entries: no gradient.
+    expect(Array.from(a.slice(8, 16))).toEqual(new Array(8).fill(0));
+    tf.dispose([w, up, fused.value, stock.value, ...Object.values(fused.grads)]);
+    tf.dispose(Object.values(stock.grads));
     disposeSparseRows(x);
   });
 });

@@ -19,6 +19,11 @@ import {
   uploadRowPlan,
   type RowPlanTensors,
 } from './embedding';
+import {
+  SPARSE_ROWS_MATMUL,
+  SPARSE_ROWS_MATMUL_GRAD,
+  hasSparseRowsKernels,
+} from './sparse-rows-kernels';
 
 /** A batch of rows of a sparse matrix on the CPU: row b's entries are [offsets[b], offsets[b+1]). */
 export interface SparseRows {
@@ -116,6 +121,27 @@ export function sparseMatMul(
     const [w, v] = args as [tf.Tensor2D, tf.Tensor2D];
     // Saved, so the values outlive a tidy that made them until the gradient is taken.
     (args[2] as tf.GradSaveFunc)([v]);
+    if (hasSparseRowsKernels()) {
+      // One pass over the entries each way (sparse-rows-kernels.ts), no [C, d] copies.
+      const { index, rowOf } = x;
+      const run = (src: tf.Tensor2D, values: tf.Tensor, outRows: number) =>
+        tf
+          .engine()
+          .runKernel(SPARSE_ROWS_MATMUL, { src, index, rowOf, values }, { outRows }) as tf.Tensor2D;
+      return {
+        value: run(w, v, x.rows),
+        gradFunc: (dy, saved) => [
+          tf
+            .engine()
+            .runKernel(
+              SPARSE_ROWS_MATMUL_GRAD,
+              { src: dy, index, rowOf, values: saved[0] },
+              { outRows: x.columns },
+            ) as tf.Tensor2D,
+          tf.zerosLike(saved[0]),
+        ],
+      };
+    }
     return {
       // tidy: the gathered [C, d] rows are not needed by the gradient, so they go at once.
       value: tf.tidy(() => segmentSum(tf.mul(tf.gather(w, x.index), v) as tf.Tensor2D, x.byRow)),

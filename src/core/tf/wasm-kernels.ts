@@ -15,6 +15,7 @@ import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { tf } from './tfjs';
 import { BIASED_DOT, BIASED_DOT_GRAD } from './ops';
 import { registerRowWriter, registerSegmentSum, segmentSumCpu } from './embedding';
+import { registerSparseRowsKernels } from './sparse-rows-kernels';
 
 type Info = tf.TensorInfo;
 
@@ -148,6 +149,11 @@ export function registerWasmKernels(): void {
     },
   });
   registerSegmentSum('wasm', segmentSumCpu);
+  registerSparseRowsKernels(
+    'wasm',
+    (backend, shape) => (backend as BackendWasm).makeOutput(shape, 'float32'),
+    (backend, t) => (backend as BackendWasm).typedArrayFromHeap(t) as Float32Array | Int32Array,
+  );
   registerRowWriter('wasm', (target, rows, values, count) => {
     const backend = tf.backend() as BackendWasm;
     const data = backend.dataIdMap.get(target.dataId);

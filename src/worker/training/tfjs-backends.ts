@@ -13,6 +13,7 @@ import { tf } from '../../core/tf/tfjs';
 import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
+import { serveThreadedFactory, withThreadCap } from './wasm-threads';
 import { registerWasmKernels } from '../../core/tf/wasm-kernels';
 import { registerComposedBiasedDot } from '../../core/tf/composed-kernels';
 import type { BackendChoice } from '../../core/training/recovery';
@@ -43,17 +44,15 @@ export async function setAndProve(name: string): Promise<string | null> {
 }
 
 /**
- * Why tfjs-wasm runs on one thread here (null: it may use threads). The threaded binary starts
- * its thread workers from the text of its JavaScript factory (`Function.toString` into a Blob);
- * once bundled and minified, that text names variables of the bundle's scope, and the threads
- * fail with "ReferenceError: e is not defined" (measured in this build, tfjs-backend-wasm 4.22).
- * Until the factory is served unbundled, the engine runs wasm's SIMD binary on one thread.
+ * Why tfjs-wasm runs on one thread here (null: it may use threads). The threaded binary needs
+ * SharedArrayBuffer (a cross-origin isolated page) and its loader served to the threads
+ * (wasm-threads.ts: the bundled loader's text does not run there).
  */
-function threadsProblem(): string | null {
+async function threadsProblem(): Promise<string | null> {
   if (typeof SharedArrayBuffer === 'undefined' || !self.crossOriginIsolated)
     return 'threads off: the page is not cross-origin isolated (COOP/COEP headers)';
   if ((navigator.hardwareConcurrency ?? 1) < 2) return 'threads off: one core';
-  return "threads off: tfjs wasm's threaded build does not start from a bundled app";
+  return serveThreadedFactory(self.location.href);
 }
 
 /** Loads a backend's package on first use: one that fails to load costs only its engine. */
@@ -74,16 +73,26 @@ async function startWasm(): Promise<ExtraBackend> {
     'tfjs-backend-wasm-simd.wasm': wasmSimd,
     'tfjs-backend-wasm-threaded-simd.wasm': wasmThreaded,
   });
-  const noThreads = threadsProblem();
+  const noThreads = await threadsProblem();
+  const wanted = navigator.hardwareConcurrency;
   if (noThreads) tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
-  else setThreadsCount(navigator.hardwareConcurrency);
+  else setThreadsCount(wanted);
   registerWasmKernels();
-  const problem = await setAndProve('wasm');
+  let problem = noThreads
+    ? await setAndProve('wasm')
+    : await withThreadCap(wanted, () => setAndProve('wasm'));
+  let fellBack: string | null = null;
+  if (problem && !noThreads) {
+    // The threaded build failed to start: the single-threaded SIMD binary, and why.
+    fellBack = `threads off: the threaded build failed (${problem})`;
+    tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+    problem = await setAndProve('wasm');
+  }
   if (problem) return { ok: false, reason: `tfjs wasm did not start (${problem})`, renderer: null };
   const simd = (await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) ? 'SIMD' : 'no SIMD';
   const threads = getThreadsCount();
   const how = [`tfjs wasm, ${simd}, ${threads} thread${threads === 1 ? '' : 's'}`];
-  if (threads === 1) how.push(noThreads ?? 'threads off: the browser refused them');
+  if (threads === 1) how.push(noThreads ?? fellBack ?? 'threads off: the browser gave one');
   return { ok: true, reason: how.join('; '), renderer: null };
 }
 
