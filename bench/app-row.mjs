@@ -94,7 +94,7 @@ export async function appRows(browser, base, cases = CASES) {
                   trainRows: t.trainRows,
                   readout: t.rowsPerSecond,
                   engine: s.training.engine,
-                  model: t.config?.model,
+                  model: t.model,
                   engines: s.training.engines,
                 });
                 return;

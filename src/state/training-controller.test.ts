@@ -93,6 +93,25 @@ describe('TrainingController', () => {
     expect(deps.reportError).toHaveBeenCalledWith('training', MISSING_TEST_FILE);
   });
 
+  it('skips a live layout the run would outlast: the final one replaces it unseen', () => {
+    const { c, emit, store, deps } = setup();
+    c.setConfig({ epochs: 4, projectEvery: 1 });
+    // The last layout took 3 s.
+    store.set((s) => ({
+      projection: { ...s.projection, coords: new Float32Array(14), ms: 3000 },
+    }));
+    c.train();
+    emit(started);
+    // 2 s left: a layout would end after the run.
+    emit({ type: 'progress', epoch: 1, step: 1, loss: 2, rowsPerSecond: 10, etaSeconds: 2 });
+    emit({ type: 'epoch', entry: entry(1), snapshot: tinySnapshot(1) });
+    expect(deps.projectLive).not.toHaveBeenCalled();
+    // A slower machine (or a longer run): 30 s left, the layout is worth drawing.
+    emit({ type: 'progress', epoch: 2, step: 2, loss: 2, rowsPerSecond: 10, etaSeconds: 30 });
+    emit({ type: 'epoch', entry: entry(2), snapshot: tinySnapshot(2) });
+    expect(deps.projectLive).toHaveBeenCalledTimes(1);
+  });
+
   it('does nothing without a data set', () => {
     const { c, sent } = setup({ dataset: null });
     c.train();

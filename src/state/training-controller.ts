@@ -297,9 +297,13 @@ export class TrainingController {
         // Fitted reference models have one value per point, and a search's trials are many
         // short runs: nothing to lay out.
         if (e.snapshot.dim < 2 || t.tuning) return;
-        // Live re-projection every `every` epochs (0: only when training ends).
-        const live =
-          every > 0 && (e.entry.epoch % every === 0 || this.store.get().projection.coords === null);
+        // Live re-projection every `every` epochs (0: only when training ends), unless the run
+        // ends before a layout would (the last layout took longer than the time left): the final
+        // layout would replace it unseen, and meanwhile it would take cores from training.
+        const { coords, ms } = this.store.get().projection;
+        const eta = this.store.get().training.etaSeconds;
+        const outlasts = ms === null || eta === null || eta * 1000 > ms;
+        const live = every > 0 && (e.entry.epoch % every === 0 || coords === null) && outlasts;
         if (last) this.deps.project();
         else if (live) (this.deps.projectLive ?? this.deps.project)();
         return;
