@@ -30,7 +30,7 @@ export function EngineSelect({ disabled }: { disabled: boolean }) {
   const calibrating = useLabState((s) => s.engine.calibrating);
   const hasData = useLabState((s) => s.dataset !== null);
   return (
-    <div className="field">
+    <div className="field span2">
       <label htmlFor={`${id}-engine`}>Engine</label>
       <div className="row">
         <select
