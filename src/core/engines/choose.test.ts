@@ -184,4 +184,26 @@ describe('engine choice by measurement', () => {
     expect([...rates.keys()]).toEqual(['cpu-parallel']);
     expect(made.slow.count).toBe(0);
   });
+
+  it('lets a dropped GPU step finish before the run starts, waiting at most the leader’s run', async () => {
+    const log: string[] = [];
+    const gpu = fake(0, { count: 0 }, 600, 1);
+    const cpu = fake(1, { count: 0 });
+    const list: EngineCandidate[] = [
+      {
+        engine: 'webgl',
+        make: async () => {
+          const t = await gpu();
+          const read = t.takeLoss.bind(t);
+          t.takeLoss = () => read().then((r) => (log.push('gpu step done'), r));
+          return t;
+        },
+      },
+      { engine: 'cpu-parallel', make: async () => (log.push('cpu made'), cpu()) },
+    ];
+    const c = await chooseEngine(list, 'auto', undefined, 40);
+    expect(c.engine).toBe('cpu-parallel');
+    // Measured, then the GPU's queued step (0.6 s, under the leader's 1 s run), then the run's.
+    expect(log).toEqual(['cpu made', 'gpu step done', 'cpu made']);
+  });
 });

@@ -59,17 +59,19 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, Math.max(0,
  * candidate that cannot catch up is dropped at the deadline instead of being measured to the
  * end: once the deadline passes, even the optimistic bound of the rows it was given (finished
  * or not) over the time spent is below the leader's rate, so no further measuring can make it
- * the choice. A step still running on the GPU is not waited for then; one running on this
- * thread (tfjs wasm, the CPU) cannot be interrupted and ends first.
+ * the choice. A step still running on the GPU is not waited for then (its read is returned as
+ * `pending`, for the caller to let it finish before measuring anything else); one running on
+ * this thread (tfjs wasm, the CPU) cannot be interrupted and ends first.
  */
 export async function measureRows(
   trainer: ModelTrainer,
   minMs = 250,
   bound?: { leader: number; deadline: number },
-): Promise<Measured> {
+): Promise<Measured & { pending?: Promise<void> }> {
   const start = performance.now();
   const deadline = bound ? start + bound.deadline : Infinity;
   let issued = 0;
+  let pending: Promise<void> | undefined;
   // The optimistic rate so far, and whether it has fallen behind for good.
   // (`timedOut`: the deadline's timer fired, which may be a millisecond before `deadline`.)
   const behind = (timedOut = false) => {
@@ -94,7 +96,10 @@ export async function measureRows(
           sleep(deadline - performance.now()).then(() => false),
         ]);
         if (!waited && behind(true)) {
-          loss.catch(() => {}); // read of a trainer about to be disposed
+          pending = loss.then(
+            () => {},
+            () => {},
+          );
           return null;
         }
       }
@@ -105,9 +110,10 @@ export async function measureRows(
     }
     return (rows / Math.max(performance.now() - t0, 1e-3)) * 1000;
   };
-  const cut = (): Measured => ({
+  const cut = () => ({
     rowsPerSecond: (issued / Math.max(performance.now() - start, 1e-3)) * 1000,
     cutShort: true,
+    ...(pending && { pending }),
   });
   if ((await run(minMs / 2)) === null) return cut();
   const rate = await run(minMs);
@@ -173,6 +179,7 @@ export async function chooseEngine(
   if (!pick && offered.length > 1) {
     const rate = (e: EngineName) => rates.get(e)?.rowsPerSecond ?? 0;
     const best = () => Math.max(0, ...offered.map((c) => rate(c.engine)));
+    let runRows: number | undefined;
     for (const c of [...offered].sort(
       (a, b) => MEASURE_ORDER[a.engine] - MEASURE_ORDER[b.engine],
     )) {
@@ -181,10 +188,15 @@ export async function chooseEngine(
       const trainer = await c.make!();
       try {
         const leader = best();
-        const runRows = trainer.batchRows * trainer.stepsPerEpoch * trainer.epochs;
+        // The run's rows (the same data and settings on every engine), from the first made.
+        runRows ??= trainer.batchRows * trainer.stepsPerEpoch * trainer.epochs;
         const deadline = measureDeadline(leader, runRows);
         const m = await measureRows(trainer, minMs, leader > 0 ? { leader, deadline } : undefined);
-        rates.set(c.engine, m);
+        rates.set(c.engine, { rowsPerSecond: m.rowsPerSecond, cutShort: m.cutShort });
+        // A dropped GPU step still queued finishes before anything else is measured or the run
+        // starts: on a software renderer it is CPU work that would count against them. Waited
+        // for at most the leader's whole run (past that it would slow the run either way).
+        if (m.pending) await Promise.race([m.pending, sleep((runRows / leader) * 1000)]);
       } finally {
         trainer.dispose();
       }
