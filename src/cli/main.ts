@@ -16,6 +16,7 @@ import { selectNodeBackend, trainConfig, trainModel, type TrainOutcome } from '.
 import { foldSummary, type FoldMetric } from '../core/training/protocol';
 import { tune } from './tune';
 import { describeEngines, nodeEngines } from './engine';
+import { rankingSample } from '../core/training/ranking-sample';
 
 export interface CliIo {
   stdout: Terminal;
@@ -87,7 +88,7 @@ function summary(o: TrainOutcome, backend: string): string {
   }
   const what = o.started.predictsRatings
     ? `test RMSE ${fixed(t.rmse)} (MAE ${fixed(t.mae)})`
-    : `test Recall@20 ${fixed(t.recallAtK)} (NDCG@20 ${fixed(t.ndcgAtK)})`;
+    : `test Recall@20 ${fixed(t.recallAtK)} (NDCG@20 ${fixed(t.ndcgAtK)})${rankingSample(t.ranking)}`;
   const how = o.started.validationRows ? 'chosen on validation' : 'the last (no validation part)';
   return `${what} at epoch ${t.epoch}, ${how}; ${plural(h.length, 'epoch')} in ${duration(o.seconds)} on ${backend}`;
 }

@@ -2,7 +2,7 @@ import { useLabState } from '../lab-context';
 import { LineChart } from '../charts/LineChart';
 import { fmtNum } from '../format';
 import { SpaceCurve } from './SpaceCurve';
-import { rankingSample } from './ranking-sample';
+import { rankingSample } from '../../core/training/ranking-sample';
 
 export function MetricsPanel() {
   const t = useLabState((s) => s.training);

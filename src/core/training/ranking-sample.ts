@@ -1,4 +1,4 @@
-import type { RankingDetail } from '../../core/training/protocol';
+import type { RankingDetail } from './protocol';
 
 /**
  * " · Ranking on N of M users (a uniform sample)" when a large data set's ranking metrics cover a
