@@ -37,7 +37,7 @@ export interface EngineHook {
   forget?(data: TrainData, config: TrainConfig): void;
 }
 
-/** Rows a second of a measurement, and whether it was cut short (see `measureRowsPerSecond`). */
+/** Rows a second of a measurement, and whether it was cut short (see `measureRows`). */
 export interface Measured {
   rowsPerSecond: number;
   /**
