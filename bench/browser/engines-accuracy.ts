@@ -16,7 +16,7 @@ import {
   type TrainingDataPayload,
   type TrainingEvent,
 } from '../../src/core/training/session-messages';
-import { buildInteractions } from '../../src/core/data/build';
+import { fetchSampleRatings } from './sample-ratings';
 import { modelInfo } from '../../src/core/models/catalog';
 import type { EnginePreference } from '../../src/core/engines/types';
 import { workerEngines } from '../../src/worker/training/engines';
@@ -46,21 +46,6 @@ const CASES: Case[] = [
   { model: 'autorec', settings: { epochs: 3 }, engines: ['webgl', 'cpu', 'webgpu'] },
   { model: 'youtube-dnn', settings: { epochs: 4 }, engines: ['webgl', 'cpu', 'webgpu'] },
 ];
-
-/** The sample's ratings as the app builds them (no metadata: none of these models reads it). */
-async function loadSample(url: string): Promise<TrainingDataPayload> {
-  const res = await fetch(url);
-  if (!res.ok) throw new Error(`the sample did not load from ${url}: ${res.status}`);
-  const d = buildInteractions({
-    name: 'ratings.csv',
-    text: await res.text(),
-    delimiter: ',',
-    hasHeader: true,
-    mapping: { user: 0, item: 1, rating: 2, timestamp: 3 },
-    kind: 'explicit',
-  });
-  return trainingPayload(d);
-}
 
 /**
  * The rows of the first `users` users (all items kept): the smaller case for engines too slow
@@ -146,7 +131,7 @@ export async function engineAccuracyRows(
   req: EngineAccuracyRequest,
   say: (line: string) => void,
 ): Promise<EngineAccuracyRow[]> {
-  const sample = await loadSample(req.sampleUrl);
+  const sample = trainingPayload(await fetchSampleRatings(req.sampleUrl));
   const sets: [string, TrainingDataPayload][] = req.users
     ? [[`sample, first ${req.users} users`, firstUsers(sample, req.users)]]
     : [['ml-latest-small', sample]];

@@ -3,7 +3,6 @@
  * results on window.__bench for bench/run.mjs. `?quick=1` runs a seconds-long smoke,
  * `?projection=only` only the projection rows.
  */
-import { buildInteractions } from '../../src/core/data/build';
 import type {
   BenchData,
   BenchEvent,
@@ -21,6 +20,7 @@ import {
   type NeighbourBenchResult,
 } from './explorer-bench';
 import { importBench, type ImportBenchRow } from './import-bench';
+import { fetchSampleRatings } from './sample-ratings';
 
 interface BenchState {
   status: 'running' | 'done' | 'error';
@@ -68,15 +68,9 @@ const say = (line: string) => {
 };
 
 async function loadSample(): Promise<BenchData> {
-  const res = await fetch(`${import.meta.env.BASE_URL}samples/ml-latest-small/ratings.csv`);
-  const d = buildInteractions({
-    name: 'ratings.csv',
-    text: await res.text(),
-    delimiter: ',',
-    hasHeader: true,
-    mapping: { user: 0, item: 1, rating: 2, timestamp: 3 },
-    kind: 'explicit',
-  });
+  const d = await fetchSampleRatings(
+    `${import.meta.env.BASE_URL}samples/ml-latest-small/ratings.csv`,
+  );
   // The app trains on the 80% split; the bench times the same number of rows per epoch.
   const n = Math.round(d.user.length * 0.8);
   return {
