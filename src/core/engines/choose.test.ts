@@ -150,8 +150,9 @@ describe('engine choice by measurement', () => {
     ];
     const t0 = performance.now();
     const c = await chooseEngine(list, 'auto', undefined, 40);
-    // The deadline (0.25 s: the fast engine's whole run is 1 s), not the 20 s GPU read.
-    expect(performance.now() - t0).toBeLessThan(5000);
+    // The deadline (0.25 s) and then at most the leader's whole run (about 1 s here, a few on a
+    // loaded machine) for the queued step: not the 20 s GPU read.
+    expect(performance.now() - t0).toBeLessThan(15_000);
     expect(c.engine).toBe('cpu-parallel');
     expect(c.engines[0].reason).toMatch(/could not catch up/);
   });
