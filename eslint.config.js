@@ -8,6 +8,8 @@ export default tseslint.config(
     ignores: [
       'dist',
       'dist-cli',
+      // AssemblyScript (its own types and decorators): compiled by scripts/build-wasm.mjs.
+      'assembly',
       'node_modules',
       'public',
       'reports',

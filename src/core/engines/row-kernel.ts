@@ -13,6 +13,9 @@
  *   3. update: worker w applies the optimizer to the touched rows of user block w (and their
  *      user-days) and of item block w, and clears their gradients.
  * The result does not depend on timing: each row's gradient is summed in the same order.
+ *
+ * Where the state carries the SIMD kernel (`s.wasm`, assembly/row-kernel), the phases' loops run
+ * there; the loops below are its reference and the path without WebAssembly SIMD.
  */
 import type { RowState } from './row-state';
 import { updateRow } from './row-update';
@@ -52,6 +55,11 @@ export function scorePhase(s: RowState, _prm: RowParams, job: RowJob, step: numb
   const hi = Math.floor(((w + 1) * batch) / p);
   const start = (job.stepInEpoch + step) * batch;
   const negBase = step * batch;
+  if (s.wasm) {
+    const loss = s.wasm.rowScore(job.stepInEpoch, step, w);
+    groupEntries(s, w, lo, hi);
+    return loss;
+  }
   let loss = 0;
   for (let k = lo; k < hi; k++) {
     const row = order[(start + k) % rows];
@@ -123,6 +131,9 @@ export function accumulatePhase(
   r: number,
 ): number {
   const { batch, workers: p, dim } = s.shape;
+  // The L2 of every lookup, as the sparse path folds it into the segment sum: 2 l2 / B x row.
+  const decay = (2 * prm.l2) / batch;
+  if (s.wasm) return s.wasm.rowAccumulate(t, w, r, prm.mean, decay);
   const c = dim + 1;
   const { user, item, day, coef, userGrad, itemGrad, dayGrad, batchRating } = s.f32;
   const { batchUser, batchItem, batchDay, entries, entryOffsets } = s.i32;
@@ -132,8 +143,6 @@ export function accumulatePhase(
   const ub = w;
   const ib = (w + r) % p;
   const block = ub * p + ib;
-  // The L2 of every lookup, as the sparse path folds it into the segment sum: 2 l2 / B x row.
-  const decay = (2 * prm.l2) / batch;
   const pairwise = s.shape.pairwise;
   const dayScore = pairwise ? 0 : 1;
   const userBiasScore = dayScore;
@@ -209,8 +218,13 @@ export function updatePhase(s: RowState, prm: RowParams, w: number, u0: number, 
     if (!n) continue;
     const [param, grad, s0, s1] = [f[name], f[`${name}Grad`], slot(name, 0), slot(name, 1)];
     const from = region[w];
-    for (let k = from; k < from + n; k++)
-      updateRow(prm.optimizer, param, grad, s0, s1, touched[k] * width, width, u0, u1);
+    if (s.wasm) {
+      const [pp, gp, a, b] = [param, grad, s0, s1].map((x) => x.byteOffset);
+      const list = touched.byteOffset + 4 * from;
+      s.wasm.updateRows(prm.optimizer, pp, gp, a, b, list, n, width, u0, u1);
+    } else
+      for (let k = from; k < from + n; k++)
+        updateRow(prm.optimizer, param, grad, s0, s1, touched[k] * width, width, u0, u1);
     s.i32.touchedCount[counter] = 0;
   }
 }

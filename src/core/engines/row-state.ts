@@ -2,9 +2,18 @@
  * The memory of the typed-array engine for the row models (biased MF with its day bias, BPR, and
  * the bag models SVD++, hybrid and FM):
  * every table, optimizer slot, gradient accumulator and per-step scratch array as a flat typed
- * array. Allocated on SharedArrayBuffers when the engine runs in several workers (each worker
- * builds the same views over the same buffers), or on plain ArrayBuffers in one thread.
+ * array, all in one memory: a WebAssembly.Memory, so that the SIMD kernel (wasm/kernel.ts) runs
+ * over the same arrays as the JS one, or an ArrayBuffer where WebAssembly SIMD is missing. The
+ * memory is shared when the engine runs in several workers (each builds the same views over it).
  */
+import {
+  instantiateRowWasm,
+  kernelMemory,
+  rowWasmModule,
+  WASM_RESERVED_BYTES,
+  type KernelMemory,
+  type RowWasm,
+} from './wasm/kernel';
 
 export interface RowShape {
   users: number;
@@ -116,8 +125,47 @@ function layout(s: RowShape): Record<string, [F32 | I32 | F64, number]> {
     control: ['i32', 4],
     /** Each worker's summed loss of the current job. */
     loss: ['f64', p],
+    /** Where the SIMD kernel finds the arrays: WASM_HEADER's byte offsets, then the shape. */
+    wasmHeader: ['i32', HEADER_SHAPE + 6],
   };
 }
+
+/**
+ * The arrays whose byte offsets the SIMD kernel reads from `wasmHeader`, in the order of
+ * assembly/row-kernel/state.ts `setup`; the shape follows at HEADER_SHAPE.
+ */
+const WASM_HEADER = [
+  'user',
+  'item',
+  'day',
+  'userGrad',
+  'itemGrad',
+  'dayGrad',
+  'coef',
+  'batchRating',
+  'trainRating',
+  'trainUser',
+  'trainItem',
+  'trainDay',
+  'order',
+  'negatives',
+  'batchUser',
+  'batchItem',
+  'batchDay',
+  'entries',
+  'entryOffsets',
+  'userStamp',
+  'itemStamp',
+  'dayStamp',
+  'userTouched',
+  'itemTouched',
+  'dayTouched',
+  'userRegion',
+  'itemRegion',
+  'dayRegion',
+  'touchedCount',
+];
+const HEADER_SHAPE = 32;
 
 /**
  * A bag model's extra arrays. Entities (users, items) are owned by blocks (`userOwner`): the
@@ -143,7 +191,11 @@ function bagLayout(s: RowShape, b: BagShape): Record<string, [F32 | I32 | F64, n
   return { ...side('user', s.users, b.userEntries), ...side('item', s.items, b.itemEntries) };
 }
 
-export type RowBuffers = Record<string, ArrayBuffer | SharedArrayBuffer>;
+/** The state's memory: the WebAssembly.Memory when the SIMD kernel runs, and its buffer. */
+export interface RowBuffers {
+  memory: KernelMemory | null;
+  buffer: ArrayBuffer | SharedArrayBuffer;
+}
 
 export interface RowState {
   shape: RowShape;
@@ -151,29 +203,65 @@ export interface RowState {
   f32: Record<string, Float32Array>;
   i32: Record<string, Int32Array>;
   f64: Record<string, Float64Array>;
+  /** This thread's instance of the SIMD kernel; null: the JS kernel runs. */
+  wasm: RowWasm | null;
 }
 
 const BYTES = { f32: 4, i32: 4, f64: 8 };
+const PAGE = 65536;
 
-/** Fresh zeroed arrays for `shape`, shared between threads when `shared`. */
-export function allocateRowState(shape: RowShape, shared: boolean): RowState {
-  const buffers: RowBuffers = {};
+/** Byte offset of every array (16-byte aligned, above the kernel's own data) and the total. */
+function offsets(shape: RowShape): { at: Record<string, number>; bytes: number } {
+  const at: Record<string, number> = {};
+  let bytes = WASM_RESERVED_BYTES;
   for (const [name, [kind, n]] of Object.entries(layout(shape))) {
-    const bytes = Math.max(1, n) * BYTES[kind];
-    buffers[name] = shared ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes);
+    at[name] = bytes;
+    bytes += Math.ceil((Math.max(1, n) * BYTES[kind]) / 16) * 16;
   }
+  return { at, bytes };
+}
+
+/**
+ * Fresh zeroed arrays for `shape`, shared between threads when `shared`; in a WebAssembly memory
+ * with the SIMD kernel unless `simd` is false or the runtime lacks it (or 4 GiB is too little).
+ */
+export function allocateRowState(shape: RowShape, shared: boolean, simd = true): RowState {
+  const { at, bytes } = offsets(shape);
+  const pages = Math.ceil(bytes / PAGE);
+  let buffers: RowBuffers;
+  if (simd && pages <= 65536 && rowWasmModule(shared)) {
+    const memory = kernelMemory(pages, shared);
+    buffers = { memory, buffer: memory.buffer };
+  } else {
+    const size = pages * PAGE;
+    buffers = {
+      memory: null,
+      buffer: shared ? new SharedArrayBuffer(size) : new ArrayBuffer(size),
+    };
+  }
+  const header = new Int32Array(buffers.buffer, at.wasmHeader, HEADER_SHAPE + 6);
+  WASM_HEADER.forEach((name, k) => (header[k] = at[name]));
+  header.set(
+    [shape.batch, shape.workers, shape.dim, shape.rows, shape.pairwise ? 1 : 0, shape.userDays],
+    HEADER_SHAPE,
+  );
   return viewRowState(shape, buffers);
 }
 
-/** Views over buffers made by `allocateRowState` (in another thread, the same memory). */
+function isShared(buffer: ArrayBuffer | SharedArrayBuffer): boolean {
+  return typeof SharedArrayBuffer !== 'undefined' && buffer instanceof SharedArrayBuffer;
+}
+
+/** Views over the memory made by `allocateRowState` (in another thread, the same memory). */
 export function viewRowState(shape: RowShape, buffers: RowBuffers): RowState {
-  const state: RowState = { shape, buffers, f32: {}, i32: {}, f64: {} };
+  const { memory, buffer } = buffers;
+  const state: RowState = { shape, buffers, f32: {}, i32: {}, f64: {}, wasm: null };
+  const { at } = offsets(shape);
   for (const [name, [kind, n]] of Object.entries(layout(shape))) {
-    const b = buffers[name];
-    if (!b) throw new Error(`row engine: buffer "${name}" missing`);
-    if (kind === 'f32') state.f32[name] = new Float32Array(b, 0, n);
-    else if (kind === 'i32') state.i32[name] = new Int32Array(b, 0, n);
-    else state.f64[name] = new Float64Array(b, 0, n);
+    if (kind === 'f32') state.f32[name] = new Float32Array(buffer, at[name], n);
+    else if (kind === 'i32') state.i32[name] = new Int32Array(buffer, at[name], n);
+    else state.f64[name] = new Float64Array(buffer, at[name], n);
   }
+  if (memory) state.wasm = instantiateRowWasm(memory, isShared(buffer), at.wasmHeader);
   return state;
 }

@@ -85,7 +85,10 @@ export function maxDiff(a: Tables, b: Tables): number {
   return max;
 }
 
-/** Runs `steps` steps on the tfjs trainer and on the kernel, and compares the tables after each. */
+/**
+ * Runs `steps` steps on the tfjs trainer and on the kernel (the SIMD one, or the JS one when
+ * `simd` is false), and compares the tables after each.
+ */
 export async function compareSteps(
   d: TrainData,
   config: TrainConfig,
@@ -93,9 +96,10 @@ export async function compareSteps(
   workers: number,
   reference: (d: TrainData, c: TrainConfig) => Trainer = (x, c) => new Trainer(x, c),
   stockLoss = false,
+  simd = true,
 ): Promise<number[]> {
   const tfjs = reference(d, config);
-  const kernel = await RowEngineTrainer.create(d, config, serialExecutor(), workers);
+  const kernel = await RowEngineTrainer.create(d, config, serialExecutor(simd), workers);
   const diffs: number[] = [];
   try {
     for (let k = 0; k < steps; k++) {

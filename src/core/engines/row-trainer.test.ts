@@ -15,21 +15,43 @@ describe('row kernel against tfjs autodiff', () => {
     diffs.forEach((x) => expect(x).toBeLessThan(1e-5));
   });
 
-  for (const optimizer of OPTIMIZERS) {
-    it(`biased MF with the user-day bias matches step by step (${optimizer}, 3 workers)`, async () => {
-      const d = data(40, 30, true);
-      const diffs = await compareSteps(d, { ...small, optimizer }, 4, 3);
-      diffs.forEach((x) => expect(x).toBeLessThan(1e-5));
+  for (const [kernel, simd] of [
+    ['WebAssembly SIMD', true],
+    ['JS', false],
+  ] as const) {
+    for (const optimizer of OPTIMIZERS) {
+      it(`${kernel} kernel: biased MF with the user-day bias matches step by step (${optimizer}, 3 workers)`, async () => {
+        const d = data(40, 30, true);
+        const diffs = await compareSteps(d, { ...small, optimizer }, 4, 3, undefined, false, simd);
+        diffs.forEach((x) => expect(x).toBeLessThan(1e-5));
+      });
+    }
+
+    it(`${kernel} kernel: BPR matches step by step, across an epoch boundary (uniform and popularity negatives)`, async () => {
+      const d = data(30, 40, false);
+      const config: TrainConfig = { ...small, model: 'bpr', feedback: 'implicit', batchSize: 64 };
+      const steps = Math.ceil(d.train.rating.length / 64) + 2;
+      for (const negatives of ['uniform', 'popularity'] as const) {
+        const diffs = await compareSteps(
+          d,
+          { ...config, negatives },
+          steps,
+          2,
+          undefined,
+          false,
+          simd,
+        );
+        diffs.forEach((x) => expect(x).toBeLessThan(1e-5));
+      }
     });
   }
 
-  it('BPR matches step by step, across an epoch boundary (uniform and popularity negatives)', async () => {
-    const d = data(30, 40, false);
-    const config: TrainConfig = { ...small, model: 'bpr', feedback: 'implicit', batchSize: 64 };
-    const steps = Math.ceil(d.train.rating.length / 64) + 2;
-    for (const negatives of ['uniform', 'popularity'] as const) {
-      const diffs = await compareSteps(d, { ...config, negatives }, steps, 2);
-      diffs.forEach((x) => expect(x).toBeLessThan(1e-5));
+  it('the SIMD kernel runs where WebAssembly SIMD is available, and the JS one when asked', async () => {
+    const d = data(20, 15, true);
+    for (const simd of [true, false]) {
+      const t = await RowEngineTrainer.create(d, small, serialExecutor(simd), 2);
+      expect(t.kernel).toBe(simd ? 'wasm-simd' : 'js');
+      t.dispose();
     }
   });
 

@@ -108,6 +108,11 @@ export class RowEngineTrainer extends Trainer {
     return this.executor?.threads ?? 0;
   }
 
+  /** Which kernel runs the steps: WebAssembly SIMD, or the JS loops (row-kernel.ts). */
+  get kernel(): 'wasm-simd' | 'js' {
+    return this.executor?.state.wasm ? 'wasm-simd' : 'js';
+  }
+
   private async init(makeExecutor: RowExecutorFactory, workers: number): Promise<void> {
     const { train, users, items, userDay } = this.trainData;
     const n = train.rating.length;

@@ -8,9 +8,10 @@ import { runJobSerial } from './row-kernel';
 import { runBagJobSerial } from './bag-kernel';
 import type { RowExecutorFactory } from './types';
 
-export function serialExecutor(): RowExecutorFactory {
+/** `simd` false: the JS kernel even where the WebAssembly SIMD one would run (its tests). */
+export function serialExecutor(simd = true): RowExecutorFactory {
   return async (shape, params) => {
-    const state = allocateRowState(shape, false);
+    const state = allocateRowState(shape, false, simd);
     return {
       state,
       threads: 1,
