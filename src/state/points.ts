@@ -124,9 +124,10 @@ export function pointNorms(s: EmbeddingSnapshot, p: PointSpace): Float32Array {
   for (const [kind, from, rows] of kinds) {
     if (!rows) continue;
     const table = factorsOf(s, kind);
+    const dim = s.dim;
     for (let r = 0; r < rows; r++) {
       let sum = 0;
-      for (let a = 0; a < s.dim; a++) sum += table[r * s.dim + a] ** 2;
+      for (let a = r * dim; a < (r + 1) * dim; a++) sum += table[a] * table[a];
       out[from + r] = Math.sqrt(sum);
     }
   }

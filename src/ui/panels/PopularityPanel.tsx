@@ -4,7 +4,7 @@
  * popularity is the model learning to recommend what is already popular. Linked to the map:
  * hovering names a point, clicking selects it, the selection and highlighted points stand out.
  */
-import { useMemo } from 'react';
+import { useDeferredValue, useMemo } from 'react';
 import { useLab, useLabState } from '../lab-context';
 import { ScatterCanvas } from '../charts/ScatterCanvas';
 import { entityOf, labelOf, pointNorms, pointOf, popularity } from '../../state/points';
@@ -32,7 +32,9 @@ function correlation(x: Float32Array, y: Float32Array, include: (i: number) => b
 export function PopularityPanel() {
   const lab = useLab();
   const dataset = useLabState((s) => s.dataset);
-  const embeddings = useLabState((s) => s.embeddings);
+  // A new snapshot every epoch: its norms (a pass over every point) and the chart are drawn in a
+  // render of their own after the epoch's urgent updates, not in the same main-thread task.
+  const embeddings = useDeferredValue(useLabState((s) => s.embeddings));
   const selection = useLabState((s) => s.selection);
   const marked = useLabState((s) => s.marked);
   const show = useLabState((s) => s.view.show);
@@ -50,6 +52,10 @@ export function PopularityPanel() {
         : null,
     [dataset, embeddings, space],
   );
+  const r = useMemo(
+    () => (data && space ? correlation(data.x, data.y, (i) => i < space.items) : NaN),
+    [data, space],
+  );
   if (!dataset || !space || !data)
     return (
       <section className="panel" aria-labelledby="popularity-heading">
@@ -62,7 +68,6 @@ export function PopularityPanel() {
       </section>
     );
   const include = (i: number) => (i < space.items ? show.item : show.user);
-  const r = correlation(data.x, data.y, (i) => i < space.items);
   const emphasised = [
     ...(selection && selection.kind !== 'feature'
       ? [pointOf(space, selection.kind, selection.index)]

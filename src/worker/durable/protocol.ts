@@ -53,21 +53,26 @@ export function detachedCopy<T>(value: T): { value: T; transfer: ArrayBuffer[] }
         out = copy;
       }
     } else if (Array.isArray(v)) {
-      let changed = false;
-      const items = v.map((x) => {
-        const y = visit(x);
-        changed ||= y !== x;
-        return y;
-      });
-      if (changed) out = items;
+      // Rebuilt only from the first element that changed: a long array of strings or small
+      // records (the loss curve, the history) is walked without allocating.
+      let items: unknown[] | null = null;
+      for (let k = 0; k < v.length; k++) {
+        const x: unknown = v[k];
+        const y = typeof x === 'object' && x !== null ? visit(x) : x;
+        if (y !== x && !items) items = v.slice();
+        if (items) items[k] = y;
+      }
+      if (items) out = items;
     } else if (isPlain(v)) {
-      let changed = false;
-      const entries = Object.entries(v).map(([k, x]) => {
-        const y = visit(x);
-        changed ||= y !== x;
-        return [k, y] as const;
-      });
-      if (changed) out = Object.fromEntries(entries);
+      const record = v as Record<string, unknown>;
+      let rebuilt: Record<string, unknown> | null = null;
+      for (const k of Object.keys(record)) {
+        const x = record[k];
+        const y = typeof x === 'object' && x !== null ? visit(x) : x;
+        if (y !== x && !rebuilt) rebuilt = { ...record };
+        if (rebuilt) rebuilt[k] = y;
+      }
+      if (rebuilt) out = rebuilt;
     }
     copies.set(v, out);
     return out;
