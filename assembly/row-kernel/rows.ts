@@ -28,24 +28,31 @@ function dot3(x: usize, y: usize, z: usize, n: i32, diff: bool): f32 {
 }
 
 /**
- * Phase 1 for worker w (row-kernel.ts scorePhase, before its grouping of entries): gathers its
- * slice of the batch; BPR also scores each pair. Returns its share of the step's mean loss (BPR).
+ * Phase 1 for worker w (row-kernel.ts scorePhase): gathers the batch rows of the users in its
+ * block, BPR also scores each pair, and groups them by item block into its region of `entries`.
+ * `userBlock` / `itemBlock` are the addresses of each row's block. Returns its share of the
+ * step's mean loss (BPR).
  */
-export function rowScore(stepInEpoch: i32, step: i32, w: i32): f64 {
+export function rowScore(
+  stepInEpoch: i32,
+  step: i32,
+  w: i32,
+  userBlock: usize,
+  itemBlock: usize,
+): f64 {
   const batch = S.batch;
   const p = S.workers;
   const dim = S.dim;
   const c = dim + 1;
   const rows = S.rows;
   const hasDay = S.userDays > 0;
-  const lo = <i32>((<i64>w * batch) / p);
-  const hi = <i32>((<i64>(w + 1) * batch) / p);
   const start = <i64>(stepInEpoch + step) * batch;
   const negBase = step * batch;
   let loss: f64 = 0;
-  for (let k = lo; k < hi; k++) {
+  for (let k = 0; k < batch; k++) {
     const row = i32At(S.order, <i32>((start + k) % rows));
     const u = i32At(S.trainUser, row);
+    if (p > 1 && i32At(userBlock, u) != w) continue;
     const i = i32At(S.trainItem, row);
     setI32(S.batchUser, k, u);
     setI32(S.batchItem, k, i);
@@ -66,7 +73,52 @@ export function rowScore(stepInEpoch: i32, step: i32, w: i32): f64 {
     loss += Math.log1p(e) + (margin < 0 ? -margin : 0);
     setF32(S.coef, k, <f32>(-(margin > 0 ? e / (1 + e) : 1 / (1 + e)) / batch));
   }
+  groupEntries(start, negBase, w, userBlock, itemBlock);
   return loss / batch;
+}
+
+/**
+ * Counting sort of worker w's own entries by item block, in batch order (row-kernel.ts
+ * groupEntries): counted in `entryOffsets`' words of worker w, then placed.
+ */
+function groupEntries(start: i64, negBase: i32, w: i32, userBlock: usize, itemBlock: usize): void {
+  const batch = S.batch;
+  const p = S.workers;
+  const rows = S.rows;
+  const pairwise = S.pairwise;
+  const first = w * (pairwise ? 2 * batch : batch);
+  const counts = at(S.entryOffsets, w * (p + 1));
+  for (let b = 0; b <= p; b++) setI32(counts, b, 0);
+  for (let pass = 0; pass < 2; pass++) {
+    if (pass == 1) {
+      // Block b's entries start at the count of the blocks before it.
+      let sum = first;
+      for (let b = 0; b <= p; b++) {
+        const n = i32At(counts, b);
+        setI32(counts, b, sum);
+        sum += n;
+      }
+    }
+    for (let k = 0; k < batch; k++) {
+      const row = i32At(S.order, <i32>((start + k) % rows));
+      if (p > 1 && i32At(userBlock, i32At(S.trainUser, row)) != w) continue;
+      const ib = i32At(itemBlock, i32At(S.trainItem, row));
+      const jb = pairwise ? i32At(itemBlock, i32At(S.negatives, negBase + k)) : 0;
+      if (pass == 0) {
+        setI32(counts, ib + 1, i32At(counts, ib + 1) + 1);
+        if (pairwise) setI32(counts, jb + 1, i32At(counts, jb + 1) + 1);
+        continue;
+      }
+      const e = i32At(counts, ib + 1);
+      setI32(S.entries, e, k);
+      setI32(counts, ib + 1, e + 1);
+      if (pairwise) {
+        const f = i32At(counts, jb + 1);
+        setI32(S.entries, f, batch + k);
+        setI32(counts, jb + 1, f + 1);
+      }
+    }
+  }
 }
 
 /**
@@ -83,13 +135,13 @@ export function rowAccumulate(t: i32, w: i32, r: i32, mean: f64, decay: f32): f6
   const pairwise = S.pairwise;
   const ub = w;
   const ib = (w + r) % p;
-  const block = ub * p + ib;
   const biasScore: f32 = pairwise ? 0 : 1;
   const vd = f32x4.splat(decay);
   const end4 = (<usize>dim) << 2;
   let loss: f64 = 0;
-  for (let src = 0; src < p; src++) {
-    const o = src * (p * p + 1) + block;
+  {
+    // Worker w's own entries of item block ib (phase 1 grouped them).
+    const o = w * (p + 1) + ib;
     const last = i32At(S.entryOffsets, o + 1);
     for (let e = i32At(S.entryOffsets, o); e < last; e++) {
       const entry = i32At(S.entries, e);

@@ -75,7 +75,8 @@ function candidates(slowMs: number, fastMs: number) {
 
 describe('engine choice by measurement', () => {
   it('Automatic measures each engine on a throwaway trainer and takes the fastest', async () => {
-    const { list, made } = candidates(4, 1);
+    // 8x apart, so that a loaded machine's preemptions cannot bring them within 2x.
+    const { list, made } = candidates(8, 1);
     const c = await chooseEngine(list, 'auto', undefined, 40);
     expect(c.engine).toBe('cpu-parallel');
     const [gl, cpu] = c.engines;

@@ -5,14 +5,18 @@
  * optimizer update. Loss, L2 per lookup and update rules are the tfjs models' (biased-mf.ts,
  * bpr.ts, trainer.ts, row-optimizers.ts).
  *
- * A step runs in phases that p workers run together, with a barrier after each:
- *   1. score: worker w scores its slice of the batch (reads only) and groups the slice's
- *      entries by block of the users x items grid (schedule.ts);
- *   2. accumulate, p rounds: worker w adds the gradients of block (w, (w + r) mod p), so no two
- *      workers write the same user, item or user-day row in a round;
+ * A step runs in phases that p workers run together (FPSGD's blocks of the users x items grid,
+ * schedule.ts); worker w owns user block w:
+ *   1. score: worker w gathers the batch rows of its users (reads only), scores them (BPR), and
+ *      groups them by item block;
+ *   2. accumulate, p rounds with a barrier after each: worker w adds the gradients of block
+ *      (w, (w + r) mod p), so no two workers write the same user, item or user-day row in a round;
  *   3. update: worker w applies the optimizer to the touched rows of user block w (and their
  *      user-days) and of item block w, and clears their gradients.
- * The result does not depend on timing: each row's gradient is summed in the same order.
+ * Biased MF needs no barrier after phase 3: the next step's phase 1 reads no table, and its round
+ * 0 touches only the rows worker w has just updated itself. BPR scores in phase 1, so it waits
+ * for every update. The result does not depend on timing: each row's gradient is summed in
+ * batch order.
  *
  * Where the state carries the SIMD kernel (`s.wasm`, assembly/row-kernel), the phases' loops run
  * there; the loops below are its reference and the path without WebAssembly SIMD.
@@ -39,31 +43,32 @@ export interface RowJob {
 }
 
 /**
- * Phase 1 for worker w: gathers its slice of the batch, scores it (BPR: the pair's margin needs
- * two item rows of different blocks, so it is scored here), and groups its entries by block.
- * Returns its share of the step's mean loss (BPR; biased MF's comes from accumulatePhase).
+ * Phase 1 for worker w: gathers the batch rows whose user is in its block (user block w), scores
+ * them (BPR: the pair's margin needs two item rows of any block, so it is scored here), and
+ * groups them by item block: every entry worker w adds in phase 2 is one of its own, so phase 1
+ * waits for no other worker. Returns its share of the step's mean loss (BPR; biased MF's comes
+ * from accumulatePhase).
  */
 export function scorePhase(s: RowState, _prm: RowParams, job: RowJob, step: number, w: number) {
+  if (s.wasm) {
+    const { userBlock, itemBlock } = s.i32;
+    return s.wasm.rowScore(job.stepInEpoch, step, w, userBlock.byteOffset, itemBlock.byteOffset);
+  }
   const { batch, workers: p, pairwise, dim, rows } = s.shape;
   const c = dim + 1;
   const { user, item, coef, batchRating } = s.f32;
   const { trainUser, trainItem, trainDay, order, negatives, batchUser, batchItem, batchDay } =
     s.i32;
   const rating = s.f32.trainRating;
+  const userBlock = s.i32.userBlock;
   const hasDay = s.shape.userDays > 0;
-  const lo = Math.floor((w * batch) / p);
-  const hi = Math.floor(((w + 1) * batch) / p);
   const start = (job.stepInEpoch + step) * batch;
   const negBase = step * batch;
-  if (s.wasm) {
-    const loss = s.wasm.rowScore(job.stepInEpoch, step, w);
-    groupEntries(s, w, lo, hi);
-    return loss;
-  }
   let loss = 0;
-  for (let k = lo; k < hi; k++) {
+  for (let k = 0; k < batch; k++) {
     const row = order[(start + k) % rows];
     const u = trainUser[row];
+    if (p > 1 && userBlock[u] !== w) continue;
     const i = trainItem[row];
     batchUser[k] = u;
     batchItem[k] = i;
@@ -86,36 +91,44 @@ export function scorePhase(s: RowState, _prm: RowParams, job: RowJob, step: numb
     loss += Math.log1p(e) + (margin < 0 ? -margin : 0);
     coef[k] = -(margin > 0 ? e / (1 + e) : 1 / (1 + e)) / batch;
   }
-  groupEntries(s, w, lo, hi);
+  groupEntries(s, job, step, w);
   return loss / batch;
 }
 
-/** Counting sort of worker w's entries by grid block into `entries` (its own slice of it). */
-function groupEntries(s: RowState, w: number, lo: number, hi: number): void {
-  const { batch, workers: p, pairwise } = s.shape;
-  const { batchUser, batchItem, userBlock, itemBlock, entries, entryOffsets } = s.i32;
-  const blocks = p * p;
-  const base = w * (blocks + 1);
-  const first = pairwise ? 2 * lo : lo;
-  if (p === 1) {
-    for (let k = lo; k < hi; k++) entries[first + k - lo] = k;
-    if (pairwise) for (let k = lo; k < hi; k++) entries[first + hi - lo + k - lo] = batch + k;
-    entryOffsets[base] = first;
-    entryOffsets[base + 1] = first + (pairwise ? 2 : 1) * (hi - lo);
-    return;
-  }
-  const counts = new Int32Array(blocks + 1);
-  const blockOf = (e: number) =>
-    userBlock[batchUser[e < batch ? e : e - batch]] * p + itemBlock[batchItem[e]];
-  for (let k = lo; k < hi; k++) {
-    counts[blockOf(k) + 1]++;
-    if (pairwise) counts[blockOf(batch + k) + 1]++;
-  }
-  for (let b = 0; b < blocks; b++) counts[b + 1] += counts[b];
-  for (let b = 0; b <= blocks; b++) entryOffsets[base + b] = first + counts[b];
-  for (let k = lo; k < hi; k++) {
-    entries[first + counts[blockOf(k)]++] = k;
-    if (pairwise) entries[first + counts[blockOf(batch + k)]++] = batch + k;
+/**
+ * Counting sort of worker w's own entries (batch rows of its users; BPR: each positive k, then
+ * its negative B + k) by item block, in batch order, into its region of `entries`. Which rows
+ * are its own is read again from the training arrays (no other worker writes those), not from
+ * the batch arrays other workers are filling.
+ */
+function groupEntries(s: RowState, job: RowJob, step: number, w: number): void {
+  const { batch, workers: p, pairwise, rows } = s.shape;
+  const { trainUser, trainItem, order, negatives, userBlock, itemBlock, entries, entryOffsets } =
+    s.i32;
+  const per = pairwise ? 2 * batch : batch;
+  const first = w * per;
+  const offsets = w * (p + 1);
+  const start = (job.stepInEpoch + step) * batch;
+  const negBase = step * batch;
+  const counts = new Int32Array(p + 1);
+  for (let pass = 0; pass < 2; pass++) {
+    if (pass === 1) {
+      for (let b = 0; b < p; b++) counts[b + 1] += counts[b];
+      for (let b = 0; b <= p; b++) entryOffsets[offsets + b] = first + counts[b];
+    }
+    for (let k = 0; k < batch; k++) {
+      const row = order[(start + k) % rows];
+      if (p > 1 && userBlock[trainUser[row]] !== w) continue;
+      const ib = itemBlock[trainItem[row]];
+      const jb = pairwise ? itemBlock[negatives[negBase + k]] : 0;
+      if (pass === 0) {
+        counts[ib + 1]++;
+        if (pairwise) counts[jb + 1]++;
+        continue;
+      }
+      entries[first + counts[ib]++] = k;
+      if (pairwise) entries[first + counts[jb]++] = batch + k;
+    }
   }
 }
 
@@ -142,14 +155,13 @@ export function accumulatePhase(
   const hasDay = s.shape.userDays > 0;
   const ub = w;
   const ib = (w + r) % p;
-  const block = ub * p + ib;
   const pairwise = s.shape.pairwise;
   const dayScore = pairwise ? 0 : 1;
   const userBiasScore = dayScore;
   const mean = prm.mean;
   let loss = 0;
-  for (let src = 0; src < p; src++) {
-    const o = src * (p * p + 1) + block;
+  {
+    const o = w * (p + 1) + ib;
     const end = entryOffsets[o + 1];
     for (let e = entryOffsets[o]; e < end; e++) {
       const entry = entries[e];

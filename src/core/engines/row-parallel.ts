@@ -52,13 +52,13 @@ export function runJobAsWorker(s: RowState, prm: RowParams, job: RowJob, w: numb
   for (let step = 0; step < (s.shape.bags ? 0 : job.steps); step++) {
     const t = job.firstStep + step;
     loss += scorePhase(s, prm, job, step, w);
-    wait();
     for (let r = 0; r < p; r++) {
       loss += accumulatePhase(s, prm, t, w, r);
       wait();
     }
     updatePhase(s, prm, w, job.uniforms[2 * step], job.uniforms[2 * step + 1]);
-    wait();
+    // BPR scores the next step's pairs from every item block (row-kernel.ts phase 1).
+    if (s.shape.pairwise) wait();
   }
   s.f64.loss[w] = loss;
   Atomics.add(s.i32.control, DONE, 1);

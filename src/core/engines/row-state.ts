@@ -117,10 +117,10 @@ function layout(s: RowShape): Record<string, [F32 | I32 | F64, number]> {
     batchRating: ['f32', s.pairwise ? 0 : s.batch],
     /** BPR: dLoss / dscore per batch row (the negative's is its opposite). */
     coef: ['f32', s.batch],
-    /** Entries (batch positions) of each worker's slice, grouped by grid block. */
-    entries: ['i32', entries],
-    /** Per worker: start of each of the p x p blocks in `entries`, and the slice's end. */
-    entryOffsets: ['i32', p * (p * p + 1)],
+    /** Per worker: the entries (batch positions) of its users, grouped by item block. */
+    entries: ['i32', p * entries],
+    /** Per worker: start of each item block's entries in `entries`, and their end. */
+    entryOffsets: ['i32', p * (p + 1)],
     /** Barrier words (count, generation) and the job's done counter. */
     control: ['i32', 4],
     /** Each worker's summed loss of the current job. */

@@ -9,7 +9,13 @@ import { ROW_KERNEL_PLAIN, ROW_KERNEL_SHARED } from './row-kernel-binary';
 export interface RowWasm {
   setup(header: number): void;
   reservedBytes(): number;
-  rowScore(stepInEpoch: number, step: number, w: number): number;
+  rowScore(
+    stepInEpoch: number,
+    step: number,
+    w: number,
+    userBlock: number,
+    itemBlock: number,
+  ): number;
   rowAccumulate(t: number, w: number, r: number, mean: number, decay: number): number;
   updateRows(
     code: number,
