@@ -48,6 +48,9 @@ export function rowScore(
   const hasDay = S.userDays > 0;
   const start = <i64>(stepInEpoch + step) * batch;
   const negBase = step * batch;
+  // Entries of each item block, at [block + 1] of worker w's words of entryOffsets.
+  const counts = at(S.entryOffsets, w * (p + 1));
+  for (let b = 0; b <= p; b++) setI32(counts, b, 0);
   let loss: f64 = 0;
   for (let k = 0; k < batch; k++) {
     const row = i32At(S.order, <i32>((start + k) % rows));
@@ -56,6 +59,7 @@ export function rowScore(
     const i = i32At(S.trainItem, row);
     setI32(S.batchUser, k, u);
     setI32(S.batchItem, k, i);
+    count(counts, i32At(itemBlock, i));
     if (hasDay) setI32(S.batchDay, k, i32At(S.trainDay, row));
     if (!S.pairwise) {
       setF32(S.batchRating, k, f32At(S.trainRating, row));
@@ -63,6 +67,7 @@ export function rowScore(
     }
     const j = i32At(S.negatives, negBase + k);
     setI32(S.batchItem, batch + k, j);
+    count(counts, i32At(itemBlock, j));
     const qi = at(S.item, i * c);
     const qj = at(S.item, j * c);
     // x_ui - x_uj; the user bias cancels.
@@ -77,9 +82,13 @@ export function rowScore(
   return loss / batch;
 }
 
+function count(counts: usize, block: i32): void {
+  setI32(counts, block + 1, i32At(counts, block + 1) + 1);
+}
+
 /**
  * Counting sort of worker w's own entries by item block, in batch order (row-kernel.ts
- * groupEntries): counted in `entryOffsets`' words of worker w, then placed.
+ * groupEntries), from the counts phase 1 left in `entryOffsets`' words of worker w.
  */
 function groupEntries(start: i64, negBase: i32, w: i32, userBlock: usize, itemBlock: usize): void {
   const batch = S.batch;
@@ -88,37 +97,37 @@ function groupEntries(start: i64, negBase: i32, w: i32, userBlock: usize, itemBl
   const pairwise = S.pairwise;
   const first = w * (pairwise ? 2 * batch : batch);
   const counts = at(S.entryOffsets, w * (p + 1));
-  for (let b = 0; b <= p; b++) setI32(counts, b, 0);
-  for (let pass = 0; pass < 2; pass++) {
-    if (pass == 1) {
-      // Block b's entries start at the count of the blocks before it.
-      let sum = first;
-      for (let b = 0; b <= p; b++) {
-        const n = i32At(counts, b);
-        setI32(counts, b, sum);
-        sum += n;
-      }
-    }
-    for (let k = 0; k < batch; k++) {
-      const row = i32At(S.order, <i32>((start + k) % rows));
-      if (p > 1 && i32At(userBlock, i32At(S.trainUser, row)) != w) continue;
-      const ib = i32At(itemBlock, i32At(S.trainItem, row));
-      const jb = pairwise ? i32At(itemBlock, i32At(S.negatives, negBase + k)) : 0;
-      if (pass == 0) {
-        setI32(counts, ib + 1, i32At(counts, ib + 1) + 1);
-        if (pairwise) setI32(counts, jb + 1, i32At(counts, jb + 1) + 1);
-        continue;
-      }
-      const e = i32At(counts, ib + 1);
-      setI32(S.entries, e, k);
-      setI32(counts, ib + 1, e + 1);
-      if (pairwise) {
-        const f = i32At(counts, jb + 1);
-        setI32(S.entries, f, batch + k);
-        setI32(counts, jb + 1, f + 1);
-      }
-    }
+  // counts[b + 1] becomes where block b starts; placing moves it to where block b ends.
+  let sum = first;
+  for (let b = 0; b <= p; b++) {
+    const n = i32At(counts, b);
+    setI32(counts, b, sum);
+    sum += n;
   }
+  if (p == 1) {
+    // One block: every entry in batch order (BPR: each positive, then its negative).
+    for (let k = 0; k < batch; k++) {
+      if (!pairwise) setI32(S.entries, first + k, k);
+      else {
+        setI32(S.entries, first + 2 * k, k);
+        setI32(S.entries, first + 2 * k + 1, batch + k);
+      }
+    }
+    setI32(counts, 1, sum);
+    return;
+  }
+  for (let k = 0; k < batch; k++) {
+    const row = i32At(S.order, <i32>((start + k) % rows));
+    if (i32At(userBlock, i32At(S.trainUser, row)) != w) continue;
+    place(counts, i32At(itemBlock, i32At(S.trainItem, row)), k);
+    if (pairwise) place(counts, i32At(itemBlock, i32At(S.negatives, negBase + k)), batch + k);
+  }
+}
+
+function place(counts: usize, block: i32, entry: i32): void {
+  const e = i32At(counts, block + 1);
+  setI32(S.entries, e, entry);
+  setI32(counts, block + 1, e + 1);
 }
 
 /**

@@ -62,8 +62,11 @@ export function scorePhase(s: RowState, _prm: RowParams, job: RowJob, step: numb
   const rating = s.f32.trainRating;
   const userBlock = s.i32.userBlock;
   const hasDay = s.shape.userDays > 0;
+  const itemBlock = s.i32.itemBlock;
   const start = (job.stepInEpoch + step) * batch;
   const negBase = step * batch;
+  // Entries of each item block, at [block + 1] (groupEntries).
+  const counts = new Int32Array(p + 1);
   let loss = 0;
   for (let k = 0; k < batch; k++) {
     const row = order[(start + k) % rows];
@@ -72,6 +75,7 @@ export function scorePhase(s: RowState, _prm: RowParams, job: RowJob, step: numb
     const i = trainItem[row];
     batchUser[k] = u;
     batchItem[k] = i;
+    counts[itemBlock[i] + 1]++;
     if (hasDay) batchDay[k] = trainDay[row];
     // Biased MF is scored where its gradient is added (accumulatePhase): one read of each row.
     if (!pairwise) {
@@ -82,6 +86,7 @@ export function scorePhase(s: RowState, _prm: RowParams, job: RowJob, step: numb
     const qi = i * c;
     const j = negatives[negBase + k];
     batchItem[batch + k] = j;
+    counts[itemBlock[j] + 1]++;
     const qj = j * c;
     // x_ui - x_uj; the user bias cancels.
     let margin = item[qi + dim] - item[qj + dim];
@@ -91,44 +96,40 @@ export function scorePhase(s: RowState, _prm: RowParams, job: RowJob, step: numb
     loss += Math.log1p(e) + (margin < 0 ? -margin : 0);
     coef[k] = -(margin > 0 ? e / (1 + e) : 1 / (1 + e)) / batch;
   }
-  groupEntries(s, job, step, w);
+  groupEntries(s, job, step, w, counts);
   return loss / batch;
 }
 
 /**
  * Counting sort of worker w's own entries (batch rows of its users; BPR: each positive k, then
- * its negative B + k) by item block, in batch order, into its region of `entries`. Which rows
- * are its own is read again from the training arrays (no other worker writes those), not from
- * the batch arrays other workers are filling.
+ * its negative B + k) by item block, in batch order, into its region of `entries`, from the
+ * per-block `counts` phase 1 made. Which rows are its own is read again from the training
+ * arrays (no other worker writes those), not from the batch arrays other workers are filling.
  */
-function groupEntries(s: RowState, job: RowJob, step: number, w: number): void {
+function groupEntries(s: RowState, job: RowJob, step: number, w: number, counts: Int32Array) {
   const { batch, workers: p, pairwise, rows } = s.shape;
   const { trainUser, trainItem, order, negatives, userBlock, itemBlock, entries, entryOffsets } =
     s.i32;
-  const per = pairwise ? 2 * batch : batch;
-  const first = w * per;
+  const first = w * (pairwise ? 2 * batch : batch);
   const offsets = w * (p + 1);
+  for (let b = 0; b < p; b++) counts[b + 1] += counts[b];
+  for (let b = 0; b <= p; b++) entryOffsets[offsets + b] = first + counts[b];
+  if (p === 1) {
+    // One block: every entry in batch order (BPR: each positive, then its negative).
+    const width = pairwise ? 2 : 1;
+    for (let k = 0; k < batch; k++) {
+      entries[first + width * k] = k;
+      if (pairwise) entries[first + 2 * k + 1] = batch + k;
+    }
+    return;
+  }
   const start = (job.stepInEpoch + step) * batch;
   const negBase = step * batch;
-  const counts = new Int32Array(p + 1);
-  for (let pass = 0; pass < 2; pass++) {
-    if (pass === 1) {
-      for (let b = 0; b < p; b++) counts[b + 1] += counts[b];
-      for (let b = 0; b <= p; b++) entryOffsets[offsets + b] = first + counts[b];
-    }
-    for (let k = 0; k < batch; k++) {
-      const row = order[(start + k) % rows];
-      if (p > 1 && userBlock[trainUser[row]] !== w) continue;
-      const ib = itemBlock[trainItem[row]];
-      const jb = pairwise ? itemBlock[negatives[negBase + k]] : 0;
-      if (pass === 0) {
-        counts[ib + 1]++;
-        if (pairwise) counts[jb + 1]++;
-        continue;
-      }
-      entries[first + counts[ib]++] = k;
-      if (pairwise) entries[first + counts[jb]++] = batch + k;
-    }
+  for (let k = 0; k < batch; k++) {
+    const row = order[(start + k) % rows];
+    if (userBlock[trainUser[row]] !== w) continue;
+    entries[first + counts[itemBlock[trainItem[row]]]++] = k;
+    if (pairwise) entries[first + counts[itemBlock[negatives[negBase + k]]]++] = batch + k;
   }
 }
 
