@@ -29,7 +29,9 @@ function dot3(x: usize, y: usize, z: usize, n: i32, diff: bool): f32 {
 
 /**
  * Phase 1 for worker w (row-kernel.ts scorePhase): gathers the batch rows of the users in its
- * block, BPR also scores each pair, and groups them by item block into its region of `entries`.
+ * block into its own region of the batch arrays (row m of worker w at w B + m; batchItem's at
+ * w B' + m, B' = 2B for BPR, its negatives at + B), BPR also scores each pair, and groups them
+ * by item block into its region of `entries`.
  * `userBlock` / `itemBlock` are the addresses of each row's block. Returns its share of the
  * step's mean loss (BPR).
  */
@@ -51,22 +53,26 @@ export function rowScore(
   // Entries of each item block, at [block + 1] of worker w's words of entryOffsets.
   const counts = at(S.entryOffsets, w * (p + 1));
   for (let b = 0; b <= p; b++) setI32(counts, b, 0);
+  const base = w * batch;
+  const itemBase = w * (S.pairwise ? 2 * batch : batch);
   let loss: f64 = 0;
+  let n = 0;
   for (let k = 0; k < batch; k++) {
     const row = i32At(S.order, <i32>((start + k) % rows));
     const u = i32At(S.trainUser, row);
     if (p > 1 && i32At(userBlock, u) != w) continue;
     const i = i32At(S.trainItem, row);
-    setI32(S.batchUser, k, u);
-    setI32(S.batchItem, k, i);
+    const m = n++;
+    setI32(S.batchUser, base + m, u);
+    setI32(S.batchItem, itemBase + m, i);
     count(counts, i32At(itemBlock, i));
-    if (hasDay) setI32(S.batchDay, k, i32At(S.trainDay, row));
+    if (hasDay) setI32(S.batchDay, base + m, i32At(S.trainDay, row));
     if (!S.pairwise) {
-      setF32(S.batchRating, k, f32At(S.trainRating, row));
+      setF32(S.batchRating, base + m, f32At(S.trainRating, row));
       continue;
     }
     const j = i32At(S.negatives, negBase + k);
-    setI32(S.batchItem, batch + k, j);
+    setI32(S.batchItem, itemBase + batch + m, j);
     count(counts, i32At(itemBlock, j));
     const qi = at(S.item, i * c);
     const qj = at(S.item, j * c);
@@ -76,9 +82,9 @@ export function rowScore(
     // Loss softplus(-margin), computed stably; its derivative in the margin is -sigmoid(-margin).
     const e = Math.exp(-Math.abs(margin));
     loss += Math.log1p(e) + (margin < 0 ? -margin : 0);
-    setF32(S.coef, k, <f32>(-(margin > 0 ? e / (1 + e) : 1 / (1 + e)) / batch));
+    setF32(S.coef, base + m, <f32>(-(margin > 0 ? e / (1 + e) : 1 / (1 + e)) / batch));
   }
-  groupEntries(start, negBase, w, userBlock, itemBlock);
+  groupEntries(w, n, itemBlock);
   return loss / batch;
 }
 
@@ -87,41 +93,36 @@ function count(counts: usize, block: i32): void {
 }
 
 /**
- * Counting sort of worker w's own entries by item block, in batch order (row-kernel.ts
+ * Counting sort of worker w's n gathered rows by item block, in batch order (row-kernel.ts
  * groupEntries), from the counts phase 1 left in `entryOffsets`' words of worker w.
  */
-function groupEntries(start: i64, negBase: i32, w: i32, userBlock: usize, itemBlock: usize): void {
+function groupEntries(w: i32, n: i32, itemBlock: usize): void {
   const batch = S.batch;
   const p = S.workers;
-  const rows = S.rows;
   const pairwise = S.pairwise;
   const first = w * (pairwise ? 2 * batch : batch);
   const counts = at(S.entryOffsets, w * (p + 1));
   // counts[b + 1] becomes where block b starts; placing moves it to where block b ends.
   let sum = first;
   for (let b = 0; b <= p; b++) {
-    const n = i32At(counts, b);
+    const c = i32At(counts, b);
     setI32(counts, b, sum);
-    sum += n;
+    sum += c;
   }
-  if (p == 1) {
-    // One block: every entry in batch order (BPR: each positive, then its negative).
-    for (let k = 0; k < batch; k++) {
-      if (!pairwise) setI32(S.entries, first + k, k);
+  for (let m = 0; m < n; m++) {
+    if (p == 1) {
+      // One block: every entry in batch order (BPR: each positive, then its negative).
+      if (!pairwise) setI32(S.entries, first + m, m);
       else {
-        setI32(S.entries, first + 2 * k, k);
-        setI32(S.entries, first + 2 * k + 1, batch + k);
+        setI32(S.entries, first + 2 * m, m);
+        setI32(S.entries, first + 2 * m + 1, batch + m);
       }
+      continue;
     }
-    setI32(counts, 1, sum);
-    return;
+    place(counts, i32At(itemBlock, i32At(S.batchItem, first + m)), m);
+    if (pairwise) place(counts, i32At(itemBlock, i32At(S.batchItem, first + batch + m)), batch + m);
   }
-  for (let k = 0; k < batch; k++) {
-    const row = i32At(S.order, <i32>((start + k) % rows));
-    if (i32At(userBlock, i32At(S.trainUser, row)) != w) continue;
-    place(counts, i32At(itemBlock, i32At(S.trainItem, row)), k);
-    if (pairwise) place(counts, i32At(itemBlock, i32At(S.negatives, negBase + k)), batch + k);
-  }
+  if (p == 1) setI32(counts, 1, sum);
 }
 
 function place(counts: usize, block: i32, entry: i32): void {
@@ -147,6 +148,13 @@ export function rowAccumulate(t: i32, w: i32, r: i32, mean: f64, decay: f32): f6
   const biasScore: f32 = pairwise ? 0 : 1;
   const vd = f32x4.splat(decay);
   const end4 = (<usize>dim) << 2;
+  const base = w * batch;
+  const itemBase = w * (pairwise ? 2 * batch : batch);
+  // This round's touched-row counts, kept in globals of this thread's instance and written back
+  // once: the counters of different blocks share a cache line.
+  nUser = i32At(S.touchedCount, ub);
+  nItem = i32At(S.touchedCount, p + ib);
+  nDay = i32At(S.touchedCount, 2 * p + ub);
   let loss: f64 = 0;
   {
     // Worker w's own entries of item block ib (phase 1 grouped them).
@@ -155,9 +163,9 @@ export function rowAccumulate(t: i32, w: i32, r: i32, mean: f64, decay: f32): f6
     for (let e = i32At(S.entryOffsets, o); e < last; e++) {
       const entry = i32At(S.entries, e);
       const positive = entry < batch;
-      const k = positive ? entry : entry - batch;
+      const k = base + (positive ? entry : entry - batch);
       const u = i32At(S.batchUser, k);
-      const i = i32At(S.batchItem, entry);
+      const i = i32At(S.batchItem, itemBase + entry);
       const pu = at(S.user, u * c);
       const qi = at(S.item, i * c);
       const gu = at(S.userGrad, u * c);
@@ -198,32 +206,31 @@ export function rowAccumulate(t: i32, w: i32, r: i32, mean: f64, decay: f32): f6
           store<f32>(gi + a, load<f32>(gi + a) + g * pa + decay * qa);
         }
       }
-      touch(S.userStamp, S.userTouched, S.userRegion, ub, 0, u, t);
-      touch(S.itemStamp, S.itemTouched, S.itemRegion, ib, p, i, t);
+      if (i32At(S.userStamp, u) != t) {
+        setI32(S.userStamp, u, t);
+        setI32(S.userTouched, i32At(S.userRegion, ub) + nUser++, u);
+      }
+      if (i32At(S.itemStamp, i) != t) {
+        setI32(S.itemStamp, i, t);
+        setI32(S.itemTouched, i32At(S.itemRegion, ib) + nItem++, i);
+      }
       if (hasDay && positive) {
         const dd = i32At(S.batchDay, k);
         const gd = at(S.dayGrad, dd);
         store<f32>(gd, load<f32>(gd) + biasScore * g + decay * f32At(S.day, dd));
-        touch(S.dayStamp, S.dayTouched, S.dayRegion, ub, 2 * p, dd, t);
+        if (i32At(S.dayStamp, dd) != t) {
+          setI32(S.dayStamp, dd, t);
+          setI32(S.dayTouched, i32At(S.dayRegion, ub) + nDay++, dd);
+        }
       }
     }
   }
+  setI32(S.touchedCount, ub, nUser);
+  setI32(S.touchedCount, p + ib, nItem);
+  setI32(S.touchedCount, 2 * p + ub, nDay);
   return loss / batch;
 }
 
-/** Lists row `id` among its block's touched rows the first time step t touches it. */
-function touch(
-  stamp: usize,
-  touched: usize,
-  region: usize,
-  b: i32,
-  counter: i32,
-  id: i32,
-  t: i32,
-): void {
-  if (i32At(stamp, id) == t) return;
-  setI32(stamp, id, t);
-  const n = i32At(S.touchedCount, counter + b);
-  setI32(touched, i32At(region, b) + n, id);
-  setI32(S.touchedCount, counter + b, n + 1);
-}
+let nUser = 0;
+let nItem = 0;
+let nDay = 0;

@@ -43,11 +43,12 @@ export interface RowJob {
 }
 
 /**
- * Phase 1 for worker w: gathers the batch rows whose user is in its block (user block w), scores
- * them (BPR: the pair's margin needs two item rows of any block, so it is scored here), and
- * groups them by item block: every entry worker w adds in phase 2 is one of its own, so phase 1
- * waits for no other worker. Returns its share of the step's mean loss (BPR; biased MF's comes
- * from accumulatePhase).
+ * Phase 1 for worker w: gathers the batch rows whose user is in its block (user block w), in
+ * batch order, into its own region of the batch arrays (`ownRows`), scores them (BPR: the pair's
+ * margin needs two item rows of any block, so it is scored here), and groups them by item block:
+ * every entry worker w adds in phase 2 is one of its own, so phase 1 waits for no other worker,
+ * and no two workers write the same cache line of the batch arrays. Returns its share of the
+ * step's mean loss (BPR; biased MF's comes from accumulatePhase).
  */
 export function scorePhase(s: RowState, _prm: RowParams, job: RowJob, step: number, w: number) {
   if (s.wasm) {
@@ -65,27 +66,30 @@ export function scorePhase(s: RowState, _prm: RowParams, job: RowJob, step: numb
   const itemBlock = s.i32.itemBlock;
   const start = (job.stepInEpoch + step) * batch;
   const negBase = step * batch;
+  const { rows: base, items: itemBase } = ownRows(s, w);
   // Entries of each item block, at [block + 1] (groupEntries).
   const counts = new Int32Array(p + 1);
   let loss = 0;
+  let n = 0;
   for (let k = 0; k < batch; k++) {
     const row = order[(start + k) % rows];
     const u = trainUser[row];
     if (p > 1 && userBlock[u] !== w) continue;
     const i = trainItem[row];
-    batchUser[k] = u;
-    batchItem[k] = i;
+    const m = n++;
+    batchUser[base + m] = u;
+    batchItem[itemBase + m] = i;
     counts[itemBlock[i] + 1]++;
-    if (hasDay) batchDay[k] = trainDay[row];
+    if (hasDay) batchDay[base + m] = trainDay[row];
     // Biased MF is scored where its gradient is added (accumulatePhase): one read of each row.
     if (!pairwise) {
-      batchRating[k] = rating[row];
+      batchRating[base + m] = rating[row];
       continue;
     }
     const pu = u * c;
     const qi = i * c;
     const j = negatives[negBase + k];
-    batchItem[batch + k] = j;
+    batchItem[itemBase + batch + m] = j;
     counts[itemBlock[j] + 1]++;
     const qj = j * c;
     // x_ui - x_uj; the user bias cancels.
@@ -94,42 +98,44 @@ export function scorePhase(s: RowState, _prm: RowParams, job: RowJob, step: numb
     // Loss softplus(-margin), computed stably; its derivative in the margin is -sigmoid(-margin).
     const e = Math.exp(-Math.abs(margin));
     loss += Math.log1p(e) + (margin < 0 ? -margin : 0);
-    coef[k] = -(margin > 0 ? e / (1 + e) : 1 / (1 + e)) / batch;
+    coef[base + m] = -(margin > 0 ? e / (1 + e) : 1 / (1 + e)) / batch;
   }
-  groupEntries(s, job, step, w, counts);
+  groupEntries(s, w, n, counts);
   return loss / batch;
 }
 
 /**
- * Counting sort of worker w's own entries (batch rows of its users; BPR: each positive k, then
- * its negative B + k) by item block, in batch order, into its region of `entries`, from the
- * per-block `counts` phase 1 made. Which rows are its own is read again from the training
- * arrays (no other worker writes those), not from the batch arrays other workers are filling.
+ * Where worker w's gathered rows start: in batchUser, batchDay, batchRating and coef (`rows`),
+ * and in batchItem (`items`; BPR's negatives follow its positives at + B). Row m of worker w is
+ * entry m of its region (B + m: its negative).
  */
-function groupEntries(s: RowState, job: RowJob, step: number, w: number, counts: Int32Array) {
-  const { batch, workers: p, pairwise, rows } = s.shape;
-  const { trainUser, trainItem, order, negatives, userBlock, itemBlock, entries, entryOffsets } =
-    s.i32;
-  const first = w * (pairwise ? 2 * batch : batch);
+function ownRows(s: RowState, w: number): { rows: number; items: number } {
+  const { batch, pairwise } = s.shape;
+  return { rows: w * batch, items: w * (pairwise ? 2 * batch : batch) };
+}
+
+/**
+ * Counting sort of worker w's n gathered rows (BPR: each positive m, then its negative B + m) by
+ * item block, in batch order, into its region of `entries`, from the per-block `counts` phase 1
+ * made.
+ */
+function groupEntries(s: RowState, w: number, n: number, counts: Int32Array) {
+  const { batch, workers: p, pairwise } = s.shape;
+  const { batchItem, itemBlock, entries, entryOffsets } = s.i32;
+  const { items: itemBase } = ownRows(s, w);
+  const first = itemBase;
   const offsets = w * (p + 1);
   for (let b = 0; b < p; b++) counts[b + 1] += counts[b];
   for (let b = 0; b <= p; b++) entryOffsets[offsets + b] = first + counts[b];
-  if (p === 1) {
-    // One block: every entry in batch order (BPR: each positive, then its negative).
-    const width = pairwise ? 2 : 1;
-    for (let k = 0; k < batch; k++) {
-      entries[first + width * k] = k;
-      if (pairwise) entries[first + 2 * k + 1] = batch + k;
+  for (let m = 0; m < n; m++) {
+    if (p === 1) {
+      // One block: every entry in batch order.
+      entries[first + (pairwise ? 2 * m : m)] = m;
+      if (pairwise) entries[first + 2 * m + 1] = batch + m;
+      continue;
     }
-    return;
-  }
-  const start = (job.stepInEpoch + step) * batch;
-  const negBase = step * batch;
-  for (let k = 0; k < batch; k++) {
-    const row = order[(start + k) % rows];
-    if (userBlock[trainUser[row]] !== w) continue;
-    entries[first + counts[itemBlock[trainItem[row]]]++] = k;
-    if (pairwise) entries[first + counts[itemBlock[negatives[negBase + k]]]++] = batch + k;
+    entries[first + counts[itemBlock[batchItem[itemBase + m]]]++] = m;
+    if (pairwise) entries[first + counts[itemBlock[batchItem[itemBase + batch + m]]]++] = batch + m;
   }
 }
 
@@ -160,6 +166,12 @@ export function accumulatePhase(
   const dayScore = pairwise ? 0 : 1;
   const userBiasScore = dayScore;
   const mean = prm.mean;
+  const { rows: base, items: itemBase } = ownRows(s, w);
+  // This round's touched-row counts, kept here and written back once: the counters of different
+  // blocks share a cache line.
+  let nu = touchedCount[ub];
+  let ni = touchedCount[p + ib];
+  let nd = touchedCount[2 * p + ub];
   let loss = 0;
   {
     const o = w * (p + 1) + ib;
@@ -167,9 +179,9 @@ export function accumulatePhase(
     for (let e = entryOffsets[o]; e < end; e++) {
       const entry = entries[e];
       const positive = entry < batch;
-      const k = positive ? entry : entry - batch;
+      const k = base + (positive ? entry : entry - batch);
       const u = batchUser[k];
-      const i = batchItem[entry];
+      const i = batchItem[itemBase + entry];
       const pu = u * c;
       const qi = i * c;
       let g: number;
@@ -195,22 +207,25 @@ export function accumulatePhase(
       itemGrad[qi + dim] += g + decay * item[qi + dim];
       if (userStamp[u] !== t) {
         userStamp[u] = t;
-        userTouched[userRegion[ub] + touchedCount[ub]++] = u;
+        userTouched[userRegion[ub] + nu++] = u;
       }
       if (itemStamp[i] !== t) {
         itemStamp[i] = t;
-        itemTouched[itemRegion[ib] + touchedCount[p + ib]++] = i;
+        itemTouched[itemRegion[ib] + ni++] = i;
       }
       if (hasDay && positive) {
         const dd = batchDay[k];
         dayGrad[dd] += dayScore * g + decay * day[dd];
         if (dayStamp[dd] !== t) {
           dayStamp[dd] = t;
-          dayTouched[dayRegion[ub] + touchedCount[2 * p + ub]++] = dd;
+          dayTouched[dayRegion[ub] + nd++] = dd;
         }
       }
     }
   }
+  touchedCount[ub] = nu;
+  touchedCount[p + ib] = ni;
+  touchedCount[2 * p + ub] = nd;
   return loss / batch;
 }
 

@@ -110,13 +110,16 @@ function layout(s: RowShape): Record<string, [F32 | I32 | F64, number]> {
      * models' distinct users [3p, 4p) and items [4p, 5p) of the step.
      */
     touchedCount: ['i32', 5 * p],
-    /** The step's rows: user and day per batch row, item per entry (negatives after B). */
-    batchUser: ['i32', s.batch],
-    batchDay: ['i32', s.userDays ? s.batch : 0],
-    batchItem: ['i32', entries],
-    batchRating: ['f32', s.pairwise ? 0 : s.batch],
+    /**
+     * The step's rows, each worker's in its own region (row-kernel.ts ownRows; the bag kernel's
+     * phases use the first): user and day per batch row, item per entry (negatives after B).
+     */
+    batchUser: ['i32', p * s.batch],
+    batchDay: ['i32', s.userDays ? p * s.batch : 0],
+    batchItem: ['i32', p * entries],
+    batchRating: ['f32', s.pairwise ? 0 : p * s.batch],
     /** BPR: dLoss / dscore per batch row (the negative's is its opposite). */
-    coef: ['f32', s.batch],
+    coef: ['f32', p * s.batch],
     /** Per worker: the entries (batch positions) of its users, grouped by item block. */
     entries: ['i32', p * entries],
     /** Per worker: start of each item block's entries in `entries`, and their end. */

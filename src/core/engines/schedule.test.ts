@@ -36,6 +36,8 @@ describe('FPSGD block schedule', () => {
     // The heaviest row (5,000 of ~38,000) bounds the balance: each block within 15% of a quarter.
     work.forEach((w) => expect(Math.abs(w - total / 4) / (total / 4)).toBeLessThan(0.15));
     expect([...sizes].reduce((a, b) => a + b, 0)).toBe(1000);
+    // Contiguous: a block's rows are one range, so two workers' rows rarely share a cache line.
+    block.forEach((b, k) => expect(b).toBeGreaterThanOrEqual(k ? block[k - 1] : 0));
     expect([...regions(sizes)]).toEqual([0, sizes[0], sizes[0] + sizes[1], 1000 - sizes[3], 1000]);
   });
 });
