@@ -12,6 +12,12 @@ const VIEW_3D = new Vector3(0.75, 0.45, 1).normalize();
 const KEY_ANGLE = Math.PI / 36; // 5 degrees per arrow press
 const KEY_PAN_PX = 40;
 const KEY_ZOOM = 1.2;
+/**
+ * A camera that moved less than this share of its distance to the target has not moved. The
+ * controls' own test can stay true for ever (a distance clamped at maxDistance rounds to a new
+ * value on every update), which kept an idle page drawing about 100 frames a second.
+ */
+const STILL = 1e-6;
 
 export class CameraRig {
   readonly camera: PerspectiveCamera;
@@ -27,8 +33,27 @@ export class CameraRig {
     this.controls.zoomToCursor = true;
     this.controls.minDistance = 0.02;
     this.controls.maxDistance = 60;
-    this.controls.addEventListener('change', onChange);
+    this.controls.addEventListener('change', () => {
+      if (this.moved()) onChange();
+    });
     this.setDims(3);
+  }
+
+  /** The camera state last reported as a change. */
+  private last: number[] = [];
+
+  /** Whether the camera moved since the last change reported (and notes where it is now). */
+  private moved(): boolean {
+    const now = this.state();
+    const moved = this.differs(this.last, now);
+    if (moved) this.last = now;
+    return moved;
+  }
+
+  /** Whether two camera states are apart by more than STILL of the viewing distance. */
+  private differs(a: number[], b: number[]): boolean {
+    const distance = this.camera.position.distanceTo(this.controls.target) || 1;
+    return b.some((v, k) => !(Math.abs(v - a[k]) <= STILL * distance));
   }
 
   /** 2D: the left button pans and rotation is off, so the plane can never be seen edge-on. */
@@ -115,7 +140,9 @@ export class CameraRig {
 
   /** Advances damping; true while the camera is still moving. */
   update(): boolean {
-    return this.controls.update();
+    const before = this.state();
+    this.controls.update();
+    return this.differs(before, this.state());
   }
 
   dispose(): void {
