@@ -56,6 +56,37 @@ describe('cleanDataset', () => {
     expect(rows(sum)[0]).toEqual(['u0', 'i1', 8, 9]);
   });
 
+  it('merges like a pair-by-pair reference on random data with repeats and tied times', () => {
+    let seed = 7;
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    const data: [number, number, number, number][] = Array.from({ length: 400 }, () => [
+      Math.floor(random() * 6),
+      Math.floor(random() * 5),
+      1 + Math.floor(random() * 5),
+      Math.floor(random() * 4),
+    ]);
+    for (const duplicates of ['last', 'mean', 'sum'] as const) {
+      // The reference: each pair's rows in file order, the pairs in order of their first row.
+      const groups = new Map<string, { rows: [number, number, number, number][] }>();
+      for (const r of data) {
+        const key = `${r[0]},${r[1]}`;
+        if (!groups.has(key)) groups.set(key, { rows: [] });
+        groups.get(key)!.rows.push(r);
+      }
+      const expected = [...groups.values()].map(({ rows: g }) => {
+        let last = g[0];
+        for (const r of g) if (r[3] >= last[3]) last = r;
+        const sum = g.reduce((a, r) => a + r[2], 0);
+        const rating =
+          duplicates === 'last' ? last[2] : duplicates === 'sum' ? sum : sum / g.length;
+        const time = duplicates === 'last' ? last[3] : Math.max(...g.map((r) => r[3]));
+        return [`u${g[0][0]}`, `i${g[0][1]}`, Math.fround(rating), time];
+      });
+      const out = cleanDataset(dataset(data, 6, 5), { ...DEFAULT_CLEAN, duplicates }).dataset;
+      expect(rows(out)).toEqual(expected);
+    }
+  });
+
   it('drops ratings outside the range and entities left without rows, renumbering the rest', () => {
     const { dataset: c, report } = cleanDataset(d, { ...DEFAULT_CLEAN, ratingRange: [3.5, 5] });
     expect(report.outOfRange).toBe(1); // u1's 3
