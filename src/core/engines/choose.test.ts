@@ -4,6 +4,7 @@ import {
   CalibrationCancelledError,
   chooseEngine,
   measureDeadline,
+  measureRows,
   type EngineCandidate,
   type Measured,
 } from './choose';
@@ -86,6 +87,15 @@ describe('engine choice by measurement', () => {
     // One throwaway trainer per engine, then a fresh one for the run.
     expect([made.slow.count, made.fast.count]).toEqual([1, 2]);
     expect(c.trainer.totalSteps).toBe(0);
+  });
+
+  it('an engine that uses up the throwaway trainer in its warm-up is timed on the warm-up', async () => {
+    const made = { count: 0, steps: 0 };
+    // Steps that take no time: the doubling groups of the warm-up reach all 1,000 steps.
+    const m = await measureRows(await fake(0, made)());
+    expect(made.steps).toBe(1000);
+    expect(m.rowsPerSecond).toBeGreaterThan(0);
+    expect(Number.isFinite(m.rowsPerSecond)).toBe(true);
   });
 
   it('takes the other engine when it is the faster', async () => {
