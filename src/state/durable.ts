@@ -161,13 +161,28 @@ export class DurableSession {
     if (!same(now, this.lastUrgent)) {
       this.lastUrgent = now;
       this.lastSettled = later;
-      this.commitNow();
+      this.commitThisTick();
     } else if (!same(later, this.lastSettled)) {
       this.lastSettled = later;
       if (settledWaitsForEpoch(s.training.status)) return;
       if (!this.timer) this.timer = window.setTimeout(() => this.commitNow(), SETTLE_MS);
     }
   }
+
+  /**
+   * Commits at the end of this task: the epochs handed on together (EventBatcher) change the
+   * store several times in one task, and one write of the latest session covers them all.
+   */
+  private commitThisTick(): void {
+    if (this.commitQueued) return;
+    this.commitQueued = true;
+    queueMicrotask(() => {
+      this.commitQueued = false;
+      this.commitNow();
+    });
+  }
+
+  private commitQueued = false;
 
   /** Hands the session (and a new data set first) to IndexedDB now. */
   private commitNow(): void {

@@ -1,15 +1,21 @@
 /** Main-thread side of the training worker: typed send, typed events, worker errors surfaced. */
 import type { TrainingEvent, TrainingRequest } from './protocol';
+import { EventBatcher } from './event-batcher';
+
+/** Events a fast run sends many of a second: handed to the page at most every 200 ms. */
+const BATCHED = new Set<TrainingEvent['type']>(['progress', 'epoch']);
 
 export class TrainingClient {
   private readonly worker: Worker;
+  private readonly events: EventBatcher<TrainingEvent>;
 
   constructor(onEvent: (e: TrainingEvent) => void) {
     this.worker = new Worker(new URL('./training.worker.ts', import.meta.url), { type: 'module' });
-    this.worker.onmessage = (ev: MessageEvent<TrainingEvent>) => onEvent(ev.data);
+    this.events = new EventBatcher(onEvent, (e) => BATCHED.has(e.type));
+    this.worker.onmessage = (ev: MessageEvent<TrainingEvent>) => this.events.push(ev.data);
     this.worker.onerror = (ev: ErrorEvent) => {
       ev.preventDefault();
-      onEvent({
+      this.events.push({
         type: 'error',
         message: `Training worker failed: ${ev.message || 'could not start'}`,
       });
@@ -22,6 +28,7 @@ export class TrainingClient {
   }
 
   dispose(): void {
+    this.events.dispose();
     this.worker.terminate();
   }
 }
