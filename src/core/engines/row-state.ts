@@ -126,7 +126,7 @@ function layout(s: RowShape): Record<string, [F32 | I32 | F64, number]> {
     /** Each worker's summed loss of the current job. */
     loss: ['f64', p],
     /** Where the SIMD kernel finds the arrays: WASM_HEADER's byte offsets, then the shape. */
-    wasmHeader: ['i32', HEADER_SHAPE + 6],
+    wasmHeader: ['i32', HEADER_SHAPE + SHAPE_WORDS],
   };
 }
 
@@ -164,8 +164,31 @@ const WASM_HEADER = [
   'itemRegion',
   'dayRegion',
   'touchedCount',
+  // The bag models' (absent arrays read 0).
+  'userOwner',
+  'userSeenRegion',
+  'userSeen',
+  'userSeenStamp',
+  'userCount',
+  'userRep',
+  'userRepGrad',
+  'userBagOffsets',
+  'userBagRows',
+  'userBagWeights',
+  'itemOwner',
+  'itemSeenRegion',
+  'itemSeen',
+  'itemSeenStamp',
+  'itemCount',
+  'itemRep',
+  'itemRepGrad',
+  'itemBagOffsets',
+  'itemBagRows',
+  'itemBagWeights',
 ];
-const HEADER_SHAPE = 32;
+/** Room for WASM_HEADER (49 words) and later arrays. */
+const HEADER_SHAPE = 64;
+const SHAPE_WORDS = 9;
 
 /**
  * A bag model's extra arrays. Entities (users, items) are owned by blocks (`userOwner`): the
@@ -239,12 +262,11 @@ export function allocateRowState(shape: RowShape, shared: boolean, simd = true):
       buffer: shared ? new SharedArrayBuffer(size) : new ArrayBuffer(size),
     };
   }
-  const header = new Int32Array(buffers.buffer, at.wasmHeader, HEADER_SHAPE + 6);
-  WASM_HEADER.forEach((name, k) => (header[k] = at[name]));
-  header.set(
-    [shape.batch, shape.workers, shape.dim, shape.rows, shape.pairwise ? 1 : 0, shape.userDays],
-    HEADER_SHAPE,
-  );
+  const header = new Int32Array(buffers.buffer, at.wasmHeader, HEADER_SHAPE + SHAPE_WORDS);
+  WASM_HEADER.forEach((name, k) => (header[k] = at[name] ?? 0));
+  const { batch, workers, dim, rows, pairwise, userDays, bags } = shape;
+  const bagWords = [bags?.userBiasRows ?? 0, bags?.itemBiasRows ?? 0, bags?.selfTerm ? 1 : 0];
+  header.set([batch, workers, dim, rows, pairwise ? 1 : 0, userDays, ...bagWords], HEADER_SHAPE);
   return viewRowState(shape, buffers);
 }
 
