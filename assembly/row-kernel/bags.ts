@@ -189,12 +189,19 @@ export function bagTableGrad(t: i32, w: i32, decay: f32): void {
   spread(1, t, w, decay);
 }
 
+/**
+ * The L2 of a bag entry, dec x its row, summed over the step's readers of the row is (the sum of
+ * their dec) x the row: spread adds each reader's dec to the row's `decay` word and `applyDecay`
+ * adds it to the gradient once, so a row is read once a step rather than once per reader (SVD++:
+ * each y_j is in the bags of many users). Only the float rounding differs from the JS loops.
+ */
 function spread(side: i32, t: i32, w: i32, decay: f32): void {
   const p = S.workers;
   const dim = S.dim;
   const c = dim + 1;
   const table = side ? S.item : S.user;
   const grad = side ? S.itemGrad : S.userGrad;
+  const rowDecay = side ? S.itemDecay : S.userDecay;
   const repBase = side ? S.itemRep : S.userRep;
   const repGradBase = side ? S.itemRepGrad : S.userRepGrad;
   const weights = side ? S.itemBagWeights : S.userBagWeights;
@@ -211,7 +218,8 @@ function spread(side: i32, t: i32, w: i32, decay: f32): void {
   const biasRows = side ? S.itemBiasRows : S.userBiasRows;
   const self = S.selfTerm;
   const end4 = (<usize>dim) << 2;
-  let n = i32At(S.touchedCount, touchedCounter);
+  const first = i32At(S.touchedCount, touchedCounter);
+  let n = first;
   for (let b = 0; b < p; b++) {
     const from = i32At(seenRegion, b);
     const end = from + i32At(S.touchedCount, seenCounter + b);
@@ -221,7 +229,6 @@ function spread(side: i32, t: i32, w: i32, decay: f32): void {
       const rep = at(repBase, e * c);
       // L2 per reader: each entry of the bag is looked up once per batch row of its entity.
       const dec = decay * <f32>i32At(count, e);
-      const vd = f32x4.splat(dec);
       const gb = f32At(rg, dim);
       const last = i32At(offsets, e * p + w + 1);
       for (let x = i32At(offsets, e * p + w); x < last; x++) {
@@ -230,27 +237,26 @@ function spread(side: i32, t: i32, w: i32, decay: f32): void {
         const gr = at(grad, row * c);
         const wt = f32At(weights, x);
         const vw = f32x4.splat(wt);
-        // The FM's self term: d/dv = gb (w S - w^2 v).
-        const vs = f32x4.splat(gb * wt);
         let a: usize = 0;
-        for (; a + 16 <= end4; a += 16) {
-          const v = v128.load(r + a);
-          let s = f32x4.add(
-            v128.load(gr + a),
-            f32x4.add(f32x4.mul(vw, v128.load(rg + a)), f32x4.mul(vd, v)),
-          );
-          if (self)
-            s = f32x4.add(s, f32x4.mul(vs, f32x4.sub(v128.load(rep + a), f32x4.mul(vw, v))));
-          v128.store(gr + a, s);
+        if (self) {
+          // The FM's self term: d/dv = gb (w S - w^2 v).
+          const vs = f32x4.splat(gb * wt);
+          for (; a + 16 <= end4; a += 16) {
+            const d = f32x4.sub(v128.load(rep + a), f32x4.mul(vw, v128.load(r + a)));
+            const s = f32x4.add(v128.load(gr + a), f32x4.mul(vw, v128.load(rg + a)));
+            v128.store(gr + a, f32x4.add(s, f32x4.mul(vs, d)));
+          }
+          for (; a < end4; a += 4) {
+            const s = load<f32>(gr + a) + wt * load<f32>(rg + a);
+            store<f32>(gr + a, s + gb * wt * (load<f32>(rep + a) - wt * load<f32>(r + a)));
+          }
+        } else {
+          for (; a + 16 <= end4; a += 16)
+            v128.store(gr + a, f32x4.add(v128.load(gr + a), f32x4.mul(vw, v128.load(rg + a))));
+          for (; a < end4; a += 4) store<f32>(gr + a, load<f32>(gr + a) + wt * load<f32>(rg + a));
         }
-        for (; a < end4; a += 4) {
-          const v = load<f32>(r + a);
-          let s = load<f32>(gr + a) + (wt * load<f32>(rg + a) + dec * v);
-          if (self) s += gb * wt * (load<f32>(rep + a) - wt * v);
-          store<f32>(gr + a, s);
-        }
-        const bias: f32 = row < biasRows ? wt * gb : 0;
-        store<f32>(gr + end4, load<f32>(gr + end4) + (bias + dec * load<f32>(r + end4)));
+        if (row < biasRows) store<f32>(gr + end4, load<f32>(gr + end4) + wt * gb);
+        setF32(rowDecay, row, f32At(rowDecay, row) + dec);
         if (i32At(stamp, row) != t) {
           setI32(stamp, row, t);
           setI32(touched, touchedFrom + n, row);
@@ -260,4 +266,30 @@ function spread(side: i32, t: i32, w: i32, decay: f32): void {
     }
   }
   setI32(S.touchedCount, touchedCounter, n);
+  applyDecay(table, grad, rowDecay, touched, touchedFrom + first, touchedFrom + n, c);
+}
+
+/** grad[row] += decay[row] x table[row] (bias column included) for the listed rows; clears decay. */
+function applyDecay(
+  table: usize,
+  grad: usize,
+  rowDecay: usize,
+  touched: usize,
+  from: i32,
+  to: i32,
+  c: i32,
+): void {
+  const end = (<usize>c) << 2;
+  for (let q = from; q < to; q++) {
+    const row = i32At(touched, q);
+    const r = at(table, row * c);
+    const gr = at(grad, row * c);
+    const dec = f32At(rowDecay, row);
+    setF32(rowDecay, row, 0);
+    const vd = f32x4.splat(dec);
+    let a: usize = 0;
+    for (; a + 16 <= end; a += 16)
+      v128.store(gr + a, f32x4.add(v128.load(gr + a), f32x4.mul(vd, v128.load(r + a))));
+    for (; a < end; a += 4) store<f32>(gr + a, load<f32>(gr + a) + dec * load<f32>(r + a));
+  }
 }

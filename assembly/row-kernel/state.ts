@@ -55,6 +55,8 @@ export let itemRepGrad: usize = 0;
 export let itemBagOffsets: usize = 0;
 export let itemBagRows: usize = 0;
 export let itemBagWeights: usize = 0;
+export let userDecay: usize = 0;
+export let itemDecay: usize = 0;
 
 export let batch: i32 = 0;
 export let workers: i32 = 0;
@@ -125,6 +127,8 @@ export function setup(header: usize): void {
   itemBagOffsets = word(header, 46);
   itemBagRows = word(header, 47);
   itemBagWeights = word(header, 48);
+  userDecay = word(header, 49);
+  itemDecay = word(header, 50);
   batch = <i32>word(header, SHAPE);
   workers = <i32>word(header, SHAPE + 1);
   dim = <i32>word(header, SHAPE + 2);

@@ -185,8 +185,10 @@ const WASM_HEADER = [
   'itemBagOffsets',
   'itemBagRows',
   'itemBagWeights',
+  'userDecay',
+  'itemDecay',
 ];
-/** Room for WASM_HEADER (49 words) and later arrays. */
+/** Room for WASM_HEADER (51 words) and later arrays. */
 const HEADER_SHAPE = 64;
 const SHAPE_WORDS = 9;
 
@@ -199,7 +201,7 @@ const SHAPE_WORDS = 9;
 function bagLayout(s: RowShape, b: BagShape): Record<string, [F32 | I32 | F64, number]> {
   const c = s.dim + 1;
   const p = s.workers;
-  const side = (name: string, entities: number, entries: number) => ({
+  const side = (name: string, entities: number, entries: number, rows: number) => ({
     [`${name}Owner`]: ['i32', entities] as [I32, number],
     [`${name}SeenRegion`]: ['i32', p + 1] as [I32, number],
     [`${name}Seen`]: ['i32', entities] as [I32, number],
@@ -210,8 +212,13 @@ function bagLayout(s: RowShape, b: BagShape): Record<string, [F32 | I32 | F64, n
     [`${name}BagOffsets`]: ['i32', entities * p + 1] as [I32, number],
     [`${name}BagRows`]: ['i32', entries] as [I32, number],
     [`${name}BagWeights`]: ['f32', entries] as [F32, number],
+    /** The SIMD kernel's L2 weight per table row of the step (bags.ts spread), applied once. */
+    [`${name}Decay`]: ['f32', rows] as [F32, number],
   });
-  return { ...side('user', s.users, b.userEntries), ...side('item', s.items, b.itemEntries) };
+  return {
+    ...side('user', s.users, b.userEntries, b.userRows),
+    ...side('item', s.items, b.itemEntries, b.itemRows),
+  };
 }
 
 /** The state's memory: the WebAssembly.Memory when the SIMD kernel runs, and its buffer. */
