@@ -269,7 +269,7 @@ function spread(side: i32, t: i32, w: i32, decay: f32): void {
   applyDecay(table, grad, rowDecay, touched, touchedFrom + first, touchedFrom + n, c);
 }
 
-/** grad[row] += decay[row] x table[row] (bias column included) for the listed rows; clears decay. */
+/** grad[row] += decay[row] x table[row] (bias column too) for the listed rows; clears decay. */
 function applyDecay(
   table: usize,
   grad: usize,
