@@ -7,3 +7,4 @@
 export { setup, reservedBytes } from './state';
 export { rowScore, rowAccumulate } from './rows';
 export { updateRows } from './update';
+export { bagEntities, bagScore, bagRepGrad, bagTableGrad } from './bags';

@@ -6,7 +6,7 @@ import * as S from './state';
 import { at, f32At, i32At, setF32, setI32 } from './state';
 
 /** Sum over a < n of x[a] * (y[a] - z[a]) (z = 0: the dot product x . y). */
-function dot3(x: usize, y: usize, z: usize, n: i32, diff: bool): f32 {
+export function dot3(x: usize, y: usize, z: usize, n: i32, diff: bool): f32 {
   let acc = f32x4.splat(0);
   const end = (<usize>n) << 2;
   let o: usize = 0;

@@ -34,6 +34,29 @@ export let userRegion: usize = 0;
 export let itemRegion: usize = 0;
 export let dayRegion: usize = 0;
 export let touchedCount: usize = 0;
+/** The bag models' arrays (bag-kernel.ts, bags.ts); 0 for biased MF and BPR. */
+export let userOwner: usize = 0;
+export let userSeenRegion: usize = 0;
+export let userSeen: usize = 0;
+export let userSeenStamp: usize = 0;
+export let userCount: usize = 0;
+export let userRep: usize = 0;
+export let userRepGrad: usize = 0;
+export let userBagOffsets: usize = 0;
+export let userBagRows: usize = 0;
+export let userBagWeights: usize = 0;
+export let itemOwner: usize = 0;
+export let itemSeenRegion: usize = 0;
+export let itemSeen: usize = 0;
+export let itemSeenStamp: usize = 0;
+export let itemCount: usize = 0;
+export let itemRep: usize = 0;
+export let itemRepGrad: usize = 0;
+export let itemBagOffsets: usize = 0;
+export let itemBagRows: usize = 0;
+export let itemBagWeights: usize = 0;
+export let userDecay: usize = 0;
+export let itemDecay: usize = 0;
 
 export let batch: i32 = 0;
 export let workers: i32 = 0;
@@ -41,9 +64,13 @@ export let dim: i32 = 0;
 export let rows: i32 = 0;
 export let pairwise: bool = false;
 export let userDays: i32 = 0;
+/** Bag models: table rows below these carry a bias; FM adds its self term. */
+export let userBiasRows: i32 = 0;
+export let itemBiasRows: i32 = 0;
+export let selfTerm: bool = false;
 
 /** Index of the shape's first word in the header (after the array offsets). */
-const SHAPE = 32;
+const SHAPE = 64;
 
 function word(header: usize, k: i32): u32 {
   return load<u32>(header + ((<usize>k) << 2));
@@ -80,12 +107,37 @@ export function setup(header: usize): void {
   itemRegion = word(header, 26);
   dayRegion = word(header, 27);
   touchedCount = word(header, 28);
+  userOwner = word(header, 29);
+  userSeenRegion = word(header, 30);
+  userSeen = word(header, 31);
+  userSeenStamp = word(header, 32);
+  userCount = word(header, 33);
+  userRep = word(header, 34);
+  userRepGrad = word(header, 35);
+  userBagOffsets = word(header, 36);
+  userBagRows = word(header, 37);
+  userBagWeights = word(header, 38);
+  itemOwner = word(header, 39);
+  itemSeenRegion = word(header, 40);
+  itemSeen = word(header, 41);
+  itemSeenStamp = word(header, 42);
+  itemCount = word(header, 43);
+  itemRep = word(header, 44);
+  itemRepGrad = word(header, 45);
+  itemBagOffsets = word(header, 46);
+  itemBagRows = word(header, 47);
+  itemBagWeights = word(header, 48);
+  userDecay = word(header, 49);
+  itemDecay = word(header, 50);
   batch = <i32>word(header, SHAPE);
   workers = <i32>word(header, SHAPE + 1);
   dim = <i32>word(header, SHAPE + 2);
   rows = <i32>word(header, SHAPE + 3);
   pairwise = word(header, SHAPE + 4) != 0;
   userDays = <i32>word(header, SHAPE + 5);
+  userBiasRows = <i32>word(header, SHAPE + 6);
+  itemBiasRows = <i32>word(header, SHAPE + 7);
+  selfTerm = word(header, SHAPE + 8) != 0;
 }
 
 /** Bytes at the start of the memory this module's own data uses: the tables begin above. */

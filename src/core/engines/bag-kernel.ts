@@ -22,6 +22,10 @@
  *   F. update: w applies the optimizer to the touched rows of its blocks (row-kernel.ts).
  * Each row's gradient is summed in a fixed order, so the result does not depend on timing; with
  * a different number of workers only the order of the sums (float rounding) changes.
+ *
+ * Where the state carries the SIMD kernel (`s.wasm`), phases B-E run in assembly/row-kernel/
+ * bags.ts and F's optimizer in its update.ts; the loops below are their reference and the path
+ * without WebAssembly SIMD.
  */
 import type { RowState } from './row-state';
 import { updatePhase, type RowJob, type RowParams } from './row-kernel';
@@ -46,6 +50,7 @@ export function bagGatherPhase(s: RowState, job: RowJob, step: number, w: number
 
 /** Phase B for worker w: the distinct users and items it owns, their counts and sums. */
 export function bagEntityPhase(s: RowState, t: number, w: number): void {
+  if (s.wasm) return s.wasm.bagEntities(t, w);
   const { batch, pairwise } = s.shape;
   see(s, 'user', s.i32.batchUser, batch, t, w);
   see(s, 'item', s.i32.batchItem, pairwise ? 2 * batch : batch, t, w);
@@ -113,6 +118,7 @@ function sumBag(
 
 /** Phase C for worker w: scores its slice; returns its share of the step's mean loss. */
 export function bagScorePhase(s: RowState, prm: RowParams, w: number): number {
+  if (s.wasm) return s.wasm.bagScore(prm.mean, w);
   const { batch, workers: p, dim, pairwise, userDays } = s.shape;
   const c = dim + 1;
   const { userRep, itemRep, coef, batchRating, day } = s.f32;
@@ -151,6 +157,7 @@ export function bagRepGradPhase(s: RowState, prm: RowParams, t: number, w: numbe
   const { batchUser, batchItem, batchDay, userOwner, itemOwner } = s.i32;
   const { dayStamp, dayTouched, dayRegion, touchedCount } = s.i32;
   const decay = (2 * prm.l2) / batch;
+  if (s.wasm) return s.wasm.bagRepGrad(t, w, decay);
   for (let k = 0; k < batch; k++) {
     const u = batchUser[k];
     const i = batchItem[k];
@@ -189,6 +196,7 @@ export function bagRepGradPhase(s: RowState, prm: RowParams, t: number, w: numbe
 
 /** Phase E for worker w: the bag entries of every distinct entity whose row is in its block. */
 export function bagTableGradPhase(s: RowState, prm: RowParams, t: number, w: number): void {
+  if (s.wasm) return s.wasm.bagTableGrad(t, w, (2 * prm.l2) / s.shape.batch);
   spread(s, prm, 'user', t, w);
   spread(s, prm, 'item', t, w);
 }

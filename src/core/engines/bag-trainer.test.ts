@@ -18,20 +18,6 @@ describe('bag kernel (SVD++, hybrid) against tfjs autodiff', () => {
     diffs.forEach((x) => expect(x).toBeLessThan(1e-5));
   });
 
-  for (const optimizer of OPTIMIZERS) {
-    it(`SVD++ with the user-day bias matches step by step (${optimizer}, 3 workers)`, async () => {
-      const d = data(40, 30, true);
-      const diffs = await compareSteps(d, { ...svdpp, optimizer }, 4, 3);
-      // Adam and Adamax divide each coordinate's step by its gradient's size. Here one item
-      // coordinate's gradient cancels to 2.7e-7 (checked with SGD at rate 1, which matches to
-      // 1e-5 above), within 3x of their epsilon (1e-7), so its step lr g / (|g| + 1e-7) turns the
-      // float32 rounding of the sum (the kernel adds p_u and the y_j in another order) into
-      // 1.2e-5. Every other optimizer, and every other coordinate, stays under 1e-5.
-      const tolerance = optimizer === 'adam' || optimizer === 'adamax' ? 2e-5 : 1e-5;
-      diffs.forEach((x) => expect(x).toBeLessThan(tolerance));
-    });
-  }
-
   it('hybrid: one SGD step at learning rate 1 is the autodiff gradient (stock path)', async () => {
     const d = data(30, 25, true, 4, true);
     const config = { ...hybrid, optimizer: 'sgd' as const, learningRate: 1 };
@@ -39,25 +25,6 @@ describe('bag kernel (SVD++, hybrid) against tfjs autodiff', () => {
     const diffs = await compareSteps(d, config, 3, 1, stock, true);
     diffs.forEach((x) => expect(x).toBeLessThan(1e-5));
   });
-
-  for (const optimizer of OPTIMIZERS) {
-    it(`hybrid, explicit with features and user-days, matches step by step (${optimizer}, 2 workers)`, async () => {
-      const d = data(40, 30, true, 6, true);
-      const diffs = await compareSteps(d, { ...hybrid, optimizer }, 4, 2);
-      diffs.forEach((x) => expect(x).toBeLessThan(1e-5));
-    });
-  }
-
-  for (const optimizer of ['sgd', 'adam'] as const) {
-    it(`FM (the self term in each side's bias) matches step by step (${optimizer}, 2 workers)`, async () => {
-      const d = data(40, 30, true, 6, true);
-      const fm: TrainConfig = { ...small, model: 'fm', optimizer };
-      const diffs = await compareSteps(d, fm, 4, 2);
-      diffs.forEach((x) => expect(x).toBeLessThan(1e-5));
-      const implicit = await compareSteps(d, { ...fm, feedback: 'implicit', batchSize: 64 }, 4, 3);
-      implicit.forEach((x) => expect(x).toBeLessThan(1e-5));
-    });
-  }
 
   it('FM: one SGD step at learning rate 1 is the autodiff gradient (stock path)', async () => {
     const d = data(30, 25, false, 4, true);
@@ -67,15 +34,60 @@ describe('bag kernel (SVD++, hybrid) against tfjs autodiff', () => {
     diffs.forEach((x) => expect(x).toBeLessThan(1e-5));
   });
 
-  it('hybrid, implicit (BPR pairs), matches step by step across an epoch boundary', async () => {
-    const d = data(30, 40, false, 7, true);
-    const config: TrainConfig = { ...hybrid, feedback: 'implicit', batchSize: 64 };
-    const steps = Math.ceil(d.train.rating.length / 64) + 2;
-    for (const negatives of ['uniform', 'popularity'] as const) {
-      const diffs = await compareSteps(d, { ...config, negatives }, steps, 3);
-      diffs.forEach((x) => expect(x).toBeLessThan(1e-5));
+  for (const [kernel, simd] of [
+    ['WebAssembly SIMD', true],
+    ['JS', false],
+  ] as const) {
+    const kernelArgs = [undefined, false, simd] as const;
+    for (const optimizer of OPTIMIZERS) {
+      it(`${kernel} kernel: SVD++ with the user-day bias matches step by step (${optimizer}, 3 workers)`, async () => {
+        const d = data(40, 30, true);
+        const diffs = await compareSteps(d, { ...svdpp, optimizer }, 4, 3, ...kernelArgs);
+        // Adam and Adamax divide each coordinate's step by its gradient's size. Here one item
+        // coordinate's gradient cancels to 2.7e-7 (checked with SGD at rate 1, which matches to
+        // 1e-5 above), within 3x of their epsilon (1e-7), so its step lr g / (|g| + 1e-7) turns the
+        // float32 rounding of the sum (the kernel adds p_u and the y_j in another order) into
+        // 1.2e-5. Every other optimizer, and every other coordinate, stays under 1e-5.
+        const tolerance = optimizer === 'adam' || optimizer === 'adamax' ? 2e-5 : 1e-5;
+        diffs.forEach((x) => expect(x).toBeLessThan(tolerance));
+      });
     }
-  });
+
+    for (const optimizer of OPTIMIZERS) {
+      it(`${kernel} kernel: hybrid, explicit with features and user-days, matches step by step (${optimizer}, 2 workers)`, async () => {
+        const d = data(40, 30, true, 6, true);
+        const diffs = await compareSteps(d, { ...hybrid, optimizer }, 4, 2, ...kernelArgs);
+        diffs.forEach((x) => expect(x).toBeLessThan(1e-5));
+      });
+    }
+
+    for (const optimizer of ['sgd', 'adam'] as const) {
+      it(`${kernel} kernel: FM (the self term in each side's bias) matches step by step (${optimizer}, 2 workers)`, async () => {
+        const d = data(40, 30, true, 6, true);
+        const fm: TrainConfig = { ...small, model: 'fm', optimizer };
+        const diffs = await compareSteps(d, fm, 4, 2, ...kernelArgs);
+        diffs.forEach((x) => expect(x).toBeLessThan(1e-5));
+        const implicit = await compareSteps(
+          d,
+          { ...fm, feedback: 'implicit', batchSize: 64 },
+          4,
+          3,
+          ...kernelArgs,
+        );
+        implicit.forEach((x) => expect(x).toBeLessThan(1e-5));
+      });
+    }
+
+    it(`${kernel} kernel: hybrid, implicit (BPR pairs), matches step by step across an epoch boundary`, async () => {
+      const d = data(30, 40, false, 7, true);
+      const config: TrainConfig = { ...hybrid, feedback: 'implicit', batchSize: 64 };
+      const steps = Math.ceil(d.train.rating.length / 64) + 2;
+      for (const negatives of ['uniform', 'popularity'] as const) {
+        const diffs = await compareSteps(d, { ...config, negatives }, steps, 3, ...kernelArgs);
+        diffs.forEach((x) => expect(x).toBeLessThan(1e-5));
+      }
+    });
+  }
 
   it('the same result for any number of workers (shared bag rows are summed per row block)', async () => {
     for (const [config, features] of [

@@ -129,7 +129,7 @@ function layout(s: RowShape): Record<string, [F32 | I32 | F64, number]> {
     /** Each worker's summed loss of the current job. */
     loss: ['f64', p],
     /** Where the SIMD kernel finds the arrays: WASM_HEADER's byte offsets, then the shape. */
-    wasmHeader: ['i32', HEADER_SHAPE + 6],
+    wasmHeader: ['i32', HEADER_SHAPE + SHAPE_WORDS],
   };
 }
 
@@ -167,8 +167,33 @@ const WASM_HEADER = [
   'itemRegion',
   'dayRegion',
   'touchedCount',
+  // The bag models' (absent arrays read 0).
+  'userOwner',
+  'userSeenRegion',
+  'userSeen',
+  'userSeenStamp',
+  'userCount',
+  'userRep',
+  'userRepGrad',
+  'userBagOffsets',
+  'userBagRows',
+  'userBagWeights',
+  'itemOwner',
+  'itemSeenRegion',
+  'itemSeen',
+  'itemSeenStamp',
+  'itemCount',
+  'itemRep',
+  'itemRepGrad',
+  'itemBagOffsets',
+  'itemBagRows',
+  'itemBagWeights',
+  'userDecay',
+  'itemDecay',
 ];
-const HEADER_SHAPE = 32;
+/** Room for WASM_HEADER (51 words) and later arrays. */
+const HEADER_SHAPE = 64;
+const SHAPE_WORDS = 9;
 
 /**
  * A bag model's extra arrays. Entities (users, items) are owned by blocks (`userOwner`): the
@@ -179,7 +204,7 @@ const HEADER_SHAPE = 32;
 function bagLayout(s: RowShape, b: BagShape): Record<string, [F32 | I32 | F64, number]> {
   const c = s.dim + 1;
   const p = s.workers;
-  const side = (name: string, entities: number, entries: number) => ({
+  const side = (name: string, entities: number, entries: number, rows: number) => ({
     [`${name}Owner`]: ['i32', entities] as [I32, number],
     [`${name}SeenRegion`]: ['i32', p + 1] as [I32, number],
     [`${name}Seen`]: ['i32', entities] as [I32, number],
@@ -190,8 +215,13 @@ function bagLayout(s: RowShape, b: BagShape): Record<string, [F32 | I32 | F64, n
     [`${name}BagOffsets`]: ['i32', entities * p + 1] as [I32, number],
     [`${name}BagRows`]: ['i32', entries] as [I32, number],
     [`${name}BagWeights`]: ['f32', entries] as [F32, number],
+    /** The SIMD kernel's L2 weight per table row of the step (bags.ts spread), applied once. */
+    [`${name}Decay`]: ['f32', rows] as [F32, number],
   });
-  return { ...side('user', s.users, b.userEntries), ...side('item', s.items, b.itemEntries) };
+  return {
+    ...side('user', s.users, b.userEntries, b.userRows),
+    ...side('item', s.items, b.itemEntries, b.itemRows),
+  };
 }
 
 /** The state's memory: the WebAssembly.Memory when the SIMD kernel runs, and its buffer. */
@@ -242,12 +272,11 @@ export function allocateRowState(shape: RowShape, shared: boolean, simd = true):
       buffer: shared ? new SharedArrayBuffer(size) : new ArrayBuffer(size),
     };
   }
-  const header = new Int32Array(buffers.buffer, at.wasmHeader, HEADER_SHAPE + 6);
-  WASM_HEADER.forEach((name, k) => (header[k] = at[name]));
-  header.set(
-    [shape.batch, shape.workers, shape.dim, shape.rows, shape.pairwise ? 1 : 0, shape.userDays],
-    HEADER_SHAPE,
-  );
+  const header = new Int32Array(buffers.buffer, at.wasmHeader, HEADER_SHAPE + SHAPE_WORDS);
+  WASM_HEADER.forEach((name, k) => (header[k] = at[name] ?? 0));
+  const { batch, workers, dim, rows, pairwise, userDays, bags } = shape;
+  const bagWords = [bags?.userBiasRows ?? 0, bags?.itemBiasRows ?? 0, bags?.selfTerm ? 1 : 0];
+  header.set([batch, workers, dim, rows, pairwise ? 1 : 0, userDays, ...bagWords], HEADER_SHAPE);
   return viewRowState(shape, buffers);
 }
 

@@ -17,6 +17,11 @@ export interface RowWasm {
     itemBlock: number,
   ): number;
   rowAccumulate(t: number, w: number, r: number, mean: number, decay: number): number;
+  /** The bag models' phases B-E (assembly/row-kernel/bags.ts). */
+  bagEntities(t: number, w: number): void;
+  bagScore(mean: number, w: number): number;
+  bagRepGrad(t: number, w: number, decay: number): void;
+  bagTableGrad(t: number, w: number, decay: number): void;
   updateRows(
     code: number,
     param: number,
