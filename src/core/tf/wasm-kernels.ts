@@ -16,6 +16,8 @@ import { tf } from './tfjs';
 import { BIASED_DOT, BIASED_DOT_GRAD } from './ops';
 import { registerRowWriter, registerSegmentSum, segmentSumCpu } from './embedding';
 import { registerSparseRowsKernels } from './sparse-rows-kernels';
+import { registerAdamKernel } from './adam-kernel';
+import { wasmAdamLoop } from './adam-simd';
 
 type Info = tf.TensorInfo;
 
@@ -153,6 +155,12 @@ export function registerWasmKernels(): void {
     'wasm',
     (backend, shape) => (backend as BackendWasm).makeOutput(shape, 'float32'),
     (backend, t) => (backend as BackendWasm).typedArrayFromHeap(t) as Float32Array | Int32Array,
+  );
+  registerAdamKernel(
+    'wasm',
+    (backend, shape) => (backend as BackendWasm).makeOutput(shape, 'float32'),
+    (backend, t) => (backend as BackendWasm).typedArrayFromHeap(t) as Float32Array | Int32Array,
+    wasmAdamLoop,
   );
   registerRowWriter('wasm', (target, rows, values, count) => {
     const backend = tf.backend() as BackendWasm;
