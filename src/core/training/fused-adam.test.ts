@@ -4,6 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import '@tensorflow/tfjs-backend-wasm';
+import { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import { tf } from '../tf/tfjs';
 import { registerWasmKernels } from '../tf/wasm-kernels';
 import { ADAM_UPDATE, type AdamConstants } from '../tf/adam-kernel';
@@ -96,6 +97,26 @@ describe.each(['cpu', 'wasm'])('fused Adam on %s', (backend) => {
       'Adam update: grad has shape [3,2], the variable [2,3]',
     );
     tf.dispose([param, m, v, grad]);
+  });
+});
+
+describe('a backend without the kernel (as webgl and webgpu)', () => {
+  it('gets tf.train.adam, and the fused optimizer says it cannot run there', async () => {
+    // A backend of its own name: no kernel of this project is registered for it.
+    tf.registerBackend('no-fused', () => new MathBackendCPU());
+    await tf.setBackend('no-fused');
+    try {
+      const o = createOptimizer('adam', 0.01);
+      expect(o).toBeInstanceOf(tf.AdamOptimizer);
+      o.dispose();
+      const fused = new FusedAdam(0.01, 0.9, 0.999, 1e-7);
+      expect(() => fused.applyGradients([])).toThrow(
+        'Adam: this optimizer was made for tfjs cpu or wasm, and the backend is now no-fused',
+      );
+    } finally {
+      await tf.setBackend('cpu');
+      tf.removeBackend('no-fused');
+    }
   });
 });
 

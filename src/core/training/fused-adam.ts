@@ -9,7 +9,7 @@
  * as there.
  */
 import { tf } from '../tf/tfjs';
-import { ADAM_UPDATE, type AdamConstants } from '../tf/adam-kernel';
+import { ADAM_UPDATE, hasAdamKernel, type AdamConstants } from '../tf/adam-kernel';
 
 const fr = Math.fround;
 
@@ -52,6 +52,11 @@ export class FusedAdam extends tf.Optimizer {
       epsilon: fr(this.epsilon),
       negLearningRate: fr(-this.learningRate),
     };
+    if (!hasAdamKernel())
+      throw new Error(
+        `Adam: this optimizer was made for tfjs cpu or wasm, and the backend is now ${tf.getBackend()}; ` +
+          'make the optimizer (createOptimizer) on the backend that trains',
+      );
     tf.tidy(() => {
       for (const { name, tensor: grad } of named) {
         if (grad == null) continue;
