@@ -139,9 +139,10 @@ async function benchPage() {
     const m = /^--accuracy-(models|engines|users)=(.*)$/.exec(arg);
     if (m) query.set(`accuracy-${m[1]}`, m[2]);
   }
-  // --deep-engines=webgl,cpu and --deep-data=sample|large narrow the deep rows.
+  // --deep-engines=webgl,cpu, --deep-data=sample|large and --deep-models=autorec,svdpp narrow
+  // the deep rows.
   for (const arg of process.argv.slice(2)) {
-    const m = /^--deep-(engines|data)=(.*)$/.exec(arg);
+    const m = /^--deep-(engines|data|models)=(.*)$/.exec(arg);
     if (m) query.set(`deep-${m[1]}`, m[2]);
   }
   // --import-large: the 25M-row streamed import also with --projection-only.

@@ -130,6 +130,7 @@ self.onmessage = async (ev: MessageEvent<BenchRequest>) => {
         ev.data.quick || only.data === 'sample',
         say,
         only.engines,
+        ev.data.deepModels,
       ))
         post({ type: 'deep', row });
       if (ev.data.deepOnly) {

@@ -60,6 +60,8 @@ export async function deepRows(
   say: (line: string) => void,
   /** Engines to time ('webgl', 'cpu', 'webgpu'); null: all. */
   only: string[] | null = null,
+  /** Models to time; null: autorec, youtube-dnn and svdpp. */
+  models: string[] | null = null,
 ): Promise<DeepRow[]> {
   const home = tf.getBackend();
   const sets: [string, () => TrainData][] = [];
@@ -69,7 +71,7 @@ export async function deepRows(
   const rows: DeepRow[] = [];
   for (const [name, make] of sets) {
     const data = make();
-    for (const model of ['autorec', 'youtube-dnn', 'svdpp']) {
+    for (const model of models ?? ['autorec', 'youtube-dnn', 'svdpp']) {
       const info = MODELS.find((m) => m.name === model)!;
       const config: TrainConfig = { ...DEFAULT_CONFIG, model, ...info.defaults, epochs: 1 };
       for (const { engine, backend } of ENGINES.filter((e) => !only || only.includes(e.engine))) {

@@ -179,6 +179,7 @@ const req: BenchRequest = {
   enginesOnly,
   deepOnly,
   deepEngines: params.get('deep-engines')?.split(',') ?? null,
+  deepModels: params.get('deep-models')?.split(',') ?? null,
   deepData: (params.get('deep-data') as 'sample' | 'large' | null) ?? null,
   accuracy: accuracyOnly
     ? {

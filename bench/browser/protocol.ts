@@ -119,6 +119,8 @@ export type BenchRequest = {
   deepOnly: boolean;
   /** The deep rows' engines and data sets (`?deep-engines=webgl,cpu&deep-data=large`); null: all. */
   deepEngines: string[] | null;
+  /** The deep rows' models (`?deep-models=autorec,youtube-dnn`); null: all three. */
+  deepModels: string[] | null;
   deepData: 'sample' | 'large' | null;
   /** Only the held-out metric per engine (`?accuracy=only`); null: not run. */
   accuracy: EngineAccuracyRequest | null;

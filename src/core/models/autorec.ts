@@ -37,7 +37,14 @@ import {
   type SparseRowsTensors,
 } from '../tf/sparse-rows';
 import { UserRows, type UserBatch, type UserBatchModel } from './user-batch';
-import { decayScale, entryMask, glorotUniform, multinomialLoss, variable } from './dense';
+import {
+  decayScale,
+  entryMask,
+  glorotUniform,
+  multinomialLoss,
+  sumOfSquares,
+  variable,
+} from './dense';
 
 export interface AutoRecOptions {
   /** Share of input entries dropped per training step; default 0.5 implicit, 0 explicit. */
@@ -119,7 +126,7 @@ export class AutoRec implements UserBatchModel {
       const data = this.predictsRatings
         ? tf.div(tf.sum(tf.mul(b.mask, tf.squaredDifference(out, b.input))), tf.sum(b.mask))
         : multinomialLoss(out, b.mask);
-      const weights = tf.add(tf.sum(tf.square(this.encoder)), tf.sum(tf.square(this.decoder)));
+      const weights = tf.add(sumOfSquares(this.encoder), sumOfSquares(this.decoder));
       return tf.add(data, tf.mul(weights, this.decay)) as tf.Scalar;
     });
   }

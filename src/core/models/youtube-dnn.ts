@@ -37,7 +37,14 @@ import {
   gatherDistinct,
 } from './sampled-softmax';
 import { UserRows, userFeatureWeights, type UserBatch, type UserBatchModel } from './user-batch';
-import { decayScale, entryMask, glorotUniform, multinomialLoss, variable } from './dense';
+import {
+  decayScale,
+  entryMask,
+  glorotUniform,
+  multinomialLoss,
+  sumOfSquares,
+  variable,
+} from './dense';
 
 export interface YouTubeDNNOptions {
   /** Share of a user's items held out of the input per training step; default 0.8. */
@@ -179,7 +186,7 @@ export class YouTubeDNN implements UserBatchModel {
       const matrices = [this.itemInput, this.layer1, this.layer2, this.itemOutput];
       if (this.featureInput) matrices.push(this.featureInput);
       // Chained adds: tfjs 4.22's AddN gradient fails here (it clones a null dy).
-      const weights = matrices.map((m) => tf.sum(tf.square(m))).reduce((sum, t) => tf.add(sum, t));
+      const weights = matrices.map(sumOfSquares).reduce((sum, t) => tf.add(sum, t));
       return tf.add(data, tf.mul(weights, this.decay)) as tf.Scalar;
     });
   }

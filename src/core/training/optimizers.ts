@@ -1,4 +1,6 @@
 import { tf } from '../tf/tfjs';
+import { hasAdamKernel } from '../tf/adam-kernel';
+import { FusedAdam } from './fused-adam';
 
 import type { OptimizerName } from './config';
 
@@ -26,7 +28,10 @@ export function createOptimizer(name: OptimizerName, learningRate: number): tf.O
     case 'rmsprop':
       return tf.train.rmsprop(learningRate, 0.9, 0, eps);
     case 'adam':
-      return tf.train.adam(learningRate, 0.9, 0.999, eps);
+      // One kernel a variable where the backend has it (cpu, wasm): the same arithmetic.
+      return hasAdamKernel()
+        ? new FusedAdam(learningRate, 0.9, 0.999, eps)
+        : tf.train.adam(learningRate, 0.9, 0.999, eps);
     case 'adamax':
       return tf.train.adamax(learningRate, 0.9, 0.999, eps);
     case 'adadelta':
