@@ -39,3 +39,18 @@ export function initialDurable(): DurableState {
 export function settledWaitsForEpoch(status: string): boolean {
   return status === 'running';
 }
+
+/**
+ * While a run trains, its finished epochs are committed at most this often: a run whose epochs
+ * come faster (biased MF on the parallel CPU engine: an epoch of the sample in 15 ms) had the
+ * page clone and store its whole session, checkpoint included, several times a second, taking
+ * the cores its training needed (issue 15). A crash then loses under a second of training; an
+ * epoch that takes longer than this is still committed as it finishes, and a run's end at once.
+ */
+export const RUN_COMMIT_MS = 1000;
+
+/** How long a finished epoch's commit waits: 0 now, else the rest of the run's commit interval. */
+export function epochCommitDelay(status: string, lastCommit: number, now: number): number {
+  if (status !== 'running') return 0;
+  return Math.max(0, lastCommit + RUN_COMMIT_MS - now);
+}

@@ -1,7 +1,8 @@
 /**
  * Keeps the session in IndexedDB so that nothing finished is lost: each finished epoch (its
  * metrics, embeddings and parameters) and each finished run is handed to IndexedDB, in one
- * transaction, in the same tick the store shows it; other changes (settings, layouts) are written
+ * transaction, in the same tick the store shows it (a fast run's epochs at most once a second:
+ * durable-state.ts, RUN_COMMIT_MS); other changes (settings, layouts) are written
  * a second after they settle, and at once when the page is hidden or closed. Only the tab that
  * holds the session's lock writes (session-lock.ts); another tab says so and may take it over.
  */
@@ -10,7 +11,7 @@ import type { LabState } from './lab-state';
 import type { Dataset } from '../core/data/types';
 import type { TrainingEvent } from '../worker/training/protocol';
 import { CommitQueue } from './commit-queue';
-import { settledWaitsForEpoch } from './durable-state';
+import { epochCommitDelay, settledWaitsForEpoch } from './durable-state';
 import { SessionLock, type LockManagerLike } from './session-lock';
 import { DurableWriterClient } from '../worker/durable/client';
 import { putValue } from '../worker/durable/database';
@@ -51,6 +52,10 @@ export class DurableSession {
   private sequence = 0;
   private unsubscribe: (() => void) | null = null;
   private timer = 0;
+  /** A fast run's epoch commit, held back (epochCommitDelay). */
+  private epochTimer = 0;
+  /** When an epoch's commit last started (performance.now()). */
+  private lastEpochCommit = -Infinity;
   private savedDataset: Dataset | null = null;
   private lastUrgent: unknown[] = [];
   private lastSettled: unknown[] = [];
@@ -132,6 +137,8 @@ export class DurableSession {
     this.unsubscribe = null;
     clearTimeout(this.timer);
     this.timer = 0;
+    clearTimeout(this.epochTimer);
+    this.epochTimer = 0;
     removeEventListener('pagehide', this.hidden);
     document.removeEventListener('visibilitychange', this.hidden);
     this.queue = null;
@@ -149,7 +156,10 @@ export class DurableSession {
 
   /** The page is hidden or closing: what waits to settle is written now. */
   private readonly hidden = () => {
-    if (this.timer && (document.visibilityState === 'hidden' || !this.unsubscribe))
+    if (
+      (this.timer || this.epochTimer) &&
+      (document.visibilityState === 'hidden' || !this.unsubscribe)
+    )
       this.commitNow();
   };
 
@@ -161,7 +171,9 @@ export class DurableSession {
     if (!same(now, this.lastUrgent)) {
       this.lastUrgent = now;
       this.lastSettled = later;
-      this.commitThisTick();
+      const wait = epochCommitDelay(s.training.status, this.lastEpochCommit, performance.now());
+      if (!wait) this.commitThisTick();
+      else if (!this.epochTimer) this.epochTimer = window.setTimeout(() => this.commitNow(), wait);
     } else if (!same(later, this.lastSettled)) {
       this.lastSettled = later;
       if (settledWaitsForEpoch(s.training.status)) return;
@@ -188,6 +200,9 @@ export class DurableSession {
   private commitNow(): void {
     clearTimeout(this.timer);
     this.timer = 0;
+    clearTimeout(this.epochTimer);
+    this.epochTimer = 0;
+    this.lastEpochCommit = performance.now();
     const queue = this.queue;
     const s = this.store.get();
     const dataset = s.dataset;

@@ -10,7 +10,7 @@ import type { TrainConfig } from '../training/config';
 import { validateConfig } from '../training/config';
 import { prepareExperiment } from '../training/experiment';
 import type { TrainingDataPayload, TrainingEvent } from '../training/session-messages';
-import { CalibrationCancelledError } from './choose';
+import { CalibrationCancelledError, droppedStepsSettled } from './choose';
 
 export interface Calibration {
   /** The engine Automatic would take now. */
@@ -38,6 +38,7 @@ export async function calibrate(
   if (fresh) hook.forget?.(data, config);
   const choice = await hook.create(data, config, 'auto', signal);
   choice.trainer.dispose();
+  await droppedStepsSettled(signal);
   return { engine: choice.engine, engines: choice.engines };
 }
 

@@ -3,6 +3,7 @@ import type { ModelTrainer } from '../training/trainer';
 import {
   CalibrationCancelledError,
   chooseEngine,
+  droppedStepsSettled,
   measureDeadline,
   measureRows,
   type EngineCandidate,
@@ -217,5 +218,45 @@ describe('engine choice by measurement', () => {
     expect(c.engine).toBe('cpu-parallel');
     // Measured, then the GPU's queued step (0.6 s, under the leader's 1 s run), then the run's.
     expect(log).toEqual(['cpu made', 'gpu step done', 'cpu made']);
+  });
+
+  it('the calibration at start waits for a dropped GPU step past the leader’s run, until cancelled', async () => {
+    const done: string[] = [];
+    const gpu = fake(0, { count: 0 }, 3000, 1);
+    const list: EngineCandidate[] = [
+      {
+        engine: 'webgl',
+        make: async () => {
+          const t = await gpu();
+          const read = t.takeLoss.bind(t);
+          t.takeLoss = () => read().then((r) => (done.push('gpu step done'), r));
+          return t;
+        },
+      },
+      { engine: 'cpu-parallel', make: fake(1, { count: 0 }) },
+    ];
+    // The run's wait (the leader's 1 s run) ends before the 3 s GPU read does.
+    const c = await chooseEngine(list, 'auto', undefined, 40);
+    c.trainer.dispose();
+    expect(done).toEqual([]);
+    const signal = { cancelled: false };
+    await droppedStepsSettled(signal);
+    expect(done).toEqual(['gpu step done']);
+    // Nothing left to wait for: at once.
+    const t0 = performance.now();
+    await droppedStepsSettled();
+    expect(performance.now() - t0).toBeLessThan(100);
+  });
+
+  it('a cancelled wait for dropped GPU steps returns at once (a run was asked for)', async () => {
+    const list: EngineCandidate[] = [
+      { engine: 'webgl', make: fake(0, { count: 0 }, 3000, 1) },
+      { engine: 'cpu-parallel', make: fake(1, { count: 0 }) },
+    ];
+    (await chooseEngine(list, 'auto', undefined, 40)).trainer.dispose();
+    const t0 = performance.now();
+    await droppedStepsSettled({ cancelled: true });
+    expect(performance.now() - t0).toBeLessThan(100);
+    await droppedStepsSettled();
   });
 });

@@ -157,6 +157,20 @@ const MEASURE_ORDER: Record<EngineName, number> = {
   webgpu: 3,
 };
 
+/** Steps a measurement stopped waiting for that may still be running on the GPU. */
+const dropped = new Set<Promise<void>>();
+
+/**
+ * Resolves once the GPU steps dropped by measurements have run (or `signal.cancelled` is set).
+ * A run that starts at once waits for them only as long as its own length (chooseEngine); the
+ * calibration at start, which nothing waits for, lets them finish before it says it is done:
+ * on a software renderer (WebGPU on SwiftShader) they were seconds of CPU work that halved the
+ * speed of a run started right after.
+ */
+export async function droppedStepsSettled(signal?: { cancelled: boolean }): Promise<void> {
+  while (dropped.size && !signal?.cancelled) await Promise.race([Promise.all(dropped), sleep(50)]);
+}
+
 /** The calibration was cancelled (a run was asked for); what it measured so far is kept. */
 export class CalibrationCancelledError extends Error {
   constructor() {
@@ -206,7 +220,11 @@ export async function chooseEngine(
         // A dropped GPU step still queued finishes before anything else is measured or the run
         // starts: on a software renderer it is CPU work that would count against them. Waited
         // for at most the leader's whole run (past that it would slow the run either way).
-        if (m.pending) await Promise.race([m.pending, sleep((runRows / leader) * 1000)]);
+        if (m.pending) {
+          dropped.add(m.pending);
+          void m.pending.then(() => dropped.delete(m.pending!));
+          await Promise.race([m.pending, sleep((runRows / leader) * 1000)]);
+        }
       } finally {
         trainer.dispose();
       }

@@ -5,6 +5,7 @@ import { DEFAULT_CONFIG, OPTIMIZERS, type TrainConfig } from '../training/config
 import { RowEngineTrainer } from './row-trainer';
 import { serialExecutor } from './serial';
 import { compareSteps, data, maxDiff, small, tables } from './row-test-cases';
+import { stateAt } from '../training/trainer-state';
 
 describe('row kernel against tfjs autodiff', () => {
   it('one SGD step at learning rate 1 is the autodiff gradient itself (stock tf.gather path)', async () => {
@@ -106,6 +107,35 @@ describe('row kernel against tfjs autodiff', () => {
     expect(kernel).toBeLessThan(0.6);
     expect(tf.memory().numTensors).toBe(before);
   });
+
+  for (const [model, features] of [
+    ['biased-mf', false],
+    ['svdpp', false],
+    ['hybrid', true],
+  ] as const) {
+    it(`${model}: the epoch's state read from the kernel's tables is the tfjs model's, exactly`, async () => {
+      const d = data(40, 30, true, 5, features);
+      const config: TrainConfig = { ...small, model, batchSize: 32 };
+      const t = await RowEngineTrainer.create(d, config, serialExecutor(), 2);
+      do t.step();
+      while (t.stepInEpoch !== 0);
+      const own = await t.exportState();
+      await t.writeModel();
+      const viaTfjs = await stateAt(t.epoch, t.model);
+      expect(own.epoch).toBe(1);
+      expect(own.model).toBe(viaTfjs.model);
+      expect(own.params.map((p) => [p.name, p.shape])).toEqual(
+        viaTfjs.params.map((p) => [p.name, p.shape]),
+      );
+      expect(
+        maxDiff(
+          own.params.map((p) => p.values),
+          viaTfjs.params.map((p) => p.values),
+        ),
+      ).toBe(0);
+      t.dispose();
+    });
+  }
 
   it('refuses a model without a kernel, saying why', async () => {
     const d = data(20, 20, false);

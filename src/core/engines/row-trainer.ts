@@ -11,7 +11,7 @@
 import { tf } from '../tf/tfjs';
 import { Trainer, createRowModel, modelContext, type TrainData } from '../training/trainer';
 import type { TrainConfig } from '../training/config';
-import { isUserBatchModel, type RecModel, type RowModel } from '../models/types';
+import { isUserBatchModel, tablesOf, type RecModel, type RowModel } from '../models/types';
 import { ratingMetrics, type RatingMetrics } from '../metrics/rating';
 import { splitLastColumn } from '../models/hybrid';
 import type { RankingReport } from '../metrics/evaluate-ranking';
@@ -251,9 +251,26 @@ export class RowEngineTrainer extends Trainer {
     this.dirty = true;
   }
 
+  /**
+   * The epoch's parameters straight from the kernel's tables, in the tfjs model's variable
+   * order and shapes (trainer-state.ts), without writing them into the model and reading them
+   * back from the backend (on WebGL an upload and a read of every table, each epoch).
+   */
   override async exportState(): Promise<TrainerState> {
-    await this.writeModel();
-    return super.exportState();
+    await this.flush();
+    const state = this.executor!.state;
+    const own = new Map(this.layout.tables.map((k) => [k.table, k]));
+    const tables = tablesOf(this.model);
+    if (this.model.dense.length || !tables.every((t) => own.has(t))) {
+      await this.writeModel();
+      return super.exportState();
+    }
+    const params = tables.map((t) => {
+      const values = new Float32Array((t.rows + 1) * t.dim); // the spare row stays 0
+      values.set(tableValues(state, own.get(t)!));
+      return { name: `table:${t.name}`, shape: [t.rows + 1, t.dim], values };
+    });
+    return { epoch: this.epoch, model: this.model.name, params };
   }
 
   /** As the tfjs Trainer's, on the kernel's tables, slots (fresh) and stream. */

@@ -19,6 +19,10 @@ export function kernelHost(post: (e: KernelEvent) => void, name: string) {
         };
         return;
       }
+      if (msg.type === 'release') {
+        setup = null;
+        return;
+      }
       if (!setup) throw new Error(`${name}: run before init`);
       runJobAsWorker(setup.state, setup.params, msg.job, setup.worker);
       post({ type: 'done' });

@@ -29,19 +29,46 @@ export function parallelThreads(): number {
   return Math.max(1, Math.min(MAX_WORKERS, cores));
 }
 
+/**
+ * Kernel workers between executors. The calibration's trainers and the run's come one after
+ * another: a worker kept warm has its module loaded, the kernel compiled and its hot code
+ * optimized (on 2 cores, starting and re-optimizing fresh workers took a first Train's epochs
+ * about as long as the steps themselves).
+ */
+const idle: Worker[] = [];
+
+function takeWorker(): Worker {
+  return (
+    idle.pop() ??
+    new Worker(new URL('./kernel.worker.ts', import.meta.url), {
+      type: 'module',
+      name: 'row-kernel',
+    })
+  );
+}
+
+/** Keeps a worker for the next executor; one that may still be running a job is ended. */
+function releaseWorker(w: Worker, busy: boolean): void {
+  w.onmessage = null;
+  w.onerror = null;
+  if (busy || idle.length >= MAX_WORKERS) {
+    w.terminate();
+    return;
+  }
+  const release: KernelRequest = { type: 'release' };
+  w.postMessage(release);
+  idle.push(w);
+}
+
 /** Workers over shared memory when possible, else the serial kernel (one block, one thread). */
 export function browserExecutor(): RowExecutorFactory {
   if (parallelProblem()) return serialExecutor();
   return async (shape, params) => {
     const state = allocateRowState(shape, true);
-    const workers = Array.from(
-      { length: shape.workers },
-      () =>
-        new Worker(new URL('./kernel.worker.ts', import.meta.url), {
-          type: 'module',
-          name: 'row-kernel',
-        }),
-    );
+    const workers = Array.from({ length: shape.workers }, takeWorker);
+    /** A job is running (its workers cannot be handed to another executor). */
+    let busy = false;
+    let failed = false;
     workers.forEach((w, worker) => {
       const init: KernelRequest = { type: 'init', shape, params, buffers: state.buffers, worker };
       w.postMessage(init);
@@ -52,26 +79,32 @@ export function browserExecutor(): RowExecutorFactory {
       run: (job) =>
         new Promise<number>((resolve, reject) => {
           let left = workers.length;
+          busy = true;
+          const fail = (e: Error) => {
+            failed = true;
+            reject(e);
+          };
           Atomics.store(state.i32.control, 2, 0);
           const onDone = (ev: MessageEvent<KernelEvent>) => {
             if (ev.data.type === 'error') {
-              reject(new Error(`row kernel worker: ${ev.data.message}`));
+              fail(new Error(`row kernel worker: ${ev.data.message}`));
               return;
             }
             if (--left > 0) return;
+            busy = false;
             // Every worker's writes are visible once the counter they each bumped reads full.
             if (Atomics.load(state.i32.control, 2) !== workers.length)
-              reject(new Error('row kernel workers finished out of step'));
+              fail(new Error('row kernel workers finished out of step'));
             else resolve(state.f64.loss.reduce((a, b) => a + b, 0));
           };
           for (const w of workers) {
             w.onmessage = onDone;
-            w.onerror = (e) => reject(new Error(`row kernel worker failed: ${e.message}`));
+            w.onerror = (e) => fail(new Error(`row kernel worker failed: ${e.message}`));
             const run: KernelRequest = { type: 'run', job };
             w.postMessage(run);
           }
         }),
-      dispose: () => workers.forEach((w) => w.terminate()),
+      dispose: () => workers.forEach((w) => releaseWorker(w, busy || failed)),
     };
     return executor;
   };

@@ -63,4 +63,38 @@ describe('EventBatcher', () => {
     tick(1000);
     expect(got).toEqual([[1]]);
   });
+
+  it('spaces the batches so that handling them takes at most a quarter of the time (200 ms to 1 s)', () => {
+    const got: number[] = [];
+    // Each event takes the page `cost` ms to handle.
+    let cost = 0;
+    const b = new EventBatcher<E>(
+      (e) => {
+        got.push(e.n);
+        vi.setSystemTime(Date.now() + cost);
+      },
+      (e) => e.type !== 'done',
+      200,
+      () => Date.now(),
+    );
+    cost = 100;
+    b.push({ type: 'epoch', n: 1 });
+    vi.advanceTimersByTime(1);
+    expect(b.wait).toBe(400);
+    cost = 10;
+    b.push({ type: 'epoch', n: 2 });
+    vi.advanceTimersByTime(298);
+    expect(got).toEqual([1]);
+    vi.advanceTimersByTime(1);
+    expect(got).toEqual([1, 2]);
+    // A cheap batch brings the interval back down to 200 ms; a costly one is capped at 1 s.
+    vi.advanceTimersByTime(1);
+    expect(b.wait).toBe(200);
+    cost = 5000;
+    vi.advanceTimersByTime(200);
+    b.push({ type: 'epoch', n: 3 });
+    expect(got).toEqual([1, 2, 3]);
+    vi.advanceTimersByTime(1);
+    expect(b.wait).toBe(1000);
+  });
 });
