@@ -194,6 +194,7 @@ async function scale() {
         `${fmt(row.loaded.rows)} rows, ${fmt(row.loaded.users)} x ${fmt(row.loaded.items)}`,
       ],
       ['import (file -> data set)', s(row.importMs)],
+      ['calibration (biased MF chosen -> engine)', s(row.calibrationMs)],
       [`engine`, `${row.engine} (${fmt(row.trainRows)} training rows)`],
       ['one epoch (from Train)', s(row.firstEpochMs)],
       [`${row.epochs} epochs with the live map`, s(row.tenEpochsMs)],

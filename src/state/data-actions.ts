@@ -12,12 +12,7 @@ import { guessMapping, validateMapping, type ColumnMapping } from '../core/data/
 import { attachItemMetadata, attachUserMetadata, parseItemMetadata } from '../core/data/metadata';
 import { attachTagLists, readTagLists, type ItemTagLists } from '../core/data/tag-lists';
 import { summarize } from '../core/data/summary';
-import {
-  cleanDataset,
-  DEFAULT_CLEAN,
-  type CleanOptions,
-  type CleanReport,
-} from '../core/data/clean';
+import { DEFAULT_CLEAN, type CleanOptions, type CleanReport } from '../core/data/clean';
 import { emptyFeatureTable, type Dataset, type InteractionKind } from '../core/data/types';
 import type { Store } from './store';
 import type { LabState, UploadState } from './lab-state';
@@ -270,10 +265,12 @@ export class DataActions {
     const progress = this.showProgress(u.file.size);
     try {
       this.importer ??= new ImportClient();
+      // Read and cleaned in the import worker: the page gets the data set it loads.
       const {
-        dataset: read,
+        dataset: d,
         encoding,
         lossy,
+        cleaned,
       } = await this.importer.import(
         u.file,
         {
@@ -283,10 +280,12 @@ export class DataActions {
           format: u.format,
           ...(u.format === 'jsonl' ? { keys: u.preview.header } : {}),
           ...(u.kind === 'auto' ? {} : { kind: u.kind }),
+          clean: u.clean,
         },
         progress,
       );
-      const { dataset: d, report } = cleanDataset(read, u.clean);
+      if (!cleaned) throw new Error(`${u.fileName}: the import worker did not clean the data`);
+      const { report, readRows } = cleaned;
       if (d.user.length === 0)
         throw new Error(
           `${u.fileName}: no rows are left after cleaning (${describeClean(report)}); relax the filters`,
@@ -310,14 +309,14 @@ export class DataActions {
           ? 'read as Parquet'
           : `read as ${ENCODING_NAMES[encoding]}` +
             (lossy ? ' (some bytes were not valid in it and show as �)' : ''),
-        `${read.kind === 'explicit' ? 'ratings (explicit)' : 'interactions (implicit)'}` +
-          (u.clean.logWeights && read.kind === 'implicit'
+        `${d.kind === 'explicit' ? 'ratings (explicit)' : 'interactions (implicit)'}` +
+          (u.clean.logWeights && d.kind === 'implicit'
             ? ', weights log-scaled into confidences'
             : ''),
-        read.skippedRows
-          ? `${read.user.length} rows read, ${read.skippedRows} skipped (see the problems list)`
+        d.skippedRows
+          ? `${readRows} rows read, ${d.skippedRows} skipped (see the problems list)`
           : '',
-        read.blankLines ? blankLinesNote(read.blankLines) : '',
+        d.blankLines ? blankLinesNote(d.blankLines) : '',
         describeClean(report),
       ].filter(Boolean);
       this.store.set({ importProgress: null });

@@ -20,6 +20,27 @@ describe('userDayIds', () => {
     });
   });
 
+  it('matches a map of (user, day) keys on random rows, and on dates tens of millennia apart', () => {
+    const random = mulberry32(11);
+    const reference = (user: Int32Array, timestamp: Float64Array, length: number) => {
+      const seen = new Map<string, number>();
+      return Array.from(user, (u, k) => {
+        const key = `${u}:${Math.floor(timestamp[k] / length)}`;
+        if (!seen.has(key)) seen.set(key, seen.size);
+        return seen.get(key)!;
+      });
+    };
+    const n = 5000;
+    const user = Int32Array.from({ length: n }, () => Math.floor(random() * 70));
+    const near = Float64Array.from({ length: n }, () => 1e9 + Math.floor(random() * 40) * DAY);
+    expect(Array.from(userDayIds(user, near).ids)).toEqual(reference(user, near, DAY));
+    // Milliseconds 2e15 apart (63,000 years): past the dense span, the per-user maps' path.
+    const far = Float64Array.from(near, (t, k) => t * 1000 + (k % 3 ? 0 : 2e15));
+    const got = userDayIds(user, far);
+    expect(Array.from(got.ids)).toEqual(reference(user, far, DAY * 1000));
+    expect(got.count).toBe(new Set(reference(user, far, DAY * 1000)).size);
+  });
+
   it('reads millisecond timestamps as milliseconds', () => {
     const user = Int32Array.from([0, 0, 0]);
     const ms = 1_500_000_000_000 - (1_500_000_000_000 % (DAY * 1000));

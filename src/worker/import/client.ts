@@ -7,7 +7,7 @@ import type { Dataset } from '../../core/data/types';
 import type { TextEncodingName } from '../../core/data/decode';
 import type { ItemMetadata } from '../../core/data/metadata';
 import type { ItemTagLists } from '../../core/data/tag-lists';
-import type { ImportDone, ImportEvent, ImportOptions, ImportRequest } from './protocol';
+import type { Cleaned, ImportDone, ImportEvent, ImportOptions, ImportRequest } from './protocol';
 
 export class ImportCancelledError extends Error {
   constructor() {
@@ -19,6 +19,8 @@ export interface ImportResult {
   dataset: Dataset;
   encoding: TextEncodingName;
   lossy: boolean;
+  /** When cleaning was asked for: what it did (`dataset` is the cleaned one). */
+  cleaned?: Cleaned;
 }
 
 export interface MetadataResult {
@@ -77,7 +79,7 @@ export class ImportClient {
       'done',
       onProgress,
     );
-    return { dataset: e.dataset, encoding: e.encoding, lossy: e.lossy };
+    return { dataset: e.dataset, encoding: e.encoding, lossy: e.lossy, cleaned: e.cleaned };
   }
 
   /** Reads an item or user metadata file (errors name the file). */

@@ -2,6 +2,7 @@ import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { parseItemMetadata, parseUserMetadata } from '../../core/data/metadata';
 import { readTagLists } from '../../core/data/tag-lists';
+import { DEFAULT_CLEAN } from '../../core/data/clean';
 import type { ImportEvent, ImportRequest } from './protocol';
 import { ImportSession } from './session';
 
@@ -88,6 +89,34 @@ describe('ImportSession', () => {
     const done = events.at(-1)!;
     expect(done.type).toBe('done');
     if (done.type === 'done') expect(done.dataset.itemIds).toEqual(['2']);
+  });
+
+  it('cleans the interactions it read when asked, and says what cleaning did', async () => {
+    const { session, events, transfers } = harness();
+    // A repeated (user, item), and a k-core of 2 per user that drops user 9.
+    const text = 'user,item,rating\n1,2,4\n1,2,5\n1,3,3\n4,2,5\n4,3,1\n9,3,2\n';
+    await session.handle({
+      type: 'import',
+      id: 9,
+      file: new Blob([text]),
+      name: 'ratings.csv',
+      options: {
+        delimiter: ',',
+        hasHeader: true,
+        mapping: { user: 0, item: 1, rating: 2, timestamp: null },
+        clean: { ...DEFAULT_CLEAN, minPerUser: 2 },
+      },
+    });
+    const done = events.at(-1)!;
+    if (done.type !== 'done') throw new Error(`expected done, got ${done.type}`);
+    expect(done.cleaned).toEqual({
+      readRows: 6,
+      report: { duplicates: 1, outOfRange: 0, coreRows: 1, coreUsers: 1, coreItems: 0 },
+    });
+    expect(done.dataset.userIds).toEqual(['1', '4']);
+    expect(Array.from(done.dataset.rating)).toEqual([5, 3, 5, 1]);
+    // The cleaned data set's arrays are the ones transferred.
+    expect(transfers.at(-1)).toContain(done.dataset.user.buffer);
   });
 
   it('sends errors back as messages naming the file', async () => {

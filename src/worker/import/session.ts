@@ -5,6 +5,7 @@
  * 'cancel' stops a request between chunks.
  */
 import { readInteractions } from '../../core/data/stream-import';
+import { cleanDataset } from '../../core/data/clean';
 import { blobBuffer, readParquetInteractions } from '../../core/data/parquet';
 import type { TextEncodingName } from '../../core/data/decode';
 import { readMetadataStream, readTagsStream } from '../../core/data/side-file-stream';
@@ -89,7 +90,7 @@ export class ImportSession {
       const r = await readTagsStream(stream(), req.name, progress, signal);
       return [{ type: 'tags-done', id, ...r }, transferablesOfTagLists(r.tags)];
     }
-    const { format, ...options } = req.options;
+    const { format, clean, ...options } = req.options;
     let text: { encoding: TextEncodingName; lossy: boolean } = { encoding: 'utf-8', lossy: false };
     const dataset =
       format === 'parquet'
@@ -108,6 +109,17 @@ export class ImportSession {
             },
             signal,
           );
-    return [{ type: 'done', id, dataset, ...text }, transferablesOfDataset(dataset)];
+    if (!clean) return [{ type: 'done', id, dataset, ...text }, transferablesOfDataset(dataset)];
+    const { dataset: cleaned, report } = cleanDataset(dataset, clean);
+    return [
+      {
+        type: 'done',
+        id,
+        dataset: cleaned,
+        ...text,
+        cleaned: { report, readRows: dataset.user.length },
+      },
+      transferablesOfDataset(cleaned),
+    ];
   }
 }
