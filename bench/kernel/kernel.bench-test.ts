@@ -6,6 +6,9 @@
  *   npm run bench:kernel                  biased-mf, bpr, svdpp, hybrid (explicit and implicit)
  *   MODELS=svdpp npm run bench:kernel     some models
  *   TFJS=1 npm run bench:kernel           one tfjs-cpu epoch of each beside it (slow)
+ *   SCALE=25000000 npm run bench:kernel   on generated data of MovieLens 25M's shape instead
+ *                                         (the scale row's: 162,000 users x 59,000 items at 25M
+ *                                         rows, Zipf items, random dates), sizes in rows
  */
 import { it } from 'vitest';
 import { MODELS } from '../../src/core/models/catalog';
@@ -16,6 +19,58 @@ import { Trainer, type ModelTrainer } from '../../src/core/training/trainer';
 import { RowEngineTrainer } from '../../src/core/engines/row-trainer';
 import { serialExecutor } from '../../src/core/engines/serial';
 import { loadSample } from '../sample';
+import { emptyFeatureTable, type Dataset } from '../../src/core/data/types';
+import { mulberry32 } from '../../src/core/util/random';
+
+/**
+ * `rows` ratings in MovieLens 25M's shape (bench/scale-app.mjs writes the same shape as a CSV):
+ * users scale with the rows, 59,000 items drawn by Zipf popularity, half-star ratings, dates
+ * over 25 years. Built in memory: the engine's time, not the import's.
+ */
+function scaleShaped(rows: number): Dataset {
+  const users = Math.max(100, Math.round((162_000 * rows) / 25_000_000));
+  const items = 59_000;
+  const random = mulberry32(25);
+  const cumulative = new Float64Array(items);
+  let sum = 0;
+  for (let r = 0; r < items; r++) cumulative[r] = sum += 1 / (r + 1);
+  const draw = (u: number) => {
+    let [lo, hi] = [0, items - 1];
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (cumulative[mid] < u * sum) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  };
+  const user = new Int32Array(rows);
+  const item = new Int32Array(rows);
+  const rating = new Float32Array(rows);
+  const timestamp = new Uint32Array(rows);
+  for (let k = 0; k < rows; k++) {
+    user[k] = Math.floor((k * users) / rows);
+    item[k] = draw(random());
+    rating[k] = (1 + Math.floor(random() * 10)) / 2;
+    timestamp[k] = 789_652_009 + Math.floor(random() * 8e8);
+  }
+  return {
+    name: `generated ${rows} rows`,
+    kind: 'explicit',
+    user,
+    item,
+    rating,
+    timestamp,
+    userIds: Array.from({ length: users }, (_, k) => String(k + 1)),
+    itemIds: Array.from({ length: items }, (_, k) => String(k + 1)),
+    itemLabels: Array.from({ length: items }, (_, k) => String(k + 1)),
+    itemFeatures: emptyFeatureTable(items),
+    userFeatures: emptyFeatureTable(users),
+    ratingMin: 0.5,
+    ratingMax: 5,
+    skippedRows: 0,
+    issues: [],
+  };
+}
 
 const CASES = ['biased-mf', 'bpr', 'svdpp', 'hybrid', 'hybrid:implicit'];
 
@@ -30,7 +85,8 @@ async function epochSeconds(t: ModelTrainer): Promise<number> {
 
 it('times an epoch of each kernel model on the sample', async () => {
   const only = process.env.MODELS?.split(',');
-  const payload = trainingPayload(loadSample());
+  const scale = Number(process.env.SCALE ?? 0);
+  const payload = trainingPayload(scale ? scaleShaped(scale) : loadSample());
   const lines: string[] = [];
   for (const name of CASES) {
     const [model, feedback] = name.split(':');

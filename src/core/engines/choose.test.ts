@@ -259,4 +259,22 @@ describe('engine choice by measurement', () => {
     expect(performance.now() - t0).toBeLessThan(100);
     await droppedStepsSettled();
   });
+
+  it('measures on the measuring trainers and trains the run on its own', async () => {
+    const asked: { engine: string; measuring: boolean }[] = [];
+    const list: EngineCandidate[] = (['webgl', 'cpu-parallel'] as const).map((engine, k) => ({
+      engine,
+      make: async (measuring) => {
+        asked.push({ engine, measuring: !!measuring });
+        return fake(k ? 1 : 8, { count: 0 })();
+      },
+    }));
+    const c = await chooseEngine(list, 'auto', undefined, 40, undefined, 1e6);
+    expect(c.engine).toBe('cpu-parallel');
+    expect(asked).toEqual([
+      { engine: 'cpu-parallel', measuring: true },
+      { engine: 'webgl', measuring: true },
+      { engine: 'cpu-parallel', measuring: false },
+    ]);
+  });
 });

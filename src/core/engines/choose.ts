@@ -10,8 +10,12 @@ import type { BackendChoice } from '../training/recovery';
 
 export interface EngineCandidate {
   engine: EngineName;
-  /** Builds a fresh trainer on this engine; null when the engine cannot train the model. */
-  make: (() => Promise<ModelTrainer>) | null;
+  /**
+   * Builds a fresh trainer on this engine; null when the engine cannot train the model. With
+   * `measuring`, one to time a few batches on (the hook may build it on part of the rows:
+   * measure-data.ts); without, the run's.
+   */
+  make: ((measuring?: boolean) => Promise<ModelTrainer>) | null;
   /** Why it cannot (when `make` is null), or how it runs (e.g. on one thread). */
   reason?: string;
 }
@@ -185,7 +189,8 @@ export class CalibrationCancelledError extends Error {
  * a caller that keeps the map measures each case once. Candidates are measured in order; once
  * one has a rate, the others are measured against it (`measureRows`'s bound), and those cut
  * short keep their bound with a reason. `signal.cancelled`, checked between candidates, stops
- * the measuring with CalibrationCancelledError.
+ * the measuring with CalibrationCancelledError. `wholeRun`: the training rows the run reads
+ * (measure-data.ts, runRows), when the measured trainers see fewer rows than the run's.
  */
 export async function chooseEngine(
   candidates: EngineCandidate[],
@@ -193,6 +198,7 @@ export async function chooseEngine(
   rates = new Map<EngineName, Measured>(),
   minMs = 250,
   signal?: { cancelled: boolean },
+  wholeRun?: number,
 ): Promise<EngineChoice> {
   const offered = candidates.filter((c) => c.make);
   if (!offered.length) throw new Error('no engine can train this model');
@@ -203,16 +209,16 @@ export async function chooseEngine(
   if (!pick && offered.length > 1) {
     const rate = (e: EngineName) => rates.get(e)?.rowsPerSecond ?? 0;
     const best = () => Math.max(0, ...offered.map((c) => rate(c.engine)));
-    let runRows: number | undefined;
+    let runRows = wholeRun;
     for (const c of [...offered].sort(
       (a, b) => MEASURE_ORDER[a.engine] - MEASURE_ORDER[b.engine],
     )) {
       if (rates.has(c.engine)) continue;
       if (signal?.cancelled) throw new CalibrationCancelledError();
-      const trainer = await c.make!();
+      const trainer = await c.make!(true);
       try {
         const leader = best();
-        // The run's rows (the same data and settings on every engine), from the first made.
+        // The run's rows (the same data and settings on every engine), else from the first made.
         runRows ??= trainer.batchRows * trainer.stepsPerEpoch * trainer.epochs;
         const deadline = measureDeadline(leader, runRows);
         const m = await measureRows(trainer, minMs, leader > 0 ? { leader, deadline } : undefined);

@@ -19,6 +19,7 @@ import {
 import type { EngineName } from '../../core/engines/types';
 import { browserExecutor, parallelProblem, parallelThreads } from '../engine/parallel';
 import { tfjsCandidates } from './tfjs-engines';
+import { measuringData, runRows } from '../../core/engines/measure-data';
 
 /** The engine name of the tfjs backend in use (wasm and cpu both run on the CPU). */
 export function tfjsEngine(): EngineName {
@@ -94,8 +95,10 @@ export const workerEngines: EngineHook = {
     threadChoice.delete(key);
   },
   async create(data, config, preference, signal) {
-    // Every run starts on the default backend (a run before may have switched it).
-    const tfjs = await tfjsCandidates(data, config);
+    // Every run starts on the default backend (a run before may have switched it). The engines
+    // are measured on part of the rows (measure-data.ts): a few batches are all they time.
+    const sample = measuringData(data);
+    const tfjs = await tfjsCandidates(data, config, sample);
     const key = caseKey(data, config);
     const rates = measured.get(key) ?? new Map<EngineName, Measured>();
     measured.set(key, rates);
@@ -103,12 +106,12 @@ export const workerEngines: EngineHook = {
     const probe = createModel(config.model, modelContext(data, config));
     const problem = rowKernelProblem(probe);
     probe.dispose();
-    const make = (threads: number) =>
-      RowEngineTrainer.create(data, config, browserExecutor(), threads);
+    const make = (threads: number, measuring = false) =>
+      RowEngineTrainer.create(measuring ? sample : data, config, browserExecutor(), threads);
     // The worker count is measured only when the parallel engine may run.
     const parallel =
       !problem && (preference === 'auto' || preference === 'cpu-parallel')
-        ? await kernelThreads(key, make, signal)
+        ? await kernelThreads(key, (threads) => make(threads, true), signal)
         : null;
     // The thread count's own measurement is the engine's: not measured a second time (issue 15:
     // the calibration was most of a short run's time).
@@ -122,9 +125,9 @@ export const workerEngines: EngineHook = {
           // The row engine's tfjs parts (evaluation, snapshots) run on the default backend, not
           // on whichever backend a calibration measured last.
           make: parallel
-            ? async () => {
+            ? async (measuring) => {
                 await tfjs.useHome();
-                return make(parallel.threads);
+                return make(parallel.threads, measuring);
               }
             : null,
           reason: problem ?? parallel?.note ?? 'not measured: tfjs was chosen',
@@ -134,6 +137,7 @@ export const workerEngines: EngineHook = {
       rates,
       undefined,
       signal,
+      runRows(data, config.epochs),
     );
     return { ...choice, backend: tfjs.inUse() };
   },

@@ -17,6 +17,8 @@ import { extraBackend, useBackend } from './tfjs-backends';
 export async function tfjsCandidates(
   data: TrainData,
   config: TrainConfig,
+  /** The rows a candidate is measured on (measure-data.ts); the run's data by default. */
+  measured: TrainData = data,
 ): Promise<{
   candidates: EngineCandidate[];
   inUse: () => BackendChoice;
@@ -28,10 +30,10 @@ export async function tfjsCandidates(
   let inUse: BackendChoice = home;
   const on =
     (backend: string, renderer: string | null): EngineCandidate['make'] =>
-    async () => {
+    async (measuring) => {
       inUse = backend === home.backend ? home : await useBackend(backend, renderer);
       if (inUse === home && tf.getBackend() !== home.backend) await tf.setBackend(home.backend);
-      return createTrainer(data, config);
+      return createTrainer(measuring ? measured : data, config);
     };
   const candidate = (
     engine: EngineName,
