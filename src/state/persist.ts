@@ -14,7 +14,7 @@ import type { Dataset } from '../core/data/types';
 import type { TrainerState } from '../core/training/trainer-state';
 import type { InterruptedRun } from './durable-state';
 
-import { SEQUENCE_KEY, STORE, openDatabase } from '../worker/durable/database';
+import { SEQUENCE_KEY, STORE, getValue, openDatabase } from '../worker/durable/database';
 export { STORE, openDatabase };
 /** The session's state, and its data set apart (written only when the data set changes). */
 export const SESSION_KEY = 'last';
@@ -67,6 +67,13 @@ export async function clearSession(): Promise<void> {
   await withStore('readwrite', (s) => s.put(now, SEQUENCE_KEY));
   await withStore('readwrite', (s) => s.delete(SESSION_KEY));
   await withStore('readwrite', (s) => s.delete(DATASET_KEY));
+  // The large arrays' parts (database.ts).
+  await withStore('readwrite', (s) =>
+    s.delete(IDBKeyRange.bound(`${DATASET_KEY}#`, `${DATASET_KEY}#\uffff`)),
+  );
+  await withStore('readwrite', (s) =>
+    s.delete(IDBKeyRange.bound(`${SESSION_KEY}#`, `${SESSION_KEY}#\uffff`)),
+  );
 }
 
 /** What a saved session restores (while training: the last finished epoch, resumable). */
@@ -116,8 +123,15 @@ export function interruptedRun(saved: Saved): InterruptedRun | null {
  * none. Throws when IndexedDB cannot be read.
  */
 export async function restoreSession(store: Store<LabState>): Promise<Date | null> {
-  const saved = await withStore<Saved | undefined>('readonly', (s) => s.get(SESSION_KEY));
-  const dataset = await withStore<Dataset | undefined>('readonly', (s) => s.get(DATASET_KEY));
+  const db = await openDatabase();
+  let saved: Saved | undefined;
+  let dataset: Dataset | undefined;
+  try {
+    saved = await getValue<Saved>(db, SESSION_KEY);
+    dataset = await getValue<Dataset>(db, DATASET_KEY);
+  } finally {
+    db.close();
+  }
   if (!saved || !dataset) return null;
   const interrupted = interruptedRun(saved);
   const last = saved.training.history.at(-1)?.epoch ?? 0;

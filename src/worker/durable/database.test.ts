@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { CHUNK_BYTES, joinLarge, splitLarge } from './database';
+
+/** Same type, length and values (vitest's deep equality on arrays this size runs out of memory). */
+function same(a: ArrayLike<number> & object, b: ArrayLike<number> & object): boolean {
+  if (a.constructor !== b.constructor || a.length !== b.length) return false;
+  for (let k = 0; k < a.length; k++) if (a[k] !== b[k]) return false;
+  return true;
+}
+
+describe('large values in parts (Chromium stores at most about 127 MB a value)', () => {
+  it('stores each typed array above CHUNK_BYTES in parts and puts it back together', () => {
+    const n = CHUNK_BYTES / 4 + 1000; // just over one part
+    const user = Int32Array.from({ length: n }, (_, k) => k * 7);
+    const timestamp = Float64Array.from({ length: CHUNK_BYTES / 8 + 10 }, (_, k) => k + 0.5);
+    const small = new Float32Array([1, 2, 3]);
+    const dataset = {
+      name: 'big.csv',
+      user,
+      timestamp,
+      small,
+      ids: ['a', 'b'],
+      nested: [{ user }],
+    };
+    const { value, parts } = splitLarge('dataset', dataset);
+    // 2 parts each: user (twice: the nested reference is stored on its own), timestamp.
+    expect(parts.map(([k]) => k)).toEqual(Array.from({ length: 6 }, (_, k) => `dataset#${k}`));
+    parts.forEach(([, p]) => expect(p.byteLength).toBeLessThanOrEqual(CHUNK_BYTES));
+    const stored = value as Record<string, unknown>;
+    expect(stored.user).toEqual({
+      chunked: 'Int32Array',
+      length: n,
+      keys: ['dataset#0', 'dataset#1'],
+    });
+    // What is small is kept as it is, and the input is not changed.
+    expect(stored.small).toBe(small);
+    expect(stored.ids).toBe(dataset.ids);
+    expect(dataset.user).toBe(user);
+
+    const back = joinLarge(structuredClone(value), new Map(parts)) as typeof dataset;
+    expect(same(back.user, user)).toBe(true);
+    expect(same(back.timestamp, timestamp)).toBe(true);
+    expect(same(back.nested[0].user, user)).toBe(true);
+    expect(back.small).toEqual(small);
+  });
+
+  it('says which part is missing', () => {
+    const { value, parts } = splitLarge('s', { a: new Uint8Array(CHUNK_BYTES + 1) });
+    expect(() => joinLarge(value, new Map(parts.slice(1)))).toThrow(/part s#0 is missing/);
+  });
+});
