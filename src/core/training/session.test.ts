@@ -195,3 +195,21 @@ describe('an engine hook that switches the tfjs backend', () => {
     expect(events.some((e) => e.type === 'error')).toBe(false);
   });
 });
+
+describe('pause', () => {
+  it('says paused once the steps stop: no progress after it until resumed', async () => {
+    const events: TrainingEvent[] = [];
+    const session = new TrainingSession((e) => events.push(e), 1e9);
+    session.handle({ type: 'train', data: noisy(), config: { ...overfitting, epochs: 400 } });
+    while (!events.some((e) => e.type === 'progress')) await new Promise((r) => setTimeout(r, 5));
+    session.handle({ type: 'pause' });
+    while (!events.some((e) => e.type === 'status' && e.status === 'paused'))
+      await new Promise((r) => setTimeout(r, 5));
+    const at = events.length;
+    await new Promise((r) => setTimeout(r, 300));
+    expect(events.slice(at).filter((e) => e.type === 'progress' || e.type === 'epoch')).toEqual([]);
+    session.handle({ type: 'stop' });
+    await session.whenIdle();
+    expect(events.at(-1)).toEqual({ type: 'status', status: 'stopped' });
+  });
+});

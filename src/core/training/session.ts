@@ -79,10 +79,9 @@ export class TrainingSession {
         this.calibrate(msg.data, msg.config, msg.fresh ?? true);
         return;
       case 'pause':
-        if (this.running && !this.paused) {
-          this.paused = true;
-          this.post({ type: 'status', status: 'paused' });
-        }
+        // Said by the loop once it has stopped stepping (loop()): a step in flight still reports
+        // its progress first, so nothing moves after the page shows the run paused.
+        if (this.running) this.paused = true;
         return;
       case 'resume':
         this.unpause();
@@ -323,6 +322,7 @@ export class TrainingSession {
     let sinceRead = 0;
     while (!trainer.finished && !this.stopped) {
       if (this.paused) {
+        this.post({ type: 'status', status: 'paused' });
         const pausedAt = performance.now();
         await new Promise<void>((resolve) => (this.resume = resolve));
         // Time spent paused is neither throughput nor epoch time.
