@@ -32,8 +32,8 @@ export function parallelThreads(): number {
 /**
  * Kernel workers between executors. The calibration's trainers and the run's come one after
  * another: a worker kept warm has its module loaded, the kernel compiled and its hot code
- * optimized (on 2 cores, starting and re-optimizing fresh workers took a first Train's epochs
- * about as long as the steps themselves).
+ * optimized, where a fresh one would start, compile and tier up again during the run's first
+ * epochs (on 2 cores the JIT's background work was a fifth of the CPU of a first Train).
  */
 const idle: Worker[] = [];
 
