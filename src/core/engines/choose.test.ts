@@ -63,6 +63,20 @@ function fake(
   };
 }
 
+/** A webgl candidate of one row a step whose loss read takes `gpuMs`, logging when it is done. */
+function loggedGpu(gpuMs: number, log: string[]): EngineCandidate {
+  const gpu = fake(0, { count: 0 }, gpuMs, 1);
+  return {
+    engine: 'webgl',
+    make: async () => {
+      const t = await gpu();
+      const read = t.takeLoss.bind(t);
+      t.takeLoss = () => read().then((r) => (log.push('gpu step done'), r));
+      return t;
+    },
+  };
+}
+
 function candidates(slowMs: number, fastMs: number) {
   const made: Record<'slow' | 'fast', { count: number; steps?: number }> = {
     slow: { count: 0 },
@@ -200,18 +214,9 @@ describe('engine choice by measurement', () => {
 
   it('lets a dropped GPU step finish before the run starts, waiting at most the leader’s run', async () => {
     const log: string[] = [];
-    const gpu = fake(0, { count: 0 }, 600, 1);
     const cpu = fake(1, { count: 0 });
     const list: EngineCandidate[] = [
-      {
-        engine: 'webgl',
-        make: async () => {
-          const t = await gpu();
-          const read = t.takeLoss.bind(t);
-          t.takeLoss = () => read().then((r) => (log.push('gpu step done'), r));
-          return t;
-        },
-      },
+      loggedGpu(600, log),
       { engine: 'cpu-parallel', make: async () => (log.push('cpu made'), cpu()) },
     ];
     const c = await chooseEngine(list, 'auto', undefined, 40);
@@ -222,17 +227,8 @@ describe('engine choice by measurement', () => {
 
   it('the calibration at start waits for a dropped GPU step past the leader’s run, until cancelled', async () => {
     const done: string[] = [];
-    const gpu = fake(0, { count: 0 }, 3000, 1);
     const list: EngineCandidate[] = [
-      {
-        engine: 'webgl',
-        make: async () => {
-          const t = await gpu();
-          const read = t.takeLoss.bind(t);
-          t.takeLoss = () => read().then((r) => (done.push('gpu step done'), r));
-          return t;
-        },
-      },
+      loggedGpu(3000, done),
       { engine: 'cpu-parallel', make: fake(1, { count: 0 }) },
     ];
     // The run's wait (the leader's 1 s run) ends before the 3 s GPU read does.
