@@ -11,6 +11,8 @@
  * arrays: every typed array above CHUNK_BYTES is stored as parts under keys of its own
  * (`<key>#<n>`), in the same transaction, and put back together when read (`getValue`).
  */
+import { isPlain, mapViews } from './map-views';
+
 const DB = 'latent-lab';
 export const STORE = 'session';
 /** The sequence number of the session stored under the session's key (not part of it). */
@@ -50,51 +52,33 @@ interface ChunkedArray {
 type Big = Int32Array | Uint32Array | Float32Array | Float64Array | Uint8Array;
 const BIG = { Int32Array, Uint32Array, Float32Array, Float64Array, Uint8Array };
 
-function isPlain(v: object): boolean {
-  const proto = Object.getPrototypeOf(v) as unknown;
-  return proto === Object.prototype || proto === null || Array.isArray(v);
-}
-
 function isChunked(v: unknown): v is ChunkedArray {
   return typeof v === 'object' && v !== null && 'chunked' in v && 'keys' in v;
 }
 
 /**
  * `value` with each typed array above CHUNK_BYTES replaced by a ChunkedArray, and the parts to
- * store (copies: a stored view would carry its whole buffer). Plain objects and arrays on the
- * way are rebuilt only where something inside them was replaced.
+ * store (copies: a stored view would carry its whole buffer); see mapViews.
  */
 export function splitLarge(
   key: string,
   value: unknown,
 ): { value: unknown; parts: [string, Big][] } {
   const parts: [string, Big][] = [];
-  const visit = (v: unknown): unknown => {
-    if (typeof v !== 'object' || v === null) return v;
-    if (ArrayBuffer.isView(v)) {
-      const name = v.constructor.name as ChunkedArray['chunked'];
-      if (v.byteLength <= CHUNK_BYTES || !(name in BIG)) return v;
-      const a = v as Big;
-      const per = Math.floor(CHUNK_BYTES / a.BYTES_PER_ELEMENT);
-      const keys: string[] = [];
-      for (let at = 0; at < a.length; at += per) {
-        const k = `${key}#${parts.length}`;
-        parts.push([k, a.slice(at, at + per)]);
-        keys.push(k);
-      }
-      return { chunked: name, length: a.length, keys } satisfies ChunkedArray;
+  const split = mapViews(value, (v) => {
+    const name = v.constructor.name as ChunkedArray['chunked'];
+    if (v.byteLength <= CHUNK_BYTES || !(name in BIG)) return v;
+    const a = v as Big;
+    const per = Math.floor(CHUNK_BYTES / a.BYTES_PER_ELEMENT);
+    const keys: string[] = [];
+    for (let at = 0; at < a.length; at += per) {
+      const k = `${key}#${parts.length}`;
+      parts.push([k, a.slice(at, at + per)]);
+      keys.push(k);
     }
-    if (!isPlain(v)) return v;
-    let out: Record<string, unknown> | unknown[] | null = null;
-    for (const [k, x] of Object.entries(v)) {
-      const y = visit(x);
-      if (y === x) continue;
-      out ??= Array.isArray(v) ? [...v] : { ...v };
-      (out as Record<string, unknown>)[k] = y;
-    }
-    return out ?? v;
-  };
-  return { value: visit(value), parts };
+    return { chunked: name, length: a.length, keys } satisfies ChunkedArray;
+  });
+  return { value: split, parts };
 }
 
 /** `value` with its ChunkedArrays put back together from `parts` (by key). */
@@ -112,7 +96,7 @@ export function joinLarge(value: unknown, parts: Map<string, Big>): unknown {
       }
       return out;
     }
-    if (!isPlain(v)) return v;
+    if (!Array.isArray(v) && !isPlain(v)) return v;
     for (const [k, x] of Object.entries(v)) {
       const y = visit(x);
       if (y !== x) (v as Record<string, unknown>)[k] = y;

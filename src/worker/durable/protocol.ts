@@ -4,6 +4,8 @@
  * IndexedDB's structured clone of the same arrays on the page took about 300 ms an epoch at 1M
  * rows (issue 15).
  */
+import { mapViews } from './map-views';
+
 export type DurableRequest = {
   type: 'put';
   id: number;
@@ -40,49 +42,14 @@ const COPY_BYTES = 1 << 16;
  * The input is not changed.
  */
 export function detachedCopy<T>(value: T): { value: T; transfer: ArrayBuffer[] } {
-  const copies = new Map<object, unknown>();
   const transfer: ArrayBuffer[] = [];
-  const visit = (v: unknown): unknown => {
-    if (typeof v !== 'object' || v === null) return v;
-    if (copies.has(v)) return copies.get(v);
-    let out: unknown = v;
-    if (ArrayBuffer.isView(v)) {
-      if (!(v instanceof DataView) && v.byteLength >= COPY_BYTES && !isShared(v)) {
-        const copy = (v as Typed).slice();
-        transfer.push(copy.buffer as ArrayBuffer);
-        out = copy;
-      }
-    } else if (Array.isArray(v)) {
-      // Rebuilt only from the first element that changed: a long array of strings or small
-      // records (the loss curve, the history) is walked without allocating.
-      let items: unknown[] | null = null;
-      for (let k = 0; k < v.length; k++) {
-        const x: unknown = v[k];
-        const y = typeof x === 'object' && x !== null ? visit(x) : x;
-        if (y !== x && !items) items = v.slice();
-        if (items) items[k] = y;
-      }
-      if (items) out = items;
-    } else if (isPlain(v)) {
-      const record = v as Record<string, unknown>;
-      let rebuilt: Record<string, unknown> | null = null;
-      for (const k of Object.keys(record)) {
-        const x = record[k];
-        const y = typeof x === 'object' && x !== null ? visit(x) : x;
-        if (y !== x && !rebuilt) rebuilt = { ...record };
-        if (rebuilt) rebuilt[k] = y;
-      }
-      if (rebuilt) out = rebuilt;
-    }
-    copies.set(v, out);
-    return out;
-  };
-  return { value: visit(value) as T, transfer };
-}
-
-function isPlain(v: object): boolean {
-  const proto = Object.getPrototypeOf(v) as unknown;
-  return proto === Object.prototype || proto === null;
+  const copied = mapViews(value, (v) => {
+    if (v.byteLength < COPY_BYTES || isShared(v)) return v;
+    const copy = (v as Typed).slice();
+    transfer.push(copy.buffer as ArrayBuffer);
+    return copy;
+  });
+  return { value: copied as T, transfer };
 }
 
 function isShared(v: ArrayBufferView): boolean {
