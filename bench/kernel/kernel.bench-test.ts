@@ -9,6 +9,8 @@
  *   SCALE=25000000 npm run bench:kernel   on generated data of MovieLens 25M's shape instead
  *                                         (the scale row's: 162,000 users x 59,000 items at 25M
  *                                         rows, Zipf items, random dates), sizes in rows
+ *   CHUNK_BYTES=4194304 npm run bench:kernel  another chunk size of the epoch's order
+ *                                         (src/core/engines/row-order.ts)
  */
 import { it } from 'vitest';
 import { MODELS } from '../../src/core/models/catalog';
@@ -100,7 +102,8 @@ it('times an epoch of each kernel model on the sample', async () => {
     };
     const { data, feedback: used } = prepareExperiment(payload, requested);
     const config = { ...requested, feedback: used };
-    const t = await RowEngineTrainer.create(data, config, serialExecutor(), 1);
+    const chunkBytes = Number(process.env.CHUNK_BYTES) || undefined;
+    const t = await RowEngineTrainer.create(data, config, serialExecutor(), 1, { chunkBytes });
     const rows = data.train.rating.length;
     const first = await epochSeconds(t);
     const second = await epochSeconds(t);

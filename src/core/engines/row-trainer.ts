@@ -17,7 +17,8 @@ import { splitLastColumn } from '../models/hybrid';
 import type { RankingReport } from '../metrics/evaluate-ranking';
 import { heldOutView, type HeldOutPart } from '../training/protocol';
 import type { EmbeddingSnapshot } from '../data/types';
-import { mulberry32, shuffledRange } from '../util/random';
+import { mulberry32 } from '../util/random';
+import { CHUNK_BYTES, chunkCount, chunkedShuffle, rowsByChunk, userChunks } from './row-order';
 import type { RowShape } from './row-state';
 import type { RowParams } from './row-kernel';
 import { OPTIMIZER_CODES, optimizerSlots, optimizerUniforms } from './row-update';
@@ -35,6 +36,11 @@ import {
 import { bagRepresentations } from './bag-kernel';
 import type { RowExecutor, RowExecutorFactory } from './types';
 import { resumeModel, type TrainerState } from '../training/trainer-state';
+
+export interface RowEngineOptions {
+  /** User-side table bytes per chunk of the epoch's order (row-order.ts); default CHUNK_BYTES. */
+  chunkBytes?: number;
+}
 
 /** Steps per job at most: bounds the negatives buffer and the wait for a pause. */
 const JOB_STEPS = 64;
@@ -67,6 +73,9 @@ export class RowEngineTrainer extends Trainer {
   private work: Promise<void> = Promise.resolve();
   /** Where the model's tables live in the engine's arrays (and a bag model's bags). */
   private layout!: KernelLayout;
+  /** Where each user chunk's training rows are stored (row-order.ts); [0, rows] for one chunk. */
+  private chunkOffsets = new Int32Array(2);
+  private chunkBytes = CHUNK_BYTES;
   /** The selected epoch's tables (saveCheckpoint). */
   private saved: { user: Float32Array; item: Float32Array; day: Float32Array } | null = null;
 
@@ -86,6 +95,7 @@ export class RowEngineTrainer extends Trainer {
     config: TrainConfig,
     makeExecutor: RowExecutorFactory,
     workers: number,
+    options: RowEngineOptions = {},
   ): Promise<RowEngineTrainer> {
     const model = createRowModel(config.model, modelContext(data, config));
     const problem = rowKernelProblem(model);
@@ -94,6 +104,7 @@ export class RowEngineTrainer extends Trainer {
       throw new Error(problem);
     }
     const trainer = new RowEngineTrainer(data, config, model);
+    trainer.chunkBytes = options.chunkBytes ?? CHUNK_BYTES;
     try {
       await trainer.init(makeExecutor, workers);
       return trainer;
@@ -106,6 +117,11 @@ export class RowEngineTrainer extends Trainer {
   /** Threads that run each step. */
   get threads(): number {
     return this.executor?.threads ?? 0;
+  }
+
+  /** User chunks of the epoch's order (row-order.ts); 1: the plain shuffle. */
+  get orderChunks(): number {
+    return this.chunkOffsets.length - 1;
   }
 
   /** Which kernel runs the steps: WebAssembly SIMD, or the JS loops (row-kernel.ts). */
@@ -141,12 +157,6 @@ export class RowEngineTrainer extends Trainer {
     const ex = (this.executor = await makeExecutor(shape, params));
     const { f32, i32 } = ex.state;
     await readTables(ex.state, layout.tables, slots);
-    i32.trainUser.set(train.user);
-    i32.trainItem.set(train.item);
-    f32.trainRating.set(train.rating);
-    if (days) i32.trainDay.set(userDay!.train);
-    for (let k = 0; k < n; k++) i32.order[k] = k;
-    shuffledRange(n, this.stream, i32.order);
     const p = shape.workers;
     const userCounts = countIds(train.user, users);
     const itemCounts = countIds(train.item, items);
@@ -163,13 +173,42 @@ export class RowEngineTrainer extends Trainer {
       i32.itemRegion.set(regions(ib.sizes));
       userBlockOf = ub.block;
     }
+    // Above a size, rows are stored and visited by user chunk (row-order.ts); the bag models'
+    // users are owned by their bags' blocks and keep the plain shuffle.
+    const userBytes = (shape.dim + 1 + days / Math.max(1, users)) * 4 * (1 + slots.count);
+    const chunks = layout.bags ? 1 : chunkCount(users, userBytes, n, shape.batch, this.chunkBytes);
+    if (chunks > 1) {
+      const chunkOf = userChunks(userBlockOf, userCounts, p, chunks);
+      const { rows, offsets } = rowsByChunk(train.user, chunkOf, chunks);
+      for (let k = 0; k < n; k++) {
+        const r = rows[k];
+        i32.trainUser[k] = train.user[r];
+        i32.trainItem[k] = train.item[r];
+        f32.trainRating[k] = train.rating[r];
+        if (days) i32.trainDay[k] = userDay!.train[r];
+      }
+      this.chunkOffsets = offsets;
+    } else {
+      i32.trainUser.set(train.user);
+      i32.trainItem.set(train.item);
+      f32.trainRating.set(train.rating);
+      if (days) i32.trainDay.set(userDay!.train);
+      this.chunkOffsets = Int32Array.of(0, n);
+    }
+    for (let k = 0; k < n; k++) i32.order[k] = k;
+    this.reorder();
     if (days) {
       // A user-day belongs to its user's block: only that block's worker touches it.
       const daySizes = new Int32Array(p);
-      for (let k = 0; k < n; k++) i32.dayBlock[i32.trainDay[k]] = userBlockOf[train.user[k]];
+      for (let k = 0; k < n; k++) i32.dayBlock[i32.trainDay[k]] = userBlockOf[i32.trainUser[k]];
       for (let d = 0; d < days; d++) daySizes[i32.dayBlock[d]]++;
       i32.dayRegion.set(regions(daySizes));
     }
+  }
+
+  /** The next epoch's order of the stored training rows (row-order.ts). */
+  private reorder(): void {
+    chunkedShuffle(this.chunkOffsets, this.stream, this.executor!.state.i32.order);
   }
 
   /** Queues one step; it runs at the next `takeLoss()` (or evaluation). */
@@ -275,10 +314,7 @@ export class RowEngineTrainer extends Trainer {
 
   /** As the tfjs Trainer's, on the kernel's tables, slots (fresh) and stream. */
   override async resumeAt(state: TrainerState): Promise<void> {
-    const { i32 } = this.executor!.state;
-    resumeModel(this.model, state, this.totalSteps, () =>
-      shuffledRange(i32.order.length, this.stream, i32.order),
-    );
+    resumeModel(this.model, state, this.totalSteps, () => this.reorder());
     await readTables(
       this.executor!.state,
       this.layout.tables,
@@ -360,7 +396,7 @@ export class RowEngineTrainer extends Trainer {
       this.dirty = true;
       if (this.runStepInEpoch === this.stepsPerEpoch) {
         this.runStepInEpoch = 0;
-        shuffledRange(rows, this.stream, state.i32.order);
+        this.reorder();
       }
     }
   }
