@@ -47,6 +47,18 @@ test('uploading a small CSV through the file input replaces the data set', async
   expect(sel.recommendations!.length).toBeGreaterThan(0);
   const lines = await lab.downloadLines('Export CSV');
   expect(lines).toHaveLength(1 + 27);
+
+  // The import worker shares the rows with the page's workers (cross-origin isolated page);
+  // IndexedDB, which refuses shared memory, keeps a copy: opening the page again restores it.
+  expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
+  const saved = () =>
+    page.evaluate(
+      () => (window.__lab.snapshot() as unknown as { session: { savedEpoch: number } }).session,
+    );
+  await expect.poll(async () => (await saved()).savedEpoch, { timeout: 30_000 }).toBe(2);
+  await lab.open(); // without ?sample=none, which skips the restore
+  const back = await lab.until((x) => x.dataset?.name === 'shop.csv' && x.dataset, 60_000);
+  expect(back).toMatchObject({ rows: 60, users: 12, items: 15 });
 });
 
 test('a malformed file shows an error, keeps the page and the loaded data', async ({ page }) => {

@@ -28,7 +28,8 @@ export class DurableWriterClient {
     return typeof Worker !== 'undefined';
   }
 
-  write(key: string, value: unknown, sequence: number): Promise<boolean> {
+  /** Writes `value` under `key`; with a `sequence`, only if newer than the stored session's. */
+  write(key: string, value: unknown, sequence?: number): Promise<boolean> {
     const id = this.nextId++;
     const copy = detachedCopy(value);
     const done = new Promise<boolean>((resolve, reject) =>

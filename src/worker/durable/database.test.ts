@@ -45,6 +45,25 @@ describe('large values in parts (Chromium stores at most about 127 MB a value)',
     expect(back.small).toEqual(small);
   });
 
+  it('stores copies of shared arrays (IndexedDB refuses shared memory), large ones in parts', () => {
+    const sharedOf = (n: number) => {
+      const a = new Int32Array(new SharedArrayBuffer(n * 4));
+      for (let k = 0; k < n; k++) a[k] = k;
+      return a;
+    };
+    const small = sharedOf(10);
+    expect(small.buffer).toBeInstanceOf(SharedArrayBuffer);
+    const large = sharedOf(CHUNK_BYTES / 4 + 5);
+    const { value, parts } = splitLarge('d', { small, large });
+    const stored = value as { small: Int32Array; large: unknown };
+    expect(stored.small).not.toBe(small);
+    expect(stored.small.buffer).toBeInstanceOf(ArrayBuffer);
+    expect([...stored.small]).toEqual([...small]);
+    parts.forEach(([, p]) => expect(p.buffer).toBeInstanceOf(ArrayBuffer));
+    const back = joinLarge(structuredClone(value), new Map(parts)) as { large: Int32Array };
+    expect(same(back.large, large)).toBe(true);
+  });
+
   it('says which part is missing', () => {
     const { value, parts } = splitLarge('s', { a: new Uint8Array(CHUNK_BYTES + 1) });
     expect(() => joinLarge(value, new Map(parts.slice(1)))).toThrow(/part s#0 is missing/);

@@ -12,6 +12,7 @@
  * (`<key>#<n>`), in the same transaction, and put back together when read (`getValue`).
  */
 import { isPlain, mapViews } from './map-views';
+import { isShared } from './protocol';
 
 const DB = 'latent-lab';
 export const STORE = 'session';
@@ -58,7 +59,9 @@ function isChunked(v: unknown): v is ChunkedArray {
 
 /**
  * `value` with each typed array above CHUNK_BYTES replaced by a ChunkedArray, and the parts to
- * store (copies: a stored view would carry its whole buffer); see mapViews.
+ * store (copies: a stored view would carry its whole buffer); see mapViews. A smaller view of a
+ * SharedArrayBuffer (a data set's rows, shared with the training worker) becomes a copy, since
+ * IndexedDB cannot store shared memory.
  */
 export function splitLarge(
   key: string,
@@ -67,7 +70,8 @@ export function splitLarge(
   const parts: [string, Big][] = [];
   const split = mapViews(value, (v) => {
     const name = v.constructor.name as ChunkedArray['chunked'];
-    if (v.byteLength <= CHUNK_BYTES || !(name in BIG)) return v;
+    if (v.byteLength <= CHUNK_BYTES || !(name in BIG))
+      return isShared(v) ? (v as unknown as { slice(): ArrayBufferView }).slice() : v;
     const a = v as Big;
     const per = Math.floor(CHUNK_BYTES / a.BYTES_PER_ELEMENT);
     const keys: string[] = [];

@@ -11,8 +11,11 @@ export type DurableRequest = {
   id: number;
   key: string;
   value: unknown;
-  /** The write's sequence number (database.ts): older than the stored session, it is skipped. */
-  sequence: number;
+  /**
+   * The write's sequence number (database.ts): older than the stored session, it is skipped.
+   * Absent (a data set): written as it comes.
+   */
+  sequence?: number;
 };
 
 export type DurableResponse =
@@ -52,6 +55,7 @@ export function detachedCopy<T>(value: T): { value: T; transfer: ArrayBuffer[] }
   return { value: copied as T, transfer };
 }
 
-function isShared(v: ArrayBufferView): boolean {
+/** Whether `v` views a SharedArrayBuffer (IndexedDB refuses those: database.ts copies them). */
+export function isShared(v: ArrayBufferView): boolean {
   return typeof SharedArrayBuffer !== 'undefined' && v.buffer instanceof SharedArrayBuffer;
 }

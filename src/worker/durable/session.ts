@@ -6,7 +6,7 @@
 import type { DurableRequest, DurableResponse } from './protocol';
 
 /** Starts writing now; resolves true when committed, false when skipped as older. */
-export type SequencedWriter = (key: string, value: unknown, sequence: number) => Promise<boolean>;
+export type SequencedWriter = (key: string, value: unknown, sequence?: number) => Promise<boolean>;
 
 export class DurableWriterSession {
   private writer: Promise<SequencedWriter> | null = null;

@@ -1,5 +1,5 @@
 import { gzipSync } from 'node:zlib';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { parseItemMetadata, parseUserMetadata } from '../../core/data/metadata';
 import { readTagLists } from '../../core/data/tag-lists';
 import { DEFAULT_CLEAN } from '../../core/data/clean';
@@ -117,6 +117,38 @@ describe('ImportSession', () => {
     expect(Array.from(done.dataset.rating)).toEqual([5, 3, 5, 1]);
     // The cleaned data set's arrays are the ones transferred.
     expect(transfers.at(-1)).toContain(done.dataset.user.buffer);
+  });
+
+  it('shares the rows’ arrays where the page is cross-origin isolated, and transfers the rest', async () => {
+    vi.stubGlobal('crossOriginIsolated', true);
+    try {
+      const { session, events, transfers } = harness();
+      await session.handle({
+        type: 'import',
+        id: 10,
+        file: new Blob(['user,item,rating,time\n1,2,4,100\n3,2,5,200\n']),
+        name: 'ratings.csv',
+        options: {
+          delimiter: ',',
+          hasHeader: true,
+          mapping: { user: 0, item: 1, rating: 2, timestamp: 3 },
+        },
+      });
+      const done = events.at(-1)!;
+      if (done.type !== 'done') throw new Error(`expected done, got ${done.type}`);
+      const d = done.dataset;
+      for (const rows of [d.user, d.item, d.rating, d.timestamp!]) {
+        expect(rows.buffer).toBeInstanceOf(SharedArrayBuffer);
+        // A shared buffer cannot be transferred (postMessage would throw).
+        expect(transfers.at(-1)).not.toContain(rows.buffer);
+      }
+      expect([...d.user, ...d.item, ...d.rating, ...d.timestamp!]).toEqual([
+        0, 1, 0, 0, 4, 5, 100, 200,
+      ]);
+      expect(transfers.at(-1)).toContain(d.itemFeatures.offsets.buffer);
+    } finally {
+      vi.unstubAllGlobals();
+    }
   });
 
   it('sends errors back as messages naming the file', async () => {

@@ -11,6 +11,7 @@ import type { TextEncodingName } from '../../core/data/decode';
 import { readMetadataStream, readTagsStream } from '../../core/data/side-file-stream';
 import type { ReadProgress } from '../../core/data/stream-import';
 import {
+  shareRows,
   transferablesOfDataset,
   transferablesOfMetadata,
   transferablesOfTagLists,
@@ -109,8 +110,12 @@ export class ImportSession {
             },
             signal,
           );
-    if (!clean) return [{ type: 'done', id, dataset, ...text }, transferablesOfDataset(dataset)];
-    const { dataset: cleaned, report } = cleanDataset(dataset, clean);
+    if (!clean) {
+      const rows = shareRows(dataset);
+      return [{ type: 'done', id, dataset: rows, ...text }, transferablesOfDataset(rows)];
+    }
+    const { dataset: kept, report } = cleanDataset(dataset, clean);
+    const cleaned = shareRows(kept);
     return [
       {
         type: 'done',
