@@ -24,7 +24,7 @@ import type { TrainingDataPayload, TrainingEvent, TrainingRequest } from './sess
 import type { EngineHook } from '../engines/choose';
 import { Calibrations } from '../engines/calibrate';
 import type { EnginePreference } from '../engines/types';
-import type { TrainerState } from './trainer-state';
+import { shareState, type TrainerState } from './trainer-state';
 import { GpuLostError, lossNotice, safely, type GpuGuard } from './recovery';
 
 export type Post = (e: TrainingEvent) => void;
@@ -375,7 +375,8 @@ export class TrainingSession {
           predictsRatings ? null : await this.guard(trainer.rankingReport(false, part)),
         );
         const snapshot = await this.guard(trainer.snapshot());
-        const state = keep && trainer.exportState ? await this.guard(trainer.exportState()) : null;
+        const state =
+          keep && trainer.exportState ? shareState(await this.guard(trainer.exportState())) : null;
         // Values read from a context lost meanwhile may be zeros: the epoch is trained again.
         if (this.gpu?.isLost()) throw new GpuLostError();
         if (state) this.lastState = state;

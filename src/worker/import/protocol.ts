@@ -10,6 +10,7 @@ import type { TextEncodingName } from '../../core/data/decode';
 import type { Delimiter } from '../../core/data/stream-csv';
 import type { ColumnMapping } from '../../core/data/columns';
 import type { CleanOptions, CleanReport } from '../../core/data/clean';
+import { canShare, sharedCopy } from '../../core/util/shared';
 
 export interface ImportOptions {
   delimiter: Delimiter;
@@ -95,22 +96,14 @@ export function transferablesOfDataset(d: Dataset): ArrayBuffer[] {
  * place once built; IndexedDB, which refuses shared memory, is given copies (database.ts).
  */
 export function shareRows(d: Dataset): Dataset {
-  if (typeof SharedArrayBuffer === 'undefined' || !globalThis.crossOriginIsolated) return d;
+  if (!canShare()) return d;
   return {
     ...d,
-    user: shared(d.user),
-    item: shared(d.item),
-    rating: shared(d.rating),
-    timestamp: d.timestamp && shared(d.timestamp),
+    user: sharedCopy(d.user),
+    item: sharedCopy(d.item),
+    rating: sharedCopy(d.rating),
+    timestamp: d.timestamp && sharedCopy(d.timestamp),
   };
-}
-
-function shared<T extends Int32Array | Float32Array | Float64Array | Uint32Array>(a: T): T {
-  const out = new (a.constructor as new (b: SharedArrayBuffer) => T)(
-    new SharedArrayBuffer(a.byteLength),
-  );
-  out.set(a);
-  return out;
 }
 
 /** The buffers of a metadata file's feature table. */
