@@ -41,10 +41,10 @@ export function randomSplit(rows: number, testFraction: number, seed: number, fo
   }
   const order = shuffledRange(rows, mulberry32(seed));
   const [from, to] = heldOutBlock(rows, testFraction, fold);
-  const train = new Int32Array(rows - (to - from));
-  train.set(order.subarray(0, from));
-  train.set(order.subarray(to), from);
-  return { test: order.slice(from, to).sort(), train: train.sort() };
+  // Marked, then read in row order: ascending without sorting (at 5M rows two sorts took 0.5 s).
+  const isTest = new Uint8Array(rows);
+  for (let k = from; k < to; k++) isTest[order[k]] = 1;
+  return splitByMark(isTest, to - from);
 }
 
 /** Picks `rows` entries of `column` into a new array of the same type. */
