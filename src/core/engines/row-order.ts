@@ -103,12 +103,8 @@ export function chunkedShuffle(
   for (const c of shuffledRange(chunks, random)) {
     const from = at;
     for (let k = offsets[c]; k < offsets[c + 1]; k++) out[at++] = k;
-    for (let i = at - 1; i > from; i--) {
-      const j = from + Math.floor(random() * (i - from + 1));
-      const t = out[i];
-      out[i] = out[j];
-      out[j] = t;
-    }
+    const rows = out.subarray(from, at);
+    shuffledRange(rows.length, random, rows);
   }
   return out;
 }

@@ -104,7 +104,7 @@ export class RowEngineTrainer extends Trainer {
       throw new Error(problem);
     }
     const trainer = new RowEngineTrainer(data, config, model);
-    trainer.chunkBytes = options.chunkBytes ?? CHUNK_BYTES;
+    if (options.chunkBytes) trainer.chunkBytes = options.chunkBytes;
     try {
       await trainer.init(makeExecutor, workers);
       return trainer;
