@@ -37,7 +37,6 @@ const threadRates = new Map<string, ThreadRates>();
 
 /** Rows a second of the row kernel on every core and on one core fewer (1 on two cores). */
 interface ThreadRates {
-  cores: number;
   all: number;
   fewer: number;
 }
@@ -70,7 +69,7 @@ async function kernelThreads(
   };
   let r = threadRates.get(key);
   if (!r) {
-    r = { cores, all: await rate(cores), fewer: await rate(cores - 1) };
+    r = { all: await rate(cores), fewer: await rate(cores - 1) };
     threadRates.set(key, r);
   }
   const fmt = (x: number) => `${(x / 1e6).toFixed(2)} M rows/s`;
