@@ -59,7 +59,11 @@ describe('row order by user chunk', () => {
     for (let epoch = 0; epoch < 8; epoch++) {
       chunkedShuffle(offsets, random, out);
       expect([...out].sort((x, y) => x - y)).toEqual([...Array(60).keys()]);
-      const chunkAt = (k: number) => offsets.findLastIndex((o) => o <= out[k]);
+      const chunkAt = (k: number) => {
+        let c = 0;
+        while (offsets[c + 1] <= out[k]) c++;
+        return c;
+      };
       let runs = 1;
       for (let k = 1; k < 60; k++) if (chunkAt(k) !== chunkAt(k - 1)) runs++;
       expect(runs).toBe(4);

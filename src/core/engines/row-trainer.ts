@@ -74,7 +74,7 @@ export class RowEngineTrainer extends Trainer {
   /** Where the model's tables live in the engine's arrays (and a bag model's bags). */
   private layout!: KernelLayout;
   /** Where each user chunk's training rows are stored (row-order.ts); [0, rows] for one chunk. */
-  private chunkOffsets = new Int32Array(2);
+  private chunkOffsets: Int32Array = new Int32Array(2);
   private chunkBytes = CHUNK_BYTES;
   /** The selected epoch's tables (saveCheckpoint). */
   private saved: { user: Float32Array; item: Float32Array; day: Float32Array } | null = null;

@@ -8,7 +8,8 @@ type Shareable = Int32Array | Uint32Array | Float32Array | Float64Array;
 
 /** Whether this context can share memory with its workers (cross-origin isolated). */
 export function canShare(): boolean {
-  return typeof SharedArrayBuffer !== 'undefined' && globalThis.crossOriginIsolated === true;
+  const isolated = (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated;
+  return typeof SharedArrayBuffer !== 'undefined' && isolated === true;
 }
 
 /** `a` copied into a new SharedArrayBuffer, of the same type and length. */
