@@ -6,8 +6,12 @@
 // map off (re-project only at the end) shows what the map costs, and the page's own first-visit
 // default (the map-first hybrid) is timed as a person gets it.
 
-/** The cases: `biasedMf` presses "Use biased MF (ratings)"; `projectEvery` 0 maps at the end. */
-const CASES = [
+/**
+ * The cases: `biasedMf` presses "Use biased MF (ratings)"; `model` selects a model with its
+ * defaults instead (the deep models' rows, issue 18); `projectEvery` 0 maps at the end, and
+ * undefined keeps the model's default.
+ */
+export const CASES = [
   { biasedMf: true, projectEvery: 2 },
   { biasedMf: true, projectEvery: 0 },
   { biasedMf: false, projectEvery: 2 },
@@ -20,7 +24,7 @@ const CASES = [
  */
 export async function appRows(browser, base, cases = CASES) {
   const rows = [];
-  for (const { biasedMf, projectEvery } of cases) {
+  for (const { biasedMf, model, projectEvery } of cases) {
     const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
     try {
       page.on('pageerror', (e) => console.error('app page:', e.message));
@@ -35,7 +39,8 @@ export async function appRows(browser, base, cases = CASES) {
         { timeout: 120_000 },
       );
       if (biasedMf) await page.getByRole('button', { name: 'Use biased MF (ratings)' }).click();
-      if (projectEvery !== 2) {
+      if (model) await page.getByLabel('Model', { exact: true }).selectOption(model);
+      if (projectEvery !== undefined && projectEvery !== 2) {
         await page.getByText('Advanced', { exact: true }).click();
         await page
           .getByLabel('Re-project every (epochs; 0: at the end)')
@@ -96,6 +101,7 @@ export async function appRows(browser, base, cases = CASES) {
                   engine: s.training.engine,
                   model: t.model,
                   engines: s.training.engines,
+                  epochSeconds: t.history.map((h) => h.seconds),
                 });
                 return;
               }
@@ -107,10 +113,15 @@ export async function appRows(browser, base, cases = CASES) {
       await train.click();
       const r = await timing;
       if (r.status !== 'done') throw new Error(`app run ended ${r.status}: ${r.error}`);
+      const what = model ?? (biasedMf ? 'biased MF' : 'first-visit default');
+      const map =
+        projectEvery === undefined
+          ? 'its defaults'
+          : projectEvery
+            ? `live map every ${projectEvery} epochs`
+            : 'map at the end';
       rows.push({
-        case: `app, ${biasedMf ? 'biased MF' : 'first-visit default'}, ${
-          projectEvery ? `live map every ${projectEvery} epochs` : 'map at the end'
-        }`,
+        case: `app, ${what}, ${map}`,
         model: r.model,
         calibrationMs,
         engine: r.engine,
@@ -123,6 +134,11 @@ export async function appRows(browser, base, cases = CASES) {
         doneMs: r.doneMs,
         mapMs: r.mapMs,
         rowsPerSecond: (r.trainRows * r.epochs * 1000) / r.lastEpochMs,
+        // The page's time per epoch after the first (its steps, validation, snapshot and the
+        // page's handling), beside the steps' own seconds as the worker timed them.
+        msPerEpoch:
+          r.epochs > 1 ? (r.lastEpochMs - r.firstEpochMs) / (r.epochs - 1) : r.lastEpochMs,
+        stepSeconds: r.epochSeconds,
         readoutRowsPerSecond: r.readout,
       });
     } finally {

@@ -7,6 +7,9 @@
 // --scale[=rows] (only the scale row: the app on a generated MovieLens-25M-shaped file, 25M rows
 // unless given, written once to $TMPDIR; replaces just `scale`).
 // --deep-only (only the deep models' epochs per tfjs engine; replaces just `deep`).
+// --app-models=autorec,youtube-dnn,svdpp (with --app-only: the app rows of these models, each
+// with its defaults, in place of the biased MF and first-visit rows: issue 18's per-epoch time;
+// --app-project-every=N sets their live map's period, 0 for the map at the end only).
 // --engines-accuracy (only the held-out metric of each model on each training engine, through the
 // page's TrainingSession: bench/browser/engines-accuracy.ts; --accuracy-models=a,b,
 // --accuracy-engines=webgl,cpu and --accuracy-users=N narrow it; its rows replace the same
@@ -15,7 +18,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { chromium } from '@playwright/test';
-import { appRows } from './app-row.mjs';
+import { appRows, CASES } from './app-row.mjs';
 import { generateRatings, scaleRow } from './scale-app.mjs';
 
 const quick = process.argv.includes('--quick');
@@ -29,6 +32,11 @@ const scaleRows = scaleArg ? Number(scaleArg.split('=')[1] ?? 25_000_000) : 0;
 if (scaleArg && !(Number.isInteger(scaleRows) && scaleRows >= 1000))
   throw new Error(`--scale=<rows> needs a whole number of rows (1,000 or more), got ${scaleArg}`);
 const deepOnly = process.argv.includes('--deep-only');
+const appModels = process.argv
+  .find((a) => a.startsWith('--app-models='))
+  ?.slice('--app-models='.length)
+  .split(',')
+  .filter(Boolean);
 const accuracyOnly = process.argv.includes('--engines-accuracy');
 const port = 4700 + Math.floor(Math.random() * 200);
 // vite itself, not through npx, so that killing it stops the server.
@@ -113,12 +121,20 @@ try {
     !scaleRows &&
     (appOnly || !(quick || profile || projectionOnly || enginesOnly || deepOnly || accuracyOnly))
   ) {
-    const rows = await appRows(browser, `http://127.0.0.1:${port}/`);
+    const every = process.argv.find((a) => a.startsWith('--app-project-every='));
+    const projectEvery = every ? Number(every.split('=')[1]) : undefined;
+    const cases = appModels ? appModels.map((model) => ({ model, projectEvery })) : CASES;
+    const rows = await appRows(browser, `http://127.0.0.1:${port}/`, cases);
     reportApp(rows);
     const file = new URL('./results.json', import.meta.url);
     const old = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {};
     const load = os.loadavg().map((l) => l.toFixed(1));
-    writeFileSync(file, JSON.stringify({ ...old, app: { date: new Date(), load, rows } }, null, 2));
+    // The deep models' rows have their own key, so the biased MF rows stay.
+    const key = appModels ? 'appModels' : 'app';
+    writeFileSync(
+      file,
+      JSON.stringify({ ...old, [key]: { date: new Date(), load, rows } }, null, 2),
+    );
   }
 } finally {
   await browser.close();
@@ -236,6 +252,8 @@ function reportApp(rows) {
       'engine chosen ms',
       'epoch 1 ms',
       'to last epoch ms',
+      'ms per epoch',
+      'steps s per epoch',
       'rows/s',
       'readout rows/s',
       'to map ms',
@@ -250,11 +268,20 @@ function reportApp(rows) {
       fmt(r.engineMs),
       fmt(r.firstEpochMs),
       fmt(r.lastEpochMs),
+      fmt(r.msPerEpoch),
+      fmt(median(r.stepSeconds), 2),
       fmt(r.rowsPerSecond),
       fmt(r.readoutRowsPerSecond),
       fmt(r.mapMs),
     ]),
   );
+}
+
+/** The median of `xs` (null when empty). */
+function median(xs) {
+  if (!xs?.length) return null;
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[s.length >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 }
 
 /** n with d decimals and thousands separators; '—' for null. */

@@ -3,10 +3,15 @@ import type { TrainConfig } from '../core/training/config';
 import type { TrainerState } from '../core/training/trainer-state';
 import type { TabRole } from './session-lock';
 
-/** A run the last page left mid-training, resumable from its last finished epoch. */
+/** A run the last page left mid-training, resumable from its last stored epoch. */
 export interface InterruptedRun {
-  /** Epochs it finished (the stored parameters are this epoch's). */
+  /** Epochs it finished (its history's last). */
   epoch: number;
+  /**
+   * The epoch whose parameters are stored, where Resume goes on from: `epoch`, or an earlier one
+   * when the run stores its checkpoint less often than every epoch (CHECKPOINT_BYTES_PER_SECOND).
+   */
+  resumeFrom: number;
   epochs: number;
   config: TrainConfig;
   state: TrainerState;

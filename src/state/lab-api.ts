@@ -52,6 +52,8 @@ export function labSnapshot(lab: Lab) {
         k: h.k,
         ranking: h.ranking,
         split: h.split,
+        /** The epoch's training steps, in seconds (its evaluation and snapshot not counted). */
+        seconds: h.seconds,
       })),
       test: t.test,
       folds: t.folds && foldSummary(t.folds.k, t.folds.reports),
@@ -195,6 +197,7 @@ export function labSnapshot(lab: Lab) {
       tab: s.durable.tab,
       interrupted: s.durable.interrupted && {
         epoch: s.durable.interrupted.epoch,
+        resumeFrom: s.durable.interrupted.resumeFrom,
         epochs: s.durable.interrupted.epochs,
       },
       savedEpoch: s.durable.savedEpoch,

@@ -115,7 +115,14 @@ export function interruptedRun(saved: Saved): InterruptedRun | null {
   const state = saved.checkpoint;
   if (!saved.running || !state) return null;
   const config = { ...DEFAULT_CONFIG, ...saved.training.config };
-  return { epoch: state.epoch, epochs: config.epochs, config, state };
+  const last = saved.training.history.at(-1)?.epoch ?? 0;
+  return {
+    epoch: Math.max(last, state.epoch),
+    resumeFrom: state.epoch,
+    epochs: config.epochs,
+    config,
+    state,
+  };
 }
 
 /**

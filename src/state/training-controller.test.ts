@@ -153,6 +153,43 @@ describe('TrainingController', () => {
     expect(c.isTraining()).toBe(false);
   });
 
+  it('an epoch trained again (from an earlier checkpoint) replaces the one it repeats', () => {
+    const { c, emit, store } = setup();
+    c.setConfig({ epochs: 4, projectEvery: 0 });
+    c.train();
+    emit(started);
+    for (const k of [1, 2, 3]) emit({ type: 'epoch', entry: entry(k), snapshot: tinySnapshot(k) });
+    // Back to epoch 1's parameters: epochs 2 and 3 train again.
+    emit({ type: 'epoch', entry: { ...entry(2), rmse: 0.4 }, snapshot: tinySnapshot(2) });
+    const { history, epoch } = store.get().training;
+    expect(history.map((h) => [h.epoch, h.rmse])).toEqual([
+      [1, 1],
+      [2, 0.4],
+    ]);
+    expect(epoch).toBe(2);
+  });
+
+  it('Resume goes on from the stored epoch, keeping the history up to it', () => {
+    const { c, sent, store } = setup();
+    const config = { ...store.get().training.config, epochs: 5 };
+    const state = { epoch: 2, model: 'biased-mf', params: [] };
+    store.set((s) => ({
+      training: { ...s.training, history: [1, 2, 3].map(entry), epoch: 3 },
+      durable: {
+        ...s.durable,
+        interrupted: { epoch: 3, resumeFrom: 2, epochs: 5, config, state },
+      },
+    }));
+    c.resumeInterrupted();
+    expect(sent).toHaveLength(1);
+    expect(sent[0]).toMatchObject({ type: 'train', resume: state });
+    const { training, durable } = store.get();
+    expect(training.history.map((h) => h.epoch)).toEqual([1, 2]);
+    expect(training.epoch).toBe(2);
+    expect(durable.interrupted).toBeNull();
+    expect(durable.checkpoint).toBe(state);
+  });
+
   it('lays out nothing for one-value models or a search', () => {
     const { c, emit, deps } = setup();
     c.setConfig({ epochs: 1 });

@@ -197,8 +197,12 @@ export class TrainingController {
       space: null,
       error: null,
       startedAt: performance.now(),
-      // A resumed run keeps its finished epochs.
-      ...(resume && { config, history: training.history, epoch: resume.epoch }),
+      // A resumed run keeps its finished epochs up to the stored one (those after it train again).
+      ...(resume && {
+        config,
+        history: training.history.filter((h) => h.epoch <= resume.resumeFrom),
+        epoch: resume.resumeFrom,
+      }),
     });
     // What a reload resumes from: nothing of an earlier run.
     this.store.set((s) => ({
@@ -285,7 +289,10 @@ export class TrainingController {
         return;
       }
       case 'epoch': {
-        this.setTraining({ history: [...t.history, e.entry], epoch: e.entry.epoch });
+        // An epoch trained again (after a lost GPU context, from an earlier checkpoint) replaces
+        // the one it repeats.
+        const before = t.history.filter((h) => h.epoch < e.entry.epoch);
+        this.setTraining({ history: [...before, e.entry], epoch: e.entry.epoch });
         this.store.set({ embeddings: e.snapshot });
         this.deps.refreshSelection();
         // The map's quality after this epoch (not for a search's many short trials).

@@ -30,9 +30,13 @@ export function SessionBanner() {
       )}
       {interrupted && !training && (
         <div className="restored" role="status">
-          Training was interrupted at epoch {interrupted.epoch} of {interrupted.epochs}. Resume goes
-          on from that epoch&apos;s stored tables; the optimizer&apos;s moments start fresh (they
-          are as large as the tables and are not stored).
+          Training was interrupted at epoch {interrupted.epoch} of {interrupted.epochs}.{' '}
+          {interrupted.resumeFrom === interrupted.epoch
+            ? 'Resume goes on from that epoch’s stored tables'
+            : `Resume goes on from epoch ${interrupted.resumeFrom}’s stored tables (the last kept; ` +
+              `the epochs after it train again)`}
+          ; the optimizer&apos;s moments start fresh (they are as large as the tables and are not
+          stored).
           <button type="button" onClick={() => lab.resumeInterrupted()}>
             Resume
           </button>

@@ -24,7 +24,7 @@ export class UserRows {
     train: Interactions,
     readonly users: number,
     readonly items: number,
-    implicit: boolean,
+    private readonly implicit: boolean,
   ) {
     const { offsets, rows } = groupRows(train.user, users, 'training rows', 'user');
     this.rowItems = Int32Array.from(rows, (r) => train.item[r]);
@@ -54,11 +54,19 @@ export class UserRows {
 
   /**
    * The users' rows, dense: input [users.length, items] (values) and, when asked for, the mask
-   * (1 where observed). Fresh arrays each call: tfjs may keep a reference until it uploads them.
+   * (1 where observed). Implicit rows read as 1, so their mask is the input itself (the same
+   * array: one [users x items] block built and uploaded a step, not two). Fresh arrays each
+   * call: tfjs may keep a reference until it uploads them.
    */
   dense(users: ArrayLike<number>, withMask: boolean): { input: Float32Array; mask: Float32Array } {
     const { items } = this;
     const input = new Float32Array(users.length * items);
+    if (withMask && this.implicit) {
+      for (let b = 0; b < users.length; b++)
+        for (let k = this.offsets[users[b]]; k < this.offsets[users[b] + 1]; k++)
+          input[b * items + this.rowItems[k]] = 1;
+      return { input, mask: input };
+    }
     const mask = new Float32Array(withMask ? users.length * items : 0);
     for (let b = 0; b < users.length; b++) {
       const u = users[b];

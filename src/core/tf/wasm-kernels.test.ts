@@ -86,6 +86,28 @@ describe('wasm kernels', () => {
     cpu.forEach((c, k) => close(wasm[k], c));
   });
 
+  it('products with a wide right side (run as (B^T A^T)^T) match cpu, fused and batched', async () => {
+    const run = () =>
+      tf.tidy(() => {
+        const a = tf.reshape(tf.cos(tf.range(0, 8)), [2, 4]);
+        const wide = tf.reshape(tf.sin(tf.range(0, 40)), [4, 10]);
+        const wideT = tf.transpose(wide);
+        const bias = tf.sin(tf.range(1, 11));
+        return [
+          tf.matMul(a, wide),
+          tf.matMul(a, wideT, false, true),
+          tf.matMul(tf.transpose(a), wideT, true, true),
+          tf.fused.matMul({ a, b: wideT, transposeB: true, bias }),
+          // An activation keeps the plain order.
+          tf.fused.matMul({ a, b: wide, bias, activation: 'relu' }),
+          tf.matMul(tf.stack([a, tf.neg(a)]), tf.stack([wide, tf.mul(wide, 2)])),
+        ].map(values);
+      });
+    const cpu = await on('cpu', run);
+    const wasm = await on('wasm', run);
+    cpu.forEach((c, k) => close(wasm[k], c));
+  });
+
   it('biasedDot and its gradients match cpu', async () => {
     const run = () =>
       tf.tidy(() => {

@@ -8,7 +8,8 @@
  * - matrix products with a transposed side (every matMul's gradient has one) transpose it
  *   first: tfjs-wasm 4.22 runs them about 10x slower than a plain product, measured in Node on
  *   [64, 256] x [9724, 256]^T (AutoRec's decoder on the sample): 1,200 ms against 100 ms plus a
- *   52 ms transpose (load average 16 on 2 cores).
+ *   52 ms transpose (load average 16 on 2 cores); and a wide right operand goes on the left
+ *   (`wasmProduct`).
  * Only type imports from the wasm package: registering a kernel does not load the backend.
  */
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
@@ -60,19 +61,32 @@ function flipped(backend: BackendWasm, x: Info): Info {
   return transpose.kernelFunc({ inputs: { x }, backend, attrs: { perm } }) as Info;
 }
 
-/** Re-registers a wasm matrix product so that it never runs with transposeA / transposeB. */
-function withoutTransposes(kernelName: string): void {
+/**
+ * Re-registers a wasm matrix product so that it never runs with transposeA / transposeB, and so
+ * that a right operand wider than the left goes on the left. tfjs-wasm hands the right operand
+ * to XNNPACK as a fully-connected layer's weights, packed anew on each call whenever it is a new
+ * tensor (in training, every step): with AutoRec's [9,724 x 256] decoder on the right of a
+ * 64-user batch, packing cost as much as the product. So A B with B [K, N] wider than A [M, K]
+ * (N >= 4M) runs as (B^T A^T)^T: the packed side is A^T, and the two transposes of the small
+ * sides are copies of M x K and M x N floats. Measured in Node wasm (bench/deep, one thread) on
+ * AutoRec's shapes with a new decoder each call: h V^T 18.4 ms -> 10.8 ms, dy V 16.8 -> about 12.
+ * A fused product with an activation keeps the plain order; its bias is added after the
+ * transpose.
+ */
+function wasmProduct(kernelName: string, plain: tf.KernelConfig): void {
   const original = tf.getKernel(kernelName, 'wasm');
   if (!original) return;
   tf.unregisterKernel(kernelName, 'wasm');
   tf.registerKernel({
     ...original,
     kernelFunc: (args) => {
-      const { transposeA, transposeB } = args.attrs as {
+      const attrs = args.attrs as {
         transposeA?: boolean;
         transposeB?: boolean;
+        activation?: string;
       };
-      if (!transposeA && !transposeB) return original.kernelFunc(args);
+      const { transposeA = false, transposeB = false } = attrs;
+      const { a, b, bias, preluActivationWeights } = args.inputs;
       const backend = args.backend as BackendWasm;
       const made: Info[] = [];
       const flip = (x: Info) => {
@@ -80,14 +94,36 @@ function withoutTransposes(kernelName: string): void {
         made.push(t);
         return t;
       };
-      const inputs = {
-        ...args.inputs,
-        a: transposeA ? flip(args.inputs.a!) : args.inputs.a!,
-        b: transposeB ? flip(args.inputs.b!) : args.inputs.b!,
-      };
-      const attrs = { ...args.attrs, transposeA: false, transposeB: false };
+      const rows = a!.shape.at(transposeA ? -1 : -2)!;
+      const cols = b!.shape.at(transposeB ? -2 : -1)!;
+      const activated =
+        (attrs.activation !== undefined && attrs.activation !== 'linear') ||
+        !!preluActivationWeights;
       try {
-        return original.kernelFunc({ ...args, inputs, attrs });
+        if (cols >= 4 * rows && !activated) {
+          const product = plain.kernelFunc({
+            backend,
+            inputs: { a: transposeB ? b! : flip(b!), b: transposeA ? a! : flip(a!) },
+            attrs: { transposeA: false, transposeB: false },
+          }) as Info;
+          made.push(product);
+          const out = flipped(backend, product);
+          if (!bias) return out;
+          made.push(out);
+          const add = tf.getKernel('Add', 'wasm')!;
+          return add.kernelFunc({ backend, inputs: { a: out, b: bias }, attrs: {} }) as Info;
+        }
+        if (!transposeA && !transposeB) return original.kernelFunc(args);
+        const inputs = {
+          ...args.inputs,
+          a: transposeA ? flip(a!) : a!,
+          b: transposeB ? flip(b!) : b!,
+        };
+        return original.kernelFunc({
+          ...args,
+          inputs,
+          attrs: { ...args.attrs, transposeA: false, transposeB: false },
+        });
       } finally {
         for (const t of made) backend.disposeData(t.dataId);
       }
@@ -122,8 +158,11 @@ let registered = false;
 export function registerWasmKernels(): void {
   if (registered) return;
   registered = true;
-  withoutTransposes('BatchMatMul');
-  withoutTransposes('_FusedMatMul');
+  const plain = tf.getKernel('BatchMatMul', 'wasm');
+  if (plain) {
+    wasmProduct('BatchMatMul', plain);
+    wasmProduct('_FusedMatMul', plain);
+  }
   sharedIdentity();
   tf.registerKernel({
     kernelName: 'UnsortedSegmentSum',

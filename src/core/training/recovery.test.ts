@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { TrainingSession } from './session';
+import { checkpointDue, TrainingSession } from './session';
 import type { TrainingDataPayload, TrainingEvent } from './session-messages';
 import type { GpuGuard } from './recovery';
 import { DEFAULT_CONFIG, type TrainConfig } from './config';
@@ -51,7 +51,8 @@ class FakeGpu implements GpuGuard {
   }
 }
 
-async function train(c: TrainConfig, loseAtEpoch: number | null) {
+/** A run (checkpoints posted at `rate` bytes a second; Infinity: every epoch). */
+async function train(c: TrainConfig, loseAtEpoch: number | null, rate = Infinity) {
   const events: TrainingEvent[] = [];
   const gpu = new FakeGpu();
   const session = new TrainingSession(
@@ -63,6 +64,7 @@ async function train(c: TrainConfig, loseAtEpoch: number | null) {
     1e9,
     null,
     gpu,
+    rate,
   );
   session.handle({ type: 'train', data, config: c });
   await session.whenIdle();
@@ -103,6 +105,22 @@ describe('a lost GPU context mid-run', () => {
     expect(states[0].params[0].values).toBeInstanceOf(Float32Array);
   });
 
+  it('posts checkpoints at the bounded rate, yet a lost context still resumes from the last epoch', async () => {
+    const c = { ...config, optimizer: 'sgd' as const };
+    const calm = await train(c, null);
+    // One byte a second: only the first epoch of each (re)start posts its parameters to the page,
+    // the run's first and the first after the rebuild.
+    const { events, gpu } = await train(c, 3, 1);
+    const posted = events.flatMap((e) => (e.type === 'epoch' && e.state ? [e.state.epoch] : []));
+    expect(posted).toEqual([1, 4]);
+    expect(gpu.rebuilds).toBe(1);
+    expect(events.find((e) => e.type === 'notice')).toMatchObject({
+      message: expect.stringMatching(/from epoch 3 of 5/),
+    });
+    expect(epochs(events)).toEqual([1, 2, 3, 4, 5]);
+    expect(testRmse(events)).toBeCloseTo(testRmse(calm.events), 5);
+  });
+
   it('a run resumed from a stored epoch trains only the epochs left', async () => {
     const first = await train({ ...config, epochs: 2 }, null);
     const state = first.events.flatMap((e) => (e.type === 'epoch' && e.state ? [e.state] : []))[1];
@@ -112,5 +130,18 @@ describe('a lost GPU context mid-run', () => {
     await session.whenIdle();
     expect(epochs(events)).toEqual([3, 4, 5]);
     expect(events.at(-1)).toEqual({ type: 'status', status: 'done' });
+  });
+});
+
+describe('checkpointDue', () => {
+  const last = { at: 1000, bytes: 4_000_000 };
+  it('exports the first epoch, then once the time since the last export pays for its bytes', () => {
+    expect(checkpointDue(null, 0, 1)).toBe(true);
+    // 4 MB at 2 MB/s: due two seconds after the last export, not before.
+    expect(checkpointDue(last, 2999, 2_000_000)).toBe(false);
+    expect(checkpointDue(last, 3000, 2_000_000)).toBe(true);
+  });
+  it('an unbounded rate exports every epoch', () => {
+    expect(checkpointDue(last, 1000, Infinity)).toBe(true);
   });
 });

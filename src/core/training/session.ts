@@ -24,10 +24,17 @@ import type { TrainingDataPayload, TrainingEvent, TrainingRequest } from './sess
 import type { EngineHook } from '../engines/choose';
 import { Calibrations } from '../engines/calibrate';
 import type { EnginePreference } from '../engines/types';
-import { shareState, type TrainerState } from './trainer-state';
+import { shareState, stateBytes, type TrainerState } from './trainer-state';
 import { GpuLostError, lossNotice, safely, type GpuGuard } from './recovery';
 
 export type Post = (e: TrainingEvent) => void;
+
+interface LoopOptions {
+  /** Whether finished epochs' parameters are read and kept (to resume from). */
+  keep: boolean;
+  /** The engine the run trains on (null: tfjs on the current backend, without an engine hook). */
+  engine: string | null;
+}
 
 const nextTask = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 
@@ -49,6 +56,8 @@ export class TrainingSession {
     private readonly engines: EngineHook | null = null,
     /** Watches the GPU context (the worker's); without it, a lost context is an error. */
     private readonly gpu: GpuGuard | null = null,
+    /** How many bytes of checkpoint a run posts a second at most (Infinity: every epoch). */
+    private readonly checkpointRate = CHECKPOINT_BYTES_PER_SECOND,
   ) {
     this.calibrations = engines && new Calibrations(engines, post);
   }
@@ -209,7 +218,8 @@ export class TrainingSession {
         }
         const part: HeldOutPart = data.validation ? 'validation' : 'test';
         this.started(trainer, prepared, part);
-        score = await this.trainOnce(trainer, config, part, data.test.rating.length, keep);
+        const run = { keep, engine: chosen?.engine ?? null };
+        score = await this.trainOnce(trainer, config, part, data.test.rating.length, run);
       } catch (e) {
         safely(() => trainer.dispose());
         if (!this.gpu || !(e instanceof GpuLostError || this.gpu.isLost())) throw e;
@@ -260,9 +270,9 @@ export class TrainingSession {
     config: TrainConfig,
     part: HeldOutPart,
     testRows: number,
-    keep: boolean,
+    run: LoopOptions,
   ): Promise<number | undefined> {
-    const { selected, score } = await this.loop(trainer, config, part, keep);
+    const { selected, score } = await this.loop(trainer, config, part, run);
     if (selected > 0) await this.guard(this.reportTest(trainer, selected, testRows));
     return part === 'validation' && selected > 0 ? score : undefined;
   }
@@ -303,8 +313,7 @@ export class TrainingSession {
     trainer: ModelTrainer,
     config: TrainConfig,
     part: HeldOutPart,
-    /** Whether each finished epoch's parameters are read and kept (to resume from). */
-    keep = false,
+    { keep, engine }: LoopOptions,
   ): Promise<{ selected: number; score: number }> {
     const totalSteps = trainer.stepsPerEpoch * trainer.epochs;
     // Nothing may be chosen on the test part: without validation, no early stopping.
@@ -320,6 +329,10 @@ export class TrainingSession {
     let epochLossSteps = 0;
     let stepsPerRead = 1;
     let sinceRead = 0;
+    let lastCheckpoint: Checkpointed | null = null;
+    // Whether the run's backend has a context to lose: WebGL (the engine hook's, or without one
+    // the current tfjs backend when a guard watches it).
+    const losable = !!this.gpu && (engine ?? 'webgl') === 'webgl';
     while (!trainer.finished && !this.stopped) {
       if (this.paused) {
         this.post({ type: 'status', status: 'paused' });
@@ -375,11 +388,18 @@ export class TrainingSession {
           predictsRatings ? null : await this.guard(trainer.rankingReport(false, part)),
         );
         const snapshot = await this.guard(trainer.snapshot());
-        const state =
-          keep && trainer.exportState ? shareState(await this.guard(trainer.exportState())) : null;
+        // The page stores a checkpoint at a bounded rate; a run on WebGL keeps every epoch's
+        // here too, so that a lost context goes back one epoch at most.
+        const due = checkpointDue(lastCheckpoint, now, this.checkpointRate);
+        const exported =
+          keep && trainer.exportState && (due || losable)
+            ? shareState(await this.guard(trainer.exportState()))
+            : null;
+        const state = due ? exported : null;
         // Values read from a context lost meanwhile may be zeros: the epoch is trained again.
         if (this.gpu?.isLost()) throw new GpuLostError();
-        if (state) this.lastState = state;
+        if (exported) this.lastState = exported;
+        if (state) lastCheckpoint = { at: now, bytes: stateBytes(state) };
         this.post({
           type: 'epoch',
           entry: {
@@ -413,6 +433,38 @@ export class TrainingSession {
     }
     return selected();
   }
+}
+
+/**
+ * The most bytes of checkpoint a run exports a second, on average. Each exported epoch's
+ * parameters are copied, posted to the page and written to IndexedDB by the writer worker: for
+ * AutoRec on the sample (20 MB, its two [items x 256] matrices) that took an epoch in the app
+ * from 1.65 s to 2.06 s (measured with `node bench/run.mjs --app-only --app-models=autorec
+ * --app-project-every=0`, 2-core machine), about 11 MB/s of checkpoints. At this rate a run
+ * spends about a tenth of that on them; small models (biased MF on the sample, 1.4 MB) still
+ * export every epoch that takes a third of a second, and a reload or a lost GPU context goes back
+ * at most a few seconds of training (the epochs after the checkpoint are trained again).
+ */
+export const CHECKPOINT_BYTES_PER_SECOND = 4 * 2 ** 20;
+
+/** When the run last exported its parameters (performance.now()), and their size in bytes. */
+export interface Checkpointed {
+  at: number;
+  bytes: number;
+}
+
+/**
+ * Whether a finished epoch exports its parameters at `now`: the first epoch does, later ones once
+ * the time since the last export would have written it at `CHECKPOINT_BYTES_PER_SECOND` (the
+ * parameters' size does not change within a run).
+ */
+export function checkpointDue(
+  last: Checkpointed | null,
+  now: number,
+  bytesPerSecond = CHECKPOINT_BYTES_PER_SECOND,
+): boolean {
+  if (last === null || bytesPerSecond === Infinity) return true;
+  return ((now - last.at) / 1000) * bytesPerSecond >= last.bytes;
 }
 
 /**

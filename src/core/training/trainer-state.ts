@@ -31,7 +31,13 @@ export interface TrainerState {
  */
 export function shareState(state: TrainerState): TrainerState {
   if (!canShare()) return state;
-  return { ...state, params: state.params.map((p) => ({ ...p, values: sharedCopy(p.values) })) };
+  const share = (a: Float32Array) => (a.buffer instanceof SharedArrayBuffer ? a : sharedCopy(a));
+  return { ...state, params: state.params.map((p) => ({ ...p, values: share(p.values) })) };
+}
+
+/** The bytes of a state's parameters. */
+export function stateBytes(state: TrainerState): number {
+  return state.params.reduce((sum, p) => sum + p.values.byteLength, 0);
 }
 
 /** The model's variables in a fixed order: its tables (by name), then its dense parameters. */
@@ -46,8 +52,10 @@ function variables(model: RecModel): { name: string; v: tf.Variable }[] {
 export async function readParams(model: RecModel): Promise<ParamValues[]> {
   const out: ParamValues[] = [];
   for (const { name, v } of variables(model)) {
-    // A copy: the cpu backend's buffer is the variable's own and later steps write into it.
-    const values = Float32Array.from((await v.data()) as Float32Array);
+    // A copy (shared where it can be, as shareState would make it): the cpu backend's buffer is
+    // the variable's own and later steps write into it.
+    const read = (await v.data()) as Float32Array;
+    const values = canShare() ? sharedCopy(read) : read.slice();
     out.push({ name, shape: [...v.shape], values });
   }
   return out;

@@ -85,6 +85,10 @@ describe('UserTrainer', () => {
     expect(Array.from(explicit.input)).toEqual([5, 0, 4, 0, 3, 0]);
     expect(Array.from(explicit.mask)).toEqual([1, 0, 1, 0, 1, 0]);
     expect(Array.from(new UserRows(train, 2, 3, true).dense([1], false).input)).toEqual([1, 0, 1]);
+    // Implicit rows with their mask: one block, the input and mask alike.
+    const implicit = new UserRows(train, 2, 3, true).dense([1, 0], true);
+    expect(Array.from(implicit.input)).toEqual([1, 0, 1, 0, 1, 0]);
+    expect(implicit.mask).toBe(implicit.input);
   });
 
   it('hands every batch the same number of users and covers the users with rows each epoch', () => {

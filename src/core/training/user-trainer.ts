@@ -233,10 +233,12 @@ export class UserTrainer implements ModelTrainer {
     for (let k = 0; k < b; k++) users[k] = this.order[(start + k) % n];
     const { input, mask } = this.rows.dense(users, true);
     const { items, userFeatures } = this.data;
+    const inputTensor = tf.tensor2d(input, [b, items]);
     return {
       users: tf.tensor1d(users, 'int32'),
-      input: tf.tensor2d(input, [b, items]),
-      mask: tf.tensor2d(mask, [b, items]),
+      input: inputTensor,
+      // Implicit rows: the mask is the input (one tensor; disposing it twice is a no-op).
+      mask: mask === input ? inputTensor : tf.tensor2d(mask, [b, items]),
       rows: uploadSparseRows(this.rows.sparse(users), items),
       features: this.withFeatures
         ? tf.tensor2d(userFeatureWeights(userFeatures, users), [b, userFeatures.names.length])
