@@ -1,5 +1,6 @@
 /** The durable session's slice of the app state (durable.ts writes it; the banner shows it). */
 import type { TrainConfig } from '../core/training/config';
+import { CHECKPOINT_BYTES_PER_SECOND } from '../core/training/checkpoint-rate';
 import type { TrainerState } from '../core/training/trainer-state';
 import type { TabRole } from './session-lock';
 
@@ -54,8 +55,28 @@ export function settledWaitsForEpoch(status: string): boolean {
  */
 export const RUN_COMMIT_MS = 1000;
 
-/** How long a finished epoch's commit waits: 0 now, else the rest of the run's commit interval. */
-export function epochCommitDelay(status: string, lastCommit: number, now: number): number {
+/**
+ * And at most this many bytes a second on average: each commit copies the session's arrays on
+ * the page, and the writer worker and the browser's storage process clone and write them. For
+ * AutoRec on the sample (a 21 MB map snapshot and a 20 MB checkpoint) committing every epoch took
+ * 2.2 s of the page's main thread over a 15-epoch run (a CPU profile of `node bench/run.mjs
+ * --app-only --app-models=autorec`) and kept the storage process busy, beside training's two
+ * threads on a 2-core machine. The checkpoint's own rate (CHECKPOINT_BYTES_PER_SECOND) is the
+ * same, so a commit rarely waits for one.
+ */
+export const RUN_COMMIT_BYTES_PER_SECOND = CHECKPOINT_BYTES_PER_SECOND;
+
+/**
+ * How long a finished epoch's commit waits: 0 now, else the rest of the run's commit interval,
+ * RUN_COMMIT_MS or the time the last commit's `lastBytes` take at RUN_COMMIT_BYTES_PER_SECOND.
+ */
+export function epochCommitDelay(
+  status: string,
+  lastCommit: number,
+  now: number,
+  lastBytes = 0,
+): number {
   if (status !== 'running') return 0;
-  return Math.max(0, lastCommit + RUN_COMMIT_MS - now);
+  const interval = Math.max(RUN_COMMIT_MS, (lastBytes / RUN_COMMIT_BYTES_PER_SECOND) * 1000);
+  return Math.max(0, lastCommit + interval - now);
 }

@@ -15,6 +15,7 @@ import { epochCommitDelay, settledWaitsForEpoch } from './durable-state';
 import { SessionLock, type LockManagerLike } from './session-lock';
 import { DurableWriterClient } from '../worker/durable/client';
 import { putValue } from '../worker/durable/database';
+import { mapViews } from '../worker/durable/map-views';
 import {
   DATASET_KEY,
   SESSION_KEY,
@@ -56,6 +57,8 @@ export class DurableSession {
   private epochTimer = 0;
   /** When an epoch's commit last started (performance.now()). */
   private lastEpochCommit = -Infinity;
+  /** The typed arrays' bytes of the last session committed (its commit interval scales with it). */
+  private lastCommitBytes = 0;
   private savedDataset: Dataset | null = null;
   private lastUrgent: unknown[] = [];
   private lastSettled: unknown[] = [];
@@ -171,7 +174,12 @@ export class DurableSession {
     if (!same(now, this.lastUrgent)) {
       this.lastUrgent = now;
       this.lastSettled = later;
-      const wait = epochCommitDelay(s.training.status, this.lastEpochCommit, performance.now());
+      const wait = epochCommitDelay(
+        s.training.status,
+        this.lastEpochCommit,
+        performance.now(),
+        this.lastCommitBytes,
+      );
       if (!wait) this.commitThisTick();
       else if (!this.epochTimer) this.epochTimer = window.setTimeout(() => this.commitNow(), wait);
     } else if (!same(later, this.lastSettled)) {
@@ -223,7 +231,9 @@ export class DurableSession {
           }),
       );
     }
-    queue.put(SESSION_KEY, toSaved(s));
+    const saved = toSaved(s);
+    this.lastCommitBytes = viewBytes(saved);
+    queue.put(SESSION_KEY, saved);
     const epoch = s.training.history.at(-1)?.epoch ?? 0;
     queue.flush().then(
       () => this.store.get().durable.savedEpoch !== epoch && this.setDurable({ savedEpoch: epoch }),
@@ -267,4 +277,14 @@ export class DurableSession {
   private setDurable(patch: Partial<LabState['durable']>): void {
     this.store.set((s) => ({ durable: { ...s.durable, ...patch } }));
   }
+}
+
+/** The bytes of the typed arrays in `value` (each counted once). */
+function viewBytes(value: unknown): number {
+  let bytes = 0;
+  mapViews(value, (v) => {
+    bytes += v.byteLength;
+    return v;
+  });
+  return bytes;
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { checkpointDue, TrainingSession } from './session';
+import { TrainingSession } from './session';
+import { checkpointDue } from './checkpoint-rate';
 import type { TrainingDataPayload, TrainingEvent } from './session-messages';
 import type { GpuGuard } from './recovery';
 import { DEFAULT_CONFIG, type TrainConfig } from './config';
