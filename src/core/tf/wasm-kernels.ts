@@ -67,8 +67,9 @@ function flipped(backend: BackendWasm, x: Info): Info {
  * to XNNPACK as a fully-connected layer's weights, packed anew on each call whenever it is a new
  * tensor (in training, every step): with AutoRec's [9,724 x 256] decoder on the right of a
  * 64-user batch, packing cost as much as the product. So A B with B [K, N] wider than A [M, K]
- * (N >= 4M) runs as (B^T A^T)^T: the packed side is A^T, and the two transposes of the small
- * sides are copies of M x K and M x N floats. Measured in Node wasm (bench/deep, one thread) on
+ * (N >= 4M) runs as (B^T A^T)^T: the packed side is A^T; the transposes are copies of A, of the
+ * result, and of B only where it is not stored transposed already (a matMul's transposeB, as in
+ * the decoder's forward product h V^T, needs none). Measured in Node wasm (one thread) on
  * AutoRec's shapes with a new decoder each call: h V^T 18.4 ms -> 10.8 ms, dy V 16.8 -> about 12.
  * A fused product with an activation keeps the plain order; its bias is added after the
  * transpose.

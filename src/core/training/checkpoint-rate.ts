@@ -7,12 +7,12 @@
 /**
  * The most bytes of checkpoint a run exports a second, on average. Each exported epoch's
  * parameters are copied, posted to the page and written to IndexedDB by the writer worker: for
- * AutoRec on the sample (20 MB, its two [items x 256] matrices) that took an epoch in the app
- * from 1.65 s to 2.06 s (measured with `node bench/run.mjs --app-only --app-models=autorec
- * --app-project-every=0`, 2-core machine), about 11 MB/s of checkpoints. At this rate a run
- * spends about a tenth of that on them; small models (biased MF on the sample, 1.4 MB) still
- * export every epoch that takes a third of a second, and a reload or a lost GPU context goes back
- * at most a few seconds of training (the epochs after the checkpoint are trained again).
+ * AutoRec on the sample (20 MB, its two [items x 256] matrices) exporting every epoch, about
+ * 11 MB/s, took an epoch in the app from 1.65 s to 2.06 s (`node bench/run.mjs --app-only
+ * --app-models=autorec --app-project-every=0`, 2-core machine). At this rate AutoRec exports
+ * every third epoch or so; small models (biased MF on the sample, 1.4 MB) still export every
+ * epoch that takes a third of a second, and a reload goes back at most a few seconds of training
+ * (the epochs after the checkpoint are trained again).
  */
 export const CHECKPOINT_BYTES_PER_SECOND = 4 * 2 ** 20;
 
