@@ -24,7 +24,6 @@ import {
   restoreSession,
   storageShortfall,
   toSaved,
-  type Saved,
 } from './persist';
 
 /** Settings and layouts change many times a second while dragging: they are written once settled. */
@@ -59,6 +58,8 @@ export class DurableSession {
   private lastEpochCommit = -Infinity;
   /** The typed arrays' bytes of the last session committed (its commit interval scales with it). */
   private lastCommitBytes = 0;
+  /** Session writes posted to the writer worker and not yet answered. */
+  private writerPending = 0;
   private savedDataset: Dataset | null = null;
   private lastUrgent: unknown[] = [];
   private lastSettled: unknown[] = [];
@@ -157,10 +158,13 @@ export class DurableSession {
     this.setDurable({ tab: 'taken-over' });
   }
 
-  /** The page is hidden or closing: what waits to settle is written now. */
+  /**
+   * The page is hidden or closing: what waits to settle is written now, and so is a session the
+   * writer worker has not confirmed yet (a reload may stop the worker before it commits).
+   */
   private readonly hidden = () => {
     if (
-      (this.timer || this.epochTimer) &&
+      (this.timer || this.epochTimer || this.writerPending > 0) &&
       (document.visibilityState === 'hidden' || !this.unsubscribe)
     )
       this.commitNow();
@@ -243,10 +247,13 @@ export class DurableSession {
 
   /**
    * One transaction, started now (on the page, or posted now to the writer worker); resolves
-   * when it is committed. While a run trains, each epoch's session (embeddings and checkpoint:
-   * tens of MB at 1M rows, about 300 ms of structured clone) goes to the writer worker; a
-   * finished run, and anything written while the page is hidden or closing, is written here in
-   * this tick, so that a reload right after keeps it. Sequence numbers order the two writers.
+   * when it is committed. While the page is shown the session (embeddings and checkpoint: tens
+   * of MB at 1M rows, about 300 ms of structured clone) goes to the writer worker, a finished
+   * run's too: written on the page, AutoRec's 41 MB session took 0.3-0.7 s of its main thread
+   * at each change after the run (the test report, the final map, its quality). Anything
+   * written while the page is hidden or closing is written here in this tick, and a session the
+   * worker has not confirmed is written here again then (`hidden`), so that a reload right after
+   * a run keeps it. Sequence numbers order the two writers.
    * A new data set goes to the writer worker too while the page is shown: its rows are shared
    * with the workers (shareRows) and pass without a copy, where the page itself took seconds to
    * copy 25M rows into IndexedDB's parts.
@@ -262,10 +269,12 @@ export class DurableSession {
       );
     }
     const sequence = this.nextSequence();
-    const offPage = this.writer && (value as Saved).running && shown;
-    return (
-      offPage ? this.writer!.write(key, value, sequence) : putValue(db, key, value, sequence)
-    ).then(() => undefined);
+    if (!this.writer || !shown) return putValue(db, key, value, sequence).then(() => undefined);
+    this.writerPending++;
+    return this.writer
+      .write(key, value, sequence)
+      .then(() => undefined)
+      .finally(() => this.writerPending--);
   }
 
   /** Above every earlier write's, also those of an earlier page (time since the epoch, in ms). */
