@@ -8,7 +8,7 @@
 // Smaller sizes keep the shape: users scale with the rows (about 154 ratings a user), the
 // catalogue stays 59,000 items.
 import { execFileSync } from 'node:child_process';
-import { createWriteStream, existsSync, statSync } from 'node:fs';
+import { createWriteStream, existsSync, statSync, writeFileSync } from 'node:fs';
 import { once } from 'node:events';
 
 const FULL_ROWS = 25_000_000;
@@ -16,6 +16,19 @@ const FULL_USERS = 162_000;
 const ITEMS = 59_000;
 /** How long the final map is waited for (SCALE_MAP_WAIT_MS, ms). */
 const MAP_WAIT_MS = Number(process.env.SCALE_MAP_WAIT_MS ?? 10 * 60_000);
+/**
+ * SCALE_PROFILE=file.cpuprofile: a CPU profile of the page's main thread from Train to the
+ * final map (Chrome DevTools' format; `node bench/long-tasks.mjs file` names what each long
+ * task spent its time in).
+ */
+const PROFILE = process.env.SCALE_PROFILE;
+/**
+ * SCALE_TRACE=file.json: a Chrome trace (devtools.timeline) of the tab over epochs 2-10, which
+ * says what the native part of each long task was (layout, paint, a message's deserialisation)
+ * and how much of its wall time the thread actually ran (`tdur`): `node bench/long-tasks.mjs`
+ * reads it too.
+ */
+const TRACE = process.env.SCALE_TRACE;
 
 /** mulberry32: the seeded generator the app's own tests use. */
 function mulberry32(seed) {
@@ -183,17 +196,41 @@ export async function scaleRow(browser, base, file, log = console.error) {
     });
     t.calibrationMs = clock() - t0;
 
+    const profiler = PROFILE ? await page.context().newCDPSession(page) : null;
+    if (profiler) {
+      await profiler.send('Profiler.enable');
+      await profiler.send('Profiler.setSamplingInterval', { interval: 1000 });
+      await profiler.send('Profiler.start');
+    }
     await setPhase('train');
     t0 = clock();
     await page.getByRole('button', { name: 'Train', exact: true }).click();
     await wait(() => window.__lab.snapshot().training.history.length >= 1);
     t.firstEpochMs = clock() - t0;
     await setPhase('epochs 2-10');
+    if (TRACE)
+      await browser.startTracing(page, {
+        path: TRACE,
+        categories: [
+          'toplevel',
+          'devtools.timeline',
+          'disabled-by-default-devtools.timeline',
+          'v8',
+          // What the GPU process and the compositor did (raster, WebGL, canvas): a long task
+          // with little thread time waited for them.
+          'gpu',
+          'cc',
+        ],
+      });
     await wait(() => {
       const x = window.__lab.snapshot().training;
       return x.history.length >= x.epochsTotal || ['done', 'error', 'stopped'].includes(x.status);
     });
     t.tenEpochsMs = clock() - t0;
+    if (TRACE) {
+      await browser.stopTracing();
+      log(`scale: trace of epochs 2-10 in ${TRACE}`);
+    }
     await setPhase('ranking report');
     const t1 = clock();
     await wait(() =>
@@ -218,6 +255,11 @@ export async function scaleRow(browser, base, file, log = console.error) {
       () => clock() - t0,
       () => null,
     );
+    if (profiler) {
+      const { profile } = await profiler.send('Profiler.stop');
+      writeFileSync(PROFILE, JSON.stringify(profile));
+      log(`scale: main-thread profile in ${PROFILE}`);
+    }
     const s = await snap();
     const long = await page.evaluate(() => window.__longtasks);
     const worst = [...long].sort((a, b) => b.ms - a.ms);

@@ -35,6 +35,7 @@ import {
 } from './pointerInput';
 import { boundingSphere, pickNearest, projectPoint, type PickInput } from './screenProjection';
 import { MarkerLayer } from './markerLayer';
+import { drawSample, setIfChanged } from './draw-sample';
 
 /** Default point diameter, CSS px. */
 export const DEFAULT_SIZE = 6;
@@ -86,6 +87,14 @@ export class EmbeddingScene {
   private sizes: Float32Array = new Float32Array(0);
   private visible: Float32Array = new Float32Array(0);
   private emphasis: Float32Array = new Float32Array(0);
+  /** At most this many points drawn (setDrawLimit), or all. */
+  private drawLimit: number | null = null;
+  /** The draw limit's index buffer (capacity n), attached while it leaves points out. */
+  private drawIndex = new BufferAttribute(new Uint32Array(0), 1);
+  /** `visible` less the points a draw limit leaves out: what is drawn, picked and boxed. */
+  private shown: Float32Array = this.visible;
+  private drawnCount = 0;
+  private sampleDirty = true;
   private selected: number | null = null;
   private neighbours: number[] = [];
   private marked: number[] = [];
@@ -107,11 +116,21 @@ export class EmbeddingScene {
     // preserveDrawingBuffer: screenshots, PNG export and isBlank() read the canvas after the frame.
     // Multisampling doubles a frame's cost on a software renderer (106 ms against 55 ms for
     // 100,000 points on SwiftShader, `npm run bench`), where the points' own soft edges suffice.
-    this.renderer = new WebGLRenderer({
-      canvas,
-      antialias: !webglRenderer().software,
+    // Desynchronized on a software renderer: there the page's commit of a frame waited for the
+    // frame to be drawn, 0.4-0.9 s of main thread per map update at 90,000 points while training
+    // held the cores (`SCALE_TRACE`, bench/scale-app.mjs); a desynchronized canvas is handed
+    // over without that wait (none over 50 ms in the same case).
+    const software = webglRenderer().software;
+    const context = canvas.getContext('webgl2', {
+      alpha: false,
+      antialias: !software,
+      depth: true,
+      stencil: false,
+      premultipliedAlpha: true,
       preserveDrawingBuffer: true,
+      desynchronized: software,
     });
+    this.renderer = new WebGLRenderer({ canvas, context: context ?? undefined });
     this.unwatchContext = watchContext(
       canvas,
       () => {
@@ -195,36 +214,58 @@ export class EmbeddingScene {
   /** Per-point colour, n x 3 sRGB in 0..1. */
   setColors(rgb: Float32Array): void {
     this.checkLength(rgb, 3, 'setColors');
-    this.attribute('pointColor').set(rgb);
-    this.touch('pointColor');
+    // Unchanged values draw no frame: the colours are recomputed with every epoch's snapshot.
+    if (setIfChanged(this.attribute('pointColor'), rgb)) this.touch('pointColor');
   }
 
   /** Per-point shape: 0 disc (items), 1 square (users), 2 triangle (features). */
   setShapes(shapes: Uint8Array): void {
     this.checkLength(shapes, 1, 'setShapes');
-    this.attribute('shape').set(shapes);
-    this.touch('shape');
+    if (setIfChanged(this.attribute('shape'), shapes)) this.touch('shape');
   }
 
   /** Per-point diameter in CSS px (device pixels = this x devicePixelRatio). */
   setSizes(sizes: Float32Array): void {
     this.checkLength(sizes, 1, 'setSizes');
-    this.sizes.set(sizes);
+    if (!setIfChanged(this.sizes, sizes)) return;
     this.pickSizes = null;
     this.touch('size');
   }
 
   /** Per-point visibility (nonzero = shown); null shows every point. Hidden points are not picked. */
   setVisible(mask: Uint8Array | null): void {
-    if (mask) {
-      this.checkLength(mask, 1, 'setVisible');
-      this.visible.set(mask);
-      for (let i = 0; i < this.n; i++) this.visible[i] = this.visible[i] ? 1 : 0;
-    } else {
-      this.visible.fill(1);
+    if (mask) this.checkLength(mask, 1, 'setVisible');
+    let changed = false;
+    for (let i = 0; i < this.n; i++) {
+      const v = !mask || mask[i] ? 1 : 0;
+      changed ||= this.visible[i] !== v;
+      this.visible[i] = v;
     }
+    if (!changed) return;
+    this.sampleDirty = true;
     this.touch('visible');
     this.updateLines();
+  }
+
+  /**
+   * Draws at most `limit` of the visible points (every k-th, the highlighted ones always), or
+   * all of them (null); the points left out are neither drawn nor picked. On a software
+   * renderer a frame's cost grows with its points and, while training holds the cores, the
+   * page waited 0.4-1 s for each frame of 90,000 points (bench/scale-app.mjs, SCALE_TRACE).
+   */
+  setDrawLimit(limit: number | null): void {
+    if (limit === this.drawLimit) return;
+    this.drawLimit = limit;
+    this.sampleDirty = true;
+    this.requestRender();
+  }
+
+  /** How many of the visible points a frame draws now, and how many are visible. */
+  drawnPoints(): { drawn: number; visible: number } {
+    this.updateSample();
+    let visible = 0;
+    for (let i = 0; i < this.n; i++) visible += this.visible[i];
+    return { drawn: this.drawnCount, visible };
   }
 
   /**
@@ -241,6 +282,8 @@ export class EmbeddingScene {
     for (const j of this.marked) this.emphasis[j] = EMPHASIS_NEIGHBOUR;
     for (const j of this.neighbours) this.emphasis[j] = EMPHASIS_NEIGHBOUR;
     if (this.selected !== null) this.emphasis[this.selected] = EMPHASIS_SELECTED;
+    // The highlighted points are drawn under a draw limit too.
+    if (this.drawLimit !== null) this.sampleDirty = true;
     const any = this.selected !== null || this.marked.length > 0;
     this.material.uniforms.uHasSelection.value = any ? 1 : 0;
     this.pickSizes = null;
@@ -271,7 +314,7 @@ export class EmbeddingScene {
     const input = this.pickInput();
     const out: number[] = [];
     for (let i = 0; i < this.n; i++) {
-      if (!this.visible[i]) continue;
+      if (!this.shown[i]) continue;
       const p = projectPoint(input.m, this.positions, i, input.width, input.height);
       if (p && p.x >= box.x0 && p.x <= box.x1 && p.y >= box.y0 && p.y <= box.y1) out.push(i);
     }
@@ -438,8 +481,30 @@ export class EmbeddingScene {
       if (t >= 1) this.tween = null;
       else moving = true;
     }
+    this.updateSample();
     this.renderer.render(this.scene, this.rig.camera);
     if (moving) this.requestRender();
+  }
+
+  /** Brings the drawn sample (and the geometry's index) up to date with a draw limit. */
+  private updateSample(): void {
+    if (!this.sampleDirty) return;
+    this.sampleDirty = false;
+    const index = this.drawIndex.array as Uint32Array;
+    const drawn = drawSample(this.visible, this.emphasis, this.drawLimit, index);
+    if (drawn === null) {
+      this.shown = this.visible;
+      this.geometry.setIndex(null);
+      this.geometry.setDrawRange(0, Infinity);
+      this.drawnCount = this.visible.reduce((a, v) => a + v, 0);
+      return;
+    }
+    this.shown = new Float32Array(this.n);
+    for (let k = 0; k < drawn; k++) this.shown[index[k]] = 1;
+    this.drawIndex.needsUpdate = true;
+    this.geometry.setIndex(this.drawIndex);
+    this.geometry.setDrawRange(0, drawn);
+    this.drawnCount = drawn;
   }
 
   /** New buffers for n points, with default colour, shape, size and visibility. */
@@ -451,7 +516,12 @@ export class EmbeddingScene {
     this.emphasis = new Float32Array(n);
     const colours = new Float32Array(n * 3);
     for (let i = 0; i < n; i++) colours.set(DEFAULT_COLOR, i * 3);
+    // Attached so that disposing the geometry frees the draw limit's index buffer as well.
+    this.geometry.setIndex(this.drawIndex);
     this.geometry.dispose();
+    this.drawIndex = new BufferAttribute(new Uint32Array(n), 1);
+    this.shown = this.visible;
+    this.sampleDirty = true;
     this.geometry = new BufferGeometry();
     this.geometry.setAttribute('position', new BufferAttribute(this.positions, 3));
     this.geometry.setAttribute('pointColor', new BufferAttribute(colours, 3));
@@ -528,7 +598,7 @@ export class EmbeddingScene {
       // CSS size now, not at the last resize: the browser stretches the last frame to fit it.
       width: this.canvas.clientWidth,
       height: this.canvas.clientHeight,
-      visible: this.visible,
+      visible: (this.updateSample(), this.shown),
       sizes: this.emphasisedSizes(),
     };
   }

@@ -4,6 +4,7 @@ import {
   boundingSphere,
   pickNearest,
   projectPoint,
+  select,
   toXYZ,
   type PickInput,
 } from './screenProjection';
@@ -85,5 +86,20 @@ describe('helpers', () => {
     const central = boundingSphere(positions, 101, null, 0.98);
     expect(central.centre[0]).toBeCloseTo(0.5, 1);
     expect(central.radius).toBeLessThan(1);
+  });
+
+  it('select finds each order statistic, with ties and on sorted input', () => {
+    let seed = 7;
+    const random = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
+    for (const make of [
+      () => Math.floor(random() * 20), // many ties
+      (i: number) => i, // already sorted
+      (i: number) => -i, // reversed
+      () => random() - 0.5,
+    ]) {
+      const v = Float64Array.from({ length: 257 }, (_, i) => make(i));
+      const sorted = v.slice().sort();
+      for (const k of [0, 1, 64, 128, 200, 256]) expect(select(v.slice(), k)).toBe(sorted[k]);
+    }
   });
 });

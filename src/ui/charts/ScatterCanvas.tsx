@@ -67,7 +67,10 @@ export function ScatterCanvas(props: ScatterProps) {
     const dpr = window.devicePixelRatio || 1;
     canvas.width = Math.round(width * dpr);
     canvas.height = Math.round(height * dpr);
-    const ctx = canvas.getContext('2d');
+    // Drawn on the CPU: thousands of small rects per redraw (once an epoch while training)
+    // rasterised on a software GPU held the page's frame for 0.3-0.6 s at 5M rows with the cores
+    // training (bench/scale-app.mjs with SCALE_TRACE); on the CPU they take a few milliseconds.
+    const ctx = canvas.getContext('2d', { willReadFrequently: true });
     if (!ctx) return;
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
     ctx.clearRect(0, 0, width, height);

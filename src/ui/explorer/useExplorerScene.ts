@@ -6,7 +6,7 @@
  */
 import { useCallback, useEffect, useMemo, useRef, useState, type RefObject } from 'react';
 import { useLab, useLabState } from '../lab-context';
-import { EmbeddingScene } from '../../scene/EmbeddingScene';
+import { EmbeddingScene, webglRenderer } from '../../scene/EmbeddingScene';
 import type { Box } from '../../scene/pointerInput';
 import {
   colorPoints,
@@ -21,6 +21,14 @@ import { placeLabels, type LabelCandidate } from './label-placement';
 
 /** Labels drawn in the map at most (the selection first, then what it links to). */
 const MAX_LABELS = 40;
+
+/**
+ * Points the map draws at most while a run trains on a software renderer (every k-th, the
+ * highlighted ones always; all of them once the run ends). There each frame waited on the page
+ * for the renderer, which shares the cores with training: 0.4-1 s at 90,000 points, against
+ * under 0.2 s at this many (`SCALE_TRACE`, bench/scale-app.mjs).
+ */
+export const LIVE_DRAW_LIMIT = 20_000;
 
 /** Layout (n x dims) -> scene positions (n x 3). */
 function toXYZ(coords: Float32Array, dims: 2 | 3): Float32Array {
@@ -81,6 +89,10 @@ export function useExplorerScene(canvasRef: RefObject<HTMLCanvasElement | null>)
       s.dispose();
     };
   }, [lab, canvasRef]);
+
+  const training = useLabState((s) => s.training.status === 'running');
+  const drawLimit = training && webglRenderer().software ? LIVE_DRAW_LIMIT : null;
+  useEffect(() => scene?.setDrawLimit(drawLimit), [scene, drawLimit]);
 
   const drawn = scene !== null && dataset !== null && coords !== null && space !== null;
   useEffect(() => {
@@ -260,5 +272,5 @@ export function useExplorerScene(canvasRef: RefObject<HTMLCanvasElement | null>)
     [lab],
   );
 
-  return { scene, drawn, coloring, labels, box, hover, replay };
+  return { scene, drawn, drawLimit, coloring, labels, box, hover, replay };
 }

@@ -7,16 +7,18 @@ import { useLabState } from '../lab-context';
 import { ProjectionToolbar } from '../explorer/ProjectionToolbar';
 import { ViewToolbar } from '../explorer/ViewToolbar';
 import { ProjectionStatus } from '../explorer/ProjectionStatus';
-import { useExplorerScene, useShownLayout } from '../explorer/useExplorerScene';
+import { LIVE_DRAW_LIMIT, useExplorerScene, useShownLayout } from '../explorer/useExplorerScene';
 
 export function ExplorerPanel() {
   const canvasRef = useRef<HTMLCanvasElement>(null);
-  const { scene, drawn, coloring, labels, box, hover, replay } = useExplorerScene(canvasRef);
+  const { scene, drawn, drawLimit, coloring, labels, box, hover, replay } =
+    useExplorerScene(canvasRef);
   const embeddings = useLabState((s) => s.embeddings);
   const running = useLabState((s) => s.projection.status === 'running');
   const labelSize = useLabState((s) => s.view.labelSize);
   const trainingStatus = useLabState((s) => s.training.status);
-  const { coords } = useShownLayout();
+  const { coords, space, laidOut } = useShownLayout();
+  const points = laidOut?.length ?? (space ? space.items + space.users + space.features : 0);
   return (
     <section className="panel explorer" aria-labelledby="explorer-heading">
       <ProjectionToolbar />
@@ -78,6 +80,13 @@ export function ExplorerPanel() {
               </div>
             )}
           </div>
+        )}
+        {drawLimit !== null && coords && points > drawLimit && (
+          <p className="draw-limit small" role="status">
+            While the run trains, this software renderer draws{' '}
+            {LIVE_DRAW_LIMIT.toLocaleString('en-US')} of the {points.toLocaleString('en-US')} points
+            (every k-th, highlighted ones always); all of them when it ends.
+          </p>
         )}
       </div>
       <ProjectionStatus replay={replay} />
