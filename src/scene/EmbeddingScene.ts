@@ -116,21 +116,11 @@ export class EmbeddingScene {
     // preserveDrawingBuffer: screenshots, PNG export and isBlank() read the canvas after the frame.
     // Multisampling doubles a frame's cost on a software renderer (106 ms against 55 ms for
     // 100,000 points on SwiftShader, `npm run bench`), where the points' own soft edges suffice.
-    // Desynchronized on a software renderer: there the page's commit of a frame waited for the
-    // frame to be drawn, 0.4-0.9 s of main thread per map update at 90,000 points while training
-    // held the cores (`SCALE_TRACE`, bench/scale-app.mjs); a desynchronized canvas is handed
-    // over without that wait (none over 50 ms in the same case).
-    const software = webglRenderer().software;
-    const context = canvas.getContext('webgl2', {
-      alpha: false,
-      antialias: !software,
-      depth: true,
-      stencil: false,
-      premultipliedAlpha: true,
+    this.renderer = new WebGLRenderer({
+      canvas,
+      antialias: !webglRenderer().software,
       preserveDrawingBuffer: true,
-      desynchronized: software,
     });
-    this.renderer = new WebGLRenderer({ canvas, context: context ?? undefined });
     this.unwatchContext = watchContext(
       canvas,
       () => {

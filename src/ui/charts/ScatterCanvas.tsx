@@ -67,9 +67,8 @@ export function ScatterCanvas(props: ScatterProps) {
     const dpr = window.devicePixelRatio || 1;
     canvas.width = Math.round(width * dpr);
     canvas.height = Math.round(height * dpr);
-    // Drawn on the CPU: thousands of small rects per redraw (once an epoch while training)
-    // rasterised on a software GPU held the page's frame for 0.3-0.6 s at 5M rows with the cores
-    // training (bench/scale-app.mjs with SCALE_TRACE); on the CPU they take a few milliseconds.
+    // Drawn on the CPU: 20,000 small rects (a redraw each epoch while training) made a 96-123 ms
+    // task with a software GPU rasterising them, 0-52 ms on the CPU (SwiftShader, idle cores).
     const ctx = canvas.getContext('2d', { willReadFrequently: true });
     if (!ctx) return;
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
