@@ -23,10 +23,10 @@ import { placeLabels, type LabelCandidate } from './label-placement';
 const MAX_LABELS = 40;
 
 /**
- * Points the map draws at most while a run trains on a software renderer (every k-th, the
- * highlighted ones always; all of them once the run ends). There each frame waited on the page
- * for the renderer, which shares the cores with training: 0.4-1 s at 90,000 points, against
- * under 0.2 s at this many (`SCALE_TRACE`, bench/scale-app.mjs).
+ * Points the map draws at most on a software renderer while a run trains or a layout is being
+ * computed (every k-th, the highlighted ones always; all of them once the cores are free). There
+ * the page reads each frame back and waits for the renderer, which shares the cores with
+ * training and UMAP: 0.4-1 s a frame at 90,000 points (`SCALE_TRACE`, bench/scale-app.mjs).
  */
 export const LIVE_DRAW_LIMIT = 20_000;
 
@@ -90,8 +90,11 @@ export function useExplorerScene(canvasRef: RefObject<HTMLCanvasElement | null>)
     };
   }, [lab, canvasRef]);
 
-  const training = useLabState((s) => s.training.status === 'running');
-  const drawLimit = training && webglRenderer().software ? LIVE_DRAW_LIMIT : null;
+  // The cores are busy while a run trains or a layout is computed (the final map's UMAP).
+  const busy = useLabState(
+    (s) => s.training.status === 'running' || s.projection.status === 'running',
+  );
+  const drawLimit = busy && webglRenderer().software ? LIVE_DRAW_LIMIT : null;
   useEffect(() => scene?.setDrawLimit(drawLimit), [scene, drawLimit]);
 
   const drawn = scene !== null && dataset !== null && coords !== null && space !== null;

@@ -83,9 +83,9 @@ export function ExplorerPanel() {
         )}
         {drawLimit !== null && coords && points > drawLimit && (
           <p className="draw-limit small" role="status">
-            While the run trains, this software renderer draws{' '}
+            While training or the layout holds the cores, this software renderer draws{' '}
             {LIVE_DRAW_LIMIT.toLocaleString('en-US')} of the {points.toLocaleString('en-US')} points
-            (every k-th, highlighted ones always); all of them when it ends.
+            (every k-th, highlighted ones always); all of them when they are free.
           </p>
         )}
       </div>

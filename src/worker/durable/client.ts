@@ -1,9 +1,10 @@
 /**
- * Page side of the durable writer worker: `write` copies the value's large typed arrays, posts
- * them (transferred) in the same tick, and resolves when the worker has committed the write or
- * skipped it as older. The worker starts on the first write.
+ * Page side of the durable writer worker: `write` copies the value's large typed arrays a slice
+ * per task, posts them (transferred) in the order the writes were asked for, and resolves when
+ * the worker has committed the write or skipped it as older. The worker starts on the first
+ * write.
  */
-import { detachedCopy, type DurableRequest, type DurableResponse } from './protocol';
+import { detachedCopyInSlices, type DurableRequest, type DurableResponse } from './protocol';
 
 /** What the client needs of a Worker; tests can pass a fake. */
 export interface DurableWorkerLike {
@@ -16,12 +17,18 @@ export interface DurableWorkerLike {
 export class DurableWriterClient {
   private worker: DurableWorkerLike | null = null;
   private nextId = 1;
+  /** The writes' copies and posts, one after another (so they are posted in order). */
+  private queue: Promise<void> = Promise.resolve();
   private readonly pending = new Map<
     number,
     { resolve: (written: boolean) => void; reject: (e: Error) => void }
   >();
 
-  constructor(private readonly make?: () => DurableWorkerLike) {}
+  constructor(
+    private readonly make?: () => DurableWorkerLike,
+    /** Between two slices of a copy: the next task (the page's own work goes first). */
+    private readonly pause: () => Promise<void> = () => new Promise((r) => setTimeout(r, 0)),
+  ) {}
 
   /** Whether this browser can run the worker (else the page writes itself). */
   static available(): boolean {
@@ -31,11 +38,21 @@ export class DurableWriterClient {
   /** Writes `value` under `key`; with a `sequence`, only if newer than the stored session's. */
   write(key: string, value: unknown, sequence?: number): Promise<boolean> {
     const id = this.nextId++;
-    const copy = detachedCopy(value);
     const done = new Promise<boolean>((resolve, reject) =>
       this.pending.set(id, { resolve, reject }),
     );
-    this.start().postMessage({ type: 'put', id, key, value: copy.value, sequence }, copy.transfer);
+    this.queue = this.queue.then(async () => {
+      try {
+        const copy = await detachedCopyInSlices(value, this.pause);
+        // Stopped meanwhile: the write was rejected and is not posted.
+        if (!this.pending.has(id)) return;
+        const msg: DurableRequest = { type: 'put', id, key, value: copy.value, sequence };
+        this.start().postMessage(msg, copy.transfer);
+      } catch (e) {
+        this.pending.get(id)?.reject(e instanceof Error ? e : new Error(String(e)));
+        this.pending.delete(id);
+      }
+    });
     return done;
   }
 

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { DurableWriterClient, type DurableWorkerLike } from './client';
-import { detachedCopy, type DurableRequest, type DurableResponse } from './protocol';
+import { detachedCopyInSlices, type DurableRequest, type DurableResponse } from './protocol';
 import { DurableWriterSession, type SequencedWriter } from './session';
 
-describe('detachedCopy', () => {
-  it('copies large typed arrays for transfer, keeps the rest, and leaves the input alone', () => {
+describe('detachedCopyInSlices', () => {
+  it('copies large typed arrays for transfer, keeps the rest, and leaves the input alone', async () => {
     const big = Float32Array.from({ length: 20_000 }, (_, k) => k);
     const small = Int32Array.from([1, 2, 3]);
     const ids = ['a', 'b'];
@@ -15,7 +15,11 @@ describe('detachedCopy', () => {
       history,
       when: new Date(5),
     };
-    const { value: out, transfer } = detachedCopy(value);
+    let pauses = 0;
+    const pause = async () => void pauses++;
+    // 80,000 + 79,960 bytes to copy, 32 KiB a slice: 4 pauses between 5 slices.
+    const { value: out, transfer } = await detachedCopyInSlices(value, pause, 32_768);
+    expect(pauses).toBe(4);
     expect(out).toEqual(value);
     // The copies are new arrays (the store keeps its own), one per array even when shared.
     expect(out.embeddings.vectors).not.toBe(big);
@@ -82,7 +86,7 @@ describe('DurableWriterSession', () => {
 });
 
 describe('DurableWriterClient', () => {
-  it('posts each write at once with its copies transferred, and settles it from the answer', async () => {
+  it('posts the writes in order with their copies transferred, and settles each from the answer', async () => {
     const sent: { msg: DurableRequest; transfer: Transferable[] }[] = [];
     const fake: DurableWorkerLike = {
       postMessage: (msg, transfer) => sent.push({ msg, transfer }),
@@ -94,6 +98,7 @@ describe('DurableWriterClient', () => {
     const big = new Float32Array(1 << 15);
     const first = client.write('last', { big }, 7);
     const second = client.write('last', { big }, 8);
+    await new Promise((r) => setTimeout(r, 0));
     expect(sent.map((s) => [s.msg.id, s.msg.sequence])).toEqual([
       [1, 7],
       [2, 8],
