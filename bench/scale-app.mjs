@@ -23,7 +23,7 @@ const MAP_WAIT_MS = Number(process.env.SCALE_MAP_WAIT_MS ?? 10 * 60_000);
  */
 const PROFILE = process.env.SCALE_PROFILE;
 /**
- * SCALE_TRACE=file.json: a Chrome trace (devtools.timeline) of the tab over epochs 2-10, which
+ * SCALE_TRACE=file.json: a Chrome trace (devtools.timeline) of the tab from epoch 2 to the final map, which
  * says what the native part of each long task was (layout, paint, a message's deserialisation)
  * and how much of its wall time the thread actually ran (`tdur`): `node bench/long-tasks.mjs`
  * reads it too.
@@ -227,10 +227,6 @@ export async function scaleRow(browser, base, file, log = console.error) {
       return x.history.length >= x.epochsTotal || ['done', 'error', 'stopped'].includes(x.status);
     });
     t.tenEpochsMs = clock() - t0;
-    if (TRACE) {
-      await browser.stopTracing();
-      log(`scale: trace of epochs 2-10 in ${TRACE}`);
-    }
     await setPhase('ranking report');
     const t1 = clock();
     await wait(() =>
@@ -255,6 +251,10 @@ export async function scaleRow(browser, base, file, log = console.error) {
       () => clock() - t0,
       () => null,
     );
+    if (TRACE) {
+      await browser.stopTracing();
+      log(`scale: trace from epoch 2 to the final map in ${TRACE}`);
+    }
     if (profiler) {
       const { profile } = await profiler.send('Profiler.stop');
       writeFileSync(PROFILE, JSON.stringify(profile));
