@@ -17,6 +17,7 @@ import { emptyFeatureTable, type Dataset, type InteractionKind } from '../core/d
 import type { Store } from './store';
 import type { LabState, UploadState } from './lab-state';
 import { sniffFile } from './sniff-file';
+import { countRowsInSlices } from './points';
 
 export const SAMPLE_NAME = 'MovieLens latest-small (sample)';
 /** How the sample's ratings.csv is read (a test file beside it is read the same way). */
@@ -93,6 +94,8 @@ export class DataActions {
       upload: null,
       runs: [], // runs compare on one data set
     });
+    // Counted between tasks now, so that the first epoch's map and panels find them.
+    void countRowsInSlices(dataset);
     this.onDataset(dataset);
   }
 

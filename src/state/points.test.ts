@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { popularity } from './points';
+import { countRowsInSlices, popularity } from './points';
 import { tinyDataset } from './test-fixtures';
 
 describe('popularity', () => {
@@ -14,5 +14,17 @@ describe('popularity', () => {
     expect(popularity(d, { ...space, features: 1 })).not.toBe(counts);
     expect(popularity(tinyDataset(), space)).not.toBe(counts);
     expect(Array.from(popularity(tinyDataset(), space))).toEqual(Array.from(counts));
+  });
+
+  it('reads the counts a sliced count made, without a pass of its own', async () => {
+    const d = tinyDataset();
+    let pauses = 0;
+    await countRowsInSlices(d, async () => void pauses++, 2);
+    expect(pauses).toBe(Math.ceil(d.user.length / 2));
+    // The rows are not read again: emptied, they would count nothing.
+    d.user.fill(0);
+    d.item.fill(0);
+    const counts = popularity(d, { items: 4, users: 3, features: 0 });
+    expect(Array.from(counts)).toEqual([1, 2, 1, 1, 2, 2, 1]);
   });
 });

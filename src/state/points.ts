@@ -100,10 +100,10 @@ export function popularity(d: Dataset, p: PointSpace): Float32Array {
 
 function countInteractions(d: Dataset, p: PointSpace): Float32Array {
   const out = new Float32Array(p.items + p.users + p.features);
-  for (let k = 0; k < d.user.length; k++) {
-    out[d.item[k]]++;
-    out[p.items + d.user[k]]++;
-  }
+  const rows = rowCountsOf(d);
+  const items = d.itemIds.length;
+  out.set(rows.subarray(0, Math.min(items, p.items)));
+  out.set(rows.subarray(items, items + Math.min(d.userIds.length, p.users)), p.items);
   if (p.features) {
     const base = p.items + p.users;
     for (const f of d.itemFeatures.values) out[base + f]++;
@@ -111,6 +111,47 @@ function countInteractions(d: Dataset, p: PointSpace): Float32Array {
     for (const f of d.userFeatures.values) out[first + f]++;
   }
   return out;
+}
+
+/** Each data set's rows per item, then per user (read-only): one pass over the rows, once. */
+const rowCounts = new WeakMap<Dataset, Float32Array>();
+
+function countRows(d: Dataset, from: number, to: number, out: Float32Array): void {
+  const items = d.itemIds.length;
+  for (let k = from; k < to; k++) {
+    out[d.item[k]]++;
+    out[items + d.user[k]]++;
+  }
+}
+
+function rowCountsOf(d: Dataset): Float32Array {
+  let counts = rowCounts.get(d);
+  if (!counts) {
+    counts = new Float32Array(d.itemIds.length + d.userIds.length);
+    countRows(d, 0, d.user.length, counts);
+    rowCounts.set(d, counts);
+  }
+  return counts;
+}
+
+/**
+ * Counts the data set's rows per item and user `slice` rows at a time with `pause()` awaited
+ * between slices, for `popularity` to read later. Started when a data set loads: at 25M rows the
+ * count in one go held the page about half a second when the first epoch's map and panels asked
+ * for it, with training on the cores.
+ */
+export async function countRowsInSlices(
+  d: Dataset,
+  pause: () => Promise<void> = () => new Promise((r) => setTimeout(r, 0)),
+  slice = 1 << 20,
+): Promise<void> {
+  const out = new Float32Array(d.itemIds.length + d.userIds.length);
+  for (let a = 0; a < d.user.length; a += slice) {
+    if (rowCounts.has(d)) return; // asked for meanwhile, and counted in one go
+    countRows(d, a, Math.min(d.user.length, a + slice), out);
+    await pause();
+  }
+  if (!rowCounts.has(d)) rowCounts.set(d, out);
 }
 
 /** Length of every point's embedding, in point order. */
