@@ -93,7 +93,6 @@ export class EmbeddingScene {
   private drawIndex = new BufferAttribute(new Uint32Array(0), 1);
   /** `visible` less the points a draw limit leaves out: what is drawn, picked and boxed. */
   private shown: Float32Array = this.visible;
-  private drawnCount = 0;
   private sampleDirty = true;
   private selected: number | null = null;
   private neighbours: number[] = [];
@@ -248,14 +247,6 @@ export class EmbeddingScene {
     this.drawLimit = limit;
     this.sampleDirty = true;
     this.requestRender();
-  }
-
-  /** How many of the visible points a frame draws now, and how many are visible. */
-  drawnPoints(): { drawn: number; visible: number } {
-    this.updateSample();
-    let visible = 0;
-    for (let i = 0; i < this.n; i++) visible += this.visible[i];
-    return { drawn: this.drawnCount, visible };
   }
 
   /**
@@ -486,7 +477,6 @@ export class EmbeddingScene {
       this.shown = this.visible;
       this.geometry.setIndex(null);
       this.geometry.setDrawRange(0, Infinity);
-      this.drawnCount = this.visible.reduce((a, v) => a + v, 0);
       return;
     }
     this.shown = new Float32Array(this.n);
@@ -494,7 +484,6 @@ export class EmbeddingScene {
     this.drawIndex.needsUpdate = true;
     this.geometry.setIndex(this.drawIndex);
     this.geometry.setDrawRange(0, drawn);
-    this.drawnCount = drawn;
   }
 
   /** New buffers for n points, with default colour, shape, size and visibility. */
