@@ -5,6 +5,7 @@
  */
 import type { Dataset, EmbeddingSnapshot } from '../core/data/types';
 import type { PointKind } from './lab-state';
+import { nextTask } from '../core/util/next-task';
 
 /** How many points of each kind a layout has, in the order they are laid out. */
 export interface PointSpace {
@@ -142,7 +143,7 @@ function rowCountsOf(d: Dataset): Float32Array {
  */
 export async function countRowsInSlices(
   d: Dataset,
-  pause: () => Promise<void> = () => new Promise((r) => setTimeout(r, 0)),
+  pause: () => Promise<void> = nextTask,
   slice = 1 << 20,
 ): Promise<void> {
   const out = new Float32Array(d.itemIds.length + d.userIds.length);

@@ -27,6 +27,7 @@ import type { EnginePreference } from '../engines/types';
 import { shareState, stateBytes, type TrainerState } from './trainer-state';
 import { GpuLostError, lossNotice, safely, type GpuGuard } from './recovery';
 import { CHECKPOINT_BYTES_PER_SECOND, checkpointDue, type Checkpointed } from './checkpoint-rate';
+import { nextTask } from '../util/next-task';
 
 export type Post = (e: TrainingEvent) => void;
 
@@ -36,8 +37,6 @@ interface LoopOptions {
   /** The engine the run trains on (null: tfjs on the current backend, without an engine hook). */
   engine: string | null;
 }
-
-const nextTask = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 
 export class TrainingSession {
   private paused = false;

@@ -4,6 +4,7 @@
  * the worker has committed the write or skipped it as older. The worker starts on the first
  * write.
  */
+import { nextTask } from '../../core/util/next-task';
 import { detachedCopyInSlices, type DurableRequest, type DurableResponse } from './protocol';
 
 /** What the client needs of a Worker; tests can pass a fake. */
@@ -27,7 +28,7 @@ export class DurableWriterClient {
   constructor(
     private readonly make?: () => DurableWorkerLike,
     /** Between two slices of a copy: the next task (the page's own work goes first). */
-    private readonly pause: () => Promise<void> = () => new Promise((r) => setTimeout(r, 0)),
+    private readonly pause: () => Promise<void> = nextTask,
   ) {}
 
   /** Whether this browser can run the worker (else the page writes itself). */
