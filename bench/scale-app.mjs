@@ -207,6 +207,10 @@ export async function scaleRow(browser, base, file, log = console.error) {
     await page.getByRole('button', { name: 'Train', exact: true }).click();
     await wait(() => window.__lab.snapshot().training.history.length >= 1);
     t.firstEpochMs = clock() - t0;
+    // What the run did before its first step (the split, reused from the calibration or not;
+    // the engine's trainer; the baselines), from the page's own account.
+    t.setup = (await snap()).training.setup;
+    log(`scale: first epoch in ${t.firstEpochMs} ms, setup ${JSON.stringify(t.setup)}`);
     await setPhase('epochs 2-10');
     if (TRACE)
       await browser.startTracing(page, {

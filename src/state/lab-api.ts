@@ -82,6 +82,8 @@ export function labSnapshot(lab: Lab) {
       validationFraction: t.config.validationFraction,
       validationRows: t.validationRows,
       validationUnseen: t.validationUnseen,
+      /** Seconds before the first step: { splitSeconds, reused, engineSeconds, baselineSeconds }. */
+      setup: t.setup && { ...t.setup },
       /** The "Test file" split's file: rows used, rows read, rows left out for unknown ids. */
       testFile: s.testFile && {
         name: s.testFile.set.name,

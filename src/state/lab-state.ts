@@ -9,7 +9,7 @@ import type { InteractionLayout, MappedTestSet } from '../core/data/test-set';
 import type { TrainConfig } from '../core/training/config';
 import { MAP_FIRST_CONFIG } from '../core/training/map-default';
 import type { RatingMetrics } from '../core/metrics/rating';
-import type { BackendName, HistoryEntry } from '../worker/training/protocol';
+import type { BackendName, HistoryEntry, RunSetup } from '../worker/training/protocol';
 import type { FoldSummary, TestReport } from '../core/training/protocol';
 import { DEFAULT_TUNE, type Trial, type TuneBudget } from '../core/training/tuning';
 import type { ProjectionMethod } from '../worker/projection/protocol';
@@ -68,6 +68,8 @@ export interface TrainingState {
   /** Validation rows (0: the run has none), and those whose user or item has no training row. */
   validationRows: number;
   validationUnseen: number;
+  /** What the run did before its first step, and how long it took (null until it started). */
+  setup: RunSetup | null;
   /** Per-epoch metrics, on the validation part (or the test part for a run without one). */
   history: HistoryEntry[];
   /** The test part scored once at the selected epoch, when the run has ended. */
@@ -336,6 +338,7 @@ export function initialState(): LabState {
       testRows: 0,
       validationRows: 0,
       validationUnseen: 0,
+      setup: null,
       test: null,
       folds: null,
       tuning: null,

@@ -51,6 +51,7 @@ const started: TrainingEvent = {
   userDays: 0,
   predictsRatings: true,
   baselines: null,
+  setup: { splitSeconds: 0, reused: true, engineSeconds: 0.5, baselineSeconds: 0 },
 };
 
 describe('TrainingController', () => {
@@ -101,7 +102,14 @@ describe('TrainingController', () => {
       projection: { ...s.projection, coords: new Float32Array(14), ms: 3000 },
     }));
     c.train();
+    expect(store.get().training.setup).toBeNull();
     emit(started);
+    expect(store.get().training.setup).toEqual({
+      splitSeconds: 0,
+      reused: true,
+      engineSeconds: 0.5,
+      baselineSeconds: 0,
+    });
     // 2 s left: a layout would end after the run.
     emit({ type: 'progress', epoch: 1, step: 1, loss: 2, rowsPerSecond: 10, etaSeconds: 2 });
     emit({ type: 'epoch', entry: entry(1), snapshot: tinySnapshot(1) });

@@ -275,6 +275,7 @@ export class TrainingController {
           testRows: e.testRows,
           validationRows: e.validationRows,
           validationUnseen: e.validationUnseen,
+          setup: e.setup,
         });
         return;
       case 'progress': {
@@ -415,6 +416,7 @@ function freshRun(config: TrainConfig): Partial<TrainingState> {
     test: null,
     validationRows: 0,
     validationUnseen: 0,
+    setup: null,
     lossCurve: [],
     rowsPerSecond: null,
     etaSeconds: null,

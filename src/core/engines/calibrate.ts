@@ -4,11 +4,11 @@
  * the "Recalibrate" button, for which the hook's kept measurements of this case are forgotten
  * first, so a machine that got busier or freer since the last run is measured as it is now.
  */
-import type { EngineHook } from './choose';
+import type { EngineChoice, EngineHook } from './choose';
 import type { EngineMeasurement, EngineName } from './types';
 import type { TrainConfig } from '../training/config';
 import { validateConfig } from '../training/config';
-import { prepareExperiment } from '../training/experiment';
+import { PreparedExperiments } from '../training/prepared';
 import type { TrainingDataPayload, TrainingEvent } from '../training/session-messages';
 import { CalibrationCancelledError, droppedStepsSettled } from './choose';
 
@@ -28,16 +28,29 @@ export async function calibrate(
   hook: EngineHook,
   payload: TrainingDataPayload,
   requested: TrainConfig,
-  { fresh = true, signal }: { fresh?: boolean; signal?: { cancelled: boolean } } = {},
+  {
+    fresh = true,
+    signal,
+    prepared = new PreparedExperiments(),
+  }: { fresh?: boolean; signal?: { cancelled: boolean }; prepared?: PreparedExperiments } = {},
 ): Promise<Calibration> {
   const problems = validateConfig(requested);
   if (problems.length) throw new Error(`Invalid settings: ${problems.join('; ')}`);
-  // The same training part and feedback a run of these settings would train on.
-  const { data, feedback } = prepareExperiment(payload, requested);
+  // The same training part and feedback a run of these settings would train on, kept in
+  // `prepared` for that run.
+  const { data, feedback } = prepared.prepare(payload, requested);
   const config = { ...requested, feedback };
   if (fresh) hook.forget?.(data, config);
-  const choice = await hook.create(data, config, 'auto', signal);
-  choice.trainer.dispose();
+  let choice: Omit<EngineChoice, 'trainer'>;
+  if (hook.measure) choice = await hook.measure(data, config, signal);
+  else {
+    const made = await hook.create(data, config, 'auto', signal);
+    made.trainer.dispose();
+    choice = made;
+  }
+  // The run's baselines too, while nobody waits (the reference lines of a model that predicts
+  // ratings: every such model trains on explicit feedback).
+  if (feedback === 'explicit') prepared.baselines(data, data.validation ? 'validation' : 'test');
   await droppedStepsSettled(signal);
   return { engine: choice.engine, engines: choice.engines };
 }
@@ -54,6 +67,8 @@ export class Calibrations {
   constructor(
     private readonly hook: EngineHook,
     private readonly post: (e: TrainingEvent) => void,
+    /** Where the calibrations' splits are kept for the runs that follow them. */
+    private readonly prepared = new PreparedExperiments(),
   ) {}
 
   get busy(): boolean {
@@ -68,7 +83,7 @@ export class Calibrations {
       done: before
         .then(() => {
           if (signal.cancelled) throw new CalibrationCancelledError();
-          return calibrate(this.hook, payload, config, { fresh, signal });
+          return calibrate(this.hook, payload, config, { fresh, signal, prepared: this.prepared });
         })
         .then((c) => this.post({ type: 'calibrated', ...c }))
         .catch((e: unknown) =>

@@ -39,6 +39,16 @@ export interface EngineHook {
   ): Promise<EngineChoice>;
   /** Forgets the measurements kept for this case, so the next 'auto' measures again. */
   forget?(data: TrainData, config: TrainConfig): void;
+  /**
+   * What 'auto' would choose, measured as `create` measures, without building the run's trainer
+   * (a calibration without a run: at 25M rows that trainer took seconds and gigabytes for
+   * nothing). Absent: `create`, and its trainer disposed.
+   */
+  measure?(
+    data: TrainData,
+    config: TrainConfig,
+    signal?: { cancelled: boolean },
+  ): Promise<Omit<EngineChoice, 'trainer'>>;
 }
 
 /** Rows a second of a measurement, and whether it was cut short (see `measureRows`). */
@@ -200,6 +210,20 @@ export async function chooseEngine(
   signal?: { cancelled: boolean },
   wholeRun?: number,
 ): Promise<EngineChoice> {
+  const choice = await measureEngines(candidates, preference, rates, minMs, signal, wholeRun);
+  const pick = candidates.find((c) => c.engine === choice.engine)!;
+  return { ...choice, trainer: await pick.make!() };
+}
+
+/** `chooseEngine`'s measurement and choice, without building the chosen engine's trainer. */
+export async function measureEngines(
+  candidates: EngineCandidate[],
+  preference: EnginePreference,
+  rates = new Map<EngineName, Measured>(),
+  minMs = 250,
+  signal?: { cancelled: boolean },
+  wholeRun?: number,
+): Promise<Omit<EngineChoice, 'trainer'>> {
   const offered = candidates.filter((c) => c.make);
   if (!offered.length) throw new Error('no engine can train this model');
   let pick = offered.find((c) => c.engine === preference);
@@ -238,7 +262,6 @@ export async function chooseEngine(
     pick = offered.reduce((a, b) => (rate(b.engine) > rate(a.engine) ? b : a));
   }
   pick ??= offered[0];
-  const trainer = await pick.make!();
   const engines = candidates.map((c): EngineMeasurement => {
     const m = c.make ? rates.get(c.engine) : undefined;
     const cut = m?.cutShort && 'measuring stopped early: it could not catch up (an upper bound)';
@@ -250,5 +273,5 @@ export async function chooseEngine(
       ...(reason && { reason }),
     };
   });
-  return { trainer, engine: pick.engine, engines };
+  return { engine: pick.engine, engines };
 }

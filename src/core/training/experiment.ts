@@ -194,7 +194,8 @@ export function prepareExperiment(d: ExperimentData, config: TrainConfig, fold?:
   };
 }
 
-function readsSetting(model: string, setting: ModelSetting): boolean {
+/** Whether `model` reads `setting` (the catalogue's list). */
+export function readsSetting(model: string, setting: ModelSetting): boolean {
   return !!MODELS.find((m) => m.name === model)?.settings.includes(setting);
 }
 

@@ -11,8 +11,21 @@ import type { EngineMeasurement, EngineName, EnginePreference } from '../engines
 
 export type BackendName = 'webgl' | 'webgpu' | 'wasm' | 'cpu';
 
-/** Interactions with dense indices, timestamps and features, as the trainer needs them. */
-export type TrainingDataPayload = ExperimentData;
+/**
+ * Interactions with dense indices, timestamps and features, as the trainer needs them. `key`
+ * names the data set (and test file) within the page: the worker reuses the split it prepared
+ * for the same key and settings (prepared.ts). Absent: prepared afresh each time.
+ */
+export type TrainingDataPayload = ExperimentData & { key?: string };
+
+/** A number per data set and test file this page has sent (their arrays never change). */
+const payloadIds = new WeakMap<object, number>();
+let nextPayloadId = 1;
+function payloadId(x: object): number {
+  let id = payloadIds.get(x);
+  if (id === undefined) payloadIds.set(x, (id = nextPayloadId++));
+  return id;
+}
 
 /**
  * A data set as the trainer takes it (its arrays shared, not copied), with the test file's rows
@@ -32,6 +45,7 @@ export function trainingPayload(d: Dataset, testSet: TestSet | null = null): Tra
     itemFeatures: d.itemFeatures,
     userFeatures: d.userFeatures,
     testSet,
+    key: testSet ? `${payloadId(d)}+${payloadId(testSet)}` : String(payloadId(d)),
   };
 }
 
@@ -87,6 +101,18 @@ export interface HistoryEntry extends HeldOutMetrics {
   seconds: number;
 }
 
+/** A run's time before its first step (seconds): the wait between Train and training. */
+export interface RunSetup {
+  /** The split into training, validation and test parts (0 when `reused`). */
+  splitSeconds: number;
+  /** The parts came from the calibration's or an earlier run's split of the same data. */
+  reused: boolean;
+  /** Choosing the engine and building its trainer (its tables, its copy of the rows). */
+  engineSeconds: number;
+  /** The baselines' fit (the bias model's sweeps), kept with the split. */
+  baselineSeconds: number;
+}
+
 export type TrainingEvent =
   | {
       type: 'backend';
@@ -115,6 +141,8 @@ export type TrainingEvent =
       predictsRatings: boolean;
       /** Null for models that only rank. */
       baselines: { globalMean: RatingMetrics; biases: RatingMetrics } | null;
+      /** What the run did before its first step, and how long each part took. */
+      setup: RunSetup;
     }
   /** The engine this run trains on, and the calibration that chose it. */
   | { type: 'engine'; engine: EngineName; engines: EngineMeasurement[] }

@@ -3,24 +3,27 @@
  * data, fits the reference baselines, runs the Trainer with pause / resume / stop, and posts
  * progress about every `progressMs` (one GPU read each), plus metrics and embeddings per epoch.
  */
-import type { ModelTrainer, TrainData } from './trainer';
+import type { ModelTrainer } from './trainer';
 import { createTrainer } from './create';
-import { prepareExperiment } from './experiment';
+import { PreparedExperiments } from './prepared';
+import type { Experiment } from './experiment';
 import type { Fold } from '../data/split';
 import { Search, type TuneBudget } from './tuning';
 import {
   EarlyStopping,
   heldOutMetrics,
-  heldOutView,
   testReport,
   validationScore,
   type HeldOutPart,
 } from './protocol';
 import { validateConfig, type TrainConfig } from './config';
-import { fitBiases, meanRating, predictBiases } from '../models/baseline';
 import { tablesOf } from '../models/types';
-import { ratingMetrics } from '../metrics/rating';
-import type { TrainingDataPayload, TrainingEvent, TrainingRequest } from './session-messages';
+import type {
+  RunSetup,
+  TrainingDataPayload,
+  TrainingEvent,
+  TrainingRequest,
+} from './session-messages';
 import type { EngineHook } from '../engines/choose';
 import { Calibrations } from '../engines/calibrate';
 import type { EnginePreference } from '../engines/types';
@@ -48,6 +51,8 @@ export class TrainingSession {
 
   /** Calibrations without a run (at start, "Recalibrate"); null without engines. */
   private readonly calibrations: Calibrations | null;
+  /** The last split prepared (by a calibration or a run), reused by runs of the same data. */
+  private readonly prepared = new PreparedExperiments();
 
   constructor(
     private readonly post: Post,
@@ -59,7 +64,7 @@ export class TrainingSession {
     /** How many bytes of checkpoint a run posts a second at most (Infinity: every epoch). */
     private readonly checkpointRate = CHECKPOINT_BYTES_PER_SECOND,
   ) {
-    this.calibrations = engines && new Calibrations(engines, post);
+    this.calibrations = engines && new Calibrations(engines, post, this.prepared);
   }
 
   handle(msg: TrainingRequest): void {
@@ -199,14 +204,19 @@ export class TrainingSession {
     /** A plain run (kept per epoch, resumable): where it starts, null for the beginning. */
     resume?: TrainerState | null,
   ): Promise<number | undefined> {
-    const prepared = prepareExperiment(payload, requested, fold);
+    const setupStart = performance.now();
+    const reused = this.prepared.has(payload, requested, fold);
+    const prepared = this.prepared.prepare(payload, requested, fold);
     const { data, feedback } = prepared;
+    const splitSeconds = (performance.now() - setupStart) / 1000;
     const config = { ...requested, feedback };
     const keep = resume !== undefined;
     this.lastState = resume ?? null;
     for (;;) {
+      const engineStart = performance.now();
       const chosen = this.engines && (await this.engines.create(data, config, engine));
       const trainer = chosen?.trainer ?? createTrainer(data, config);
+      const engineSeconds = (performance.now() - engineStart) / 1000;
       if (chosen) this.post({ type: 'engine', engine: chosen.engine, engines: chosen.engines });
       if (chosen?.backend) this.post({ type: 'backend', ...chosen.backend });
       let score: number | undefined;
@@ -217,7 +227,7 @@ export class TrainingSession {
           await trainer.resumeAt(this.lastState);
         }
         const part: HeldOutPart = data.validation ? 'validation' : 'test';
-        this.started(trainer, prepared, part);
+        this.started(trainer, prepared, part, { splitSeconds, reused, engineSeconds });
         const run = { keep, engine: chosen?.engine ?? null };
         score = await this.trainOnce(trainer, config, part, data.test.rating.length, run);
       } catch (e) {
@@ -241,10 +251,14 @@ export class TrainingSession {
   /** Says what the run trains on (before its first step, and again after a rebuild). */
   private started(
     trainer: ModelTrainer,
-    prepared: ReturnType<typeof prepareExperiment>,
+    prepared: Experiment,
     part: HeldOutPart,
+    setup: Omit<RunSetup, 'baselineSeconds'>,
   ): void {
     const { data, feedback, droppedBelowThreshold, validationUnseen } = prepared;
+    const t0 = performance.now();
+    const baselines = trainer.model.predictsRatings ? this.prepared.baselines(data, part) : null;
+    const baselineSeconds = (performance.now() - t0) / 1000;
     this.post({
       type: 'started',
       trainRows: data.train.rating.length,
@@ -259,7 +273,8 @@ export class TrainingSession {
         ? (data.userDay?.count ?? 0)
         : 0,
       predictsRatings: !!trainer.model.predictsRatings,
-      baselines: trainer.model.predictsRatings ? ratingBaselines(data, part) : null,
+      baselines,
+      setup: { ...setup, baselineSeconds },
     });
     this.post({ type: 'status', status: 'running' });
   }
@@ -433,23 +448,4 @@ export class TrainingSession {
     }
     return selected();
   }
-}
-
-/**
- * The reference lines under an explicit model's curves, on the part the curves are drawn on: the
- * global mean and user + item biases.
- */
-function ratingBaselines(data: TrainData, part: HeldOutPart) {
-  const mean = meanRating(data.train.rating);
-  const clip = [data.ratingMin, data.ratingMax] as const;
-  const biases = fitBiases(data.train, data.users, data.items);
-  const { test: rows } = heldOutView(data, part);
-  return {
-    globalMean: ratingMetrics(
-      new Float32Array(rows.rating.length).fill(mean),
-      rows.rating,
-      ...clip,
-    ),
-    biases: ratingMetrics(predictBiases(biases, rows.user, rows.item), rows.rating, ...clip),
-  };
 }

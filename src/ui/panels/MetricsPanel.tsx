@@ -3,6 +3,7 @@ import { LineChart } from '../charts/LineChart';
 import { fmtNum } from '../format';
 import { SpaceCurve } from './SpaceCurve';
 import { rankingSample } from '../../core/training/ranking-sample';
+import type { RunSetup } from '../../worker/training/protocol';
 
 export function MetricsPanel() {
   const t = useLabState((s) => s.training);
@@ -145,6 +146,13 @@ export function MetricsPanel() {
   );
 }
 
+/** How long the run took to start, and what it reused. */
+function setupLine(s: RunSetup): string {
+  const total = s.splitSeconds + s.engineSeconds + s.baselineSeconds;
+  const split = s.reused ? 'split reused' : `split ${s.splitSeconds.toFixed(1)} s`;
+  return `started in ${total.toFixed(1)} s (${split}, engine ${s.engineSeconds.toFixed(1)} s)`;
+}
+
 /** What the run holds out: the parts' sizes, and rows the model cannot have learned. */
 function ProtocolLine() {
   const t = useLabState((s) => s.training);
@@ -158,6 +166,7 @@ function ProtocolLine() {
       · {t.testRows.toLocaleString()} test rows (scored once, at the end)
       {t.validationUnseen > 0 &&
         ` · ${t.validationUnseen.toLocaleString()} validation rows have a user or item with no training row`}
+      {t.setup && ` · ${setupLine(t.setup)}`}
     </p>
   );
 }

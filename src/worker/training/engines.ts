@@ -12,11 +12,13 @@ import { RowEngineTrainer, rowKernelProblem } from '../../core/engines/row-train
 import {
   CalibrationCancelledError,
   chooseEngine,
+  measureEngines,
   measureRowsPerSecond,
+  type EngineCandidate,
   type EngineHook,
   type Measured,
 } from '../../core/engines/choose';
-import type { EngineName } from '../../core/engines/types';
+import type { EngineName, EnginePreference } from '../../core/engines/types';
 import { browserExecutor, parallelProblem, parallelThreads } from '../engine/parallel';
 import { tfjsCandidates } from './tfjs-engines';
 import { measuringData, runRows } from '../../core/engines/measure-data';
@@ -108,6 +110,63 @@ function caseKey(data: TrainData, config: TrainConfig): string {
   ].join('|');
 }
 
+/** Why the row kernel cannot train a case (null: it can), per case: the probe builds the model. */
+const kernelProblems = new Map<string, string | null>();
+
+/**
+ * The candidates for a run of `config` on `data`, with the thread count of the row engine
+ * measured (when it may run) and its rate kept in `rates`.
+ */
+async function candidatesFor(
+  data: TrainData,
+  config: TrainConfig,
+  preference: EnginePreference,
+  signal?: { cancelled: boolean },
+) {
+  // Every run starts on the default backend (a run before may have switched it). The engines
+  // are measured on part of the rows (measure-data.ts): a few batches are all they time.
+  const sample = measuringData(data);
+  const tfjs = await tfjsCandidates(data, config, sample);
+  const key = caseKey(data, config);
+  const rates = measured.get(key) ?? new Map<EngineName, Measured>();
+  measured.set(key, rates);
+  // A throwaway model answers whether the kernel can train it (and frees its tables at once):
+  // once per case, as at 25M rows its tables took a second to build.
+  const problemKey = `${key}|${config.split}`;
+  if (!kernelProblems.has(problemKey)) {
+    const probe = createModel(config.model, modelContext(data, config));
+    kernelProblems.set(problemKey, rowKernelProblem(probe));
+    probe.dispose();
+  }
+  const problem = kernelProblems.get(problemKey)!;
+  const make = (threads: number, measuring = false) =>
+    RowEngineTrainer.create(measuring ? sample : data, config, browserExecutor(), threads);
+  // The worker count is measured only when the parallel engine may run.
+  const parallel =
+    !problem && (preference === 'auto' || preference === 'cpu-parallel')
+      ? await kernelThreads(key, config.projectEvery > 0, (threads) => make(threads, true), signal)
+      : null;
+  // The thread count's own measurement is the engine's: not measured a second time (issue 15:
+  // the calibration was most of a short run's time).
+  if (parallel?.rate) rates.set('cpu-parallel', { rowsPerSecond: parallel.rate, cutShort: false });
+  const candidates: EngineCandidate[] = [
+    ...tfjs.candidates,
+    {
+      engine: 'cpu-parallel',
+      // The row engine's tfjs parts (evaluation, snapshots) run on the default backend, not
+      // on whichever backend a calibration measured last.
+      make: parallel
+        ? async (measuring) => {
+            await tfjs.useHome();
+            return make(parallel.threads, measuring);
+          }
+        : null,
+      reason: problem ?? parallel?.note ?? 'not measured: tfjs was chosen',
+    },
+  ];
+  return { candidates, rates, backend: tfjs.inUse, home: tfjs.useHome };
+}
+
 export const workerEngines: EngineHook = {
   forget(data, config) {
     const key = caseKey(data, config);
@@ -115,55 +174,29 @@ export const workerEngines: EngineHook = {
     threadRates.delete(key);
   },
   async create(data, config, preference, signal) {
-    // Every run starts on the default backend (a run before may have switched it). The engines
-    // are measured on part of the rows (measure-data.ts): a few batches are all they time.
-    const sample = measuringData(data);
-    const tfjs = await tfjsCandidates(data, config, sample);
-    const key = caseKey(data, config);
-    const rates = measured.get(key) ?? new Map<EngineName, Measured>();
-    measured.set(key, rates);
-    // A throwaway model answers whether the kernel can train it (and frees its tables at once).
-    const probe = createModel(config.model, modelContext(data, config));
-    const problem = rowKernelProblem(probe);
-    probe.dispose();
-    const make = (threads: number, measuring = false) =>
-      RowEngineTrainer.create(measuring ? sample : data, config, browserExecutor(), threads);
-    // The worker count is measured only when the parallel engine may run.
-    const parallel =
-      !problem && (preference === 'auto' || preference === 'cpu-parallel')
-        ? await kernelThreads(
-            key,
-            config.projectEvery > 0,
-            (threads) => make(threads, true),
-            signal,
-          )
-        : null;
-    // The thread count's own measurement is the engine's: not measured a second time (issue 15:
-    // the calibration was most of a short run's time).
-    if (parallel?.rate)
-      rates.set('cpu-parallel', { rowsPerSecond: parallel.rate, cutShort: false });
+    const { candidates, rates, backend } = await candidatesFor(data, config, preference, signal);
     const choice = await chooseEngine(
-      [
-        ...tfjs.candidates,
-        {
-          engine: 'cpu-parallel',
-          // The row engine's tfjs parts (evaluation, snapshots) run on the default backend, not
-          // on whichever backend a calibration measured last.
-          make: parallel
-            ? async (measuring) => {
-                await tfjs.useHome();
-                return make(parallel.threads, measuring);
-              }
-            : null,
-          reason: problem ?? parallel?.note ?? 'not measured: tfjs was chosen',
-        },
-      ],
+      candidates,
       preference,
       rates,
       undefined,
       signal,
       runRows(data, config.epochs),
     );
-    return { ...choice, backend: tfjs.inUse() };
+    return { ...choice, backend: backend() };
+  },
+  async measure(data, config, signal) {
+    const { candidates, rates, home } = await candidatesFor(data, config, 'auto', signal);
+    const choice = await measureEngines(
+      candidates,
+      'auto',
+      rates,
+      undefined,
+      signal,
+      runRows(data, config.epochs),
+    );
+    // No trainer is built: the worker goes back to its default backend.
+    await home();
+    return choice;
   },
 };
