@@ -29,6 +29,62 @@ const PROFILE = process.env.SCALE_PROFILE;
  * reads it too.
  */
 const TRACE = process.env.SCALE_TRACE;
+/**
+ * SCALE_WORKER_PROFILE=file.cpuprofile: a CPU profile of the training worker from Train to the
+ * end of the ranking report (the run's setup before its first step, its epochs' evaluation and
+ * the report), read as SCALE_PROFILE's.
+ */
+const WORKER_PROFILE = process.env.SCALE_WORKER_PROFILE;
+
+/**
+ * A CPU profile of the page's dedicated worker whose script URL contains `name`, through the
+ * page's DevTools session (workers are attached as child targets). Returns its `stop()`.
+ */
+async function profileWorker(page, name) {
+  const cdp = await page.context().newCDPSession(page);
+  let id = 0;
+  const waiting = new Map();
+  let sessionId = null;
+  const attached = new Promise((resolve) => {
+    cdp.on('Target.attachedToTarget', (e) => {
+      if (e.targetInfo.type === 'worker' && e.targetInfo.url.includes(name)) {
+        sessionId = e.sessionId;
+        resolve();
+      }
+    });
+  });
+  cdp.on('Target.receivedMessageFromTarget', (e) => {
+    if (e.sessionId !== sessionId) return;
+    const m = JSON.parse(e.message);
+    if (m.id !== undefined && waiting.has(m.id)) {
+      waiting.get(m.id)(m.result);
+      waiting.delete(m.id);
+    }
+  });
+  const send = (method, params = {}) =>
+    new Promise((resolve) => {
+      const k = ++id;
+      waiting.set(k, resolve);
+      void cdp.send('Target.sendMessageToTarget', {
+        sessionId,
+        message: JSON.stringify({ id: k, method, params }),
+      });
+    });
+  await cdp.send('Target.setAutoAttach', {
+    autoAttach: true,
+    waitForDebuggerOnStart: false,
+    flatten: false,
+  });
+  await attached;
+  await send('Profiler.enable');
+  await send('Profiler.setSamplingInterval', { interval: 1000 });
+  await send('Profiler.start');
+  return async () => {
+    const { profile } = await send('Profiler.stop');
+    await cdp.detach();
+    return profile;
+  };
+}
 
 /** mulberry32: the seeded generator the app's own tests use. */
 function mulberry32(seed) {
@@ -202,6 +258,7 @@ export async function scaleRow(browser, base, file, log = console.error) {
       await profiler.send('Profiler.setSamplingInterval', { interval: 1000 });
       await profiler.send('Profiler.start');
     }
+    const stopWorkerProfile = WORKER_PROFILE ? await profileWorker(page, 'training') : null;
     await setPhase('train');
     t0 = clock();
     await page.getByRole('button', { name: 'Train', exact: true }).click();
@@ -237,6 +294,10 @@ export async function scaleRow(browser, base, file, log = console.error) {
       ['done', 'error', 'stopped'].includes(window.__lab.snapshot().training.status),
     );
     t.reportMs = clock() - t1;
+    if (stopWorkerProfile) {
+      writeFileSync(WORKER_PROFILE, JSON.stringify(await stopWorkerProfile()));
+      log(`scale: training worker's profile in ${WORKER_PROFILE}`);
+    }
     log(`scale: so far ${JSON.stringify(t)}`);
     await setPhase('final map');
     // The last layout of tens of thousands of points can take minutes on busy cores: waited
