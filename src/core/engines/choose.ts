@@ -203,15 +203,10 @@ export class CalibrationCancelledError extends Error {
  * (measure-data.ts, runRows), when the measured trainers see fewer rows than the run's.
  */
 export async function chooseEngine(
-  candidates: EngineCandidate[],
-  preference: EnginePreference,
-  rates = new Map<EngineName, Measured>(),
-  minMs = 250,
-  signal?: { cancelled: boolean },
-  wholeRun?: number,
+  ...args: Parameters<typeof measureEngines>
 ): Promise<EngineChoice> {
-  const choice = await measureEngines(candidates, preference, rates, minMs, signal, wholeRun);
-  const pick = candidates.find((c) => c.engine === choice.engine)!;
+  const choice = await measureEngines(...args);
+  const pick = args[0].find((c) => c.engine === choice.engine)!;
   return { ...choice, trainer: await pick.make!() };
 }
 
