@@ -81,13 +81,17 @@ function see(s: RowState, side: 'user' | 'item', ids: Int32Array, n: number, t: 
   for (let q = from; q < end; q++) sumBag(s, side, seen[q], rep, biasRows);
 }
 
-/** rep[e] = the weighted sum of e's bag rows (all blocks), plus the FM's self term. */
+/**
+ * rep's row at `o` (e's own row, e * (dim + 1), unless given) = the weighted sum of e's bag rows
+ * (all blocks), plus the FM's self term.
+ */
 function sumBag(
   s: RowState,
   side: 'user' | 'item',
   e: number,
   rep: Float32Array,
   biasRows: number,
+  o = e * (s.shape.dim + 1),
 ) {
   const { workers: p, dim, bags } = s.shape;
   const c = dim + 1;
@@ -95,7 +99,6 @@ function sumBag(
   const offsets = s.i32[`${side}BagOffsets`];
   const rows = s.i32[`${side}BagRows`];
   const weights = s.f32[`${side}BagWeights`];
-  const o = e * c;
   rep.fill(0, o, o + c);
   let squares = 0;
   for (let x = offsets[e * p]; x < offsets[e * p + p]; x++) {
@@ -304,13 +307,23 @@ export function runBagJobSerial(s: RowState, prm: RowParams, job: RowJob): numbe
 
 /**
  * Every user's and item's representation from the tables (forward only), [entities * (dim + 1)]:
- * what evaluation scores with.
+ * what evaluation scores with. With `only`, just those entities' rows, in its order.
  */
-export function bagRepresentations(s: RowState, side: 'user' | 'item'): Float32Array {
+export function bagRepresentations(
+  s: RowState,
+  side: 'user' | 'item',
+  only?: Int32Array,
+): Float32Array {
   const { dim, bags } = s.shape;
-  const entities = side === 'user' ? s.shape.users : s.shape.items;
+  const c = dim + 1;
   const biasRows = side === 'user' ? bags!.userBiasRows : bags!.itemBiasRows;
-  const out = new Float32Array(entities * (dim + 1));
+  if (only) {
+    const out = new Float32Array(only.length * c);
+    only.forEach((e, k) => sumBag(s, side, e, out, biasRows, k * c));
+    return out;
+  }
+  const entities = side === 'user' ? s.shape.users : s.shape.items;
+  const out = new Float32Array(entities * c);
   for (let e = 0; e < entities; e++) sumBag(s, side, e, out, biasRows);
   return out;
 }

@@ -137,6 +137,30 @@ describe('row kernel against tfjs autodiff', () => {
     });
   }
 
+  for (const [model, features, feedback] of [
+    ['biased-mf', false, 'explicit'],
+    ['bpr', false, 'implicit'],
+    ['svdpp', false, 'explicit'],
+    ['hybrid', true, 'explicit'],
+    ['fm', true, 'implicit'],
+  ] as const) {
+    it(`${model}: ranks from the kernel's tables as the tfjs model ranks`, async () => {
+      const d = data(60, 45, true, 7, features);
+      const config: TrainConfig = { ...small, model, feedback, batchSize: 32 };
+      const t = await RowEngineTrainer.create(d, config, serialExecutor(), 2);
+      for (let k = 0; k < 12; k++) t.step();
+      const own = (await t.rankingReport(true))!;
+      await t.writeModel();
+      const viaTfjs = (await Trainer.prototype.rankingReport.call(t, true))!;
+      expect(own.metrics.users).toBe(viaTfjs.metrics.users);
+      expect(own.metrics.users).toBeGreaterThan(20);
+      for (const m of ['ndcg', 'recall', 'auc', 'mrr', 'coverage'] as const)
+        expect(own.metrics[m]).toBeCloseTo(viaTfjs.metrics[m], 5);
+      expect(own.at[20].recall).toBeCloseTo(viaTfjs.at[20].recall, 5);
+      t.dispose();
+    });
+  }
+
   it('refuses a model without a kernel, saying why', async () => {
     const d = data(20, 20, false);
     await expect(

@@ -37,14 +37,18 @@ import { RankingAccumulator, topK, userAuc } from './ranking';
 import type { RankingMetrics, UserItems } from './ranking';
 
 /**
- * Scores a block of users against every item: [users.length, items] on the backend. The caller
- * of `evaluateRanking` owns the returned tensor's lifetime only in the sense that
+ * Scores a block of users against every item: [users.length, items] on the backend, or the same
+ * scores row-major in a Float32Array on this thread (a scorer that reads typed-array tables).
+ * The caller of `evaluateRanking` owns a returned tensor's lifetime only in the sense that
  * `evaluateRanking` disposes it after reading it; the function must not keep it.
  */
-export type ScoreBlock = (users: Int32Array) => tf.Tensor2D;
+export type ScoreBlock = (users: Int32Array) => tf.Tensor2D | Float32Array;
+
+/** A `ScoreBlock` on the backend. */
+export type TensorScoreBlock = (users: Int32Array) => tf.Tensor2D;
 
 /** A `ScoreBlock` that holds tensors of its own; `dispose()` frees them (call once, after use). */
-export type DisposableScoreBlock = ScoreBlock & { dispose(): void };
+export type DisposableScoreBlock = TensorScoreBlock & { dispose(): void };
 
 /** The metrics at one extra cut-off. */
 export interface RankingAtK {
@@ -137,10 +141,33 @@ export function sampleUsers(eligible: Int32Array, n: number, seed: number): Int3
 }
 
 /**
+ * The users an evaluation scores: those with held-out items in `test` (`withHeldOut` of them),
+ * or above `maxScores` / `items` of them a sample (`sampleUsers` with `seed`); ascending.
+ * `evaluateRanking` reads the training lists of these users only, so a caller with a lot of
+ * training rows can group just theirs (`heldOutLists` does).
+ */
+export function rankedUsers(
+  test: UserItems,
+  users: number,
+  items: number,
+  maxScores = MAX_RANKING_SCORES,
+  seed = RANKING_SAMPLE_SEED,
+): { withHeldOut: number; evaluated: Int32Array } {
+  let withHeldOut = 0;
+  for (let u = 0; u < users; u++) if (test.offsets[u + 1] > test.offsets[u]) withHeldOut++;
+  const eligible = new Int32Array(withHeldOut);
+  for (let u = 0, w = 0; u < users; u++) {
+    if (test.offsets[u + 1] > test.offsets[u]) eligible[w++] = u;
+  }
+  const limit = Number.isFinite(maxScores) ? Math.floor(maxScores / items) : withHeldOut;
+  return { withHeldOut, evaluated: sampleUsers(eligible, limit, seed) };
+}
+
+/**
  * Evaluates `score` on the held-out lists `test`, excluding `train`; see the file comment for the
  * protocol. `users` and `items` are the sizes of the index spaces (both lists have users + 1
- * offsets; every item lies in 0..items-1). Every tensor it gets from `score` is disposed, also
- * on error or cancellation.
+ * offsets; every item lies in 0..items-1); only the evaluated users' (`rankedUsers`) training
+ * lists are read. Every tensor it gets from `score` is disposed, also on error or cancellation.
  */
 export async function evaluateRanking(
   score: ScoreBlock,
@@ -187,15 +214,7 @@ export async function evaluateRanking(
   const acc = new Map(cutoffs.map((c) => [c, new RankingAccumulator(c, items)]));
   const maxK = Math.max(...cutoffs);
 
-  // Only users with held-out items are scored; above the bound, a sample of them.
-  let withHeldOut = 0;
-  for (let u = 0; u < users; u++) if (test.offsets[u + 1] > test.offsets[u]) withHeldOut++;
-  const eligible = new Int32Array(withHeldOut);
-  for (let u = 0, w = 0; u < users; u++) {
-    if (test.offsets[u + 1] > test.offsets[u]) eligible[w++] = u;
-  }
-  const limit = Number.isFinite(maxScores) ? Math.floor(maxScores / items) : withHeldOut;
-  const evaluated = sampleUsers(eligible, limit, sampleSeed);
+  const { withHeldOut, evaluated } = rankedUsers(test, users, items, maxScores, sampleSeed);
   const total = evaluated.length;
 
   for (let from = 0; from < total; from += blockUsers) {
@@ -203,21 +222,30 @@ export async function evaluateRanking(
     const block = evaluated.subarray(from, Math.min(total, from + blockUsers));
     let scores: Float32Array;
     const t = score(block.slice());
-    try {
-      if (t.rank !== 2 || t.shape[0] !== block.length || t.shape[1] !== items) {
+    if (t instanceof Float32Array) {
+      if (t.length !== block.length * items) {
         throw new Error(
-          `evaluateRanking: the scorer returned shape [${t.shape.join(', ')}] ` +
+          `evaluateRanking: the scorer returned ${t.length} scores ` +
             `for ${block.length} users and ${items} items`,
         );
       }
-      const values = await t.data();
-      if (!(values instanceof Float32Array)) {
-        throw new Error(`evaluateRanking: the scorer returned ${t.dtype} scores, not float32`);
+      scores = t;
+    } else
+      try {
+        if (t.rank !== 2 || t.shape[0] !== block.length || t.shape[1] !== items) {
+          throw new Error(
+            `evaluateRanking: the scorer returned shape [${t.shape.join(', ')}] ` +
+              `for ${block.length} users and ${items} items`,
+          );
+        }
+        const values = await t.data();
+        if (!(values instanceof Float32Array)) {
+          throw new Error(`evaluateRanking: the scorer returned ${t.dtype} scores, not float32`);
+        }
+        scores = values;
+      } finally {
+        t.dispose();
       }
-      scores = values;
-    } finally {
-      t.dispose();
-    }
 
     for (let b = 0; b < block.length; b++) {
       const u = block[b];
@@ -302,7 +330,7 @@ export function factorScorer(
   itemFactors: tf.Tensor2D,
   itemBias?: tf.Tensor1D | tf.Tensor2D,
   items: number = itemFactors.shape[0],
-): ScoreBlock {
+): TensorScoreBlock {
   const d = itemFactors.shape[1];
   if (userFactors.shape[1] !== d) {
     throw new Error(

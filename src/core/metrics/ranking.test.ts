@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { mulberry32 } from '../util/random';
-import { RankingAccumulator, groupByUser, topK, userAuc } from './ranking';
+import { RankingAccumulator, groupByUser, groupUserItems, topK, userAuc } from './ranking';
 
 const i32 = (...v: number[]): Int32Array => Int32Array.from(v);
 const f32 = (...v: number[]): Float32Array => Float32Array.from(v);
@@ -18,6 +18,21 @@ describe('groupByUser', () => {
     expect(() => groupByUser(i32(0, 1), i32(0), 2)).toThrow(/1 items for 2 users/);
     expect(() => groupByUser(i32(0, 2), i32(0, 1), 2)).toThrow(/user 2, outside 0..1/);
     expect(() => groupByUser(i32(0), i32(-1), 1)).toThrow(/negative item/);
+  });
+
+  it('groups several row sets at once, for the kept users only, through an item map', () => {
+    const a = { user: i32(1, 0, 1, 2), item: i32(5, 3, 2, 4) };
+    const b = { user: i32(1, 0, 1), item: i32(5, 0, 1) };
+    const all = groupUserItems([a, b], 4);
+    const joined = groupByUser(i32(1, 0, 1, 2, 1, 0, 1), i32(5, 3, 2, 4, 5, 0, 1), 4);
+    expect([...all.offsets]).toEqual([...joined.offsets]);
+    expect([...all.items]).toEqual([...joined.items]);
+    // Users 1 and 2 kept; item 5 dropped and the others renumbered (0->0, 1->1, 2->2, 3->3, 4->9).
+    const position = i32(0, 1, 2, 3, 9, -1);
+    const some = groupUserItems([a, b], 4, Uint8Array.from([0, 1, 1, 0]), position);
+    expect([...some.offsets]).toEqual([0, 0, 2, 3, 3]);
+    expect([...some.items]).toEqual([1, 2, 9]);
+    expect(() => groupUserItems([a, { user: i32(0), item: i32(-2) }], 4)).toThrow(/negative item/);
   });
 });
 

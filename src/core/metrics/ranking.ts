@@ -1,4 +1,3 @@
-import { groupRows } from '../data/csr';
 /**
  * Top-k ranking metrics over typed arrays, for implicit-feedback evaluation: for each user, the
  * model scores every item, the user's training items are excluded, and the k best remaining
@@ -46,26 +45,71 @@ export interface UserItems {
  * and duplicates (repeat interactions) are removed. O(n log n).
  */
 export function groupByUser(user: Int32Array, item: Int32Array, users: number): UserItems {
-  const rows = user.length;
-  if (item.length !== rows) throw new Error(`groupByUser: ${item.length} items for ${rows} users`);
-  for (let r = 0; r < rows; r++)
-    if (item[r] < 0) throw new Error(`groupByUser: row ${r} has negative item ${item[r]}`);
-  const byUser = groupRows(user, users, 'groupByUser', 'user');
-  const count = byUser.offsets;
-  const grouped = Int32Array.from(byUser.rows, (r) => item[r]);
+  return groupUserItems([{ user, item }], users);
+}
+
+/** Rows of (user, item) pairs, as `groupUserItems` reads them. */
+export interface UserItemRows {
+  user: Int32Array;
+  item: Int32Array;
+}
+
+/**
+ * `groupByUser` over several sets of rows at once (training and validation rows, say), with two
+ * optional narrowings: only the users `keep` marks get their items (every other user gets an
+ * empty list), and each item is mapped through `position` (rows whose item maps to a negative
+ * position are dropped). Two passes over the rows, one to count and one to fill, then a sort of
+ * each kept user's items: grouping a few hundred sampled users out of tens of millions of rows
+ * costs two reads of the rows, not a regrouping of all of them.
+ */
+export function groupUserItems(
+  parts: readonly UserItemRows[],
+  users: number,
+  keep?: Uint8Array,
+  position?: Int32Array,
+): UserItems {
+  if (!(Number.isInteger(users) && users >= 0))
+    throw new Error(`groupByUser: user count must be a non-negative integer, got ${users}`);
+  const offsets = new Int32Array(users + 1);
+  for (const { user, item } of parts) {
+    if (item.length !== user.length)
+      throw new Error(`groupByUser: ${item.length} items for ${user.length} users`);
+    for (let r = 0; r < user.length; r++) {
+      const u = user[r];
+      const i = item[r];
+      if (!(u >= 0 && u < users))
+        throw new Error(`groupByUser: row ${r} has user ${u}, outside 0..${users - 1}`);
+      if (i < 0) throw new Error(`groupByUser: row ${r} has negative item ${i}`);
+      if ((keep && !keep[u]) || (position && position[i] < 0)) continue;
+      offsets[u + 1]++;
+    }
+  }
+  for (let u = 0; u < users; u++) offsets[u + 1] += offsets[u];
+  const grouped = new Int32Array(offsets[users]);
+  const fill = offsets.slice(0, users);
+  for (const { user, item } of parts) {
+    for (let r = 0; r < user.length; r++) {
+      const u = user[r];
+      const i = item[r];
+      if ((keep && !keep[u]) || (position && position[i] < 0)) continue;
+      grouped[fill[u]++] = position ? position[i] : i;
+    }
+  }
 
   // Sort each user's items, then compact out duplicates in place (the write head never passes
   // the read head, and each user's segment starts where the previous one's unique items end).
-  const offsets = new Int32Array(users + 1);
   let w = 0;
+  let from = 0;
   for (let u = 0; u < users; u++) {
-    const own = grouped.subarray(count[u], count[u + 1]).sort();
+    const to = offsets[u + 1];
+    const own = grouped.subarray(from, to).sort();
     for (let j = 0; j < own.length; j++) {
       if (j === 0 || own[j] !== own[j - 1]) grouped[w++] = own[j];
     }
     offsets[u + 1] = w;
+    from = to;
   }
-  return { offsets, items: grouped.slice(0, w) };
+  return { offsets, items: w === grouped.length ? grouped : grouped.slice(0, w) };
 }
 
 /**

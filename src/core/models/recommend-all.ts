@@ -3,7 +3,7 @@
  * every item on the tfjs backend ([block, items], one awaited read per block, never
  * `dataSync`), and each user's best k items they have not interacted with are kept.
  */
-import type { ScoreBlock } from '../metrics/evaluate-ranking';
+import type { TensorScoreBlock } from '../metrics/evaluate-ranking';
 import { topK, type UserItems } from '../metrics/ranking';
 
 export interface Recommendations {
@@ -19,7 +19,7 @@ export interface Recommendations {
 const BLOCK = 256;
 
 export async function recommendAll(
-  score: ScoreBlock,
+  score: TensorScoreBlock,
   seen: UserItems,
   users: number,
   k: number,

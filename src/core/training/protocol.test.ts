@@ -88,11 +88,12 @@ describe('the protocol', () => {
     const v = heldOutView(data, 'validation');
     expect(Array.from(v.test.item)).toEqual([2, 2]);
     expect(Array.from(v.candidates!)).toEqual([2]);
-    expect(Array.from(v.train.item)).toEqual([0, 1]);
+    expect(v.known.flatMap((k) => Array.from(k.item))).toEqual([0, 1]);
     const t = heldOutView(data, 'test');
     expect(Array.from(t.test.item)).toEqual([3]);
     // Validation rows are known interactions: the test ranking does not count them as misses.
-    expect(Array.from(t.train.item)).toEqual([0, 1, 2, 2]);
+    expect(t.known.flatMap((k) => Array.from(k.item))).toEqual([0, 1, 2, 2]);
+    expect(Array.from(t.train.item)).toEqual([0, 1]);
     expect(() => heldOutView({ ...data, validation: null }, 'validation')).toThrow(/no validation/);
   });
 });

@@ -154,38 +154,31 @@ export class EarlyStopping {
   }
 }
 
+/** The data as the trainers' evaluation reads it for one part (`heldOutView`). */
+export interface HeldOutView extends TrainData {
+  /**
+   * The interactions the part's ranking excludes, as they are (not concatenated: at 25M rows a
+   * copy costs seconds): the training rows, and for the test part the validation rows too.
+   */
+  known: Interactions[];
+}
+
 /**
  * The data as the trainers' evaluation reads it for one part: `test` holds the part's rows,
- * `candidates` and `userDay.test` the part's, and `train` the interactions excluded from its
+ * `candidates` and `userDay.test` the part's, and `known` the interactions excluded from its
  * ranking (the training rows; for the test part also the validation rows, which are known
  * interactions, not recommendations). Throws for a validation part the run does not have.
  */
-export function heldOutView(data: TrainData, part: HeldOutPart): TrainData {
-  if (part === 'test') {
-    const v = data.validation;
-    return v ? { ...data, train: concatRows(data.train, v) } : data;
-  }
+export function heldOutView(data: TrainData, part: HeldOutPart): HeldOutView {
   const v = data.validation;
+  if (part === 'test') return { ...data, known: v ? [data.train, v] : [data.train] };
   if (!v) throw new Error('this run has no validation part');
   return {
     ...data,
     test: v,
     candidates: v.candidates,
     userDay: data.userDay && { ...data.userDay, test: v.userDay ?? new Int32Array(0) },
-  };
-}
-
-function concatRows(a: Interactions, b: Interactions): Interactions {
-  const cat = <T extends Int32Array | Float32Array>(x: T, y: T): T => {
-    const out = new (x.constructor as new (n: number) => T)(x.length + y.length);
-    out.set(x);
-    out.set(y, x.length);
-    return out;
-  };
-  return {
-    user: cat(a.user, b.user),
-    item: cat(a.item, b.item),
-    rating: cat(a.rating, b.rating),
+    known: [data.train],
   };
 }
 

@@ -1,13 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { tf } from '../tf/tfjs';
-import { noFeatures, Trainer, type TrainData } from './trainer';
+import { heldOutLists, noFeatures, Trainer, type TrainData } from './trainer';
+import { heldOutView } from './protocol';
+import { mulberry32 } from '../util/random';
 import { DEFAULT_CONFIG, OPTIMIZERS, validateConfig, type TrainConfig } from './config';
 import { plantedLowRank } from '../data/synthetic';
 import { randomSplit, take } from '../data/split';
 import { fitBiases, meanRating, predictBiases } from '../models/baseline';
 import { ratingMetrics } from '../metrics/rating';
 import type { Interactions } from '../data/types';
-import { evaluateRanking, factorScorer } from '../metrics/evaluate-ranking';
+import { evaluateRanking, factorScorer, rankedUsers } from '../metrics/evaluate-ranking';
 import { groupByUser } from '../metrics/ranking';
 
 function splitData(all: Interactions, users: number, items: number): TrainData {
@@ -30,6 +32,48 @@ function splitData(all: Interactions, users: number, items: number): TrainData {
 
 const planted = () =>
   plantedLowRank({ users: 120, items: 100, rank: 3, density: 0.5, noise: 0.1, seed: 5 });
+
+describe('heldOutLists', () => {
+  it('groups the known items of the users the ranking evaluates, from train and validation', () => {
+    // 6,000 users x 8,000 items is past the bound on scores: a sample of the users is ranked.
+    const [users, items] = [6000, 8000];
+    const random = mulberry32(3);
+    const rowsOf = (n: number): Interactions => ({
+      user: Int32Array.from({ length: n }, () => Math.floor(random() * users)),
+      item: Int32Array.from({ length: n }, () => Math.floor(random() * items)),
+      rating: new Float32Array(n).fill(1),
+    });
+    const [train, validation, test] = [rowsOf(40_000), rowsOf(6000), rowsOf(9000)];
+    const data: TrainData = {
+      users,
+      items,
+      train,
+      test,
+      validation: { ...validation, candidates: null, userDay: null },
+      ratingMin: 1,
+      ratingMax: 1,
+      ...noFeatures(users, items),
+    };
+    const lists = heldOutLists(heldOutView(data, 'test'));
+    const { withHeldOut, evaluated } = rankedUsers(lists.test, users, items);
+    expect(evaluated.length).toBeLessThan(withHeldOut);
+    const cat = (a: Int32Array, b: Int32Array) => Int32Array.from([...a, ...b]);
+    const all = groupByUser(
+      cat(train.user, validation.user),
+      cat(train.item, validation.item),
+      users,
+    );
+    const picked = new Set(evaluated);
+    for (let u = 0; u < users; u++) {
+      const own = [
+        ...lists.train.items.subarray(lists.train.offsets[u], lists.train.offsets[u + 1]),
+      ];
+      const full = [...all.items.subarray(all.offsets[u], all.offsets[u + 1])];
+      expect(own).toEqual(picked.has(u) ? full : []);
+    }
+    expect([...lists.test.items]).toEqual([...groupByUser(test.user, test.item, users).items]);
+  });
+});
 
 describe('Trainer with biased MF', () => {
   it('learns a planted low-rank matrix far better than the bias-only baseline', async () => {

@@ -28,18 +28,22 @@ import {
   type RowModel,
   type Rows,
 } from '../models/types';
-import type { Interactions } from '../data/types';
 import { meanRating } from '../models/baseline';
 import { ratingMetrics, type RatingMetrics } from '../metrics/rating';
-import { groupByUser, type UserItems } from '../metrics/ranking';
-import { evaluateRanking, type RankingReport, type ScoreBlock } from '../metrics/evaluate-ranking';
+import { groupUserItems, type UserItems } from '../metrics/ranking';
+import {
+  evaluateRanking,
+  rankedUsers,
+  type RankingReport,
+  type TensorScoreBlock,
+} from '../metrics/evaluate-ranking';
 import { createOptimizer } from './optimizers';
 import { LossQueue } from './loss-queue';
 import { createRowOptimizer, type RowOptimizer } from './row-optimizers';
 import type { TrainConfig } from './config';
 import { mulberry32, shuffledRange } from '../util/random';
 import { emptyFeatureTable, type EmbeddingSnapshot } from '../data/types';
-import { heldOutView, type HeldOutPart } from './protocol';
+import { heldOutView, type HeldOutPart, type HeldOutView } from './protocol';
 import { ParamCheckpoint } from './checkpoint';
 import type { TrainData } from './train-data';
 import { resumeModel, stateAt, type TrainerState } from './trainer-state';
@@ -327,10 +331,19 @@ export class Trainer implements ModelTrainer {
   async rankingReport(withAuc: boolean, part: HeldOutPart = 'test'): Promise<RankingReport | null> {
     const model = this.model;
     if (!model.scoreItems) return null;
+    const { view, lists } = this.rankingLists(part);
+    return rankHeldOut(view, lists, (u) => model.scoreItems!(u), withAuc);
+  }
+
+  /** The part's view and its users' item lists (`heldOutLists`, grouped once a part). */
+  protected rankingLists(part: HeldOutPart): {
+    view: HeldOutView;
+    lists: { train: UserItems; test: UserItems };
+  } {
     const view = heldOutView(this.data, part);
     let lists = this.grouped.get(part);
     if (!lists) this.grouped.set(part, (lists = heldOutLists(view)));
-    return rankHeldOut(view, lists, (u) => model.scoreItems!(u), withAuc);
+    return { view, lists };
   }
 
   snapshot(epoch = this.epoch): Promise<EmbeddingSnapshot> {
@@ -466,26 +479,24 @@ function nextPowerOfTwo(n: number): number {
   return 2 ** Math.ceil(Math.log2(Math.max(1, n)));
 }
 
-/** Each user's training and held-out items, over the evaluation's candidate items. */
-export function heldOutLists(data: TrainData): { train: UserItems; test: UserItems } {
-  const { users, items, train, test, candidates } = data;
-  if (!candidates) {
-    return {
-      train: groupByUser(train.user, train.item, users),
-      test: groupByUser(test.user, test.item, users),
-    };
-  }
+/**
+ * Each user's held-out items and known (training) items, over the evaluation's candidate items.
+ * The known lists hold only the users the ranking evaluates (`rankedUsers`: those with held-out
+ * items, or the sample of them above the bound), every other user's list is empty: at 25M rows
+ * grouping every user's training items took 5.5 s for the 568 users a report ranks.
+ */
+export function heldOutLists(view: HeldOutView): { train: UserItems; test: UserItems } {
+  const { users, items, known, test, candidates } = view;
   // Items renumbered to their position among the candidates; other items dropped.
-  const position = new Int32Array(items).fill(-1);
-  candidates.forEach((item, k) => (position[item] = k));
-  const restrict = (rows: Interactions) => {
-    const keep: number[] = [];
-    for (let k = 0; k < rows.item.length; k++) if (position[rows.item[k]] >= 0) keep.push(k);
-    const user = Int32Array.from(keep, (k) => rows.user[k]);
-    const item = Int32Array.from(keep, (k) => position[rows.item[k]]);
-    return groupByUser(user, item, users);
-  };
-  return { train: restrict(train), test: restrict(test) };
+  let position: Int32Array | undefined;
+  if (candidates) {
+    position = new Int32Array(items).fill(-1);
+    candidates.forEach((item, k) => (position![item] = k));
+  }
+  const held = groupUserItems([test], users, undefined, position);
+  const keep = new Uint8Array(users);
+  for (const u of rankedUsers(held, users, candidates?.length ?? items).evaluated) keep[u] = 1;
+  return { train: groupUserItems(known, users, keep, position), test: held };
 }
 
 /**
@@ -496,11 +507,11 @@ export function heldOutLists(data: TrainData): { train: UserItems; test: UserIte
 export function rankHeldOut(
   data: TrainData,
   lists: { train: UserItems; test: UserItems },
-  score: ScoreBlock,
+  score: TensorScoreBlock,
   withAuc: boolean,
 ): Promise<RankingReport> {
   const { candidates } = data;
-  const block: ScoreBlock = candidates
+  const block: TensorScoreBlock = candidates
     ? (u) => tf.tidy(() => tf.gather(score(u), tf.tensor1d(candidates, 'int32'), 1) as tf.Tensor2D)
     : score;
   return evaluateRanking(
@@ -510,12 +521,14 @@ export function rankHeldOut(
     data.users,
     candidates?.length ?? data.items,
     {
-      k: 10,
-      recallAt: [10, 20],
+      ...RANKING_CUTOFFS,
       withAuc,
     },
   );
 }
+
+/** The cut-offs every trainer's ranking report uses. */
+export const RANKING_CUTOFFS = { k: 10, recallAt: [10, 20] };
 
 /**
  * The tables' L2 as a term of the objective, (l2 / B) x sum |row|^2 over the lookups (a bag
