@@ -162,7 +162,7 @@ export class RowEngineTrainer extends Trainer {
     this.mean = params.mean;
     const ex = (this.executor = await makeExecutor(shape, params));
     const { f32, i32 } = ex.state;
-    await readTables(ex.state, layout.tables, slots);
+    await readTables(ex.state, layout.tables, slots, true);
     const p = shape.workers;
     const userCounts = countIds(train.user, users);
     const itemCounts = countIds(train.item, items);

@@ -29,7 +29,8 @@ export class BiasedMF implements RowModel {
     const { dim, l2 } = ctx;
     const init = (rows: number) => {
       const factors = normalArray(rows * dim, 0.1, random);
-      const out = new Float32Array(rows * (dim + 1)); // biases start at 0
+      // Biases start at 0, as does the spare row (kept by the table as it is, not copied).
+      const out = new Float32Array((rows + 1) * (dim + 1));
       for (let r = 0; r < rows; r++)
         out.set(factors.subarray(r * dim, (r + 1) * dim), r * (dim + 1));
       return out;

@@ -19,7 +19,8 @@ export const DAY_BIAS_TABLE = 'dayBias';
 /** The [user-days, 1] bias table, or none when the run has no user-days (setting off, no dates). */
 export function dayBiasTables(ctx: ModelContext): EmbeddingTable[] {
   if (!ctx.userDays) return [];
-  const init = new Float32Array(ctx.userDays);
+  // Zeros, spare row included: the table keeps this array rather than copying it.
+  const init = new Float32Array(ctx.userDays + 1);
   return [new EmbeddingTable(DAY_BIAS_TABLE, ctx.userDays, 1, 'userDay', init, ctx.l2)];
 }
 

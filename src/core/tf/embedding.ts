@@ -292,6 +292,10 @@ export class EmbeddingTable {
     readonly dim: number,
     /** The batch column that indexes this table, e.g. 'user' or 'item'. */
     readonly indexedBy: string,
+    /**
+     * The initial rows, [rows * dim]; or [(rows + 1) * dim], spare row (0) included, which the
+     * table then keeps as they are instead of copying (a 25M-row day table is 100 MB).
+     */
     init: Float32Array,
     /**
      * L2 per lookup: the objective gains (l2 / B) x the sum over the batch of |row|^2. The
@@ -299,10 +303,12 @@ export class EmbeddingTable {
      */
     readonly l2 = 0,
   ) {
-    if (init.length !== rows * dim)
+    let values = init;
+    if (init.length === rows * dim) {
+      values = new Float32Array((rows + 1) * dim);
+      values.set(init);
+    } else if (init.length !== (rows + 1) * dim)
       throw new Error(`${name}: ${init.length} initial values for ${rows} x ${dim}`);
-    const values = new Float32Array((rows + 1) * dim);
-    values.set(init);
     // tidy frees the initial tensor; the variable it creates is kept.
     this.weights = tf.tidy(() =>
       tf.variable(tf.tensor2d(values, [rows + 1, dim]), true, `${name}_${tableIds++}`),
@@ -311,8 +317,16 @@ export class EmbeddingTable {
 
   /** The learned rows (spare row dropped), [rows * dim], a copy. One read: not for the inner loop. */
   async read(): Promise<Float32Array> {
+    return (await this.peek()).slice();
+  }
+
+  /**
+   * The learned rows as the backend reads them, without a copy: possibly the backend's own
+   * array (values not yet uploaded to a GPU, or on the CPU backend), so only to read at once.
+   */
+  async peek(): Promise<Float32Array> {
     const all = (await this.weights.data()) as Float32Array;
-    return all.slice(0, this.rows * this.dim);
+    return all.subarray(0, this.rows * this.dim);
   }
 
   dispose(): void {
