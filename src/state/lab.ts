@@ -24,7 +24,7 @@ import { ExportsController } from './exports-controller';
 import { PlaygroundController } from './playground';
 import { DurableSession } from './durable';
 import { clearSession } from './persist';
-import { watchProjectionShare } from './projection-share';
+import { watchMapBusy, watchProjectionShare } from './projection-share';
 import { watchCalibration } from './auto-calibrate';
 import type { NeighbourOptions } from './selection';
 import type { UrlView } from './url-state';
@@ -84,6 +84,8 @@ export class Lab {
   private readonly unwatchShare = watchProjectionShare(this.store, (share) =>
     this.projection.setShare(share),
   );
+  /** The parallel CPU engine narrows to one thread while the map lays out. */
+  private readonly unwatchMapBusy = watchMapBusy(this.store, (busy) => this.training.mapBusy(busy));
 
   /** A new data set: the run stops, layouts and selection go, settings stay. */
   private onDataset(): void {
@@ -125,6 +127,7 @@ export class Lab {
 
   dispose(): void {
     this.unwatchShare();
+    this.unwatchMapBusy();
     this.unwatchCalibration();
     this.training.dispose();
     this.projection.dispose();

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { projectionShare, TRAINING_SHARE, watchProjectionShare } from './projection-share';
+import {
+  projectionShare,
+  TRAINING_SHARE,
+  watchMapBusy,
+  watchProjectionShare,
+} from './projection-share';
 import { labStore } from './test-fixtures';
 import type { LabState } from './lab-state';
 
@@ -37,5 +42,25 @@ describe('projectionShare', () => {
     stop();
     store.set((s) => ({ training: { ...s.training, status: 'running' } }));
     expect(sent).toEqual([TRAINING_SHARE, 1]);
+  });
+});
+
+describe('watchMapBusy', () => {
+  it('says when a layout starts and ends, once each, until unsubscribed', () => {
+    const store = labStore({});
+    const said: boolean[] = [];
+    const stop = watchMapBusy(store, (busy) => said.push(busy));
+    const status = (st: LabState['projection']['status']) =>
+      store.set((s) => ({ projection: { ...s.projection, status: st } }));
+    status('running');
+    status('running');
+    status('done');
+    status('idle');
+    status('running');
+    status('error');
+    expect(said).toEqual([true, false, true, false]);
+    stop();
+    status('running');
+    expect(said).toEqual([true, false, true, false]);
   });
 });

@@ -41,3 +41,18 @@ export function watchProjectionShare(
     setShare(share);
   });
 }
+
+/**
+ * Says when the map starts and finishes laying out (`busy`): the parallel CPU engine then trains
+ * on one thread and leaves the map the other cores (ModelTrainer.narrowWhile), and on all of
+ * them while the map rests. Returns the unsubscribe.
+ */
+export function watchMapBusy(store: Store<LabState>, say: (busy: boolean) => void): () => void {
+  let last = false;
+  return store.subscribe(() => {
+    const busy = store.get().projection.status === 'running';
+    if (busy === last) return;
+    last = busy;
+    say(busy);
+  });
+}

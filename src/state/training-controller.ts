@@ -161,6 +161,11 @@ export class TrainingController {
     if (run && !this.isTraining()) this.begin(undefined, run);
   }
 
+  /** Tells the worker the map started or finished laying out (projection-share.ts). */
+  mapBusy(busy: boolean): void {
+    this.channel?.send({ type: 'map', busy });
+  }
+
   /** Test hook (window.__lab.loseGpuContext): the training worker loses its WebGL context. */
   loseGpuContext(): void {
     this.channel?.send({ type: 'lose-context' });

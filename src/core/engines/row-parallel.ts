@@ -6,12 +6,13 @@
 import type { RowState } from './row-state';
 import {
   accumulatePhase,
+  runJobSerial,
   scorePhase,
   updatePhase,
   type RowJob,
   type RowParams,
 } from './row-kernel';
-import { bagStepPhases } from './bag-kernel';
+import { bagStepPhases, runBagJobSerial } from './bag-kernel';
 
 /** Index of the barrier's words in `control`. */
 const COUNT = 0;
@@ -61,5 +62,16 @@ export function runJobAsWorker(s: RowState, prm: RowParams, job: RowJob, w: numb
     if (s.shape.pairwise) wait();
   }
   s.f64.loss[w] = loss;
+  Atomics.add(s.i32.control, DONE, 1);
+}
+
+/**
+ * The whole job in the calling worker, every worker's part in turn (the parallel result
+ * exactly): a narrow job, while the other cores are wanted elsewhere. Its losses go to `loss[0]`.
+ */
+export function runJobAlone(s: RowState, prm: RowParams, job: RowJob): void {
+  const loss = (s.shape.bags ? runBagJobSerial : runJobSerial)(s, prm, job);
+  s.f64.loss.fill(0);
+  s.f64.loss[0] = loss;
   Atomics.add(s.i32.control, DONE, 1);
 }

@@ -25,8 +25,12 @@ export interface RowExecutor {
   readonly state: RowState;
   /** Threads that run a step at once. */
   readonly threads: number;
-  /** Runs the job's steps; resolves to the sum of their mean losses. */
-  run(job: RowJob): Promise<number>;
+  /**
+   * Runs the job's steps; resolves to the sum of their mean losses. `narrow`: on one thread,
+   * every worker's part in turn (the same result: `runJobSerial`), leaving the other cores to
+   * work that needs them for a while (the live map laying out).
+   */
+  run(job: RowJob, narrow?: boolean): Promise<number>;
   dispose(): void;
 }
 

@@ -72,6 +72,11 @@ export type TrainingRequest =
   | { type: 'lose-context' }
   | { type: 'pause' }
   | { type: 'resume' }
+  /**
+   * The page's map started (busy) or finished laying out: an engine on several threads runs on
+   * one meanwhile (ModelTrainer.narrowWhile), leaving the map the other cores.
+   */
+  | { type: 'map'; busy: boolean }
   | { type: 'stop' }
   | RecommendRequest;
 

@@ -44,6 +44,8 @@ interface LoopOptions {
 export class TrainingSession {
   private paused = false;
   private stopped = false;
+  /** The page's map is laying out: a multi-threaded engine leaves it the other cores. */
+  private mapBusy = false;
   private resume: (() => void) | null = null;
   private running: Promise<void> | null = null;
   /** The plain run's last finished epoch, as typed arrays: what a lost GPU context resumes from. */
@@ -99,6 +101,9 @@ export class TrainingSession {
         return;
       case 'resume':
         this.unpause();
+        return;
+      case 'map':
+        this.mapBusy = msg.busy;
         return;
       case 'stop':
         this.stopped = true;
@@ -216,6 +221,7 @@ export class TrainingSession {
       const engineStart = performance.now();
       const chosen = this.engines && (await this.engines.create(data, config, engine));
       const trainer = chosen?.trainer ?? createTrainer(data, config);
+      trainer.narrowWhile?.(() => this.mapBusy);
       const engineSeconds = (performance.now() - engineStart) / 1000;
       if (chosen) this.post({ type: 'engine', engine: chosen.engine, engines: chosen.engines });
       if (chosen?.backend) this.post({ type: 'backend', ...chosen.backend });

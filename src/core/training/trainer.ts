@@ -94,6 +94,11 @@ export interface ModelTrainer {
    * would draw). The optimizer's moments start fresh.
    */
   resumeAt?(state: TrainerState): Promise<void>;
+  /**
+   * Engines that train on several threads: run on one while `busy()` says the other cores are
+   * wanted (the page's live map laying out), on all of them otherwise.
+   */
+  narrowWhile?(busy: () => boolean): void;
   dispose(): void;
 }
 

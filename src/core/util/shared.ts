@@ -20,3 +20,8 @@ export function sharedCopy<T extends Shareable>(a: T): T {
   out.set(a);
   return out;
 }
+
+/** A zeroed Float32Array of `n`, in a SharedArrayBuffer where this context can share memory. */
+export function shareableFloat32(n: number): Float32Array {
+  return canShare() ? new Float32Array(new SharedArrayBuffer(n * 4)) : new Float32Array(n);
+}

@@ -2,7 +2,7 @@
 // worker_threads script: builds views over the shared memory on 'init', runs its part of every
 // job (row-parallel.ts) and says when it is done.
 import { viewRowState, type RowState } from '../../core/engines/row-state';
-import { runJobAsWorker } from '../../core/engines/row-parallel';
+import { runJobAlone, runJobAsWorker } from '../../core/engines/row-parallel';
 import type { RowParams } from '../../core/engines/row-kernel';
 import type { KernelEvent, KernelRequest } from './protocol';
 
@@ -24,7 +24,8 @@ export function kernelHost(post: (e: KernelEvent) => void, name: string) {
         return;
       }
       if (!setup) throw new Error(`${name}: run before init`);
-      runJobAsWorker(setup.state, setup.params, msg.job, setup.worker);
+      if (msg.type === 'run-all') runJobAlone(setup.state, setup.params, msg.job);
+      else runJobAsWorker(setup.state, setup.params, msg.job, setup.worker);
       post({ type: 'done' });
     } catch (e) {
       post({ type: 'error', message: e instanceof Error ? e.message : String(e) });

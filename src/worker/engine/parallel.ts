@@ -76,9 +76,10 @@ export function browserExecutor(): RowExecutorFactory {
     const executor: RowExecutor = {
       state,
       threads: shape.workers,
-      run: (job) =>
+      run: (job, narrow = false) =>
         new Promise<number>((resolve, reject) => {
-          let left = workers.length;
+          const running = narrow ? workers.slice(0, 1) : workers;
+          let left = running.length;
           busy = true;
           const fail = (e: Error) => {
             failed = true;
@@ -93,14 +94,14 @@ export function browserExecutor(): RowExecutorFactory {
             if (--left > 0) return;
             busy = false;
             // Every worker's writes are visible once the counter they each bumped reads full.
-            if (Atomics.load(state.i32.control, 2) !== workers.length)
+            if (Atomics.load(state.i32.control, 2) !== running.length)
               fail(new Error('row kernel workers finished out of step'));
             else resolve(state.f64.loss.reduce((a, b) => a + b, 0));
           };
-          for (const w of workers) {
+          for (const w of running) {
             w.onmessage = onDone;
             w.onerror = (e) => fail(new Error(`row kernel worker failed: ${e.message}`));
-            const run: KernelRequest = { type: 'run', job };
+            const run: KernelRequest = { type: narrow ? 'run-all' : 'run', job };
             w.postMessage(run);
           }
         }),
