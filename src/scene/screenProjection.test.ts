@@ -88,6 +88,27 @@ describe('helpers', () => {
     expect(central.radius).toBeLessThan(1);
   });
 
+  it('boundingSphere frames many points from a sample of them, and a few visible among many', () => {
+    // 200,000 points uniform in a 10 x 4 x 2 box (a spread, not a grid), plus far islands.
+    let seed = 11;
+    const random = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
+    const n = 200_000;
+    const positions = new Float32Array(n * 3);
+    for (let i = 0; i < n; i++) positions.set([random() * 10, random() * 4, random() * 2], i * 3);
+    for (let i = 0; i < 100; i++) positions[i * 3] = 1000;
+    const { centre, radius } = boundingSphere(positions, n, null, 0.98);
+    expect(centre[0]).toBeCloseTo(5, 0);
+    expect(centre[1]).toBeCloseTo(2, 0);
+    expect(radius).toBeCloseTo(Math.hypot(4.9, 1.96, 0.98), 0);
+    // Three visible points far apart in the index: the frame is theirs.
+    const visible = new Uint8Array(n);
+    for (const i of [150_001, 160_003, 190_007]) {
+      visible[i] = 1;
+      positions.set([100, 100, 100], i * 3);
+    }
+    expect(boundingSphere(positions, n, visible, 0.98).centre).toEqual([100, 100, 100]);
+  });
+
   it('select finds each order statistic, with ties and on sorted input', () => {
     let seed = 7;
     const random = () => (seed = (seed * 16807) % 2147483647) / 2147483647;

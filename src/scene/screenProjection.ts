@@ -118,11 +118,16 @@ export function select(v: Float64Array, k: number): number {
   return v[k];
 }
 
+/** Visible points the frame's percentiles are measured on, at most about (boundingSphere). */
+const FRAME_SAMPLE = 20_000;
+
 /**
  * Centre and radius of the sphere around the visible points' bounding box (n x 3 positions).
  * With `coverage` below 1, each axis spans only that central share of the points (e.g. 0.98:
  * from the 1st to the 99th percentile), so a few far islands, common in UMAP layouts, do not
- * shrink the main cloud to a speck; they stay a zoom away.
+ * shrink the main cloud to a speck; they stay a zoom away. Those percentiles are read from at
+ * most about FRAME_SAMPLE of the visible points, evenly spaced (at 221,000 points all of them
+ * held the page 0.2 s with training on the cores); the whole box (coverage 1) reads them all.
  */
 export function boundingSphere(
   positions: Float32Array,
@@ -130,10 +135,18 @@ export function boundingSphere(
   visible: ArrayLike<number> | null,
   coverage = 1,
 ): { centre: [number, number, number]; radius: number } {
-  const values = [new Float64Array(n), new Float64Array(n), new Float64Array(n)];
+  let shown = n;
+  if (visible) {
+    shown = 0;
+    for (let i = 0; i < n; i++) if (visible[i]) shown++;
+  }
+  const stride = coverage < 1 ? Math.max(1, Math.floor(shown / FRAME_SAMPLE)) : 1;
+  const size = Math.ceil(shown / stride);
+  const values = [new Float64Array(size), new Float64Array(size), new Float64Array(size)];
   const counts = [0, 0, 0];
-  for (let i = 0; i < n; i++) {
+  for (let i = 0, seen = 0; i < n; i++) {
     if (visible && !visible[i]) continue;
+    if (seen++ % stride) continue;
     for (let a = 0; a < 3; a++) {
       const v = positions[i * 3 + a];
       if (Number.isFinite(v)) values[a][counts[a]++] = v;

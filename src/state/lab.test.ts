@@ -105,6 +105,8 @@ describe('Lab facade', () => {
     // The selection's card now has neighbours from the new embeddings.
     expect(lab.store.get().selection?.neighbors.length).toBeGreaterThan(0);
     const projection = FakeWorker.named('projection');
+    // The layout starts in a task of its own, after the epoch's.
+    await vi.waitFor(() => expect(projection.sent.some((m) => m.type === 'project')).toBe(true));
     const req = projection.sent.find((m) => m.type === 'project')!;
     expect(req).toMatchObject({ n: 7 });
     const coords = new Float32Array(7 * req.dims!);

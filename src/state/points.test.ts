@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { countRowsInSlices, popularity } from './points';
-import { tinyDataset } from './test-fixtures';
+import { countRowsInSlices, popularity, projectionInput } from './points';
+import { tinyDataset, tinySnapshot } from './test-fixtures';
 
 describe('popularity', () => {
   it('counts each point once per row, and a second ask of the same data set costs no pass', () => {
@@ -26,5 +26,17 @@ describe('popularity', () => {
     d.item.fill(0);
     const counts = popularity(d, { items: 4, users: 3, features: 0 });
     expect(Array.from(counts)).toEqual([1, 2, 1, 1, 2, 2, 1]);
+  });
+});
+
+describe('projectionInput', () => {
+  it('lays the rows out in point order, or only the points asked for, in their order', () => {
+    const s = tinySnapshot(1, 2);
+    const space = { items: 4, users: 3, features: 0 };
+    const all = projectionInput(s, space);
+    expect(Array.from(all)).toEqual([...s.itemFactors, ...s.userFactors]);
+    const rows = (points: number[]) => points.flatMap((p) => [...all.subarray(p * 2, p * 2 + 2)]);
+    for (const points of [[0, 3, 4, 6], [6, 1], []])
+      expect(Array.from(projectionInput(s, space, Int32Array.from(points)))).toEqual(rows(points));
   });
 });

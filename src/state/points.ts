@@ -176,11 +176,28 @@ export function pointNorms(s: EmbeddingSnapshot, p: PointSpace): Float32Array {
   return out;
 }
 
-/** The projection input: the space's rows in point order, (points x dim), row-major. */
-export function projectionInput(s: EmbeddingSnapshot, p: PointSpace): Float32Array {
+/**
+ * The projection input: the space's rows in point order, (points x dim), row-major; with
+ * `points`, only theirs, in their order (a sample of 100,000 of 221,000 points is gathered
+ * straight from the tables, not cut from a copy of them all).
+ */
+export function projectionInput(
+  s: EmbeddingSnapshot,
+  p: PointSpace,
+  points: Int32Array | null = null,
+): Float32Array {
   const parts = [s.itemFactors, s.userFactors];
   if (p.features) parts.push(factorsOf(s, 'feature'));
-  return concat(parts);
+  if (!points) return concat(parts);
+  const d = s.dim;
+  const starts = [0, p.items, p.items + p.users];
+  const out = new Float32Array(points.length * d);
+  points.forEach((point, k) => {
+    const kind = point < starts[1] ? 0 : point < starts[2] ? 1 : 2;
+    const row = point - starts[kind];
+    out.set(parts[kind].subarray(row * d, (row + 1) * d), k * d);
+  });
+  return out;
 }
 
 function concat(parts: Float32Array[]): Float32Array {

@@ -6,6 +6,7 @@
  * supersedes an older one still in flight.
  */
 import type { Store } from './store';
+import { nextTask } from '../core/util/next-task';
 import type { LabState } from './lab-state';
 import type { SpaceEpoch, SpaceQuality } from '../core/metrics/space-quality';
 import { QualityClient } from '../worker/quality/client';
@@ -117,12 +118,14 @@ export class SpaceActions {
    */
   async measureEpoch(epoch: number): Promise<void> {
     if (this.epochInFlight || performance.now() < this.restUntil) return;
-    const req = this.request();
-    if (!req) return;
     const t0 = performance.now();
     const run = this.runGeneration;
     this.epochInFlight = true;
     try {
+      // Not in the epoch event's task: copying 221,000 vectors for the worker is a task itself.
+      await nextTask();
+      const req = this.request();
+      if (!req || run !== this.runGeneration) return;
       const q = await req.run();
       if (run !== this.runGeneration) return;
       const point: SpaceEpoch = {

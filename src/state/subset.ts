@@ -56,13 +56,6 @@ export function stratifiedSample(
   return Int32Array.from(out).sort();
 }
 
-/** Rows `points` of an (n x d) row-major table. */
-export function takeRows(table: Float32Array, d: number, points: Int32Array): Float32Array {
-  const out = new Float32Array(points.length * d);
-  points.forEach((p, k) => out.set(table.subarray(p * d, (p + 1) * d), k * d));
-  return out;
-}
-
 /**
  * A subset's layout (points.length x dims) spread over all n points (n x dims). Points left out
  * sit at the subset's centroid (they are hidden; there they cannot stretch the camera's frame).

@@ -1,3 +1,4 @@
+import { nextTask } from '../core/util/next-task';
 import { describe, expect, it, vi } from 'vitest';
 import { MAX_LOSS_POINTS, TrainingController, type TrainingChannel } from './training-controller';
 import { labStore, tinyDataset, tinySnapshot } from './test-fixtures';
@@ -94,7 +95,7 @@ describe('TrainingController', () => {
     expect(deps.reportError).toHaveBeenCalledWith('training', MISSING_TEST_FILE);
   });
 
-  it('skips a live layout the run would outlast: the final one replaces it unseen', () => {
+  it('skips a live layout the run would outlast: the final one replaces it unseen', async () => {
     const { c, emit, store, deps } = setup();
     c.setConfig({ epochs: 4, projectEvery: 1 });
     // The last layout took 3 s.
@@ -113,10 +114,14 @@ describe('TrainingController', () => {
     // 2 s left: a layout would end after the run.
     emit({ type: 'progress', epoch: 1, step: 1, loss: 2, rowsPerSecond: 10, etaSeconds: 2 });
     emit({ type: 'epoch', entry: entry(1), snapshot: tinySnapshot(1) });
+    await nextTask();
     expect(deps.projectLive).not.toHaveBeenCalled();
     // A slower machine (or a longer run): 30 s left, the layout is worth drawing.
     emit({ type: 'progress', epoch: 2, step: 2, loss: 2, rowsPerSecond: 10, etaSeconds: 30 });
     emit({ type: 'epoch', entry: entry(2), snapshot: tinySnapshot(2) });
+    // In a task of its own, after the epoch's.
+    expect(deps.projectLive).not.toHaveBeenCalled();
+    await nextTask();
     expect(deps.projectLive).toHaveBeenCalledTimes(1);
   });
 
@@ -126,7 +131,7 @@ describe('TrainingController', () => {
     expect(sent).toEqual([]);
   });
 
-  it('turns a run into state: curves, epochs, layouts every projectEvery epochs and the last', () => {
+  it('turns a run into state: curves, epochs, layouts every projectEvery epochs and the last', async () => {
     const { c, emit, store, deps } = setup();
     c.setConfig({ epochs: 3, projectEvery: 2 });
     c.train();
@@ -141,12 +146,15 @@ describe('TrainingController', () => {
     expect(store.get().embeddings?.epoch).toBe(1);
     expect(deps.refreshSelection).toHaveBeenCalledTimes(1);
     // Mid-run layouts are live ones (they wait for a running layout); the last supersedes.
+    await nextTask();
     expect(deps.projectLive).toHaveBeenCalledTimes(1);
     store.set((s) => ({ projection: { ...s.projection, coords: new Float32Array(14) } }));
     emit({ type: 'epoch', entry: entry(2), snapshot: tinySnapshot(2) });
+    await nextTask();
     expect(deps.projectLive).toHaveBeenCalledTimes(2); // 2 % projectEvery
     expect(deps.project).not.toHaveBeenCalled();
     emit({ type: 'epoch', entry: entry(3), snapshot: tinySnapshot(3) });
+    await nextTask();
     expect(deps.project).toHaveBeenCalledTimes(1); // the last
     expect(deps.projectLive).toHaveBeenCalledTimes(2);
     expect(store.get().training.history.map((h) => h.epoch)).toEqual([1, 2, 3]);

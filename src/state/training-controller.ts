@@ -4,6 +4,7 @@
  * It lays out and measures nothing itself: the facade injects `project`, `refreshSelection` and
  * the space measurement, so each concern keeps its own controller.
  */
+import { nextTask } from '../core/util/next-task';
 import type { Store } from './store';
 import type { LabState, RunRecord, TrainingState } from './lab-state';
 import { summarizeRun } from './runs';
@@ -317,8 +318,13 @@ export class TrainingController {
         const eta = this.store.get().training.etaSeconds;
         const outlasts = ms === null || eta === null || eta * 1000 > ms;
         const live = every > 0 && (e.entry.epoch % every === 0 || coords === null) && outlasts;
-        if (last) this.deps.project();
-        else if (live) (this.deps.projectLive ?? this.deps.project)();
+        // In a task of its own: at 221,000 points gathering the layout's input is a task's worth.
+        const project = last
+          ? this.deps.project
+          : live
+            ? (this.deps.projectLive ?? this.deps.project)
+            : null;
+        if (project) void nextTask().then(project);
         return;
       }
       case 'early-stop':
