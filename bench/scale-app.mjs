@@ -342,6 +342,8 @@ export async function scaleRow(browser, base, file, log = console.error) {
       error: s.training.error,
       trainRows: s.training.trainRows,
       epochs: s.training.history.length,
+      // Each epoch's own time (its steps, evaluation and snapshot), as the worker measured it.
+      epochSeconds: s.training.history.map((h) => h.seconds),
       test: s.training.test,
       points: s.projection.points,
       sampled: s.projection.sampled,

@@ -94,7 +94,6 @@ function layout(s: RowShape): Record<string, [F32 | I32 | F64, number]> {
     /** Block of each table row (biased MF: of each user / item). */
     userBlock: ['i32', ur],
     itemBlock: ['i32', ir],
-    dayBlock: ['i32', s.userDays],
     /** First row of each block's region in the touched lists, [p + 1] per side. */
     userRegion: ['i32', p + 1],
     itemRegion: ['i32', p + 1],

@@ -213,13 +213,25 @@ export class RowEngineTrainer extends Trainer {
       if (days) i32.trainDay.set(userDay!.train);
       this.chunkOffsets = Int32Array.of(0, n);
     }
-    for (let k = 0; k < n; k++) i32.order[k] = k;
+    // One chunk's shuffle starts from the identity (and goes on from the last epoch's order);
+    // chunks are laid out afresh each epoch (row-order.ts).
+    if (chunks <= 1) for (let k = 0; k < n; k++) i32.order[k] = k;
     this.reorder();
     if (days) {
-      // A user-day belongs to its user's block: only that block's worker touches it.
+      // A user-day belongs to its user's block: only that block's worker touches it. Counted
+      // through a byte mark per day (an Int32 block per day was 100 MB of fresh memory at 25M
+      // rows); days no training row has are counted in block 0.
       const daySizes = new Int32Array(p);
-      for (let k = 0; k < n; k++) i32.dayBlock[i32.trainDay[k]] = userBlockOf[i32.trainUser[k]];
-      for (let d = 0; d < days; d++) daySizes[i32.dayBlock[d]]++;
+      const seen = new Uint8Array(days);
+      let unseen = days;
+      for (let k = 0; k < n; k++) {
+        const d = i32.trainDay[k];
+        if (seen[d]) continue;
+        seen[d] = 1;
+        unseen--;
+        daySizes[userBlockOf[i32.trainUser[k]]]++;
+      }
+      daySizes[0] += unseen;
       i32.dayRegion.set(regions(daySizes));
     }
   }

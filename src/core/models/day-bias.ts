@@ -19,9 +19,7 @@ export const DAY_BIAS_TABLE = 'dayBias';
 /** The [user-days, 1] bias table, or none when the run has no user-days (setting off, no dates). */
 export function dayBiasTables(ctx: ModelContext): EmbeddingTable[] {
   if (!ctx.userDays) return [];
-  // Zeros, spare row included: the table keeps this array rather than copying it.
-  const init = new Float32Array(ctx.userDays + 1);
-  return [new EmbeddingTable(DAY_BIAS_TABLE, ctx.userDays, 1, 'userDay', init, ctx.l2)];
+  return [new EmbeddingTable(DAY_BIAS_TABLE, ctx.userDays, 1, 'userDay', 'zeros', ctx.l2)];
 }
 
 /** `prediction` plus each row's b_{u,t} (unchanged when the model has no day-bias table). */

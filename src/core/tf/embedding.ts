@@ -285,6 +285,11 @@ registerRowWriter('cpu', writeRowsCpu);
  */
 export class EmbeddingTable {
   readonly weights: tf.Variable;
+  /**
+   * Whether the table was made with 'zeros' (a day table: 25M rows at scale): a fresh engine
+   * whose memory starts zeroed need not read it, nor touch those pages.
+   */
+  readonly startsAtZero: boolean;
 
   constructor(
     readonly name: string,
@@ -294,21 +299,22 @@ export class EmbeddingTable {
     readonly indexedBy: string,
     /**
      * The initial rows, [rows * dim]; or [(rows + 1) * dim], spare row (0) included, which the
-     * table then keeps as they are instead of copying (a 25M-row day table is 100 MB).
+     * table then keeps as they are instead of copying; or 'zeros' (`startsAtZero`).
      */
-    init: Float32Array,
+    init: Float32Array | 'zeros',
     /**
      * L2 per lookup: the objective gains (l2 / B) x the sum over the batch of |row|^2. The
      * trainer applies it (folded into the sparse gradient), so models leave it out of `loss`.
      */
     readonly l2 = 0,
   ) {
-    let values = init;
-    if (init.length === rows * dim) {
+    this.startsAtZero = init === 'zeros';
+    let values = init === 'zeros' ? new Float32Array((rows + 1) * dim) : init;
+    if (values.length === rows * dim) {
       values = new Float32Array((rows + 1) * dim);
-      values.set(init);
-    } else if (init.length !== (rows + 1) * dim)
-      throw new Error(`${name}: ${init.length} initial values for ${rows} x ${dim}`);
+      values.set(init as Float32Array);
+    } else if (values.length !== (rows + 1) * dim)
+      throw new Error(`${name}: ${values.length} initial values for ${rows} x ${dim}`);
     // tidy frees the initial tensor; the variable it creates is kept.
     this.weights = tf.tidy(() =>
       tf.variable(tf.tensor2d(values, [rows + 1, dim]), true, `${name}_${tableIds++}`),
