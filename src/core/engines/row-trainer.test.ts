@@ -168,6 +168,52 @@ describe('row kernel against tfjs autodiff', () => {
     ).rejects.toThrow(/no typed-array kernel for popularity/);
   });
 
+  for (const model of ['biased-mf', 'svdpp'] as const)
+    it(`${model}: a checkpoint taken right after an export is that state, and restores it`, async () => {
+      const d = data(60, 50, true, 3);
+      const config = { ...DEFAULT_CONFIG, model, dim: 4, batchSize: 128, epochs: 6 };
+      const t = await RowEngineTrainer.create(d, config, serialExecutor(), 2);
+      const epoch = async () => {
+        do t.step();
+        while (t.stepInEpoch !== 0);
+        await t.takeLoss();
+      };
+      await epoch();
+      const exported = await t.exportState();
+      const kept = exported.params.map((p) => p.values.slice());
+      await t.saveCheckpoint();
+      const rmse = (await t.evaluate()).rmse;
+      for (let k = 0; k < 3; k++) await epoch();
+      expect((await t.evaluate()).rmse).not.toBe(rmse);
+      // Training went on in the kernel's arrays, not in the exported state's.
+      expect(
+        maxDiff(
+          exported.params.map((p) => p.values),
+          kept,
+        ),
+      ).toBe(0);
+      await t.restoreCheckpoint();
+      expect((await t.evaluate()).rmse).toBe(rmse);
+      await t.writeModel();
+      const back = await stateAt(t.epoch, t.model);
+      expect(
+        maxDiff(
+          back.params.map((p) => p.values),
+          kept,
+        ),
+      ).toBe(0);
+      // Steps after an export: the checkpoint is a copy of the tables as they are.
+      await epoch();
+      await t.exportState();
+      t.step();
+      await t.saveCheckpoint();
+      const later = (await t.evaluate()).rmse;
+      await epoch();
+      await t.restoreCheckpoint();
+      expect((await t.evaluate()).rmse).toBe(later);
+      t.dispose();
+    });
+
   it('puts back the checkpointed tables: evaluation, snapshot and ranking read them', async () => {
     const d = data(60, 50, true, 3);
     const config = { ...DEFAULT_CONFIG, dim: 4, batchSize: 128, epochs: 6 };

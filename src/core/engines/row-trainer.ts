@@ -44,6 +44,13 @@ import { bagRepresentations } from './bag-kernel';
 import type { RowExecutor, RowExecutorFactory } from './types';
 import { resumeModel, type TrainerState } from '../training/trainer-state';
 
+/** Copies of the kernel's table arrays (a checkpoint). */
+interface KernelCopies {
+  user: Float32Array;
+  item: Float32Array;
+  day: Float32Array;
+}
+
 export interface RowEngineOptions {
   /** User-side table bytes per chunk of the epoch's order (row-order.ts); default CHUNK_BYTES. */
   chunkBytes?: number;
@@ -83,8 +90,15 @@ export class RowEngineTrainer extends Trainer {
   /** Where each user chunk's training rows are stored (row-order.ts); [0, rows] for one chunk. */
   private chunkOffsets: Int32Array = new Int32Array(2);
   private chunkBytes = CHUNK_BYTES;
-  /** The selected epoch's tables (saveCheckpoint). */
-  private saved: { user: Float32Array; item: Float32Array; day: Float32Array } | null = null;
+  /**
+   * The selected epoch's tables (saveCheckpoint): copies of the kernel's arrays, or the state
+   * exported for the same epoch (no copy: it is read-only once made).
+   */
+  private saved: { copies: KernelCopies } | { state: TrainerState } | null = null;
+  /** The last copies made, whose arrays the next copy reuses. */
+  private copies: KernelCopies | null = null;
+  /** The last state exported from the kernel's tables, and the steps run when it was read. */
+  private exported: { state: TrainerState; steps: number } | null = null;
 
   private constructor(
     private readonly trainData: TrainData,
@@ -326,29 +340,46 @@ export class RowEngineTrainer extends Trainer {
     });
   }
 
-  /** A copy of the kernel's tables (the tfjs model's variables are not current between epochs). */
+  /**
+   * The kernel's tables as they are now (the tfjs model's variables are not current between
+   * epochs): the state just exported for this epoch when there is one, else a copy.
+   */
   override async saveCheckpoint(): Promise<void> {
     await this.flush();
+    if (this.exported?.steps === this.runSteps) {
+      this.saved = { state: this.exported.state };
+      return;
+    }
     const { f32 } = this.executor!.state;
-    // Copied into the last checkpoint's arrays: a fresh 100 MB array is mostly the cost of its
-    // first touch (0.3 s here), a copy into a touched one 10 ms.
+    // Copied into the last copy's arrays: a fresh 100 MB array is mostly the cost of its first
+    // touch (0.3 s here), a copy into a touched one 10 ms.
     const into = (kept: Float32Array | undefined, from: Float32Array) =>
       kept?.length === from.length ? (kept.set(from), kept) : from.slice();
-    const s = this.saved;
-    this.saved = {
-      user: into(s?.user, f32.user),
-      item: into(s?.item, f32.item),
-      day: into(s?.day, f32.day),
+    const c = this.copies;
+    this.copies = {
+      user: into(c?.user, f32.user),
+      item: into(c?.item, f32.item),
+      day: into(c?.day, f32.day),
     };
+    this.saved = { copies: this.copies };
   }
 
   override async restoreCheckpoint(): Promise<void> {
     if (!this.saved) throw new Error('no checkpoint to restore');
     await this.flush();
-    const { f32 } = this.executor!.state;
-    f32.user.set(this.saved.user);
-    f32.item.set(this.saved.item);
-    f32.day.set(this.saved.day);
+    const state = this.executor!.state;
+    if ('state' in this.saved) {
+      const { params } = this.saved.state;
+      const own = new Map(this.layout.tables.map((k) => [k.table, k]));
+      tablesOf(this.model).forEach((t, k) =>
+        tableValues(state, own.get(t)!).set(params[k].values.subarray(0, t.rows * t.dim)),
+      );
+    } else {
+      const { f32 } = state;
+      f32.user.set(this.saved.copies.user);
+      f32.item.set(this.saved.copies.item);
+      f32.day.set(this.saved.copies.day);
+    }
     this.dirty = true;
   }
 
@@ -373,7 +404,10 @@ export class RowEngineTrainer extends Trainer {
       values.set(tableValues(state, own.get(t)!));
       return { name: `table:${t.name}`, shape: [t.rows + 1, t.dim], values };
     });
-    return { epoch: this.epoch, model: this.model.name, params };
+    const exported = { epoch: this.epoch, model: this.model.name, params };
+    // The selected epoch's checkpoint, when this epoch is selected (saveCheckpoint).
+    this.exported = { state: exported, steps: this.runSteps };
+    return exported;
   }
 
   /** As the tfjs Trainer's, on the kernel's tables, slots (fresh) and stream. */
