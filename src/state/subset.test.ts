@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { countKinds, sameSubset, spreadLayout, stratifiedSample } from './subset';
+import { byPopularity, countKinds, sameSubset, spreadLayout, stratifiedSample } from './subset';
+import { mulberry32 } from '../core/util/random';
 
 describe('stratifiedSample', () => {
   // 1,000 items with popularity = index (a long tail), 200 users, 50 features.
@@ -25,6 +26,22 @@ describe('stratifiedSample', () => {
 
   it('keeps every point when the size allows', () => {
     expect(stratifiedSample(space, popularity, 5000, 1)).toHaveLength(1250);
+  });
+});
+
+describe('byPopularity', () => {
+  it('orders by popularity then index, as the comparator sort does, counts or not', () => {
+    const random = mulberry32(9);
+    const reference = (p: Float32Array, from: number, count: number) =>
+      Array.from({ length: count }, (_, k) => from + k).sort((a, b) => p[a] - p[b] || a - b);
+    const counts = Float32Array.from({ length: 5000 }, () => Math.floor(random() * 40));
+    const fractions = Float32Array.from({ length: 500 }, () => random() * 3);
+    for (const [p, from, count] of [
+      [counts, 0, 5000],
+      [counts, 1200, 3000],
+      [fractions, 7, 400],
+    ] as const)
+      expect(Array.from(byPopularity(p, from, count))).toEqual(reference(p, from, count));
   });
 });
 

@@ -10,6 +10,30 @@ import { entityOf, pointCount, type PointSpace } from './points';
 
 const DECILES = 10;
 
+/** Index bits of `byPopularity`'s keys. */
+const INDEX = 2 ** 21;
+
+/**
+ * Points from .. from + count - 1 by popularity, then by index, ascending. Whole counts (what
+ * `popularity` holds) are sorted as packed numeric keys, count x 2^21 + index, with the typed
+ * array's own sort: a comparator sort of 162,000 users held the page 0.3-0.5 s.
+ */
+export function byPopularity(popularity: Float32Array, from: number, count: number): Int32Array {
+  if (count <= INDEX) {
+    const keys = new Float64Array(count);
+    let whole = true;
+    for (let k = 0; k < count && whole; k++) {
+      const p = popularity[from + k];
+      whole = Number.isInteger(p) && p >= 0 && p < 2 ** 31;
+      keys[k] = p * INDEX + k;
+    }
+    if (whole) return Int32Array.from(keys.sort(), (x) => from + (x % INDEX));
+  }
+  return Int32Array.from({ length: count }, (_, k) => from + k).sort(
+    (a, b) => popularity[a] - popularity[b] || a - b,
+  );
+}
+
 /**
  * `size` of the space's points (sorted ascending): from each stratum (kind x popularity decile
  * within the kind) a uniformly drawn share proportional to its size, seeded. All points when
@@ -33,9 +57,7 @@ export function stratifiedSample(
   let owed = 0; // rounding carried from stratum to stratum, so the total is exactly `size`
   for (const [from, count] of kinds) {
     if (!count) continue;
-    const order = Int32Array.from({ length: count }, (_, k) => from + k).sort(
-      (a, b) => popularity[a] - popularity[b] || a - b,
-    );
+    const order = byPopularity(popularity, from, count);
     for (let q = 0; q < DECILES; q++) {
       const stratum = order.subarray(
         Math.floor((q * count) / DECILES),

@@ -2,10 +2,32 @@ import { describe, expect, it } from 'vitest';
 import { tf } from '../tf/tfjs';
 import { Trainer, type TrainData } from '../training/trainer';
 import { DEFAULT_CONFIG, OPTIMIZERS, type TrainConfig } from '../training/config';
-import { RowEngineTrainer } from './row-trainer';
+import { itemScores, RowEngineTrainer } from './row-trainer';
 import { serialExecutor } from './serial';
 import { compareSteps, data, maxDiff, small, tables } from './row-test-cases';
 import { stateAt } from '../training/trainer-state';
+import { mulberry32 } from '../util/random';
+
+describe('itemScores', () => {
+  it('is each user row . item row plus the item bias, for all items or the candidates', () => {
+    const dim = 3;
+    const random = mulberry32(5);
+    const rows = (n: number) => Float32Array.from({ length: n * (dim + 1) }, () => random() - 0.5);
+    const [users, items] = [rows(7), rows(9)];
+    const naive = (u: number, i: number) => {
+      let x = items[i * (dim + 1) + dim];
+      for (let a = 0; a < dim; a++) x += users[u * (dim + 1) + a] * items[i * (dim + 1) + a];
+      return x;
+    };
+    const all = itemScores(users, items, null, 9, dim);
+    for (let u = 0; u < 7; u++)
+      for (let i = 0; i < 9; i++) expect(all[u * 9 + i]).toBeCloseTo(naive(u, i), 6);
+    const candidates = Int32Array.of(8, 2, 5);
+    const some = itemScores(users, items, candidates, 3, dim);
+    for (let u = 0; u < 7; u++)
+      candidates.forEach((i, j) => expect(some[u * 3 + j]).toBeCloseTo(naive(u, i), 6));
+  });
+});
 
 describe('row kernel against tfjs autodiff', () => {
   it('one SGD step at learning rate 1 is the autodiff gradient itself (stock tf.gather path)', async () => {

@@ -140,6 +140,12 @@ export class RowEngineTrainer extends Trainer {
     return this.executor?.threads ?? 0;
   }
 
+  /**
+   * The next epoch's order is drawn before its first job, not as the last one ends: the epoch's
+   * evaluation and snapshot come first (at 25M rows the shuffle is 0.2-0.4 s).
+   */
+  private reorderDue = false;
+
   /** Whether the next job runs on one thread (`narrowWhile`). */
   private narrow: () => boolean = () => false;
 
@@ -460,6 +466,10 @@ export class RowEngineTrainer extends Trainer {
     const { batch, rows, pairwise } = state.shape;
     const { items, train } = this.trainData;
     while (this.queued > 0) {
+      if (this.reorderDue) {
+        this.reorderDue = false;
+        this.reorder();
+      }
       const steps = Math.min(this.queued, JOB_STEPS, this.stepsPerEpoch - this.runStepInEpoch);
       if (pairwise) {
         // Negatives as trainer.ts draws them: uniform over the catalogue, or the item of a random
@@ -495,7 +505,7 @@ export class RowEngineTrainer extends Trainer {
       this.dirty = true;
       if (this.runStepInEpoch === this.stepsPerEpoch) {
         this.runStepInEpoch = 0;
-        this.reorder();
+        this.reorderDue = true;
       }
     }
   }
@@ -541,10 +551,30 @@ export function itemScores(
   const c = dim + 1;
   const users = userRows.length / c;
   const out = new Float32Array(users * items);
+  // Four users at a time: each item value read once for four products.
+  const fours = users - (users % 4);
   for (let j = 0; j < items; j++) {
     const q = (candidates ? candidates[j] : j) * c;
     const bias = itemRows[q + dim];
-    for (let b = 0; b < users; b++) {
+    for (let b = 0; b < fours; b += 4) {
+      const p = b * c;
+      let x0 = bias;
+      let x1 = bias;
+      let x2 = bias;
+      let x3 = bias;
+      for (let a = 0; a < dim; a++) {
+        const v = itemRows[q + a];
+        x0 += userRows[p + a] * v;
+        x1 += userRows[p + c + a] * v;
+        x2 += userRows[p + 2 * c + a] * v;
+        x3 += userRows[p + 3 * c + a] * v;
+      }
+      out[b * items + j] = x0;
+      out[(b + 1) * items + j] = x1;
+      out[(b + 2) * items + j] = x2;
+      out[(b + 3) * items + j] = x3;
+    }
+    for (let b = fours; b < users; b++) {
       const p = b * c;
       let x = bias;
       for (let a = 0; a < dim; a++) x += userRows[p + a] * itemRows[q + a];

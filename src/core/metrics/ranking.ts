@@ -70,6 +70,7 @@ export function groupUserItems(
 ): UserItems {
   if (!(Number.isInteger(users) && users >= 0))
     throw new Error(`groupByUser: user count must be a non-negative integer, got ${users}`);
+  if (keep) return groupKeptUsers(parts, users, keep, position);
   const offsets = new Int32Array(users + 1);
   for (const { user, item } of parts) {
     if (item.length !== user.length)
@@ -96,6 +97,56 @@ export function groupUserItems(
     }
   }
 
+  return sortedUnique(offsets, grouped, users);
+}
+
+/**
+ * `groupUserItems` for the users `keep` marks: one pass over the rows that collects the kept
+ * users' (user, item) pairs (their items are the only ones read), then those pairs grouped.
+ */
+function groupKeptUsers(
+  parts: readonly UserItemRows[],
+  users: number,
+  keep: Uint8Array,
+  position?: Int32Array,
+): UserItems {
+  let pairs = new Int32Array(1 << 12);
+  let n = 0;
+  for (const { user, item } of parts) {
+    if (item.length !== user.length)
+      throw new Error(`groupByUser: ${item.length} items for ${user.length} users`);
+    for (let r = 0; r < user.length; r++) {
+      const u = user[r];
+      if (!(u >= 0 && u < users))
+        throw new Error(`groupByUser: row ${r} has user ${u}, outside 0..${users - 1}`);
+      if (!keep[u]) continue;
+      const i = item[r];
+      if (i < 0) throw new Error(`groupByUser: row ${r} has negative item ${i}`);
+      if (position && position[i] < 0) continue;
+      if (2 * n + 2 > pairs.length) {
+        const grown = new Int32Array(2 * pairs.length);
+        grown.set(pairs);
+        pairs = grown;
+      }
+      pairs[2 * n] = u;
+      pairs[2 * n + 1] = position ? position[i] : i;
+      n++;
+    }
+  }
+  const offsets = new Int32Array(users + 1);
+  for (let k = 0; k < n; k++) offsets[pairs[2 * k] + 1]++;
+  for (let u = 0; u < users; u++) offsets[u + 1] += offsets[u];
+  const grouped = new Int32Array(n);
+  const fill = offsets.slice(0, users);
+  for (let k = 0; k < n; k++) grouped[fill[pairs[2 * k]]++] = pairs[2 * k + 1];
+  return sortedUnique(offsets, grouped, users);
+}
+
+/**
+ * CSR lists from items grouped by user (`offsets` [users + 1] over `grouped`): each user's items
+ * sorted, repeats dropped; `offsets` is rewritten in place.
+ */
+function sortedUnique(offsets: Int32Array, grouped: Int32Array, users: number): UserItems {
   // Sort each user's items, then compact out duplicates in place (the write head never passes
   // the read head, and each user's segment starts where the previous one's unique items end).
   let w = 0;
