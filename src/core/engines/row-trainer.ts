@@ -54,6 +54,11 @@ interface KernelCopies {
 export interface RowEngineOptions {
   /** User-side table bytes per chunk of the epoch's order (row-order.ts); default CHUNK_BYTES. */
   chunkBytes?: number;
+  /**
+   * Whether `narrowWhile` may run jobs on one thread (the caller took every core of a 2-core
+   * machine); default false: the engine keeps its threads.
+   */
+  narrowable?: boolean;
 }
 
 /** Steps per job at most: bounds the negatives buffer and the wait for a pause. */
@@ -126,6 +131,7 @@ export class RowEngineTrainer extends Trainer {
     }
     const trainer = new RowEngineTrainer(data, config, model);
     if (options.chunkBytes) trainer.chunkBytes = options.chunkBytes;
+    trainer.narrowable = !!options.narrowable;
     try {
       await trainer.init(makeExecutor, workers);
       return trainer;
@@ -148,13 +154,15 @@ export class RowEngineTrainer extends Trainer {
 
   /** Whether the next job runs on one thread (`narrowWhile`). */
   private narrow: () => boolean = () => false;
+  private narrowable = false;
 
   /**
    * Runs each job on one thread while `busy()` says the other cores are wanted (the live map
-   * laying out), on all of them otherwise; the result is the same either way.
+   * laying out), on all of them otherwise; the result is the same either way. Only where the
+   * engine was made `narrowable`.
    */
   narrowWhile(busy: () => boolean): void {
-    this.narrow = busy;
+    if (this.narrowable) this.narrow = busy;
   }
 
   /** User chunks of the epoch's order (row-order.ts); 1: the plain shuffle. */

@@ -66,8 +66,14 @@ describe('kernel host (one thread of the row engine)', () => {
         },
       };
     };
-    const run = async (factory: RowExecutorFactory, busy: (job: number) => boolean) => {
-      const t = await RowEngineTrainer.create(d, { ...small, batchSize: 16 }, factory, 3);
+    const run = async (
+      factory: RowExecutorFactory,
+      busy: (job: number) => boolean,
+      narrowable = true,
+    ) => {
+      const t = await RowEngineTrainer.create(d, { ...small, batchSize: 16 }, factory, 3, {
+        narrowable,
+      });
       let jobs = 0;
       t.narrowWhile(() => busy(jobs++));
       const losses: number[] = [];
@@ -85,5 +91,9 @@ describe('kernel host (one thread of the row engine)', () => {
     expect(asked).toEqual([false, true, false, true, false, true]);
     expect(maxDiff(mixed.tables, plain.tables)).toBe(0);
     expect(mixed.losses).toEqual(plain.losses);
+    // An engine not made narrowable keeps its threads whatever the map does.
+    asked.length = 0;
+    await run(hosted, () => true, false);
+    expect(asked).toEqual([false, false, false, false, false, false]);
   });
 });

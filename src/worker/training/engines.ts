@@ -48,18 +48,19 @@ interface ThreadRates {
  * its workers at p + 2 barriers, so when other programs keep the cores busy a descheduled
  * worker stalls the rest (measured on the busy 2-core machine: 0.46 M rows/s on 2 workers, 1.0 M
  * on one), and the calibration takes one core fewer. A run that lays out the map while it trains
- * (`projectEvery` above 0) leaves a core to the map while the map lays out (the session narrows
- * the engine to one thread meanwhile: ModelTrainer.narrowWhile) and trains on every core while
- * it rests: at 5M rows on the 2-core machine, with the live map running, one worker trained an
- * epoch in 2.2-4.1 s and two in 3.8-4.7 s, and two in 1.2-1.3 s while the map rested. Its rate
- * is then the narrow one's (one core fewer), what most of a long run's epochs see.
+ * (`projectEvery` above 0) leaves a core to the map: on two cores only while the map lays out
+ * (the session narrows the engine to one thread meanwhile: ModelTrainer.narrowWhile), training on
+ * both while it rests; on more, with one worker fewer throughout (a narrow job runs on one
+ * thread, too few there). At 5M rows on the 2-core machine, with the live map running, one worker
+ * trained an epoch in 2.2-4.1 s and two in 3.8-4.7 s, and two in 1.2-1.3 s while the map rested.
+ * Its rate is the one with a core fewer, what most of a long run's epochs see.
  */
 async function kernelThreads(
   key: string,
   liveMap: boolean,
   make: (threads: number) => Promise<RowEngineTrainer>,
   signal?: { cancelled: boolean },
-): Promise<{ threads: number; note: string; rate?: number }> {
+): Promise<{ threads: number; note: string; rate?: number; narrowable?: boolean }> {
   const cores = parallelThreads();
   if (cores === 1) return { threads: 1, note: parallelProblem() ?? '1 worker' };
   const rate = async (threads: number) => {
@@ -78,10 +79,19 @@ async function kernelThreads(
   }
   const fmt = (x: number) => `${(x / 1e6).toFixed(2)} M rows/s`;
   const workers = (n: number) => `${n} worker${n === 1 ? '' : 's'}`;
-  if (liveMap)
+  // One core fewer is one thread on two cores: there the engine takes both while the map rests
+  // and narrows to one while it lays out; on more cores it keeps to one worker fewer.
+  if (liveMap && cores === 2)
     return {
       threads: cores,
       note: `${workers(cores)} while the map rests (${fmt(r.all)}), one while it lays out`,
+      rate: r.fewer,
+      narrowable: true,
+    };
+  if (liveMap)
+    return {
+      threads: cores - 1,
+      note: `${workers(cores - 1)}, a core left to the live map (${workers(cores)}: ${fmt(r.all)} with the map at rest)`,
       rate: r.fewer,
     };
   return r.all >= r.fewer
@@ -141,8 +151,10 @@ async function candidatesFor(
     probe.dispose();
   }
   const problem = kernelProblems.get(problemKey)!;
-  const make = (threads: number, measuring = false) =>
-    RowEngineTrainer.create(measuring ? sample : data, config, browserExecutor(), threads);
+  const make = (threads: number, measuring = false, narrowable = false) =>
+    RowEngineTrainer.create(measuring ? sample : data, config, browserExecutor(), threads, {
+      narrowable,
+    });
   // The worker count is measured only when the parallel engine may run.
   const parallel =
     !problem && (preference === 'auto' || preference === 'cpu-parallel')
@@ -160,7 +172,7 @@ async function candidatesFor(
       make: parallel
         ? async (measuring) => {
             await tfjs.useHome();
-            return make(parallel.threads, measuring);
+            return make(parallel.threads, measuring, parallel.narrowable);
           }
         : null,
       reason: problem ?? parallel?.note ?? 'not measured: tfjs was chosen',
