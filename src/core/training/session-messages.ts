@@ -180,13 +180,12 @@ export type TrainingEvent =
       type: 'epoch';
       entry: HistoryEntry;
       snapshot: EmbeddingSnapshot;
+      /**
+       * The epoch's parameters, kept by the page (IndexedDB) to resume from; only for a plain
+       * run (not a search or folds), and copied, not transferred (the worker keeps them too).
+       */
+      state?: TrainerState;
     }
-  /**
-   * After an 'epoch', that epoch's parameters, kept by the page (IndexedDB) to resume from; only
-   * for a plain run (not a search or folds), at a bounded rate, and shared or copied, not
-   * transferred (the worker keeps them too).
-   */
-  | { type: 'checkpoint'; epoch: number; state: TrainerState }
   /** Something the person should know that is not an error (e.g. the GPU context was lost). */
   | { type: 'notice'; message: string }
   /** A search's trial starts (a run of its own follows: started, epochs, test). */

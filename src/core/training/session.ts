@@ -409,18 +409,18 @@ export class TrainingSession {
           predictsRatings ? null : await this.guard(trainer.rankingReport(false, part)),
         );
         const snapshot = await this.guard(trainer.snapshot());
-        // The page stores the epoch's parameters at a bounded rate; a run on WebGL keeps every
-        // epoch's here too, read before the epoch is said, so that a lost context goes back one
-        // epoch at most. Other engines read them after (at 25M rows that took 0.5 s, which the
-        // page need not wait for).
+        // The page stores a checkpoint at a bounded rate; a run on WebGL keeps every epoch's
+        // here too, so that a lost context goes back one epoch at most.
         const due = checkpointDue(lastCheckpoint, now, this.checkpointRate);
-        const exportState = async () =>
+        const exported =
           keep && trainer.exportState && (due || losable)
             ? shareState(await this.guard(trainer.exportState()))
             : null;
-        let exported = losable ? await exportState() : null;
+        const state = due ? exported : null;
         // Values read from a context lost meanwhile may be zeros: the epoch is trained again.
         if (this.gpu?.isLost()) throw new GpuLostError();
+        if (exported) this.lastState = exported;
+        if (state) lastCheckpoint = { at: now, bytes: stateBytes(state) };
         this.post({
           type: 'epoch',
           entry: {
@@ -431,14 +431,8 @@ export class TrainingSession {
             seconds: epochSeconds,
           },
           snapshot,
+          ...(state && { state }),
         });
-        if (!losable) exported = await exportState();
-        const state = due ? exported : null;
-        if (exported) this.lastState = exported;
-        if (state) {
-          lastCheckpoint = { at: now, bytes: stateBytes(state) };
-          this.post({ type: 'checkpoint', epoch: trainer.epoch, state });
-        }
         epochLoss = 0;
         epochLossSteps = 0;
         windowStart = epochStart = performance.now();
