@@ -8,6 +8,13 @@ import { compareSteps, data, maxDiff, small, tables } from './row-test-cases';
 import { stateAt } from '../training/trainer-state';
 import { mulberry32 } from '../util/random';
 
+/** Steps `t` to the end of its epoch and runs the queued steps. */
+async function trainEpoch(t: RowEngineTrainer): Promise<void> {
+  do t.step();
+  while (t.stepInEpoch !== 0);
+  await t.takeLoss();
+}
+
 describe('itemScores', () => {
   it('is each user row . item row plus the item bias, for all items or the candidates', () => {
     const dim = 3;
@@ -195,11 +202,7 @@ describe('row kernel against tfjs autodiff', () => {
       const d = data(60, 50, true, 3);
       const config = { ...DEFAULT_CONFIG, model, dim: 4, batchSize: 128, epochs: 6 };
       const t = await RowEngineTrainer.create(d, config, serialExecutor(), 2);
-      const epoch = async () => {
-        do t.step();
-        while (t.stepInEpoch !== 0);
-        await t.takeLoss();
-      };
+      const epoch = () => trainEpoch(t);
       await epoch();
       const exported = await t.exportState();
       const kept = exported.params.map((p) => p.values.slice());
@@ -240,11 +243,7 @@ describe('row kernel against tfjs autodiff', () => {
     const d = data(60, 50, true, 3);
     const config = { ...DEFAULT_CONFIG, dim: 4, batchSize: 128, epochs: 6 };
     const t = await RowEngineTrainer.create(d, config, serialExecutor(), 2);
-    const epoch = async () => {
-      do t.step();
-      while (t.stepInEpoch !== 0);
-      await t.takeLoss();
-    };
+    const epoch = () => trainEpoch(t);
     await epoch();
     await t.saveCheckpoint();
     const [rmse, snap] = [(await t.evaluate()).rmse, await t.snapshot()];
