@@ -37,51 +37,137 @@ const TRACE = process.env.SCALE_TRACE;
 const WORKER_PROFILE = process.env.SCALE_WORKER_PROFILE;
 
 /**
- * A CPU profile of the page's dedicated worker whose script URL contains `name`, through the
- * page's DevTools session (workers are attached as child targets). Returns its `stop()`.
+ * SCALE_MEMORY=1: at the end of each phase, every JS context's heap (the page and each of its
+ * dedicated workers: `Runtime.getHeapUsage`, whose `backingStorageSize` counts the context's
+ * ArrayBuffers, shared ones in each context that holds them), in `memory.byContext`.
  */
-async function profileWorker(page, name) {
+const MEMORY = process.env.SCALE_MEMORY === '1';
+
+/**
+ * The page's dedicated workers through its DevTools session (workers are attached as child
+ * targets): `send(url part, method, params)` runs a DevTools command in the first worker whose
+ * script URL contains it; `urls()` lists those attached so far.
+ */
+async function pageWorkers(page) {
   const cdp = await page.context().newCDPSession(page);
   let id = 0;
   const waiting = new Map();
-  let sessionId = null;
-  const attached = new Promise((resolve) => {
-    cdp.on('Target.attachedToTarget', (e) => {
-      if (e.targetInfo.type === 'worker' && e.targetInfo.url.includes(name)) {
-        sessionId = e.sessionId;
-        resolve();
-      }
-    });
+  const sessions = new Map();
+  const arrivals = [];
+  cdp.on('Target.attachedToTarget', (e) => {
+    if (e.targetInfo.type !== 'worker') return;
+    sessions.set(e.targetInfo.url, e.sessionId);
+    for (const f of arrivals.splice(0)) f();
+  });
+  cdp.on('Target.detachedFromTarget', (e) => {
+    for (const [url, sid] of sessions) if (sid === e.sessionId) sessions.delete(url);
   });
   cdp.on('Target.receivedMessageFromTarget', (e) => {
-    if (e.sessionId !== sessionId) return;
     const m = JSON.parse(e.message);
-    if (m.id !== undefined && waiting.has(m.id)) {
-      waiting.get(m.id)(m.result);
-      waiting.delete(m.id);
+    const key = `${e.sessionId}/${m.id}`;
+    if (m.id !== undefined && waiting.has(key)) {
+      waiting.get(key)(m.result ?? null);
+      waiting.delete(key);
     }
   });
-  const send = (method, params = {}) =>
-    new Promise((resolve) => {
-      const k = ++id;
-      waiting.set(k, resolve);
-      void cdp.send('Target.sendMessageToTarget', {
-        sessionId,
-        message: JSON.stringify({ id: k, method, params }),
-      });
-    });
   await cdp.send('Target.setAutoAttach', {
     autoAttach: true,
     waitForDebuggerOnStart: false,
     flatten: false,
   });
-  await attached;
-  await send('Profiler.enable');
-  await send('Profiler.setSamplingInterval', { interval: 1000 });
-  await send('Profiler.start');
-  return async () => {
-    const { profile } = await send('Profiler.stop');
+  const find = (name) => [...sessions].find(([url]) => url.includes(name))?.[1];
+  const send = (sessionId, method, params = {}) =>
+    new Promise((resolve) => {
+      const k = ++id;
+      waiting.set(`${sessionId}/${k}`, resolve);
+      void cdp.send('Target.sendMessageToTarget', {
+        sessionId,
+        message: JSON.stringify({ id: k, method, params }),
+      });
+    });
+  return {
+    cdp,
+    urls: () => [...sessions.keys()],
+    async send(name, method, params) {
+      while (!find(name)) await new Promise((r) => arrivals.push(r));
+      return send(find(name), method, params);
+    },
+  };
+}
+
+/** Each context's heap in MB: the page's and every attached worker's, by script name. */
+async function heapByContext(page, workers) {
+  const mb = (u) =>
+    u && {
+      usedMb: Math.round(u.usedSize / 2 ** 20),
+      arrayBuffersMb: Math.round((u.backingStorageSize ?? 0) / 2 ** 20),
+    };
+  const out = { page: mb(await workers.cdp.send('Runtime.getHeapUsage')) };
+  for (const url of workers.urls()) {
+    const name = url
+      .split('/')
+      .pop()
+      .replace(/-[\w-]{8}\.js$/, '');
+    out[name] = mb(await workers.send(url, 'Runtime.getHeapUsage'));
+  }
+  return out;
+}
+
+/**
+ * Chrome's memory-infra dump of the tab: the renderer with the largest private footprint, and its allocators' sizes in MB (partition_alloc's array buffers, V8's
+ * heaps, malloc...), the largest first. WebAssembly memories are in the footprint only.
+ */
+async function memoryDump(browser) {
+  const cdp = await browser.newBrowserCDPSession();
+  const events = [];
+  cdp.on('Tracing.dataCollected', (e) => events.push(...e.value));
+  try {
+    await cdp.send('Tracing.start', {
+      transferMode: 'ReportEvents',
+      traceConfig: {
+        includedCategories: ['disabled-by-default-memory-infra'],
+        memoryDumpConfig: { triggers: [] },
+      },
+    });
+    await cdp.send('Tracing.requestMemoryDump', { levelOfDetail: 'detailed' });
+    const done = new Promise((r) => cdp.once('Tracing.tracingComplete', r));
+    await cdp.send('Tracing.end');
+    await done;
+  } finally {
     await cdp.detach();
+  }
+  const mb = (hex) => Math.round(Number.parseInt(hex ?? '0', 16) / 2 ** 20);
+  const renderers = new Set(
+    events
+      .filter((e) => e.ph === 'M' && e.name === 'process_name' && e.args?.name === 'Renderer')
+      .map((e) => e.pid),
+  );
+  const dumps = events.filter((e) => e.ph === 'v' && e.args?.dumps && renderers.has(e.pid));
+  // A process's totals and its allocators come in separate events.
+  const footprint = (e) => mb(e.args.dumps.process_totals?.private_footprint_bytes);
+  const top = dumps.sort((a, b) => footprint(b) - footprint(a))[0];
+  if (!top) return null;
+  const allocators = Object.assign(
+    {},
+    ...dumps.filter((e) => e.pid === top.pid).map((e) => e.args.dumps.allocators ?? {}),
+  );
+  const sizes = Object.entries(allocators)
+    .filter(([name]) => name.split('/').length <= 2 || name.endsWith('/array_buffer'))
+    .map(([name, a]) => [name, mb(a.attrs?.size?.value)])
+    .filter(([, x]) => x >= 10)
+    .sort((a, b) => b[1] - a[1]);
+  return { footprintMb: footprint(top), allocators: Object.fromEntries(sizes) };
+}
+
+/** A CPU profile of the page's dedicated worker whose script URL contains `name`; its `stop()`. */
+async function profileWorker(page, name) {
+  const workers = await pageWorkers(page);
+  await workers.send(name, 'Profiler.enable');
+  await workers.send(name, 'Profiler.setSamplingInterval', { interval: 1000 });
+  await workers.send(name, 'Profiler.start');
+  return async () => {
+    const { profile } = await workers.send(name, 'Profiler.stop');
+    await workers.cdp.detach();
     return profile;
   };
 }
@@ -171,6 +257,7 @@ export async function scaleRow(browser, base, file, log = console.error) {
   let phase = 'open';
   let peakMb = 0;
   const peaks = {};
+  const byContext = {};
   const sampler = setInterval(() => {
     const mb = rendererMb();
     peakMb = Math.max(peakMb, mb);
@@ -189,7 +276,13 @@ export async function scaleRow(browser, base, file, log = console.error) {
     await page.goto(`${base}?sample=none`);
     await page.waitForFunction(() => window.__lab !== undefined, null, { timeout: 60_000 });
     const snap = () => page.evaluate(() => window.__lab.snapshot());
+    const workers = MEMORY ? await pageWorkers(page) : null;
     const setPhase = async (p) => {
+      if (workers) {
+        byContext[phase] = await heapByContext(page, workers);
+        byContext[phase].tab = await memoryDump(browser);
+        log(`scale: memory at the end of ${phase}: ${JSON.stringify(byContext[phase])}`);
+      }
       phase = p;
       await page.evaluate((x) => (window.__phase = x), p);
       log(`scale: ${p}`);
@@ -325,6 +418,7 @@ export async function scaleRow(browser, base, file, log = console.error) {
       writeFileSync(PROFILE, JSON.stringify(profile));
       log(`scale: main-thread profile in ${PROFILE}`);
     }
+    await setPhase('end');
     const s = await snap();
     const long = await page.evaluate(() => window.__longtasks);
     const worst = [...long].sort((a, b) => b.ms - a.ms);
@@ -348,7 +442,7 @@ export async function scaleRow(browser, base, file, log = console.error) {
       points: s.projection.points,
       sampled: s.projection.sampled,
       ...t,
-      memory: { afterImportMb, peakMb, byPhase: peaks },
+      memory: { afterImportMb, peakMb, byPhase: peaks, ...(workers ? { byContext } : {}) },
       longTasks: {
         count: long.length,
         over200: long.filter((x) => x.ms > 200).length,

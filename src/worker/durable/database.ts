@@ -59,15 +59,16 @@ function isChunked(v: unknown): v is ChunkedArray {
 
 /**
  * `value` with each typed array above CHUNK_BYTES replaced by a ChunkedArray, and the parts to
- * store (copies: a stored view would carry its whole buffer); see mapViews. A smaller view of a
- * SharedArrayBuffer (a data set's rows, shared with the training worker) becomes a copy, since
- * IndexedDB cannot store shared memory.
+ * store, each made by its function when stored (copies: a stored view would carry its whole
+ * buffer), so that a data set of gigabytes never has all its copies at once; see mapViews. A
+ * smaller view of a SharedArrayBuffer (a data set's rows, shared with the training worker)
+ * becomes a copy, since IndexedDB cannot store shared memory.
  */
 export function splitLarge(
   key: string,
   value: unknown,
-): { value: unknown; parts: [string, Big][] } {
-  const parts: [string, Big][] = [];
+): { value: unknown; parts: [string, () => Big][] } {
+  const parts: [string, () => Big][] = [];
   const split = mapViews(value, (v) => {
     const name = v.constructor.name as ChunkedArray['chunked'];
     if (v.byteLength <= CHUNK_BYTES || !(name in BIG))
@@ -77,7 +78,7 @@ export function splitLarge(
     const keys: string[] = [];
     for (let at = 0; at < a.length; at += per) {
       const k = `${key}#${parts.length}`;
-      parts.push([k, a.slice(at, at + per)]);
+      parts.push([k, () => a.slice(at, at + per)]);
       keys.push(k);
     }
     return { chunked: name, length: a.length, keys } satisfies ChunkedArray;
@@ -139,7 +140,8 @@ export function putValue(
   const split = splitLarge(key, value);
   const put = () => {
     store.delete(partsRange(key));
-    for (const [k, part] of split.parts) store.put(part, k);
+    // put() clones its value at once: each copy is garbage again before the next is made.
+    for (const [k, part] of split.parts) store.put(part(), k);
     store.put(split.value, key);
   };
   let written = true;
