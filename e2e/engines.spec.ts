@@ -51,6 +51,29 @@ test('the parallel CPU engine trains biased MF to the RMSE of the webgl engine; 
   expect(auto.training.backend).toBe(BACKEND[fastest.engine as keyof typeof BACKEND]);
 });
 
+test('after a calibration chose the parallel CPU engine, Train takes the trainer it built ahead', async ({
+  page,
+}) => {
+  const lab = new LabPage(page);
+  await lab.open();
+  await lab.sampleLoaded();
+  await lab.selectModel('biased-mf');
+  const calibrated = await lab.until((s) => {
+    const t = s.training;
+    return t.engine !== null && !t.calibrating && t;
+  }, 120_000);
+  expect(calibrated.engine).toBe('cpu-parallel');
+  // Epochs changed after the calibration (a setting a run reads as it goes) keep it usable.
+  const first = await lab.train(2);
+  expect(first.training.status).toBe('done');
+  expect(first.training.engine).toBe('cpu-parallel');
+  expect(first.training.setup?.builtAhead).toBe(true);
+  // It is taken once: the next run builds its own (and trains the same).
+  const second = await lab.train(2);
+  expect(second.training.setup?.builtAhead).toBeUndefined();
+  expect(second.training.history[1].rmse).toBeCloseTo(first.training.history[1].rmse!, 4);
+});
+
 test('a model without a typed-array kernel says why and trains on a tfjs engine', async ({
   page,
 }) => {

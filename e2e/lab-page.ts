@@ -21,6 +21,8 @@ export type Snapshot = {
     engines: { engine: string; rowsPerSecond: number | null; chosen: boolean; reason?: string }[];
     /** A recalibration ("Recalibrate") is measuring the engines. */
     calibrating: boolean;
+    /** The run's time before its first step; builtAhead: its trainer was built ahead. */
+    setup: null | { engineSeconds: number; reused: boolean; builtAhead?: boolean };
     model: string;
     epoch: number;
     epochsTotal: number;

@@ -82,7 +82,10 @@ export function labSnapshot(lab: Lab) {
       validationFraction: t.config.validationFraction,
       validationRows: t.validationRows,
       validationUnseen: t.validationUnseen,
-      /** Seconds before the first step: { splitSeconds, reused, engineSeconds, baselineSeconds }. */
+      /**
+       * Seconds before the first step: { splitSeconds, reused, engineSeconds, baselineSeconds },
+       * and builtAhead: true when the engine's trainer was built after the calibration.
+       */
       setup: t.setup && { ...t.setup },
       /** The "Test file" split's file: rows used, rows read, rows left out for unknown ids. */
       testFile: s.testFile && {

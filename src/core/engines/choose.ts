@@ -26,6 +26,8 @@ export interface EngineChoice {
   engines: EngineMeasurement[];
   /** The tfjs backend the trainer runs on, when the hook switched it for this run. */
   backend?: BackendChoice;
+  /** The trainer was built before the run asked for it (after a calibration). */
+  builtAhead?: boolean;
 }
 
 /** What a hook gives the session: a trainer on the engine chosen for this run. */

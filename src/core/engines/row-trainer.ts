@@ -107,7 +107,7 @@ export class RowEngineTrainer extends Trainer {
 
   private constructor(
     private readonly trainData: TrainData,
-    private readonly settings: TrainConfig,
+    private settings: TrainConfig,
     model: RowModel,
   ) {
     super(trainData, settings, { model });
@@ -139,6 +139,12 @@ export class RowEngineTrainer extends Trainer {
       trainer.dispose();
       throw e;
     }
+  }
+
+  override runWith(config: TrainConfig): boolean {
+    if (!super.runWith(config)) return false;
+    this.settings = config;
+    return true;
   }
 
   /** Threads that run each step (while `narrowWhile` says so, one runs them all in turn). */

@@ -114,6 +114,8 @@ export interface RunSetup {
   reused: boolean;
   /** Choosing the engine and building its trainer (its tables, its copy of the rows). */
   engineSeconds: number;
+  /** The trainer was built ahead, after the calibration chose its engine (engine.ts `ready`). */
+  builtAhead?: boolean;
   /** The baselines' fit (the bias model's sweeps), kept with the split. */
   baselineSeconds: number;
 }

@@ -233,7 +233,12 @@ export class TrainingSession {
           await trainer.resumeAt(this.lastState);
         }
         const part: HeldOutPart = data.validation ? 'validation' : 'test';
-        this.started(trainer, prepared, part, { splitSeconds, reused, engineSeconds });
+        this.started(trainer, prepared, part, {
+          splitSeconds,
+          reused,
+          engineSeconds,
+          ...(chosen?.builtAhead && { builtAhead: true }),
+        });
         const run = { keep, engine: chosen?.engine ?? null };
         score = await this.trainOnce(trainer, config, part, data.test.rating.length, run);
       } catch (e) {

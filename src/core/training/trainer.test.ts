@@ -175,6 +175,21 @@ describe('Trainer with biased MF', () => {
     };
     expect(await run()).toBe(await run());
   });
+
+  it("takes a run's epochs, patience or map cadence before its first step, nothing else", () => {
+    const config = { ...DEFAULT_CONFIG, epochs: 2, batchSize: 512 };
+    const t = new Trainer(splitData(planted(), 120, 100), config);
+    expect(t.runWith({ ...config, learningRate: config.learningRate * 2 })).toBe(false);
+    expect(t.runWith({ ...config, dim: config.dim + 1 })).toBe(false);
+    expect(t.epochs).toBe(2);
+    expect(t.runWith({ ...config, epochs: 3, patience: 1, projectEvery: 0 })).toBe(true);
+    expect(t.epochs).toBe(3);
+    let steps = 0;
+    for (; !t.finished; steps++) t.step();
+    expect(steps).toBe(3 * Math.ceil(t.rowsPerEpoch / 512));
+    expect(t.runWith({ ...config, epochs: 4 })).toBe(false);
+    t.dispose();
+  });
 });
 
 describe('the sparse gradient path', () => {

@@ -113,6 +113,16 @@ export function noFeatures(
 }
 
 /** What a model is built from: the data's shape and features, and the settings. */
+/** Settings a run reads as it goes: a trainer is built the same whatever they are. */
+export const RUN_SETTINGS = ['epochs', 'patience', 'projectEvery'] as const;
+
+/** `config` without RUN_SETTINGS: equal for two configs a trainer is built the same for. */
+function buildKey(config: TrainConfig): string {
+  const rest: Partial<TrainConfig> = { ...config };
+  for (const k of RUN_SETTINGS) delete rest[k];
+  return JSON.stringify(rest);
+}
+
 export function modelContext(data: TrainData, config: TrainConfig): ModelContext {
   return {
     users: data.users,
@@ -155,7 +165,7 @@ export class Trainer implements ModelTrainer {
 
   constructor(
     private readonly data: TrainData,
-    private readonly config: TrainConfig,
+    private config: TrainConfig,
     /**
      * stockGather: differentiate plain tf.gather (the slow stock path), for the bench's
      * comparison. model: the model to train (default: the registry's `config.model`).
@@ -170,6 +180,18 @@ export class Trainer implements ModelTrainer {
     this.rowOptimizer = createRowOptimizer(config.optimizer, config.learningRate);
     this.stepsPerEpoch = Math.ceil(n / config.batchSize);
     this.random = mulberry32(config.seed ^ 0x9e3779b9);
+  }
+
+  /**
+   * Takes `config` for the run ahead when it differs from the trainer's settings only in what a
+   * run reads as it goes (RUN_SETTINGS: epochs, early stopping, the map's cadence), so that a
+   * trainer built ahead serves a run whose epochs were changed since; false (nothing changed)
+   * when anything else differs. Only before the first step.
+   */
+  runWith(config: TrainConfig): boolean {
+    if (this.totalSteps > 0 || buildKey(config) !== buildKey(this.config)) return false;
+    this.config = config;
+    return true;
   }
 
   /**

@@ -150,7 +150,8 @@ export function MetricsPanel() {
 function setupLine(s: RunSetup): string {
   const total = s.splitSeconds + s.engineSeconds + s.baselineSeconds;
   const split = s.reused ? 'split reused' : `split ${s.splitSeconds.toFixed(1)} s`;
-  return `started in ${total.toFixed(1)} s (${split}, engine ${s.engineSeconds.toFixed(1)} s)`;
+  const engine = `engine ${s.engineSeconds.toFixed(1)} s${s.builtAhead ? ', built ahead' : ''}`;
+  return `started in ${total.toFixed(1)} s (${split}, ${engine})`;
 }
 
 /** What the run holds out: the parts' sizes, and rows the model cannot have learned. */

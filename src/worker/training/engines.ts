@@ -122,6 +122,31 @@ function caseKey(data: TrainData, config: TrainConfig): string {
   ].join('|');
 }
 
+/**
+ * The run's row-engine trainer, built as soon as a calibration chose the parallel CPU engine,
+ * while the person looks at the page: at 25M rows its setup (the training rows laid out in its
+ * workers' memory by user chunk, the tables drawn) took 2.6-3.5 s that Train then waited for.
+ * The next run takes it when its data and threads are the calibration's and its settings differ
+ * at most in what a run reads as it goes (Trainer.runWith: the epochs, say); anything else frees
+ * it first. One is kept at most.
+ */
+let ready: {
+  data: TrainData;
+  threads: number;
+  narrowable: boolean;
+  trainer: Promise<RowEngineTrainer | null>;
+} | null = null;
+
+/** The trainers a run took from `ready`. */
+const builtAhead = new WeakSet<RowEngineTrainer>();
+
+/** Frees the trainer built ahead (when it is built). */
+function dropReady(): void {
+  const r = ready;
+  ready = null;
+  void r?.trainer.then((t) => t?.dispose());
+}
+
 /** Why the row kernel cannot train a case (null: it can), per case: the probe builds the model. */
 const kernelProblems = new Map<string, string | null>();
 
@@ -155,6 +180,20 @@ async function candidatesFor(
     RowEngineTrainer.create(measuring ? sample : data, config, browserExecutor(), threads, {
       narrowable,
     });
+  // The run's trainer: the one built ahead when it is this run's, else a new one.
+  const run = async (threads: number, narrowable: boolean) => {
+    const r = ready;
+    if (r?.data !== data || r.threads !== threads || r.narrowable !== narrowable)
+      return make(threads, false, narrowable);
+    ready = null;
+    const t = await r.trainer;
+    if (t?.runWith(config)) {
+      builtAhead.add(t);
+      return t;
+    }
+    t?.dispose();
+    return make(threads, false, narrowable);
+  };
   // The worker count is measured only when the parallel engine may run.
   const parallel =
     !problem && (preference === 'auto' || preference === 'cpu-parallel')
@@ -172,13 +211,26 @@ async function candidatesFor(
       make: parallel
         ? async (measuring) => {
             await tfjs.useHome();
-            return make(parallel.threads, measuring, parallel.narrowable);
+            return measuring
+              ? make(parallel.threads, true)
+              : run(parallel.threads, !!parallel.narrowable);
           }
         : null,
       reason: problem ?? parallel?.note ?? 'not measured: tfjs was chosen',
     },
   ];
-  return { candidates, rates, backend: tfjs.inUse, home: tfjs.useHome };
+  /** Builds the run's trainer ahead (see `ready`), when the parallel CPU engine was chosen. */
+  const prepare = () => {
+    if (!parallel) return;
+    const { threads } = parallel;
+    const narrowable = !!parallel.narrowable;
+    // The setup's synchronous part starts in a task of its own, after the caller's answer.
+    const trainer = new Promise<void>((r) => setTimeout(r, 0))
+      .then(() => make(threads, false, narrowable))
+      .catch(() => null);
+    ready = { data, threads, narrowable, trainer };
+  };
+  return { candidates, rates, backend: tfjs.inUse, home: tfjs.useHome, prepare };
 }
 
 export const workerEngines: EngineHook = {
@@ -188,6 +240,8 @@ export const workerEngines: EngineHook = {
     threadRates.delete(key);
   },
   async create(data, config, preference, signal) {
+    // A trainer built ahead for other data is freed before anything is measured.
+    if (ready && ready.data !== data) dropReady();
     const { candidates, rates, backend } = await candidatesFor(data, config, preference, signal);
     const choice = await chooseEngine(
       candidates,
@@ -197,10 +251,16 @@ export const workerEngines: EngineHook = {
       signal,
       runRows(data, config.epochs),
     );
-    return { ...choice, backend: backend() };
+    return {
+      ...choice,
+      backend: backend(),
+      ...(choice.trainer instanceof RowEngineTrainer &&
+        builtAhead.has(choice.trainer) && { builtAhead: true }),
+    };
   },
   async measure(data, config, signal) {
-    const { candidates, rates, home } = await candidatesFor(data, config, 'auto', signal);
+    dropReady();
+    const { candidates, rates, home, prepare } = await candidatesFor(data, config, 'auto', signal);
     const choice = await measureEngines(
       candidates,
       'auto',
@@ -209,8 +269,10 @@ export const workerEngines: EngineHook = {
       signal,
       runRows(data, config.epochs),
     );
-    // No trainer is built: the worker goes back to its default backend.
+    // The worker goes back to its default backend; the run's trainer is built ahead (in the
+    // background: the calibration is answered first) when the parallel CPU engine won.
     await home();
+    if (choice.engine === 'cpu-parallel') prepare();
     return choice;
   },
 };
