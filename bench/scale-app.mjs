@@ -115,7 +115,9 @@ async function heapByContext(page, workers) {
 
 /**
  * Chrome's memory-infra dump of the tab: the renderer with the largest private footprint, and its allocators' sizes in MB (partition_alloc's array buffers, V8's
- * heaps, malloc...), the largest first. WebAssembly memories are in the footprint only.
+ * heaps, malloc...), the largest first. WebAssembly memories are in the footprint only, and
+ * the allocators are missing once the row engine's kernel workers exist: they wait on their
+ * barriers, and a dump needs every thread to answer.
  */
 async function memoryDump(browser) {
   const cdp = await browser.newBrowserCDPSession();
@@ -129,7 +131,7 @@ async function memoryDump(browser) {
         memoryDumpConfig: { triggers: [] },
       },
     });
-    await cdp.send('Tracing.requestMemoryDump', { levelOfDetail: 'detailed' });
+    await cdp.send('Tracing.requestMemoryDump', { levelOfDetail: 'light' });
     const done = new Promise((r) => cdp.once('Tracing.tracingComplete', r));
     await cdp.send('Tracing.end');
     await done;

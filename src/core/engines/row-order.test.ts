@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { mulberry32, shuffledRange } from '../util/random';
-import { chunkCount, chunkedShuffle, rowsByChunk, userChunks } from './row-order';
+import { chunkCount, chunkedShuffle, storeByChunk, userChunks } from './row-order';
 import { balancedBlocks } from './schedule';
 
 describe('row order by user chunk', () => {
@@ -39,9 +39,31 @@ describe('row order by user chunk', () => {
   it('stores rows grouped by chunk, in their original order within a chunk', () => {
     const user = Int32Array.of(3, 0, 2, 1, 0, 3, 2);
     const chunkOf = Int32Array.of(0, 1, 1, 0); // users 0..3
-    const { rows, offsets } = rowsByChunk(user, chunkOf, 2);
+    const rows = (n: number) => ({
+      user: new Int32Array(n),
+      item: new Int32Array(n),
+      rating: new Float32Array(n),
+      day: new Int32Array(n),
+    });
+    const from = {
+      user,
+      item: user.map((_, k) => 10 * k),
+      rating: Float32Array.from(user, (_, k) => k + 0.5),
+      day: user.map((_, k) => 100 + k),
+    };
+    const to = rows(7);
+    const offsets = storeByChunk(from, to, chunkOf, 2);
     expect([...offsets]).toEqual([0, 4, 7]);
-    expect([...rows]).toEqual([0, 1, 4, 5, 2, 3, 6]);
+    const order = [0, 1, 4, 5, 2, 3, 6]; // chunk 0: users 0 and 3; chunk 1: users 1 and 2
+    expect([...to.user]).toEqual(order.map((k) => user[k]));
+    expect([...to.item]).toEqual(order.map((k) => 10 * k));
+    expect([...to.rating]).toEqual(order.map((k) => k + 0.5));
+    expect([...to.day]).toEqual(order.map((k) => 100 + k));
+    // Without days the day column is left alone.
+    const plain = rows(7);
+    storeByChunk({ ...from, day: null }, plain, chunkOf, 2);
+    expect([...plain.item]).toEqual([...to.item]);
+    expect([...plain.day]).toEqual([0, 0, 0, 0, 0, 0, 0]);
   });
 
   it('one chunk: exactly the plain shuffle and its draws', () => {

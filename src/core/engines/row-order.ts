@@ -70,22 +70,51 @@ export function userChunks(
   return out;
 }
 
+/** A part's columns, as the row engine stores them (`day`: the user-day of each row, if any). */
+export interface RowColumns {
+  user: Int32Array;
+  item: Int32Array;
+  rating: Float32Array;
+  day?: Int32Array | null;
+}
+
 /**
- * The training rows grouped by their user's chunk (a stable counting sort): `rows[k]` is the
- * original index of stored row k, and chunk c's rows are stored at offsets[c]..offsets[c+1]-1.
+ * Copies the rows of `from` into `to` grouped by their user's chunk, a stable counting sort:
+ * chunk c's rows land at offsets[c]..offsets[c+1]-1 in their original order; returns the
+ * offsets. One pass reads the rows in order and appends each to its chunk's run: at 18M rows,
+ * gathering them chunk by chunk through an index (a sweep of every column per chunk) took 2 s
+ * of the engine's setup.
  */
-export function rowsByChunk(
-  user: Int32Array,
+export function storeByChunk(
+  from: RowColumns,
+  to: RowColumns,
   chunkOfUser: Int32Array,
   chunks: number,
-): { rows: Int32Array; offsets: Int32Array } {
+): Int32Array {
+  const { user, item, rating, day } = from;
   const offsets = new Int32Array(chunks + 1);
   for (let k = 0; k < user.length; k++) offsets[chunkOfUser[user[k]] + 1]++;
   for (let c = 0; c < chunks; c++) offsets[c + 1] += offsets[c];
   const next = offsets.slice(0, chunks);
-  const rows = new Int32Array(user.length);
-  for (let k = 0; k < user.length; k++) rows[next[chunkOfUser[user[k]]]++] = k;
-  return { rows, offsets };
+  const [u, i, r] = [to.user, to.item, to.rating];
+  if (day && to.day) {
+    const d = to.day;
+    for (let k = 0; k < user.length; k++) {
+      const at = next[chunkOfUser[user[k]]]++;
+      u[at] = user[k];
+      i[at] = item[k];
+      r[at] = rating[k];
+      d[at] = day[k];
+    }
+  } else {
+    for (let k = 0; k < user.length; k++) {
+      const at = next[chunkOfUser[user[k]]]++;
+      u[at] = user[k];
+      i[at] = item[k];
+      r[at] = rating[k];
+    }
+  }
+  return offsets;
 }
 
 /**

@@ -25,7 +25,7 @@ import { heldOutView, type HeldOutPart } from '../training/protocol';
 import type { EmbeddingSnapshot } from '../data/types';
 import { mulberry32 } from '../util/random';
 import { shareableFloat32 } from '../util/shared';
-import { CHUNK_BYTES, chunkCount, chunkedShuffle, rowsByChunk, userChunks } from './row-order';
+import { CHUNK_BYTES, chunkCount, chunkedShuffle, storeByChunk, userChunks } from './row-order';
 import type { RowShape } from './row-state';
 import type { RowParams } from './row-kernel';
 import { OPTIMIZER_CODES, optimizerSlots, optimizerUniforms } from './row-update';
@@ -231,15 +231,12 @@ export class RowEngineTrainer extends Trainer {
     const chunks = layout.bags ? 1 : chunkCount(users, userBytes, n, shape.batch, this.chunkBytes);
     if (chunks > 1) {
       const chunkOf = userChunks(userBlockOf, userCounts, p, chunks);
-      const { rows, offsets } = rowsByChunk(train.user, chunkOf, chunks);
-      for (let k = 0; k < n; k++) {
-        const r = rows[k];
-        i32.trainUser[k] = train.user[r];
-        i32.trainItem[k] = train.item[r];
-        f32.trainRating[k] = train.rating[r];
-        if (days) i32.trainDay[k] = userDay!.train[r];
-      }
-      this.chunkOffsets = offsets;
+      this.chunkOffsets = storeByChunk(
+        { ...train, day: days ? userDay!.train : null },
+        { user: i32.trainUser, item: i32.trainItem, rating: f32.trainRating, day: i32.trainDay },
+        chunkOf,
+        chunks,
+      );
     } else {
       i32.trainUser.set(train.user);
       i32.trainItem.set(train.item);
