@@ -50,6 +50,7 @@ export class Lab {
     reportError: (s, m) => this.reportError(s, m),
     project: () => void this.projection.project(),
     projectLive: () => this.projection.projectLive(),
+    prepareLayout: () => this.projection.prepareLayout(),
     refreshSelection: () => this.selection.refreshSelection(),
     space: this.space,
   });

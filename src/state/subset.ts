@@ -27,7 +27,12 @@ export function byPopularity(popularity: Float32Array, from: number, count: numb
       whole = Number.isInteger(p) && p >= 0 && p < 2 ** 31;
       keys[k] = p * INDEX + k;
     }
-    if (whole) return Int32Array.from(keys.sort(), (x) => from + (x % INDEX));
+    if (whole) {
+      keys.sort();
+      const out = new Int32Array(count);
+      for (let k = 0; k < count; k++) out[k] = from + (keys[k] % INDEX);
+      return out;
+    }
   }
   return Int32Array.from({ length: count }, (_, k) => from + k).sort(
     (a, b) => popularity[a] - popularity[b] || a - b,
@@ -53,29 +58,32 @@ export function stratifiedSample(
     [space.items, space.users],
     [space.items + space.users, space.features],
   ];
-  const out: number[] = [];
+  const out = new Int32Array(size);
+  let taken = 0;
   let owed = 0; // rounding carried from stratum to stratum, so the total is exactly `size`
   for (const [from, count] of kinds) {
     if (!count) continue;
     const order = byPopularity(popularity, from, count);
     for (let q = 0; q < DECILES; q++) {
-      const stratum = order.subarray(
+      const pool = order.subarray(
         Math.floor((q * count) / DECILES),
         Math.floor(((q + 1) * count) / DECILES),
       );
-      owed += (stratum.length * size) / n;
-      const take = Math.min(stratum.length, Math.round(owed));
+      owed += (pool.length * size) / n;
+      const take = Math.min(pool.length, Math.round(owed));
       owed -= take;
-      // A partial Fisher-Yates shuffle draws `take` without replacement.
-      const pool = Int32Array.from(stratum);
+      // A partial Fisher-Yates shuffle (of the stratum, in place) draws `take` without
+      // replacement.
       for (let k = 0; k < take; k++) {
         const j = k + Math.floor(random() * (pool.length - k));
-        [pool[k], pool[j]] = [pool[j], pool[k]];
-        out.push(pool[k]);
+        const picked = pool[j];
+        pool[j] = pool[k];
+        pool[k] = picked;
+        out[taken++] = picked;
       }
     }
   }
-  return Int32Array.from(out).sort();
+  return out.subarray(0, taken).sort();
 }
 
 /**

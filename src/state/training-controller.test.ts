@@ -7,6 +7,9 @@ import type { HistoryEntry, TrainingEvent, TrainingRequest } from '../worker/tra
 import { MISSING_TEST_FILE } from '../core/training/test-file-part';
 
 /** A controller over a fake worker: what it sent, and a way to answer as the worker would. */
+/** The tasks between an epoch and its layout: the sample's, then the layout's. */
+const layoutTasks = () => nextTask().then(nextTask);
+
 function setup(patch: Partial<LabState> = {}) {
   const store = labStore({ dataset: tinyDataset(), ...patch });
   const sent: TrainingRequest[] = [];
@@ -16,6 +19,7 @@ function setup(patch: Partial<LabState> = {}) {
     reportError: vi.fn(),
     project: vi.fn(),
     projectLive: vi.fn(),
+    prepareLayout: vi.fn(),
     refreshSelection: vi.fn(),
     space: {
       reset: vi.fn(),
@@ -119,7 +123,10 @@ describe('TrainingController', () => {
     // A slower machine (or a longer run): 30 s left, the layout is worth drawing.
     emit({ type: 'progress', epoch: 2, step: 2, loss: 2, rowsPerSecond: 10, etaSeconds: 30 });
     emit({ type: 'epoch', entry: entry(2), snapshot: tinySnapshot(2) });
-    // In a task of its own, after the epoch's.
+    // In tasks of their own, after the epoch's: its sample drawn first, then the layout.
+    expect(deps.prepareLayout).not.toHaveBeenCalled();
+    await nextTask();
+    expect(deps.prepareLayout).toHaveBeenCalledTimes(1);
     expect(deps.projectLive).not.toHaveBeenCalled();
     await nextTask();
     expect(deps.projectLive).toHaveBeenCalledTimes(1);
@@ -146,15 +153,15 @@ describe('TrainingController', () => {
     expect(store.get().embeddings?.epoch).toBe(1);
     expect(deps.refreshSelection).toHaveBeenCalledTimes(1);
     // Mid-run layouts are live ones (they wait for a running layout); the last supersedes.
-    await nextTask();
+    await layoutTasks();
     expect(deps.projectLive).toHaveBeenCalledTimes(1);
     store.set((s) => ({ projection: { ...s.projection, coords: new Float32Array(14) } }));
     emit({ type: 'epoch', entry: entry(2), snapshot: tinySnapshot(2) });
-    await nextTask();
+    await layoutTasks();
     expect(deps.projectLive).toHaveBeenCalledTimes(2); // 2 % projectEvery
     expect(deps.project).not.toHaveBeenCalled();
     emit({ type: 'epoch', entry: entry(3), snapshot: tinySnapshot(3) });
-    await nextTask();
+    await layoutTasks();
     expect(deps.project).toHaveBeenCalledTimes(1); // the last
     expect(deps.projectLive).toHaveBeenCalledTimes(2);
     expect(store.get().training.history.map((h) => h.epoch)).toEqual([1, 2, 3]);

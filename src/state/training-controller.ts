@@ -39,6 +39,8 @@ export interface TrainingDeps {
   project(): void;
   /** A live layout mid-run that waits for a running one (ProjectionController.projectLive). */
   projectLive?(): void;
+  /** What a layout needs before it starts (ProjectionController.prepareLayout): a task ahead. */
+  prepareLayout?(): void;
   /** Recomputes the selection card from the latest embeddings. */
   refreshSelection(): void;
   /** The space-quality measurement (SpaceActions). */
@@ -318,13 +320,18 @@ export class TrainingController {
         const eta = this.store.get().training.etaSeconds;
         const outlasts = ms === null || eta === null || eta * 1000 > ms;
         const live = every > 0 && (e.entry.epoch % every === 0 || coords === null) && outlasts;
-        // In a task of its own: at 221,000 points gathering the layout's input is a task's worth.
+        // In tasks of their own: at 221,000 points drawing the sample (the first time) and
+        // gathering the layout's input are each a task's worth.
         const project = last
           ? this.deps.project
           : live
             ? (this.deps.projectLive ?? this.deps.project)
             : null;
-        if (project) void nextTask().then(project);
+        if (project)
+          void nextTask()
+            .then(() => this.deps.prepareLayout?.())
+            .then(nextTask)
+            .then(project);
         return;
       }
       case 'early-stop':
