@@ -134,7 +134,8 @@ export class ProjectionController {
     const { embeddings, projection, dataset } = this.store.get();
     if (!embeddings || !dataset || projection.isolate) return;
     const space = pointSpace(dataset, embeddings);
-    if (pointCount(space) > projection.maxPoints) this.sampled(dataset, space, projection.maxPoints);
+    if (pointCount(space) > projection.maxPoints)
+      this.sampled(dataset, space, projection.maxPoints);
   }
 
   /** `size` of the space's points, stratified (subset.ts), drawn once per data set and size. */
