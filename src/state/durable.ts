@@ -116,7 +116,8 @@ export class DurableSession {
 
   /** The worker's events that concern storage: each epoch's parameters, and notices. */
   onTrainingEvent(e: TrainingEvent): void {
-    if (e.type === 'epoch' && e.state) this.setDurable({ checkpoint: e.state });
+    if ((e.type === 'epoch' || e.type === 'checkpoint') && e.state)
+      this.setDurable({ checkpoint: e.state });
     else if (e.type === 'notice') this.setDurable({ notice: e.message });
   }
 

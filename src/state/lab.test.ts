@@ -116,6 +116,34 @@ describe('Lab facade', () => {
     lab.dispose();
   });
 
+  it("an epoch's parameters, posted with it or after it, are what a reload resumes from", () => {
+    const lab = new Lab();
+    lab.data.loadImported(tinyDataset(), 'tiny');
+    lab.train();
+    const emit = (e: TrainingEvent) => FakeWorker.named('training').onmessage!({ data: e });
+    const state = (epoch: number) => ({
+      epoch,
+      model: 'biased-mf',
+      params: [{ name: 'table:user', shape: [2, 1], values: Float32Array.of(epoch, 0) }],
+    });
+    emit({
+      type: 'epoch',
+      entry: { epoch: 1, trainLoss: 1, rmse: 1, split: 'test', seconds: 0.1 },
+      snapshot: tinySnapshot(1),
+      state: state(1),
+    });
+    expect(lab.store.get().durable.checkpoint?.epoch).toBe(1);
+    emit({
+      type: 'epoch',
+      entry: { epoch: 2, trainLoss: 1, rmse: 1, split: 'test', seconds: 0.1 },
+      snapshot: tinySnapshot(2),
+    });
+    expect(lab.store.get().durable.checkpoint?.epoch).toBe(1);
+    emit({ type: 'checkpoint', epoch: 2, state: state(2) });
+    expect(lab.store.get().durable.checkpoint).toEqual(state(2));
+    lab.dispose();
+  });
+
   it('a new data set stops the run and clears the last one’s map and selection', () => {
     const lab = new Lab();
     lab.data.loadImported(tinyDataset(), 'tiny');

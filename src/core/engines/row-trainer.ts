@@ -141,6 +141,9 @@ export class RowEngineTrainer extends Trainer {
     }
   }
 
+  /** Its export reads the kernel's tables, its snapshot fresh copies of them. */
+  readonly exportsApart = true;
+
   override runWith(config: TrainConfig): boolean {
     if (!super.runWith(config)) return false;
     this.settings = config;

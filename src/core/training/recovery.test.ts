@@ -3,9 +3,11 @@ import { TrainingSession } from './session';
 import { checkpointDue } from './checkpoint-rate';
 import type { TrainingDataPayload, TrainingEvent } from './session-messages';
 import type { GpuGuard } from './recovery';
+import type { TrainerState } from './trainer-state';
 import { DEFAULT_CONFIG, type TrainConfig } from './config';
 import { plantedLowRank } from '../data/synthetic';
 import { emptyFeatureTable } from '../data/types';
+import { serialEngines } from '../engines/node-engines';
 
 const data: TrainingDataPayload = {
   users: 40,
@@ -104,6 +106,36 @@ describe('a lost GPU context mid-run', () => {
     const states = events.flatMap((e) => (e.type === 'epoch' && e.state ? [e.state] : []));
     expect(states.map((s) => s.epoch)).toEqual([1, 2, 3, 4, 5]);
     expect(states[0].params[0].values).toBeInstanceOf(Float32Array);
+  });
+
+  it('on the row engine each epoch is said first, its parameters after, in a checkpoint event', async () => {
+    const run = async (resume?: TrainerState) => {
+      const events: TrainingEvent[] = [];
+      const session = new TrainingSession(
+        (e) => events.push(e),
+        1e9,
+        serialEngines,
+        null,
+        Infinity,
+      );
+      session.handle({ type: 'train', data, config, ...(resume && { resume }) });
+      await session.whenIdle();
+      return events;
+    };
+    const events = await run();
+    expect(events.find((e) => e.type === 'engine')).toMatchObject({ engine: 'cpu-parallel' });
+    expect(events.some((e) => e.type === 'epoch' && e.state)).toBe(false);
+    const said = events.flatMap((e) =>
+      e.type === 'epoch'
+        ? [`epoch ${e.entry.epoch}`]
+        : e.type === 'checkpoint'
+          ? [`parameters ${e.epoch} (${e.state.epoch})`]
+          : [],
+    );
+    expect(said).toEqual([1, 2, 3, 4, 5].flatMap((k) => [`epoch ${k}`, `parameters ${k} (${k})`]));
+    // They are the epoch's: a run resumed from epoch 3's trains the last two epochs only.
+    const third = events.flatMap((e) => (e.type === 'checkpoint' ? [e.state] : []))[2];
+    expect(epochs(await run(third))).toEqual([4, 5]);
   });
 
   it('posts checkpoints at the bounded rate, yet a lost context still resumes from the last epoch', async () => {

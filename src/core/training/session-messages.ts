@@ -188,6 +188,11 @@ export type TrainingEvent =
        */
       state?: TrainerState;
     }
+  /**
+   * An epoch's parameters, as the epoch's `state`, posted after the epoch itself by an engine
+   * whose export the page need not wait for (ModelTrainer.exportsApart).
+   */
+  | { type: 'checkpoint'; epoch: number; state: TrainerState }
   /** Something the person should know that is not an error (e.g. the GPU context was lost). */
   | { type: 'notice'; message: string }
   /** A search's trial starts (a run of its own follows: started, epochs, test). */

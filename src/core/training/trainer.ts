@@ -89,6 +89,12 @@ export interface ModelTrainer {
   /** The finished epoch's parameters as typed arrays (trainer-state.ts); call between epochs. */
   exportState?(): Promise<TrainerState>;
   /**
+   * `exportState` reads nothing the epoch's snapshot holds (the snapshot's arrays are posted,
+   * transferred, before it runs), and the engine cannot lose a GPU context: the session then
+   * says each epoch before reading out its parameters, which follow in a 'checkpoint' event.
+   */
+  readonly exportsApart?: boolean;
+  /**
    * Before the first step: puts back a stored epoch's parameters and counts its epochs as done
    * (the epochs' shuffles are replayed, so the next batches are the ones an undisturbed run
    * would draw). The optimizer's moments start fresh.
