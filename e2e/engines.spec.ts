@@ -72,6 +72,13 @@ test('after a calibration chose the parallel CPU engine, Train takes the trainer
   const second = await lab.train(2);
   expect(second.training.setup?.builtAhead).toBeUndefined();
   expect(second.training.history[1].rmse).toBeCloseTo(first.training.history[1].rmse!, 4);
+  // tfjs-wasm, given back after the calibration measured it, starts again for a run on it.
+  await page.getByLabel('Engine', { exact: true }).selectOption({ label: 'CPU (tfjs)' });
+  const wasm = await lab.train(1);
+  expect(wasm.training.error).toBeNull();
+  expect(wasm.training.engine).toBe('cpu');
+  expect(wasm.training.backend).toBe('wasm');
+  expect(wasm.training.history[0].rmse).toBeLessThan(wasm.training.baselines!.globalMeanRmse);
 });
 
 test('a model without a typed-array kernel says why and trains on a tfjs engine', async ({

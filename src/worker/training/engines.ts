@@ -21,6 +21,7 @@ import {
 import type { EngineName, EnginePreference } from '../../core/engines/types';
 import { browserExecutor, parallelProblem, parallelThreads } from '../engine/parallel';
 import { tfjsCandidates } from './tfjs-engines';
+import { releaseWasm } from './tfjs-backends';
 import { measuringData, runRows } from '../../core/engines/measure-data';
 
 /** The engine name of the tfjs backend in use (wasm and cpu both run on the CPU). */
@@ -251,6 +252,7 @@ export const workerEngines: EngineHook = {
       signal,
       runRows(data, config.epochs),
     );
+    if (choice.engine !== 'cpu') await releaseWasm();
     return {
       ...choice,
       backend: backend(),
@@ -272,6 +274,7 @@ export const workerEngines: EngineHook = {
     // The worker goes back to its default backend; the run's trainer is built ahead (in the
     // background: the calibration is answered first) when the parallel CPU engine won.
     await home();
+    if (choice.engine !== 'cpu') await releaseWasm();
     if (choice.engine === 'cpu-parallel') prepare();
     return choice;
   },

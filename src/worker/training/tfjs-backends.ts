@@ -28,6 +28,8 @@ export interface ExtraBackend {
 }
 
 const started = new Map<'wasm' | 'webgpu', Promise<ExtraBackend>>();
+/** The threads tfjs-wasm started with (null: one), for a start again after `releaseWasm`. */
+let wasmThreads: number | null = null;
 
 /** Sets a backend and proves it computes; the problem in words, or null. */
 export async function setAndProve(name: string): Promise<string | null> {
@@ -76,7 +78,10 @@ async function startWasm(): Promise<ExtraBackend> {
   const noThreads = await threadsProblem();
   const wanted = navigator.hardwareConcurrency;
   if (noThreads) tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
-  else setThreadsCount(wanted);
+  else {
+    setThreadsCount(wanted);
+    wasmThreads = wanted;
+  }
   registerWasmKernels();
   let problem = noThreads
     ? await setAndProve('wasm')
@@ -86,6 +91,7 @@ async function startWasm(): Promise<ExtraBackend> {
     // The threaded build failed to start: the single-threaded SIMD binary, and why.
     fellBack = `threads off: the threaded build failed (${problem})`;
     tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+    wasmThreads = null;
     problem = await setAndProve('wasm');
   }
   if (problem) return { ok: false, reason: `tfjs wasm did not start (${problem})`, renderer: null };
@@ -121,6 +127,29 @@ async function startWebgpu(): Promise<ExtraBackend> {
 }
 
 /**
+ * Gives back what tfjs-wasm holds when no run uses it: its heap only grows (a calibration at 25M
+ * rows left it holding the tables, their Adam moments and a million sampled rows). The backend
+ * is disposed and registered again unstarted, keeping what its first start found (how it runs);
+ * a run or calibration that trains on it starts it afresh (`useBackend`). Nothing while it is
+ * the backend in use, or before it started.
+ */
+export async function releaseWasm(): Promise<void> {
+  const start = started.get('wasm');
+  if (!start || !(await start).ok || tf.getBackend() === 'wasm') return;
+  const entry = (
+    tf.engine() as unknown as {
+      registryFactory: Record<
+        string,
+        { factory: () => Promise<tf.KernelBackend>; priority: number }
+      >;
+    }
+  ).registryFactory.wasm;
+  if (!entry) return;
+  tf.removeBackend('wasm');
+  tf.registerBackend('wasm', entry.factory, entry.priority);
+}
+
+/**
  * Starts a backend once (leaving the worker on the backend it was on) and says how it runs.
  * `defaultBackend`: the backend to return to.
  */
@@ -140,7 +169,11 @@ export async function extraBackend(
 
 /** Switches the worker to `name` for a run; what the snapshot reports as `training.backend`. */
 export async function useBackend(name: string, renderer: string | null): Promise<BackendChoice> {
-  if (tf.getBackend() !== name && !(await tf.setBackend(name)))
-    throw new Error(`the ${name} backend could not be set`);
+  if (tf.getBackend() !== name) {
+    // tfjs-wasm given back (releaseWasm) starts again here, with the threads it started with.
+    const set = () => tf.setBackend(name);
+    const ok = await (name === 'wasm' && wasmThreads ? withThreadCap(wasmThreads, set) : set());
+    if (!ok) throw new Error(`the ${name} backend could not be set`);
+  }
   return { backend: name as BackendChoice['backend'], fallbackReason: null, renderer };
 }
