@@ -252,6 +252,8 @@ export const workerEngines: EngineHook = {
       signal,
       runRows(data, config.epochs),
     );
+    // A trainer built ahead and not taken (another engine runs) gives its memory back now.
+    dropReady();
     if (choice.engine !== 'cpu') await releaseWasm();
     return {
       ...choice,
