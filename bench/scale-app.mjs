@@ -39,7 +39,7 @@ const WORKER_PROFILE = process.env.SCALE_WORKER_PROFILE;
 /**
  * SCALE_MEMORY=1: at the end of each phase, every JS context's heap (the page and each of its
  * dedicated workers: `Runtime.getHeapUsage`, whose `backingStorageSize` counts the context's
- * ArrayBuffers, shared ones in each context that holds them), in `memory.byContext`.
+ * ArrayBuffers but not its shared memory) and the tab's memory dump, in `memory.byContext`.
  */
 const MEMORY = process.env.SCALE_MEMORY === '1';
 
@@ -114,9 +114,10 @@ async function heapByContext(page, workers) {
 }
 
 /**
- * Chrome's memory-infra dump of the tab: the renderer with the largest private footprint, and its allocators' sizes in MB (partition_alloc's array buffers, V8's
- * heaps, malloc...), the largest first. WebAssembly memories are in the footprint only, and
- * the allocators are missing once the row engine's kernel workers exist: they wait on their
+ * Chrome's memory-infra dump of the tab: the renderer with the largest private footprint, and
+ * its allocators' sizes in MB (partition_alloc's array buffers, V8's heaps, malloc...), the
+ * largest first. WebAssembly memories and shared memory are in the footprint only, and the
+ * allocators are missing once the row engine's kernel workers exist: they wait on their
  * barriers, and a dump needs every thread to answer.
  */
 async function memoryDump(browser) {
